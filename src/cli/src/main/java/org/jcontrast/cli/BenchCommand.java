@@ -1,0 +1,10 @@
+package org.jcontrast.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code jcontrast bench}: side-by-side timings of the kernels and losses. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time kernels and losses (median after warm-up).",
+        subcommands = {GemmBench.class})
+final class BenchCommand {
+}

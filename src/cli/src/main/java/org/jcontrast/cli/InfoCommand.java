@@ -1,0 +1,24 @@
+package org.jcontrast.cli;
+
+import java.util.concurrent.Callable;
+import org.jcontrast.kernel.KernelProvider;
+import org.jcontrast.kernel.Parallel;
+import picocli.CommandLine.Command;
+
+/** {@code jcontrast info}: what this JVM will run on. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Print the Java runtime, the SIMD path, the thread count and the backends in use.")
+final class InfoCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        KernelProvider p = KernelProvider.get();
+        System.out.println("java     " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")");
+        System.out.println("simd     " + p.describe());
+        KernelProvider.vectorUnavailableReason().ifPresent(r -> System.out.println("         vector path unavailable: " + r));
+        System.out.println("threads  " + Parallel.threads() + " (of " + Runtime.getRuntime().availableProcessors()
+                + " processors; set with -Djcontrast.threads=N)");
+        System.out.println("heap     " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB max");
+        return 0;
+    }
+}

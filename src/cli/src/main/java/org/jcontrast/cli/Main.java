@@ -1,0 +1,29 @@
+package org.jcontrast.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code jcontrast} command line. */
+@Command(name = "jcontrast", mixinStandardHelpOptions = true, version = "jcontrast 0.1.0",
+        description = "Contrastive representation learning in pure Java.",
+        subcommands = {InfoCommand.class, BenchCommand.class})
+public final class Main {
+
+    /** Runs the command line and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit status; errors become one line on stderr. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("jcontrast " + cmd.getCommandName() + ": " + UserErrors.message(e));
+            if (Boolean.getBoolean("jcontrast.debug")) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return 2;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,25 @@
+package org.jcontrast.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** Turns an exception into the one line a user sees, without a stack trace. */
+final class UserErrors {
+    private UserErrors() {
+    }
+
+    static String message(Throwable e) {
+        Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
+        String msg = t.getMessage();
+        if (t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
+            return msg;
+        }
+        if (t instanceof IOException) {
+            return "I/O error: " + msg;
+        }
+        if (t instanceof OutOfMemoryError) {
+            return "out of memory; give the JVM more heap, e.g. JCONTRAST_OPTS=-Xmx8g";
+        }
+        return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    }
+}

@@ -1,0 +1,40 @@
+package org.jcontrast.kernel;
+
+/**
+ * Single-threaded primitives over a contiguous run of {@code n} floats starting at an offset.
+ * The row-wise operations of {@link org.jcontrast.tensor.Ops} (logsumexp, softmax, norms,
+ * normalisation) are composed from these, so each provider supplies only the primitives.
+ * Outputs may alias inputs exactly (same array and offset).
+ */
+public interface ArrayKernel {
+
+    /** The largest element; NaN if any element is NaN; −∞ for n = 0. */
+    float max(float[] x, int xo, int n);
+
+    /** Σ x. */
+    float sum(float[] x, int xo, int n);
+
+    /** Σ x·y. */
+    float dot(float[] x, int xo, float[] y, int yo, int n);
+
+    /** Σ exp(x − shift): the max-shifted partition sum of a logsumexp. */
+    float sumExp(float[] x, int xo, float shift, int n);
+
+    /** out = exp(x − shift). */
+    void exp(float[] x, int xo, float shift, float[] out, int oo, int n);
+
+    /** out = log(x). */
+    void log(float[] x, int xo, float[] out, int oo, int n);
+
+    /** out = alpha·x + beta (an affine map; {@code beta = 0} is a scale, {@code alpha = 1} a shift). */
+    void affine(float alpha, float[] x, int xo, float beta, float[] out, int oo, int n);
+
+    /** y += alpha·x. */
+    void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
+
+    /** out = x + y. */
+    void add(float[] x, int xo, float[] y, int yo, float[] out, int oo, int n);
+
+    /** out = x·y, elementwise. */
+    void mul(float[] x, int xo, float[] y, int yo, float[] out, int oo, int n);
+}

@@ -1,0 +1,107 @@
+package org.jcontrast.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.jcontrast.testing.Providers;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ArrayKernelTest {
+    private static final int[] SIZES = {0, 1, 7, 13, 207, 1000, 4098};
+
+    static Stream<Arguments> providers() {
+        return Providers.all().stream().map(p -> Arguments.of(p.name(), p.array()));
+    }
+
+    private static float[] random(SplittableRandom r, int n, double scale) {
+        float[] x = new float[n + 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) ((r.nextDouble() * 2 - 1) * scale);
+        }
+        return x;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void reductionsMatchFloat64(String name, ArrayKernel k) {
+        SplittableRandom r = new SplittableRandom(1);
+        for (int n : SIZES) {
+            float[] x = random(r, n, 3);
+            float[] y = random(r, n, 3);
+            int o = 3;
+            double max = Double.NEGATIVE_INFINITY, sum = 0, dot = 0, sumExp = 0;
+            for (int i = 0; i < n; i++) {
+                max = Math.max(max, x[o + i]);
+                sum += x[o + i];
+                dot += (double) x[o + i] * y[o + i];
+                sumExp += Math.exp(x[o + i] - 1.5);
+            }
+            double tol = 1e-6 * (n + 1) * 3;
+            assertEquals(max, k.max(x, o, n), 0.0, "max n=" + n);
+            assertEquals(sum, k.sum(x, o, n), tol, "sum n=" + n);
+            assertEquals(dot, k.dot(x, o, y, o, n), tol * 3, "dot n=" + n);
+            assertEquals(sumExp, k.sumExp(x, o, 1.5f, n), Math.max(1e-6, sumExp * 1e-5), "sumExp n=" + n);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void mapsMatchFloat64(String name, ArrayKernel k) {
+        SplittableRandom r = new SplittableRandom(2);
+        for (int n : SIZES) {
+            float[] x = random(r, n, 4);
+            float[] y = random(r, n, 4);
+            float[] out = new float[n + 5];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = Math.abs(x[i]) + 1e-3f;
+            }
+            k.exp(x, 1, 0.25f, out, 2, n);
+            for (int i = 0; i < n; i++) {
+                double e = Math.exp(x[1 + i] - 0.25);
+                assertEquals(e, out[2 + i], e * 2e-6, "exp n=" + n + " i=" + i);
+            }
+            k.log(x, 1, out, 2, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Math.log(x[1 + i]), out[2 + i], 2e-6, "log");
+            }
+            k.affine(-2f, x, 1, 0.5f, out, 2, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(-2.0 * x[1 + i] + 0.5, out[2 + i], 1e-5, "affine");
+            }
+            k.add(x, 1, y, 0, out, 2, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(x[1 + i] + y[i], out[2 + i], 0f, "add");
+            }
+            k.mul(x, 1, y, 0, out, 2, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(x[1 + i] * y[i], out[2 + i], 0f, "mul");
+            }
+            float[] acc = y.clone();
+            k.axpy(3f, x, 1, acc, 0, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(y[i] + 3.0 * x[1 + i], acc[i], 1e-5, "axpy");
+            }
+            assertEquals(0f, out[0], "exp wrote before its window");
+            assertEquals(0f, out[n + 4], "a map wrote past its window");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void nanAndInfinityPropagate(String name, ArrayKernel k) {
+        float[] x = new float[37];
+        x[20] = Float.NaN;
+        assertTrue(Float.isNaN(k.max(x, 0, 37)));
+        assertTrue(Float.isNaN(k.sum(x, 0, 37)));
+        x[20] = Float.POSITIVE_INFINITY;
+        assertEquals(Float.POSITIVE_INFINITY, k.max(x, 0, 37));
+        assertEquals(Float.POSITIVE_INFINITY, k.sum(x, 0, 37));
+        float[] out = new float[37];
+        k.log(new float[37], 0, out, 0, 37);
+        assertEquals(Float.NEGATIVE_INFINITY, out[36], "log 0 = -inf");
+    }
+}
