@@ -1,0 +1,35 @@
+package org.jcontrast.proptest;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The harness itself: it must report failures with a seed and shrink sizes. */
+class PropTest {
+
+    @Test
+    void aFailingPropertyReportsItsSeedAndShrinks() {
+        AssertionError e = assertThrows(AssertionError.class, () -> Prop.forAll("size below 3", 50, g -> {
+            int n = g.size(1, 20);
+            if (n >= 3) {
+                throw new AssertionError("n = " + n);
+            }
+        }));
+        assertTrue(e.getMessage().contains("-Dprop.seed=0x"), e.getMessage());
+        assertTrue(e.getMessage().contains("smallest failing size scale"), e.getMessage());
+    }
+
+    @Test
+    void aTruePropertyPasses() {
+        int[] count = {0};
+        Prop.forAll("sizes in range", 40, g -> {
+            int n = g.size(2, 10);
+            count[0]++;
+            if (n < 2 || n > 12) {
+                throw new AssertionError("out of range: " + n);
+            }
+        });
+        assertTrue(count[0] >= 40);
+    }
+}

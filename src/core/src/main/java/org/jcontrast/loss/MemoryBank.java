@@ -1,0 +1,91 @@
+package org.jcontrast.loss;
+
+import java.util.SplittableRandom;
+import org.jcontrast.tensor.Tensor;
+
+/**
+ * A MoCo-style queue of negatives: a fixed capacity of rows that wraps around. A batch is always
+ * stored whole: when it reaches the end of the storage, the rest continues at the start, so no
+ * part of a batch is ever dropped (a batch larger than the capacity is an error instead).
+ * The loss treats the bank as constant: no gradient flows into it.
+ */
+public final class MemoryBank {
+    private final float[] rows;
+    private final int capacity;
+    private final int dim;
+    private int next;
+    private int size;
+
+    /** An empty bank of {@code capacity} rows of {@code dim} values. */
+    public MemoryBank(int capacity, int dim) {
+        if (capacity < 1 || dim < 1) {
+            throw new IllegalArgumentException("a memory bank needs a positive capacity and dimension, got capacity "
+                    + capacity + " and dimension " + dim);
+        }
+        this.capacity = capacity;
+        this.dim = dim;
+        this.rows = new float[Math.multiplyExact(capacity, dim)];
+    }
+
+    /** A full bank of random unit vectors (lightly's initialisation), reproducible from {@code seed}. */
+    public static MemoryBank randomUnit(int capacity, int dim, long seed) {
+        MemoryBank bank = new MemoryBank(capacity, dim);
+        Tensor r = Tensor.randn(new SplittableRandom(seed), capacity, dim);
+        for (int i = 0; i < capacity; i++) {
+            double s = 0;
+            for (int j = 0; j < dim; j++) {
+                s += (double) r.get(i, j) * r.get(i, j);
+            }
+            float inv = (float) (1 / Math.sqrt(s));
+            for (int j = 0; j < dim; j++) {
+                bank.rows[i * dim + j] = r.get(i, j) * inv;
+            }
+        }
+        bank.size = capacity;
+        return bank;
+    }
+
+    /** Rows the bank can hold. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Values per row. */
+    public int dim() {
+        return dim;
+    }
+
+    /** Rows filled so far (at most the capacity). */
+    public synchronized int size() {
+        return size;
+    }
+
+    /** Appends the rows of {@code keys} (copied), wrapping around past the end. */
+    public synchronized void enqueue(Tensor keys) {
+        keys.requireRank(2, "MemoryBank.enqueue");
+        if (keys.dim(1) != dim) {
+            throw new IllegalArgumentException("memory bank rows have dimension " + dim + ", the keys have shape "
+                    + keys.shapeString());
+        }
+        int b = keys.dim(0);
+        if (b > capacity) {
+            throw new IllegalArgumentException("a batch of " + b + " keys does not fit in a memory bank of capacity "
+                    + capacity);
+        }
+        int first = Math.min(b, capacity - next);
+        System.arraycopy(keys.array(), keys.offset(), rows, next * dim, first * dim);
+        System.arraycopy(keys.array(), keys.offset() + first * dim, rows, 0, (b - first) * dim);
+        next = (next + b) % capacity;
+        size = Math.min(capacity, size + b);
+    }
+
+    /** The filled rows, copied, as a [size, dim] tensor in storage order. */
+    public synchronized Tensor snapshot() {
+        if (size == 0) {
+            throw new IllegalStateException("the memory bank is empty: enqueue keys before using it as negatives");
+        }
+        float[] copy = new float[size * dim];
+        System.arraycopy(rows, 0, copy, 0, size * dim);
+        return Tensor.wrap(copy, size, dim);
+    }
+}
