@@ -262,12 +262,12 @@ public final class Metrics {
     }
 
     private static void checkViews(Tensor z1, Tensor z2) {
-        check(z1, "z1");
-        check(z2, "z2");
         if (!z1.sameShape(z2)) {
             throw new IllegalArgumentException("the two views must have the same shape, got " + z1.shapeString()
                     + " and " + z2.shapeString());
         }
+        check(z1, "z1");
+        check(z2, "z2");
         requireRows(z1, 2, "pair metrics");
     }
 
