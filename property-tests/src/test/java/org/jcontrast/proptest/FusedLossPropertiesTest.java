@@ -90,6 +90,8 @@ class FusedLossPropertiesTest {
             int n = b.n();
             Tensor rows = Ops.gram(Ops.normalizeRows(stack(b.z1(), b.z2()), 1e-12f));
             AnchorRows.apply(AnchorRule.of(spec, n, 0, null), rows);
+            // The positive entry is c·β·σ − c·β: when σ is near 1 its error is float32 rounding of c·β.
+            double termScale = (kind.usesTemperature() ? 1 / spec.temperature() : 1) / (2 * n);
             for (int a = 0; a < 2 * n; a++) {
                 int p = a < n ? a + n : a - n;
                 double push = 0;
@@ -97,7 +99,7 @@ class FusedLossPropertiesTest {
                     push += c == a || c == p ? 0 : Math.abs(rows.get(a, c));
                 }
                 double pull = Math.abs(rows.get(a, p));
-                assertEquals(pull, push, 1e-5 * pull, spec + " anchor " + a);
+                assertEquals(pull, push, 1e-5 * pull + 1e-6 * termScale, spec + " anchor " + a);
             }
         });
     }
