@@ -162,14 +162,14 @@ public final class AnchorRule {
         return kind.selectsNegatives();
     }
 
-    /** The anchor's number of candidate negatives (one-tower losses). */
-    public int candidateCount(int a) {
+    /** Every anchor's number of candidate negatives (one-tower losses). */
+    public int candidateCount() {
         return cross ? n - 1 : 2 * n - 2;
     }
 
-    /** How many candidates the hard selection ranks in for anchor a ({@link LossSpec#selectionRank}). */
-    public int selectionRank(int a) {
-        return spec.selectionRank(candidateCount(a));
+    /** How many candidates the hard selection ranks in ({@link LossSpec#selectionRank}). */
+    public int selectionRank() {
+        return spec.selectionRank(candidateCount());
     }
 
     /** {@link #EXCLUDED}, {@link #POSITIVE} or {@link #NEGATIVE}: what column b is to anchor a. */

@@ -3,7 +3,7 @@ package org.jcontrast.loss;
 import java.util.Arrays;
 
 /**
- * The hard-negative selection of one anchor from its whole row: the {@link AnchorRule#selectionRank}-th
+ * The hard-negative selection of one anchor from its whole row: the {@link AnchorRule#selectionRank()}-th
  * best candidate in the order "larger similarity first, then lower column", found in linear time.
  */
 final class HardSelection {
@@ -22,7 +22,7 @@ final class HardSelection {
                 scratch[m++] = row[off + b];
             }
         }
-        int r = rule.selectionRank(a);
+        int r = rule.selectionRank();
         if (r >= m) {
             return; // every candidate is kept
         }

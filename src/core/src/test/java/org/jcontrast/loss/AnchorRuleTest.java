@@ -145,7 +145,7 @@ class AnchorRuleTest {
             }
         }
         cand.sort(Comparator.<Integer>comparingDouble(b -> -rows.get(a, b)).thenComparingInt(b -> b));
-        int r = rule.selectionRank(a);
+        int r = rule.selectionRank();
         int last = cand.get(r - 1);
         st.select(rows.get(a, last), rule.spec().topK() > 0 ? last : Integer.MAX_VALUE);
     }
