@@ -2,7 +2,7 @@ package org.jcontrast.autograd;
 
 /**
  * A scope in which operations record no graph, for evaluation and for the parts of a computation
- * that must not carry gradients: {@code try (NoGrad ignored = NoGrad.enter()) { ... }}.
+ * that must not carry gradients: {@code try (NoGrad _ = NoGrad.enter()) { ... }}.
  * Scopes nest and belong to the thread that opened them.
  */
 public final class NoGrad implements AutoCloseable {

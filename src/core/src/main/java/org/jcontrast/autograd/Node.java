@@ -9,16 +9,6 @@ import org.jcontrast.tensor.Tensor;
  * any of them before the backward pass is caught instead of silently giving a wrong gradient.
  */
 final class Node {
-    /** The gradients of an operation's inputs given the gradient of its output. */
-    @FunctionalInterface
-    interface Backward {
-        /**
-         * One gradient per input, in input order, each the shape of its input; null for an input
-         * that does not require a gradient (the op may skip that work).
-         */
-        Tensor[] apply(Tensor gradOut);
-    }
-
     final String op;
     final List<Variable> inputs;
     private final List<Tensor> saved;

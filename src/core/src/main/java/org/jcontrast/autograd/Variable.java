@@ -61,12 +61,14 @@ public final class Variable {
     }
 
     /**
-     * The output of operation {@code op}: a graph node when some input requires a gradient (and no
-     * {@link NoGrad} scope is open), else a constant. {@code saved} lists every tensor the backward
-     * reads, so that writes to them are caught.
+     * The result {@code value} of operation {@code op} on {@code inputs}: a graph node when some
+     * input requires a gradient (and no {@link NoGrad} scope is open), else a constant.
+     * {@code saved} lists every tensor the backward reads, so that a write to one of them before
+     * the backward pass is caught. Every operation here is made this way; so can one defined
+     * elsewhere, e.g. a fused loss whose backward is its analytic gradient.
      */
-    static Variable fromOp(String op, Tensor value, List<Variable> inputs, List<Tensor> saved,
-                           Node.Backward backward) {
+    public static Variable fromOp(String op, Tensor value, List<Variable> inputs, List<Tensor> saved,
+                                  Backward backward) {
         boolean needed = false;
         for (Variable in : inputs) {
             needed |= in.requiresGrad;
@@ -130,7 +132,7 @@ public final class Variable {
      */
     public void backward(Tensor seed) {
         if (!requiresGrad) {
-            throw new IllegalStateException("backward: '" + name + "' does not require a gradient: it depends on no "
+            throw new IllegalStateException("backward: " + this + " does not require a gradient: it depends on no "
                     + "parameter, or it was computed inside a NoGrad scope");
         }
         if (!seed.sameShape(value)) {

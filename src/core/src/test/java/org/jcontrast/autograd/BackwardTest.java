@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.SplittableRandom;
 import org.jcontrast.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
@@ -127,12 +128,12 @@ class BackwardTest {
     @Test
     void noGradScopesRecordNothingAndNest() {
         Variable x = Variable.parameter(Tensor.scalar(2f));
-        try (NoGrad outer = NoGrad.enter()) {
-            try (NoGrad inner = NoGrad.enter()) {
-                assertFalse(exp(x).requiresGrad());
-            }
+        try (NoGrad _ = NoGrad.enter()) {
+            NoGrad inner = NoGrad.enter();
+            assertFalse(exp(x).requiresGrad());
+            inner.close();
+            inner.close(); // a second close must not end the outer scope
             assertFalse(exp(x).requiresGrad(), "still inside the outer scope");
-            outer.close(); // closing twice is harmless
         }
         assertTrue(exp(x).requiresGrad());
     }
@@ -162,5 +163,28 @@ class BackwardTest {
         x.value().set(0, 5f);
         y.backward();
         assertArrayEquals(new float[] {2f, 2f}, x.grad().toArray());
+    }
+
+    @Test
+    void anOperationDefinedElsewhereJoinsTheGraph() {
+        Variable x = Variable.parameter(Tensor.wrap(new float[] {3f, -1f}, 2));
+        Tensor xv = x.value();
+        // x² with its own backward, as a fused kernel with an analytic gradient would be wrapped
+        Variable square = Variable.fromOp("square", Ops.mul(xv, xv), List.of(x), List.of(xv),
+                g -> new Tensor[] {Ops.scale(Ops.mul(g, xv), 2f)});
+        sum(scale(square, 0.5f)).backward();
+        assertArrayEquals(new float[] {3f, -1f}, x.grad().toArray());
+    }
+
+    @Test
+    void aBackwardThatBreaksItsContractIsReportedNamingTheOp() {
+        Variable x = Variable.parameter(Tensor.zeros(2));
+        Variable none = Variable.fromOp("lazy", Tensor.zeros(2), List.of(x), List.of(), g -> new Tensor[] {null});
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> sum(none).backward());
+        assertTrue(e.getMessage().contains("'lazy' gave no gradient"), e.getMessage());
+        Variable wrong = Variable.fromOp("wide", Tensor.zeros(2), List.of(x), List.of(),
+                g -> new Tensor[] {Tensor.zeros(3)});
+        e = assertThrows(IllegalStateException.class, () -> sum(wrong).backward());
+        assertTrue(e.getMessage().contains("'wide' gave a gradient of shape [3]"), e.getMessage());
     }
 }
