@@ -6,9 +6,10 @@ import org.jcontrast.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 
 /**
- * Elementwise operations. The binary ones broadcast as NumPy does over ranks 0–2 (see
- * {@link Broadcast}): a [c] row vector applies to every row, an [r, 1] column vector to every
- * column, a scalar to everything; the gradient of a stretched input is summed back to its shape.
+ * Elementwise operations. The binary ones broadcast as NumPy does over ranks 0–2: shapes are
+ * aligned on the right and a dimension of 1 stretches, so a [c] (or [1, c]) row vector applies to
+ * every row, an [r, 1] column vector to every column and a scalar to everything; the gradient of
+ * a stretched input is summed back to its shape.
  */
 public final class Arithmetic {
     private Arithmetic() {
