@@ -1,11 +1,9 @@
 package org.jcontrast.optim;
 
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jcontrast.tensor.Tensor;
 
 /**
@@ -23,12 +21,7 @@ public abstract class Optimizer {
     /** Takes the parameters to update; their names must be unique. */
     protected Optimizer(List<Parameter> parameters) {
         this.parameters = List.copyOf(parameters);
-        Set<String> names = new HashSet<>();
-        for (Parameter p : this.parameters) {
-            if (!names.add(p.name())) {
-                throw new IllegalArgumentException("two parameters are named " + p.name());
-            }
-        }
+        Parameter.valuesByName(this.parameters); // throws on a repeated name
         state.put("optimizer.steps", steps);
     }
 

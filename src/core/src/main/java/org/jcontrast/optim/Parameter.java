@@ -1,5 +1,8 @@
 package org.jcontrast.optim;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.jcontrast.tensor.Tensor;
 
 /**
@@ -54,6 +57,17 @@ public final class Parameter {
     /** Sets the gradient to zero. */
     public void zeroGrad() {
         grad.fill(0f);
+    }
+
+    /** The values by name, in list order: with {@link Optimizer#state()}, what a checkpoint saves. */
+    public static Map<String, Tensor> valuesByName(List<Parameter> parameters) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Parameter p : parameters) {
+            if (out.put(p.name(), p.value()) != null) {
+                throw new IllegalArgumentException("two parameters are named " + p.name());
+            }
+        }
+        return out;
     }
 
     @Override

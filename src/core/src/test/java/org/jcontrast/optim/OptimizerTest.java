@@ -190,6 +190,11 @@ class OptimizerTest {
                 false));
         assertThrows(IllegalArgumentException.class, () -> new AdamW(List.of(param("x", true)), 1.0, 0.9, 1e-8, 0));
         assertThrows(IllegalArgumentException.class, () -> new Parameter("x", Tensor.zeros(2), Tensor.zeros(3), true));
+        assertThrows(IllegalArgumentException.class, () -> Parameter.valuesByName(List.of(p, p)));
+        Parameter bias = new Parameter("encoder.bias", Tensor.zeros(3), false);
+        assertEquals(List.of("encoder.weight", "encoder.bias"),
+                List.copyOf(Parameter.valuesByName(List.of(p, bias)).keySet()));
+        assertEquals(bias.value(), Parameter.valuesByName(List.of(p, bias)).get("encoder.bias"));
     }
 
     @Test
