@@ -23,14 +23,4 @@ public interface Augmentation {
     static int scratchSize(int h, int w) {
         return h * w + GaussianBlur.MAX_KERNEL;
     }
-
-    /** Draws a value uniformly from [lo, hi], or returns lo without drawing when the range is empty. */
-    static double uniform(SplittableRandom random, double lo, double hi) {
-        return hi > lo ? lo + (hi - lo) * random.nextDouble() : lo;
-    }
-
-    /** v clamped to [0, 1]. */
-    static float clamp01(float v) {
-        return Math.min(1f, Math.max(0f, v));
-    }
 }

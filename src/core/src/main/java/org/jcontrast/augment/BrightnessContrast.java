@@ -35,15 +35,15 @@ public record BrightnessContrast(double brightness, double contrast, double prob
     @Override
     public void apply(float[] img, int off, int h, int w, float[] scratch, SplittableRandom random) {
         boolean apply = random.nextDouble() < probability;
-        float b = (float) Augmentation.uniform(random, Math.max(0, 1 - brightness), 1 + brightness);
-        float c = (float) Augmentation.uniform(random, Math.max(0, 1 - contrast), 1 + contrast);
+        float b = (float) Draws.uniform(random, Math.max(0, 1 - brightness), 1 + brightness);
+        float c = (float) Draws.uniform(random, Math.max(0, 1 - contrast), 1 + contrast);
         if (!apply) {
             return;
         }
         int n = h * w;
         if (brightness > 0) {
             for (int i = off; i < off + n; i++) {
-                img[i] = Augmentation.clamp01(img[i] * b);
+                img[i] = Draws.clamp01(img[i] * b);
             }
         }
         if (contrast > 0) {
@@ -53,7 +53,7 @@ public record BrightnessContrast(double brightness, double contrast, double prob
             }
             float mean = (float) (sum / n);
             for (int i = off; i < off + n; i++) {
-                img[i] = Augmentation.clamp01(mean + c * (img[i] - mean));
+                img[i] = Draws.clamp01(mean + c * (img[i] - mean));
             }
         }
     }

@@ -39,7 +39,7 @@ public record GaussianBlur(double minSigma, double maxSigma, double probability)
     @Override
     public void apply(float[] img, int off, int h, int w, float[] scratch, SplittableRandom random) {
         boolean apply = random.nextDouble() < probability;
-        double sigma = Augmentation.uniform(random, minSigma, maxSigma);
+        double sigma = Draws.uniform(random, minSigma, maxSigma);
         if (apply && sigma > 0) {
             blur(img, off, h, w, sigma, scratch);
         }
@@ -74,7 +74,7 @@ public record GaussianBlur(double minSigma, double maxSigma, double probability)
                     int yi = Math.min(h - 1, Math.max(0, y + i));
                     acc += scratch[k0 + radius + i] * scratch[yi * w + x];
                 }
-                img[off + y * w + x] = Augmentation.clamp01(acc);
+                img[off + y * w + x] = Draws.clamp01(acc);
             }
         }
     }

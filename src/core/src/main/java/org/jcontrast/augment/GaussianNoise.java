@@ -36,7 +36,7 @@ public record GaussianNoise(double sigma, double probability) implements Augment
         }
         float sd = (float) sigma;
         for (int i = off; i < off + h * w; i++) {
-            img[i] = Augmentation.clamp01(img[i] + sd * (float) random.nextGaussian());
+            img[i] = Draws.clamp01(img[i] + sd * (float) random.nextGaussian());
         }
     }
 }

@@ -45,8 +45,8 @@ public record RandomErasing(double probability, double minArea, double maxArea, 
         }
         double logAspect = Math.log(maxAspect);
         for (int t = 0; t < TRIES; t++) {
-            double area = Augmentation.uniform(random, minArea, maxArea) * h * w;
-            double ratio = Math.exp(Augmentation.uniform(random, -logAspect, logAspect));
+            double area = Draws.uniform(random, minArea, maxArea) * h * w;
+            double ratio = Math.exp(Draws.uniform(random, -logAspect, logAspect));
             int eh = (int) Math.round(Math.sqrt(area * ratio));
             int ew = (int) Math.round(Math.sqrt(area / ratio));
             if (eh >= 1 && ew >= 1 && eh <= h && ew <= w) {

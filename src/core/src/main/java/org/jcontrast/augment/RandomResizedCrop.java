@@ -42,16 +42,16 @@ public record RandomResizedCrop(double minScale, double maxAspect) implements Au
         double cw = w, ch = h;
         boolean fits = false;
         for (int t = 0; t < TRIES && !fits; t++) {
-            double area = Augmentation.uniform(random, minScale, 1);
-            double ratio = Math.exp(Augmentation.uniform(random, -logAspect, logAspect));
+            double area = Draws.uniform(random, minScale, 1);
+            double ratio = Math.exp(Draws.uniform(random, -logAspect, logAspect));
             cw = w * Math.sqrt(area * ratio);
             ch = h * Math.sqrt(area / ratio);
             fits = cw <= w && ch <= h;
         }
         cw = Math.min(cw, w);
         ch = Math.min(ch, h);
-        double x0 = Augmentation.uniform(random, 0, w - cw);
-        double y0 = Augmentation.uniform(random, 0, h - ch);
+        double x0 = Draws.uniform(random, 0, w - cw);
+        double y0 = Draws.uniform(random, 0, h - ch);
         if (cw == w && ch == h) {
             return; // the whole image: resampling would return it unchanged
         }
