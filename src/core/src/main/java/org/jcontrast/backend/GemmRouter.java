@@ -29,6 +29,8 @@ public final class GemmRouter implements AutoCloseable {
     private final Supplier<List<GemmBackendProvider>> providers;
     /** Null until probed; then the backend in use, or null with the reason. */
     private volatile Probe probe;
+    /** Backends dropped after a failure: other threads may still be inside them, so they are closed with the router. */
+    private final List<GemmBackend> dropped = new ArrayList<>();
 
     private record Probe(GemmBackend backend, String reason) {
     }
@@ -123,13 +125,32 @@ public final class GemmRouter implements AutoCloseable {
         }
     }
 
-    /** Closes the backend, if one was opened; later products run on the CPU. */
+    /**
+     * Closes the backends this router opened, the one in use and any dropped after a failure; later
+     * products run on the CPU. Call it once no other thread computes through the router.
+     */
     @Override
     public synchronized void close() {
         Probe p = probe;
         probe = new Probe(null, "the router was closed");
         if (p != null && p.backend() != null) {
-            p.backend().close();
+            dropped.add(p.backend());
+        }
+        RuntimeException failure = null;
+        for (GemmBackend backend : dropped) {
+            try {
+                backend.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        dropped.clear();
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -193,6 +214,7 @@ public final class GemmRouter implements AutoCloseable {
         }
         String reason = backend.name() + " " + what + " failed, so matrix products run on the CPU from now on: " + e;
         probe = new Probe(null, reason);
+        dropped.add(backend);
         LOG.log(Level.WARNING, "jcontrast: " + reason);
     }
 
