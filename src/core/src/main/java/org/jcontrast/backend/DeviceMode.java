@@ -11,6 +11,12 @@ public enum DeviceMode {
     /** On the GPU for products large enough to pay for the transfers, else on the CPU. */
     AUTO;
 
+    /** The name as the property and the command line spell it: {@code cpu}, {@code gpu} or {@code auto}. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
     /** Parses {@code cpu}, {@code gpu} or {@code auto}, in any case. */
     public static DeviceMode parse(String text) {
         try {

@@ -73,11 +73,10 @@ public record OffloadSettings(DeviceMode device, Precision precision, double thr
 
     /** The settings in words, e.g. {@code auto, FP32, products ≥ 1e9 flops}. */
     public String describe() {
-        String mode = device.name().toLowerCase(Locale.ROOT);
         return switch (device) {
-            case CPU -> mode;
-            case GPU -> mode + ", " + precision;
-            case AUTO -> mode + ", " + precision + ", products ≥ " + String.format(Locale.ROOT, "%.3g",
+            case CPU -> device.toString();
+            case GPU -> device + ", " + precision;
+            case AUTO -> device + ", " + precision + ", products ≥ " + String.format(Locale.ROOT, "%.3g",
                     thresholdFlops) + " flops and ≥ " + (int) MIN_INTENSITY + " flops/byte";
         };
     }

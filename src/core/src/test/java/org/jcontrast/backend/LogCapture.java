@@ -7,17 +7,17 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /** Collects the records logged to {@code org.jcontrast} while open, to count the lines a fallback writes. */
-public final class LogCapture extends Handler implements AutoCloseable {
+final class LogCapture extends Handler implements AutoCloseable {
     private final Logger logger = Logger.getLogger("org.jcontrast");
     private final List<LogRecord> records = new ArrayList<>();
 
     /** Starts capturing. */
-    public LogCapture() {
+    LogCapture() {
         logger.addHandler(this);
     }
 
     /** The messages logged so far. */
-    public synchronized List<String> messages() {
+    synchronized List<String> messages() {
         return records.stream().map(LogRecord::getMessage).toList();
     }
 

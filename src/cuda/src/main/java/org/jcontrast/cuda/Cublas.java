@@ -16,6 +16,7 @@ import org.jcontrast.backend.BackendUnavailableException;
  * enums are C ints, handles and streams pointers, alpha and beta host pointers). A failing call
  * throws a {@link CudaException} carrying {@code cublasGetStatusString}'s text.
  */
+@SuppressWarnings("restricted") // calling native code is this class's purpose
 final class Cublas {
     static final int OP_N = 0;
     static final int OP_T = 1;

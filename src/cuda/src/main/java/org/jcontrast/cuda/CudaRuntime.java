@@ -16,6 +16,7 @@ import org.jcontrast.backend.BackendUnavailableException;
  * and enums are C ints; size_t is 64 bits, as on every platform CUDA supports). A failing call
  * throws a {@link CudaException} carrying {@code cudaGetErrorString}'s text.
  */
+@SuppressWarnings("restricted") // calling native code is this class's purpose
 final class CudaRuntime {
     static final int HOST_TO_DEVICE = 1;
     static final int DEVICE_TO_HOST = 2;

@@ -13,6 +13,7 @@ import org.jcontrast.backend.BackendUnavailableException;
  * A shared library opened for the life of the JVM, and the downcalls bound from it. It is never
  * unloaded: the CUDA libraries start threads and register exit hooks that must outlive our use.
  */
+@SuppressWarnings("restricted") // calling native code is this class's purpose
 final class NativeLibrary {
     private static final Linker LINKER = Linker.nativeLinker();
 

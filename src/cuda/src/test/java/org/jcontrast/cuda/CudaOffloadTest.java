@@ -12,7 +12,6 @@ import java.util.function.Consumer;
 import org.jcontrast.backend.DeviceMode;
 import org.jcontrast.backend.GemmBackendProvider;
 import org.jcontrast.backend.GemmRouter;
-import org.jcontrast.backend.LogCapture;
 import org.jcontrast.backend.OffloadSettings;
 import org.jcontrast.backend.Precision;
 import org.jcontrast.tensor.Ops;

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Assumptions;
  * backend looks for, as links to one file, so that both "libraries" and the test share one loaded
  * copy and its state. Without gcc the calling test class is skipped with a message saying so.
  */
+@SuppressWarnings("restricted") // calling native code is this class's purpose
 final class CudaStub {
     /** Builds of the stub, each in its own directory with the sonames the backend looks for. */
     enum Variant {
