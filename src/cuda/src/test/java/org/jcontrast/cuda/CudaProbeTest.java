@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import org.jcontrast.backend.BackendUnavailableException;
 import org.jcontrast.backend.Precision;
+import org.jcontrast.kernel.KernelProvider;
 import org.junit.jupiter.api.Test;
 
 /** Each stage of the probe, failing in turn against the stub, gives a reason and leaves nothing behind. */
@@ -97,12 +99,41 @@ class CudaProbeTest {
 
     @Test
     void theSystemLibraryPath() {
-        // Without -Djcontrast.cuda.path the real CUDA is looked for: absent on most build machines.
+        // Without -Djcontrast.cuda.path the real CUDA is looked for: absent or unusable on most build
+        // machines, which must give a reason; on a machine with a GPU, its products must match the CPU's.
         try (CudaGemmBackend backend = CudaGemmBackend.open(Optional.empty(), Precision.FP32)) {
-            assertTrue(backend.describe().contains("CUDA runtime"), backend.describe());
+            int m = 33, n = 45, k = 27;
+            float[] a = new float[m * k];
+            float[] b = new float[k * n];
+            SplittableRandom random = new SplittableRandom(7);
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) random.nextGaussian();
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) random.nextGaussian();
+            }
+            for (boolean transA : new boolean[] {false, true}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    int lda = transA ? m : k, ldb = transB ? k : n;
+                    float[] cpu = new float[m * n];
+                    float[] gpu = new float[m * n];
+                    KernelProvider.scalar().gemm().gemm(transA, transB, m, n, k, 1f, a, 0, lda,
+                            b, 0, ldb, 0f, cpu, 0, n);
+                    backend.gemm(transA, transB, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, gpu, 0, n);
+                    for (int i = 0; i < cpu.length; i++) {
+                        assertEquals(cpu[i], gpu[i], 1e-4f * (1 + Math.abs(cpu[i])), backend.describe());
+                    }
+                }
+            }
+            float[] cpuGram = new float[m * m];
+            float[] gpuGram = new float[m * m];
+            KernelProvider.scalar().gemm().gemm(false, true, m, m, k, 1f, a, 0, k, a, 0, k, 0f, cpuGram, 0, m);
+            backend.gram(m, k, a, 0, k, gpuGram, 0, m);
+            for (int i = 0; i < cpuGram.length; i++) {
+                assertEquals(cpuGram[i], gpuGram[i], 1e-4f * (1 + Math.abs(cpuGram[i])), backend.describe());
+            }
         } catch (BackendUnavailableException e) {
-            assertTrue(e.getMessage().contains("on the system library path") || e.getMessage().contains("CUDA"),
-                    e.getMessage());
+            assertTrue(e.getMessage().contains("libcudart") || e.getMessage().contains("CUDA"), e.getMessage());
         }
     }
 }
