@@ -16,6 +16,7 @@ import org.jcontrast.backend.BackendUnavailableException;
 import org.jcontrast.backend.Precision;
 import org.jcontrast.kernel.KernelProvider;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,12 +25,17 @@ class CudaGemmBackendTest {
     /** What the backend must not write: the padding between rows of a matrix with a larger stride. */
     private static final float PAD = 12345f;
 
-    private CudaStub stub;
+    private static CudaStub stub;
     private CudaGemmBackend backend;
+
+    @BeforeAll
+    static void buildStub() {
+        stub = CudaStub.get(CudaStub.Variant.FULL);
+    }
 
     @BeforeEach
     void open() throws BackendUnavailableException {
-        stub = CudaStub.get(CudaStub.Variant.FULL);
+        stub.reset();
         backend = CudaGemmBackend.open(Optional.of(stub.directory()), Precision.FP32);
     }
 

@@ -6,35 +6,41 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.ServiceLoader;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.jcontrast.backend.DeviceMode;
-import org.jcontrast.backend.GemmBackendProvider;
 import org.jcontrast.backend.GemmRouter;
 import org.jcontrast.backend.OffloadSettings;
 import org.jcontrast.backend.Precision;
 import org.jcontrast.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Ops} through the router, the provider found by {@link ServiceLoader} and the stub: the
+ * {@link Ops} through the router, the provider found by {@link java.util.ServiceLoader} and the stub: the
  * products run on the "GPU" when chosen, and whatever is missing or failing, the result is the
  * CPU's, bit for bit, with one log line.
  */
 class CudaOffloadTest {
     private final Tensor a = Tensor.randn(new SplittableRandom(1), 70, 40);
     private final Tensor b = Tensor.randn(new SplittableRandom(2), 40, 50);
+    private static CudaStub full;
     private GemmRouter previous;
     private String previousPath;
     private Tensor cpuProduct;
     private Tensor cpuGram;
 
+    @BeforeAll
+    static void buildStub() {
+        full = CudaStub.get(CudaStub.Variant.FULL);
+    }
+
     @BeforeEach
     void computeOnTheCpu() {
+        full.reset();
         previousPath = System.getProperty(CudaLibraries.PATH_PROPERTY);
         previous = GemmRouter.install(new GemmRouter(new OffloadSettings(DeviceMode.CPU, Precision.FP32, 0)));
         cpuProduct = Ops.matmul(a, b);
@@ -50,7 +56,7 @@ class CudaOffloadTest {
         } else {
             System.setProperty(CudaLibraries.PATH_PROPERTY, previousPath);
         }
-        CudaStub.get(CudaStub.Variant.FULL).assertNothingLive(); // closing the router released everything
+        full.assertNothingLive(); // closing the router released everything
     }
 
     /** Installs a router that looks for CUDA in {@code dir} through the registered providers. */
@@ -68,16 +74,8 @@ class CudaOffloadTest {
     }
 
     @Test
-    void theCudaProviderIsRegistered() {
-        List<String> names = ServiceLoader.load(GemmBackendProvider.class).stream()
-                .map(p -> p.get().name()).toList();
-        assertEquals(List.of("cuda"), names);
-    }
-
-    @Test
     void opsRunsOnTheDeviceWhenChosen() {
-        CudaStub stub = CudaStub.get(CudaStub.Variant.FULL);
-        GemmRouter router = route(DeviceMode.GPU, 0, stub.directory());
+        GemmRouter router = route(DeviceMode.GPU, 0, full.directory());
         assertClose(cpuProduct, Ops.matmul(a, b));
         Tensor gram = Ops.gram(a);
         assertClose(cpuGram, gram);
@@ -86,29 +84,27 @@ class CudaOffloadTest {
                 assertEquals(gram.get(i, j), gram.get(j, i));
             }
         }
-        assertEquals(1, stub.calls("cublasSgemm_v2"));
-        assertEquals(1, stub.calls("cublasSsyrk_v2"));
+        assertEquals(1, full.calls("cublasSgemm_v2"));
+        assertEquals(1, full.calls("cublasSsyrk_v2"));
         assertTrue(router.backend().orElseThrow().describe().startsWith("jcontrast stub GPU"));
     }
 
     @Test
     void autoProbesOnlyOnceAProductIsLargeEnough() {
-        CudaStub stub = CudaStub.get(CudaStub.Variant.FULL);
-        route(DeviceMode.AUTO, 1e7, stub.directory());
+        route(DeviceMode.AUTO, 1e7, full.directory());
         assertArrayEquals(cpuProduct.toArray(), Ops.matmul(a, b).toArray(), "2.8e5 flops stay on the CPU");
-        assertEquals(0, stub.calls("cudaGetDeviceCount"), "and do not even load CUDA");
+        assertEquals(0, full.calls("cudaGetDeviceCount"), "and do not even load CUDA");
 
         Tensor big = Tensor.randn(new SplittableRandom(3), 200, 200);
         Ops.matmul(big, big); // 1.6e7 flops at 33 flops per byte
-        assertEquals(1, stub.calls("cudaGetDeviceCount"));
-        assertEquals(1, stub.calls("cublasSgemm_v2"));
+        assertEquals(1, full.calls("cudaGetDeviceCount"));
+        assertEquals(1, full.calls("cublasSgemm_v2"));
     }
 
     @Test
     void aFailingCallFallsBackToTheCpuAndTheDeviceIsDropped() {
-        CudaStub stub = CudaStub.get(CudaStub.Variant.FULL);
-        GemmRouter router = route(DeviceMode.GPU, 0, stub.directory());
-        stub.fail("cublasSgemm_v2", 13);
+        GemmRouter router = route(DeviceMode.GPU, 0, full.directory());
+        full.fail("cublasSgemm_v2", 13);
         try (LogCapture log = new LogCapture()) {
             assertArrayEquals(cpuProduct.toArray(), Ops.matmul(a, b).toArray());
             assertArrayEquals(cpuGram.toArray(), Ops.gram(a).toArray());
@@ -116,8 +112,8 @@ class CudaOffloadTest {
             assertTrue(log.messages().get(0).contains("stub: the GPU program failed to execute"),
                     log.messages().get(0));
         }
-        assertEquals(1, stub.calls("cublasSgemm_v2"));
-        assertEquals(0, stub.calls("cublasSsyrk_v2"), "no more device calls after a failure");
+        assertEquals(1, full.calls("cublasSgemm_v2"));
+        assertEquals(0, full.calls("cublasSsyrk_v2"), "no more device calls after a failure");
         assertTrue(router.unavailableReason().orElseThrow().contains("cublasSgemm_v2 failed"));
     }
 
@@ -125,7 +121,6 @@ class CudaOffloadTest {
     void whateverIsMissingTheResultIsTheCpus() {
         record Case(String what, Path dir, Consumer<CudaStub> setUp, String logged) {
         }
-        CudaStub full = CudaStub.get(CudaStub.Variant.FULL);
         List<Case> cases = List.of(
                 new Case("no library", CudaStub.emptyDirectory(), s -> { }, "libcudart not found"),
                 new Case("no cuBLAS", CudaStub.runtimeOnlyDirectory(), s -> { }, "libcublas not found"),

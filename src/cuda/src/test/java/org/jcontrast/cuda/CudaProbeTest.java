@@ -5,19 +5,32 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.SplittableRandom;
 import org.jcontrast.backend.BackendUnavailableException;
+import org.jcontrast.backend.GemmBackendProvider;
 import org.jcontrast.backend.Precision;
 import org.jcontrast.kernel.KernelProvider;
 import org.junit.jupiter.api.Test;
 
-/** Each stage of the probe, failing in turn against the stub, gives a reason and leaves nothing behind. */
+/**
+ * The provider's registration, and each stage of the probe failing in turn against the stub: each gives
+ * a reason and leaves nothing behind.
+ */
 class CudaProbeTest {
 
     private static String reason(Path override) {
         return assertThrows(BackendUnavailableException.class,
                 () -> CudaGemmBackend.open(Optional.of(override), Precision.FP32)).getMessage();
+    }
+
+    @Test
+    void theCudaProviderIsRegistered() {
+        List<String> names = ServiceLoader.load(GemmBackendProvider.class).stream()
+                .map(p -> p.get().name()).toList();
+        assertEquals(List.of("cuda"), names);
     }
 
     @Test

@@ -198,8 +198,10 @@ final class CudaStub {
             try {
                 gcc = new ProcessBuilder(command).redirectErrorStream(true).start();
             } catch (IOException e) {
-                Assumptions.abort("gcc not found (" + e.getMessage() + "): the cuBLAS backend's tests through "
-                        + "its C stub need it to build the stub, so they are skipped");
+                String message = "gcc not found (" + e.getMessage() + "): the cuBLAS backend's tests through "
+                        + "its C stub need it to build the stub, so they are skipped";
+                System.err.println("jcontrast-cuda tests: " + message); // a skipped class shows no reason otherwise
+                Assumptions.abort(message);
                 return;
             }
             String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
