@@ -53,6 +53,8 @@ final class CudaStub {
     private static final Path SOURCE = Path.of("src/test/c/cuda_stub.c");
     private static final Path ROOT = Path.of("target/cuda-stub");
     private static final Map<Variant, CudaStub> BUILT = new EnumMap<>(Variant.class);
+    /** Why the stub cannot be built here (no gcc), once known. */
+    private static String unbuildable;
 
     private final Path directory;
     private final MethodHandle reset;
@@ -79,6 +81,7 @@ final class CudaStub {
 
     /** The stub built as {@code variant}, reset to one healthy sm_80 device. */
     static synchronized CudaStub get(Variant variant) {
+        Assumptions.assumeTrue(unbuildable == null, unbuildable);
         CudaStub stub = BUILT.get(variant);
         if (stub == null) {
             Path dir = ROOT.resolve(variant.directory).toAbsolutePath();
@@ -198,10 +201,10 @@ final class CudaStub {
             try {
                 gcc = new ProcessBuilder(command).redirectErrorStream(true).start();
             } catch (IOException e) {
-                String message = "gcc not found (" + e.getMessage() + "): the cuBLAS backend's tests through "
+                unbuildable = "gcc not found (" + e.getMessage() + "): the cuBLAS backend's tests through "
                         + "its C stub need it to build the stub, so they are skipped";
-                System.err.println("jcontrast-cuda tests: " + message); // a skipped class shows no reason otherwise
-                Assumptions.abort(message);
+                System.err.println("jcontrast-cuda tests: " + unbuildable); // a skipped class shows no reason otherwise
+                Assumptions.abort(unbuildable);
                 return;
             }
             String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
