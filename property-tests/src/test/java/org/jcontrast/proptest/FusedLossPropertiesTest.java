@@ -1,9 +1,11 @@
 package org.jcontrast.proptest;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.jcontrast.loss.AnchorRows;
+import org.jcontrast.loss.ComposedLosses;
 import org.jcontrast.loss.AnchorRule;
 import org.jcontrast.loss.FusedLosses;
 import org.jcontrast.loss.LossKind;
@@ -14,18 +16,25 @@ import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.metrics.Metrics;
 import org.jcontrast.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
+import org.jcontrast.testing.GradientCheck;
 import org.jcontrast.testing.ReferenceLosses64;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fused losses against the float64 reference under random options, and the identities and
- * limits of the papers: Wang &amp; Liu's gradient balance, the relative penalties' limits in τ,
+ * The fused losses against the composed autograd losses and the float64 reference under random
+ * options ({@link LossCases}), and the identities and limits of the papers: Wang &amp; Liu's
+ * gradient balance, the relative penalties' limits in τ,
  * DCL below NT-Xent, hard = NT-Xent when every negative is kept, and invariance under rotations,
  * row scaling and permutations of the batch.
  */
 class FusedLossPropertiesTest {
 
-    /** Inputs of a random shape on which {@code spec}'s hard selection is not decided by a near-tie. */
+    /** Float32 against float32 or float64: ~1e-6 of the loss; gradients ~1e-5 of the largest entry (at least 0.1). */
+    private static final double VALUE_TOL = 1e-5;
+    private static final double GRAD_TOL = 2e-4;
+    private static final double GRAD_FLOOR = 0.1;
+
+    /** A spec and inputs from {@link LossCases}. */
     private record Batch(LossSpec spec, Tensor z1, Tensor z2) {
         int n() {
             return z1.dim(0);
@@ -36,35 +45,49 @@ class FusedLossPropertiesTest {
         }
     }
 
+    /** {@code kind} (a random one when null) with random options, on random inputs safe for it. */
     private static Batch batch(Gen g, LossKind kind) {
-        int n = g.size(2, 6), d = g.size(1, 5);
-        return inputs(g, kind == null ? RandomSpecs.draw(g, n, d) : RandomSpecs.draw(g, kind, n, d), n, d);
+        LossKind k = kind != null ? kind : LossKind.values()[g.intIn(0, LossKind.values().length - 1)];
+        int n = g.size(k == LossKind.INFONCE ? 1 : 2, 6), d = g.size(k.selectsNegatives() ? 2 : 1, 4);
+        return inputs(g, LossCases.randomSpec(g, k, n, d), n, d);
     }
 
     private static Batch inputs(Gen g, LossSpec spec, int n, int d) {
-        for (int attempt = 0; ; attempt++) {
-            double scale = g.doubleIn(0.2, 5);
-            Tensor z1 = g.normal(n, d, scale), z2 = g.normal(n, d, scale);
-            if (RandomSpecs.selectionIsStable(spec, z1, z2) || attempt == 50) {
-                return new Batch(spec, z1, z2);
-            }
+        Tensor z1, z2;
+        do {
+            z1 = LossCases.rows(g, spec, n, d);
+            z2 = LossCases.rows(g, spec, n, d);
+        } while (!LossCases.safe(spec, z1.toDoubleArray(), z2.toDoubleArray(), n, d));
+        return new Batch(spec, z1, z2);
+    }
+
+    @Test
+    void fusedEqualsComposedForEveryLoss() {
+        for (LossKind kind : LossKind.values()) {
+            Prop.forAll("fused = composed, " + kind.cliName(), 15, g -> {
+                Batch b = batch(g, kind);
+                LossResult fused = FusedLosses.create(b.spec()).compute(b.z1(), b.z2());
+                LossResult composed = ComposedLosses.create(b.spec()).compute(b.z1(), b.z2());
+                assertSame(b.spec() + " N=" + b.n() + " d=" + b.d(), composed, fused);
+            });
         }
     }
 
     @Test
     void fusedEqualsTheReferenceUnderRandomOptions() {
-        Prop.forAll("fused = reference", 150, g -> {
+        Prop.forAll("fused = reference", 100, g -> {
             Batch b = batch(g, null);
             LossResult got = FusedLosses.create(b.spec()).compute(b.z1(), b.z2());
             double[] x1 = b.z1().toDoubleArray(), x2 = b.z2().toDoubleArray();
             double ref = ReferenceLosses64.loss(b.spec(), x1, x2, b.n(), b.d());
-            assertEquals(ref, got.loss(), 1e-5 * Math.max(1, Math.abs(ref)), b.spec() + ": loss");
+            String what = b.spec() + " N=" + b.n() + " d=" + b.d();
+            assertEquals(ref, got.loss(), VALUE_TOL * Math.max(1, Math.abs(ref)), what + ": loss");
             double[][] fd = ReferenceLosses64.gradient(b.spec(), x1, x2, b.n(), b.d(), 1e-6);
-            double tol = 1e-4 * (1 + maxAbs(fd[0]) + maxAbs(fd[1])) * inverseMinNorm(b);
-            assertClose(fd[0], got.grad1(), tol, b.spec() + ": grad1");
-            assertClose(fd[1], got.grad2(), tol, b.spec() + ": grad2");
+            double scale = Math.max(GRAD_FLOOR, Math.max(maxAbs(fd[0]), maxAbs(fd[1])));
+            GradientCheck.assertClose(what + ": grad1", fd[0], got.grad1(), GRAD_TOL, scale);
+            GradientCheck.assertClose(what + ": grad2", fd[1], got.grad2(), GRAD_TOL, scale);
             if (b.spec().kind() == LossKind.CLIP) {
-                assertEquals(fd[2][0], got.gradLogitScale(), 1e-4 * (1 + Math.abs(fd[2][0])), "d/dt");
+                assertEquals(fd[2][0], got.gradLogitScale(), GRAD_TOL * Math.max(1, Math.abs(fd[2][0])), "d/dt");
             }
         });
     }
@@ -86,9 +109,9 @@ class FusedLossPropertiesTest {
             if (kind.usesTemperature()) {
                 spec = spec.withTemperature(g.doubleIn(0.05, 2));
             }
-            Batch b = inputs(g, spec, g.size(2, 6), g.size(2, 5));
+            Batch b = inputs(g, spec, g.size(2, 6), g.size(2, 4));
             int n = b.n();
-            Tensor rows = Ops.gram(Ops.normalizeRows(stack(b.z1(), b.z2()), 1e-12f));
+            Tensor rows = Ops.gram(Ops.normalizeRows(stack(b.z1(), b.z2()), spec.eps()));
             AnchorRows.apply(AnchorRule.of(spec, n, 0, null), rows);
             // The positive entry is c·β·σ − c·β: when σ is near 1 its error is float32 rounding of c·β.
             double termScale = (kind.usesTemperature() ? 1 / spec.temperature() : 1) / (2 * n);
@@ -149,21 +172,20 @@ class FusedLossPropertiesTest {
             Batch b = batch(g, LossKind.NTXENT);
             int n = b.n();
             double tau = 1e3;
-            LossResult nt = FusedLosses.create(LossSpec.of(LossKind.NTXENT).withTemperature(tau)).compute(b.z1(), b.z2());
+            LossResult nt = FusedLosses.create(LossSpec.of(LossKind.NTXENT).withTemperature(tau))
+                    .compute(b.z1(), b.z2());
             LossResult simple = FusedLosses.create(LossSpec.of(LossKind.SIMPLE).withLambda(1.0 / (2 * n - 2)))
                     .compute(b.z1(), b.z2());
             double factor = (2 * n - 2.0) / (2 * n - 1);
             double[] expect1 = simple.grad1().toDoubleArray(), expect2 = simple.grad2().toDoubleArray();
-            double scale = maxAbs(expect1) + maxAbs(expect2);
             for (int i = 0; i < expect1.length; i++) {
                 expect1[i] *= factor / tau;
                 expect2[i] *= factor / tau;
             }
-            // σ_b = (1 + O(1/τ)) / (2N − 1): the deviation is a few parts in τ of the simple gradient's
-            // scale; float32 rounding adds a part in 10⁶ of the terms' scale 1/(τ‖z‖).
-            double tol = 5.0 / tau * scale / tau + 1e-6 * inverseMinNorm(b) / tau;
-            assertClose(expect1, nt.grad1(), tol, "grad1");
-            assertClose(expect2, nt.grad2(), tol, "grad2");
+            // σ_b = (1 + O(1/τ)) / (2N − 1): the gradients differ by a few parts in τ of their scale.
+            double scale = Math.max(maxAbs(expect1), maxAbs(expect2));
+            GradientCheck.assertClose("grad1", expect1, nt.grad1(), 5 / tau, Math.max(scale, GRAD_FLOOR / tau));
+            GradientCheck.assertClose("grad2", expect2, nt.grad2(), 5 / tau, Math.max(scale, GRAD_FLOOR / tau));
         });
     }
 
@@ -172,16 +194,18 @@ class FusedLossPropertiesTest {
         Prop.forAll("dcl < ntxent; hard(all) = ntxent", 60, g -> {
             Batch b = batch(g, LossKind.NTXENT);
             double tau = g.doubleIn(0.05, 2);
-            LossResult nt = FusedLosses.create(LossSpec.of(LossKind.NTXENT).withTemperature(tau)).compute(b.z1(), b.z2());
+            LossResult nt = FusedLosses.create(LossSpec.of(LossKind.NTXENT).withTemperature(tau))
+                    .compute(b.z1(), b.z2());
             double dcl = FusedLosses.create(LossSpec.of(LossKind.DCL).withTemperature(tau)).compute(b.z1(), b.z2())
                     .loss();
             assertTrue(dcl < nt.loss(), "dcl " + dcl + " < ntxent " + nt.loss());
             LossSpec hard = g.bool() ? LossSpec.of(LossKind.HARD).withTopK(g.intIn(2 * b.n() - 2, 4 * b.n()))
                     : LossSpec.of(LossKind.HARD).withQuantile(1);
             LossResult h = FusedLosses.create(hard.withTemperature(tau)).compute(b.z1(), b.z2());
-            assertEquals(nt.loss(), h.loss(), 1e-6 * Math.max(1, nt.loss()));
-            assertClose(nt.grad1().toDoubleArray(), h.grad1(), 1e-6, "grad1");
-            assertClose(nt.grad2().toDoubleArray(), h.grad2(), 1e-6, "grad2");
+            // Keeping every candidate skips the selection: the same arithmetic, so the same bits.
+            assertEquals(nt.loss(), h.loss(), 0.0, hard + ": loss");
+            assertArrayEquals(nt.grad1().toArray(), h.grad1().toArray(), hard + ": grad1");
+            assertArrayEquals(nt.grad2().toArray(), h.grad2().toArray(), hard + ": grad2");
         });
     }
 
@@ -215,18 +239,18 @@ class FusedLossPropertiesTest {
             }
             LossResult before = FusedLosses.create(b.spec()).compute(b.z1(), b.z2());
             LossResult after = FusedLosses.create(rotated).compute(Ops.matmul(b.z1(), q), Ops.matmul(b.z2(), q));
-            assertEquals(before.loss(), after.loss(), 1e-5 * Math.max(1, Math.abs(before.loss())), b.spec() + "");
-            double tol = 1e-4 * (1 + maxAbs(before.grad1().toDoubleArray()) + maxAbs(before.grad2().toDoubleArray()))
-                    * inverseMinNorm(b);
-            assertClose(Ops.matmul(before.grad1(), q).toDoubleArray(), after.grad1(), tol, b.spec() + " grad1");
-            assertClose(Ops.matmul(before.grad2(), q).toDoubleArray(), after.grad2(), tol, b.spec() + " grad2");
+            assertSame(b.spec() + " rotated", new LossResult(before.loss(), Ops.matmul(before.grad1(), q),
+                    Ops.matmul(before.grad2(), q), before.gradLogitScale()), after);
         });
     }
 
     @Test
     void invariantUnderPositiveScalingOfRows() {
         Prop.forAll("row scaling invariance", 60, g -> {
-            Batch b = batch(g, null);
+            Batch b;
+            do {
+                b = batch(g, null); // rows said to be unit-norm, or below a large eps, are not scale-free
+            } while (b.spec().normalizedInputs() || b.spec().zeroRowsAllowed());
             int n = b.n(), d = b.d();
             float[] alpha = new float[2 * n];
             Tensor s1 = b.z1().copy(), s2 = b.z2().copy();
@@ -237,15 +261,14 @@ class FusedLossPropertiesTest {
             }
             LossResult before = FusedLosses.create(b.spec()).compute(b.z1(), b.z2());
             LossResult after = FusedLosses.create(b.spec()).compute(s1, s2);
-            assertEquals(before.loss(), after.loss(), 1e-5 * Math.max(1, Math.abs(before.loss())), b.spec() + "");
-            double[] e1 = before.grad1().toDoubleArray(), e2 = before.grad2().toDoubleArray();
-            double tol = 1e-4 * (1 + maxAbs(e1) + maxAbs(e2)) * inverseMinNorm(b) * Math.exp(2);
-            for (int i = 0; i < n * d; i++) {
-                e1[i] /= alpha[i / d];
-                e2[i] /= alpha[n + i / d];
+            // Row i's gradient scales by 1/α_i: compare after scaling back, at the unscaled gradient's scale.
+            Tensor back1 = after.grad1().copy(), back2 = after.grad2().copy();
+            for (int i = 0; i < n; i++) {
+                back1.row(i).copyFrom(Ops.scale(back1.row(i), alpha[i]));
+                back2.row(i).copyFrom(Ops.scale(back2.row(i), alpha[n + i]));
             }
-            assertClose(e1, after.grad1(), tol, b.spec() + " grad1");
-            assertClose(e2, after.grad2(), tol, b.spec() + " grad2");
+            assertSame(b.spec() + " scaled rows", before, new LossResult(after.loss(), back1, back2,
+                    after.gradLogitScale()));
         });
     }
 
@@ -275,20 +298,12 @@ class FusedLossPropertiesTest {
             }
             LossResult before = FusedLosses.create(b.spec()).compute(b.z1(), b.z2());
             LossResult after = FusedLosses.create(spec).compute(p1, p2);
-            assertEquals(before.loss(), after.loss(), 1e-5 * Math.max(1, Math.abs(before.loss())), spec + "");
-            double[] e1 = new double[n * d], e2 = new double[n * d];
+            Tensor e1 = Tensor.zeros(n, d), e2 = Tensor.zeros(n, d);
             for (int i = 0; i < n; i++) {
-                for (int j = 0; j < d; j++) {
-                    e1[i * d + j] = before.grad1().get(perm[i], j);
-                    e2[i * d + j] = before.grad2().get(perm[i], j);
-                }
+                e1.row(i).copyFrom(before.grad1().row(perm[i]));
+                e2.row(i).copyFrom(before.grad2().row(perm[i]));
             }
-            double tol = 1e-4 * (1 + maxAbs(e1) + maxAbs(e2)) * inverseMinNorm(b);
-            assertClose(e1, after.grad1(), tol, spec + " grad1");
-            assertClose(e2, after.grad2(), tol, spec + " grad2");
-            if (spec.kind() == LossKind.CLIP) {
-                assertEquals(before.gradLogitScale(), after.gradLogitScale(), 1e-4 * (1 + Math.abs(before.gradLogitScale())));
-            }
+            assertSame(spec + " permuted", new LossResult(before.loss(), e1, e2, before.gradLogitScale()), after);
         });
     }
 
@@ -331,16 +346,19 @@ class FusedLossPropertiesTest {
         return out;
     }
 
-    /** Gradients carry 1/‖z‖ from the normalisation: tolerances scale with the smallest row norm's inverse. */
-    private static double inverseMinNorm(Batch b) {
-        double min = Double.POSITIVE_INFINITY;
-        for (Tensor z : new Tensor[] {b.z1(), b.z2()}) {
-            Tensor norms = Ops.rowNorms(z);
-            for (int i = 0; i < norms.size(); i++) {
-                min = Math.min(min, norms.get(i));
-            }
+    /** The same loss, gradients and logit-scale gradient within float32 rounding. */
+    private static void assertSame(String what, LossResult expected, LossResult got) {
+        assertEquals(expected.loss(), got.loss(), VALUE_TOL * Math.max(1, Math.abs(expected.loss())), what + ": loss");
+        double[] e1 = expected.grad1().toDoubleArray(), e2 = expected.grad2().toDoubleArray();
+        double scale = Math.max(GRAD_FLOOR, Math.max(maxAbs(e1), maxAbs(e2)));
+        GradientCheck.assertClose(what + ": grad1", e1, got.grad1(), GRAD_TOL, scale);
+        GradientCheck.assertClose(what + ": grad2", e2, got.grad2(), GRAD_TOL, scale);
+        if (Double.isNaN(expected.gradLogitScale())) {
+            assertTrue(Double.isNaN(got.gradLogitScale()), what + ": no logit scale");
+        } else {
+            assertEquals(expected.gradLogitScale(), got.gradLogitScale(),
+                    GRAD_TOL * Math.max(1, Math.abs(expected.gradLogitScale())), what + ": d/dt");
         }
-        return Math.max(1, 1 / min);
     }
 
     private static double maxAbs(double[] v) {
@@ -349,15 +367,5 @@ class FusedLossPropertiesTest {
             m = Math.max(m, Math.abs(x));
         }
         return m;
-    }
-
-    private static void assertClose(double[] expect, Tensor got, double tol, String what) {
-        assertEquals(expect.length, got.size(), what + " size");
-        for (int i = 0; i < expect.length; i++) {
-            if (!(Math.abs(expect[i] - got.get(i)) <= tol)) {
-                throw new AssertionError(what + "[" + i + "] = " + got.get(i) + ", expected " + expect[i]
-                        + " (tolerance " + tol + ")");
-            }
-        }
     }
 }

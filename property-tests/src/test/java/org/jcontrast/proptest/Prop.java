@@ -28,7 +28,7 @@ public final class Prop {
     public static void forAll(String name, int trials, Check check) {
         String fixed = System.getProperty("prop.seed");
         int n = Integer.getInteger("prop.trials", trials);
-        long base = fixed != null ? Long.decode(fixed) : DEFAULT_BASE_SEED ^ name.hashCode();
+        long base = fixed != null ? parseSeed(fixed) : DEFAULT_BASE_SEED ^ name.hashCode();
         for (int t = 0; t < n; t++) {
             long seed = fixed != null && t == 0 ? base : mix(base + t);
             Throwable failure = attempt(check, seed, 1.0);
@@ -52,6 +52,12 @@ public final class Prop {
                     + smallestFailure.getMessage(), smallestFailure);
             throw e;
         }
+    }
+
+    /** Reads a seed as printed (hex with the top bit possibly set, which Long.decode rejects) or decimal. */
+    private static long parseSeed(String text) {
+        String t = text.trim();
+        return t.startsWith("0x") || t.startsWith("0X") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.decode(t);
     }
 
     private static Throwable attempt(Check check, long seed, double scale) {

@@ -1,8 +1,10 @@
 package org.jcontrast.proptest;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The harness itself: it must report failures with a seed and shrink sizes. */
@@ -18,6 +20,21 @@ class PropTest {
         }));
         assertTrue(e.getMessage().contains("-Dprop.seed=0x"), e.getMessage());
         assertTrue(e.getMessage().contains("smallest failing size scale"), e.getMessage());
+    }
+
+    @Test
+    void aPrintedSeedWithItsTopBitSetReRunsThatTrial() {
+        long seed = 0xcf7bca836779f385L; // printed as 0xcf7b…, which Long.decode rejects
+        long[] draw = {0};
+        System.setProperty("prop.seed", "0x" + Long.toHexString(seed));
+        System.setProperty("prop.trials", "1");
+        try {
+            Prop.forAll("any name", 100, g -> draw[0] = g.random().nextLong());
+        } finally {
+            System.clearProperty("prop.seed");
+            System.clearProperty("prop.trials");
+        }
+        assertEquals(new SplittableRandom(seed).nextLong(), draw[0]);
     }
 
     @Test

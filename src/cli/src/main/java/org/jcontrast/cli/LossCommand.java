@@ -51,7 +51,8 @@ final class LossCommand implements Callable<Integer> {
             description = "simple, hardsimple: weight of the negatives (default 1 / number of negatives summed).")
     Double lambda;
 
-    @Option(names = "--sigma", paramLabel = "S", description = "dclw: σ of the von Mises–Fisher weight (default 0.5).")
+    @Option(names = "--sigma", paramLabel = "S",
+            description = "dclw: σ of the von Mises–Fisher weight (default 0.5).")
     Double sigma;
 
     @Option(names = "--weight-gradient", description = "dclw: let the gradient flow through the weight.")

@@ -178,6 +178,6 @@ class LossCommandTest {
         Files.write(f2, java.util.Arrays.copyOf(whole, whole.length - 5));
         loss("--loss", "ntxent").failsWith("truncated data");
         f2 = dir.resolve("missing.npy");
-        loss("--loss", "ntxent").failsWith("missing.npy: no such file");
+        loss("--loss", "ntxent").failsWith("not found: " + f2);
     }
 }

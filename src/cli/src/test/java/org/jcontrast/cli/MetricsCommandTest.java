@@ -87,7 +87,8 @@ class MetricsCommandTest {
         CliRun.of("metrics", "--embeddings", e, "--temperature", "0").failsWith("--temperature must be a positive");
         CliRun.of("metrics", "--embeddings", e, "--temperature", "NaN").failsWith("--temperature");
         CliRun.of("metrics").failsWith("--embeddings");
-        CliRun.of("metrics", "--embeddings", dir.resolve("none.npy").toString()).failsWith("none.npy: no such file");
+        Path none = dir.resolve("none.npy");
+        CliRun.of("metrics", "--embeddings", none.toString()).failsWith("not found: " + none);
         Path y = dir.resolve("y.npy");
         Npy.writeLabels(y, new int[] {0, 1, 2});
         CliRun.of("metrics", "--embeddings", e, "--labels", y.toString()).failsWith("3 labels for 6 rows");

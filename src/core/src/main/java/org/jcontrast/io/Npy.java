@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.jcontrast.tensor.Tensor;
@@ -17,9 +16,10 @@ import org.jcontrast.tensor.Tensor;
  * <p>Reads format versions 1.0, 2.0 and 3.0 in C order: float32 and float64 arrays of rank 1 or 2
  * (either byte order) as float32 tensors, and integer or integral float labels as {@code int[]}.
  * Writes version 1.0 files: float32 ({@code <f4}) tensors and int32 ({@code <i4}) labels, the header
- * padded with spaces to a multiple of 64 bytes as the format specifies. Whatever is wrong with a
- * file (missing, truncated, corrupt, Fortran order, an unsupported dtype or rank, a value that does
- * not fit) is an {@link IOException} whose message names the file and the problem.
+ * padded with spaces to a multiple of 64 bytes as the format specifies. A file whose content is
+ * wrong (truncated, corrupt, Fortran order, an unsupported dtype or rank, a value that does not
+ * fit) is a {@link FormatException} whose message names the file and the problem; a missing file
+ * is the JDK's {@link java.nio.file.NoSuchFileException}.
  */
 public final class Npy {
     private static final int CHUNK = 1 << 16;
@@ -35,7 +35,7 @@ public final class Npy {
         try (FileChannel ch = open(file)) {
             NpyHeader h = NpyHeader.read(ch, file);
             if (h.kind() != 'f') {
-                throw new NpyFormatException(file, "expected float32 or float64 values, got dtype '" + h.descr() + "'");
+                throw NpyHeader.problem(file, "expected float32 or float64 values, got dtype '" + h.descr() + "'");
             }
             int[] shape = matrixShape(h, file);
             float[] out = new float[(int) h.count()];
@@ -67,7 +67,7 @@ public final class Npy {
             NpyHeader h = NpyHeader.read(ch, file);
             long[] s = h.shape();
             if (!(s.length == 1 || (s.length == 2 && s[1] == 1))) {
-                throw new NpyFormatException(file, "labels must be a vector, got shape " + h.shapeString());
+                throw NpyHeader.problem(file, "labels must be a vector, got shape " + h.shapeString());
             }
             int n = (int) h.count();
             ByteBuffer buf = ByteBuffer.allocate(n * h.itemSize()).order(h.order());
@@ -112,10 +112,10 @@ public final class Npy {
         }
     }
 
-    private static int[] matrixShape(NpyHeader h, Path file) throws NpyFormatException {
+    private static int[] matrixShape(NpyHeader h, Path file) throws FormatException {
         long[] s = h.shape();
         if (s.length < 1 || s.length > 2) {
-            throw new NpyFormatException(file, "expected a vector or a matrix, got an array of rank " + s.length
+            throw NpyHeader.problem(file, "expected a vector or a matrix, got an array of rank " + s.length
                     + " with shape " + h.shapeString());
         }
         int[] shape = new int[s.length];
@@ -125,24 +125,24 @@ public final class Npy {
         return shape;
     }
 
-    private static void narrow(DoubleBuffer src, float[] out, int at, int items, Path file) throws NpyFormatException {
+    private static void narrow(DoubleBuffer src, float[] out, int at, int items, Path file) throws FormatException {
         for (int i = 0; i < items; i++) {
             double v = src.get(i);
             float f = (float) v;
             if (Float.isInfinite(f) && !Double.isInfinite(v)) {
-                throw new NpyFormatException(file, "value " + v + " at index " + (at + i)
+                throw NpyHeader.problem(file, "value " + v + " at index " + (at + i)
                         + " is beyond the range of float32");
             }
             out[at + i] = f;
         }
     }
 
-    private static int label(NpyHeader h, ByteBuffer buf, int i, Path file) throws NpyFormatException {
+    private static int label(NpyHeader h, ByteBuffer buf, int i, Path file) throws FormatException {
         int at = i * h.itemSize();
         if (h.kind() == 'f') {
             double v = h.itemSize() == 4 ? buf.getFloat(at) : buf.getDouble(at);
             if (v != Math.rint(v) || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-                throw new NpyFormatException(file, "label " + v + " at index " + i + " is not a whole number that "
+                throw NpyHeader.problem(file, "label " + v + " at index " + i + " is not a whole number that "
                         + "fits in a 32-bit int");
             }
             return (int) v;
@@ -159,7 +159,7 @@ public final class Npy {
         }
         if ((unsigned && h.itemSize() == 8 && v < 0) || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
             String shown = unsigned && v < 0 ? Long.toUnsignedString(v) : Long.toString(v);
-            throw new NpyFormatException(file, "label " + shown + " at index " + i + " (dtype '" + h.descr()
+            throw NpyHeader.problem(file, "label " + shown + " at index " + i + " (dtype '" + h.descr()
                     + "') does not fit in a 32-bit int");
         }
         return (int) v;
@@ -195,11 +195,7 @@ public final class Npy {
     }
 
     private static FileChannel open(Path file) throws IOException {
-        try {
-            return FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null, "no such file");
-        }
+        return FileChannel.open(file, StandardOpenOption.READ);
     }
 
     private static FileChannel create(Path file) throws IOException {

@@ -51,23 +51,23 @@ record NpyHeader(char kind, int itemSize, ByteOrder order, String descr, long[] 
         ByteBuffer pre = ByteBuffer.allocate((int) Math.min(12, size)).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, pre, 0, file);
         if (size < 8 || !Arrays.equals(Arrays.copyOf(pre.array(), 6), MAGIC)) {
-            throw new NpyFormatException(file, "not a .npy file (it does not start with the \\x93NUMPY magic)");
+            throw problem(file, "not a .npy file (it does not start with the \\x93NUMPY magic)");
         }
         int major = pre.get(6) & 0xff, minor = pre.get(7) & 0xff;
         if (major < 1 || major > 3 || minor != 0) {
-            throw new NpyFormatException(file, "unsupported .npy format version " + major + "." + minor
+            throw problem(file, "unsupported .npy format version " + major + "." + minor
                     + " (jcontrast reads 1.0, 2.0 and 3.0)");
         }
         int prefix = major == 1 ? 10 : 12;
         if (size < prefix) {
-            throw new NpyFormatException(file, "truncated: the file ends inside the header length field");
+            throw problem(file, "truncated: the file ends inside the header length field");
         }
         long headerLength = major == 1 ? pre.getShort(8) & 0xffff : pre.getInt(8) & 0xffffffffL;
         if (headerLength > MAX_HEADER) {
-            throw new NpyFormatException(file, "corrupt header: it claims to be " + headerLength + " bytes long");
+            throw problem(file, "corrupt header: it claims to be " + headerLength + " bytes long");
         }
         if (prefix + headerLength > size) {
-            throw new NpyFormatException(file, "truncated header: it declares " + headerLength + " bytes but only "
+            throw problem(file, "truncated header: it declares " + headerLength + " bytes but only "
                     + (size - prefix) + " follow");
         }
         ByteBuffer hb = ByteBuffer.allocate((int) headerLength);
@@ -77,63 +77,63 @@ record NpyHeader(char kind, int itemSize, ByteOrder order, String descr, long[] 
         long count = h.count();
         long bytes = count * h.itemSize;
         if (count > Integer.MAX_VALUE - 8) {
-            throw new NpyFormatException(file, "the array " + h.shapeString() + " has more than 2^31 values");
+            throw problem(file, "the array " + h.shapeString() + " has more than 2^31 values");
         }
         long available = size - h.dataOffset;
         if (available < bytes) {
-            throw new NpyFormatException(file, "truncated data: shape " + h.shapeString() + " of " + h.descr
+            throw problem(file, "truncated data: shape " + h.shapeString() + " of " + h.descr
                     + " needs " + bytes + " bytes but only " + available + " follow the header");
         }
         if (available > bytes) {
-            throw new NpyFormatException(file, (available - bytes) + " unexpected bytes after the " + bytes
+            throw problem(file, (available - bytes) + " unexpected bytes after the " + bytes
                     + " bytes of shape " + h.shapeString() + " of " + h.descr);
         }
         return h;
     }
 
-    private static NpyHeader parse(String text, long dataOffset, Path file) throws NpyFormatException {
+    private static NpyHeader parse(String text, long dataOffset, Path file) throws FormatException {
         Object literal;
         try {
             literal = PyLiteral.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new NpyFormatException(file, "corrupt header (" + e.getMessage() + "): " + quote(text));
+            throw problem(file, "corrupt header (" + e.getMessage() + "): " + quote(text));
         }
         if (!(literal instanceof Map<?, ?> dict) || !dict.keySet().equals(Set.of("descr", "fortran_order", "shape"))) {
-            throw new NpyFormatException(file, "corrupt header: expected a dict with the keys 'descr', "
+            throw problem(file, "corrupt header: expected a dict with the keys 'descr', "
                     + "'fortran_order' and 'shape', got " + quote(text));
         }
         if (!(dict.get("fortran_order") instanceof Boolean fortran)) {
-            throw new NpyFormatException(file, "corrupt header: 'fortran_order' is not True or False");
+            throw problem(file, "corrupt header: 'fortran_order' is not True or False");
         }
         if (fortran) {
-            throw new NpyFormatException(file, "the array is in Fortran (column-major) order; save it in C order, "
+            throw problem(file, "the array is in Fortran (column-major) order; save it in C order, "
                     + "e.g. np.save(path, np.ascontiguousarray(a))");
         }
         if (!(dict.get("shape") instanceof List<?> dims)) {
-            throw new NpyFormatException(file, "corrupt header: 'shape' is not a tuple");
+            throw problem(file, "corrupt header: 'shape' is not a tuple");
         }
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
             if (!(dims.get(i) instanceof Long d) || d < 0) {
-                throw new NpyFormatException(file, "corrupt header: the shape " + dims + " is not a tuple of sizes");
+                throw problem(file, "corrupt header: the shape " + dims + " is not a tuple of sizes");
             }
             shape[i] = d;
         }
         Object descr = dict.get("descr");
         if (!(descr instanceof String dt)) {
-            throw new NpyFormatException(file, "structured dtypes (records with named fields) are not supported; "
+            throw problem(file, "structured dtypes (records with named fields) are not supported; "
                     + "save a plain numeric array");
         }
         return dtype(dt, shape, dataOffset, file);
     }
 
-    private static NpyHeader dtype(String dt, long[] shape, long dataOffset, Path file) throws NpyFormatException {
+    private static NpyHeader dtype(String dt, long[] shape, long dataOffset, Path file) throws FormatException {
         if (dt.length() >= 2 && dt.charAt(1) == 'O') {
-            throw new NpyFormatException(file, "object arrays (dtype '" + dt + "') are not supported; "
+            throw problem(file, "object arrays (dtype '" + dt + "') are not supported; "
                     + "save a numeric array");
         }
         if (dt.length() < 3) {
-            throw new NpyFormatException(file, "unsupported dtype '" + dt + "'");
+            throw problem(file, "unsupported dtype '" + dt + "'");
         }
         char endian = dt.charAt(0), kind = dt.charAt(1);
         int size;
@@ -148,7 +148,7 @@ record NpyHeader(char kind, int itemSize, ByteOrder order, String descr, long[] 
             default -> false;
         };
         if (!known || "<>|=".indexOf(endian) < 0 || (endian == '|' && size != 1)) {
-            throw new NpyFormatException(file, "unsupported dtype '" + dt + "' (jcontrast reads float32 and float64 "
+            throw problem(file, "unsupported dtype '" + dt + "' (jcontrast reads float32 and float64 "
                     + "arrays, and integer labels of 1 to 8 bytes)");
         }
         ByteOrder order = switch (endian) {
@@ -157,6 +157,11 @@ record NpyHeader(char kind, int itemSize, ByteOrder order, String descr, long[] 
             default -> ByteOrder.LITTLE_ENDIAN;
         };
         return new NpyHeader(kind, size, order, dt, shape, dataOffset);
+    }
+
+    /** The error for a file whose content is wrong. */
+    static FormatException problem(Path file, String what) {
+        return new FormatException(file.toString(), what);
     }
 
     /** Fills {@code buf} from {@code ch} at {@code pos}, or fails naming the file. */

@@ -49,7 +49,8 @@ class AnchorRuleTest {
         compareWithRowKernel(clip, Tensor.uniform(r, -1, 1, 2 * n, n), r, "clip");
         MemoryBank bank = MemoryBank.randomUnit(6, 2, 1);
         for (boolean sym : new boolean[] {false, true}) {
-            AnchorRule info = AnchorRule.of(LossSpec.of(LossKind.INFONCE).withBank(bank).withSymmetric(sym), n, 6, null);
+            LossSpec spec = LossSpec.of(LossKind.INFONCE).withBank(bank).withSymmetric(sym);
+            AnchorRule info = AnchorRule.of(spec, n, 6, null);
             compareWithRowKernel(info, Tensor.uniform(r, -1, 1, info.anchors(), 7), r, "infonce " + sym);
         }
     }

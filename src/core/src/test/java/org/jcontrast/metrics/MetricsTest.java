@@ -73,7 +73,8 @@ class MetricsTest {
                     align += (f[i][c] - g[i][c]) * (f[i][c] - g[i][c]);
                 }
             }
-            assertEquals(Math.log(u / (n * (n - 1) / 2.0)), Metrics.uniformity(z, Metrics.UNIFORMITY_T), 1e-6, "n=" + n);
+            double expect = Math.log(u / (n * (n - 1) / 2.0));
+            assertEquals(expect, Metrics.uniformity(z, Metrics.UNIFORMITY_T), 1e-6, "uniformity n=" + n);
             assertEquals(align / n, Metrics.alignment(z, z2), 1e-6, "alignment n=" + n);
             if (same > 0) {
                 assertEquals(tol / same, Metrics.tolerance(z, labels), 1e-6, "tolerance n=" + n);

@@ -1,0 +1,109 @@
+package org.jcontrast.autograd;
+
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.jcontrast.tensor.Ops;
+import org.jcontrast.tensor.Tensor;
+
+/**
+ * Elementwise operations. The binary ones broadcast as NumPy does over ranks 0–2: shapes are
+ * aligned on the right and a dimension of 1 stretches, so a [c] (or [1, c]) row vector applies to
+ * every row, an [r, 1] column vector to every column and a scalar to everything; the gradient of
+ * a stretched input is summed back to its shape.
+ */
+public final class Arithmetic {
+    private Arithmetic() {
+    }
+
+    /** x + y, broadcasting. */
+    public static Variable add(Variable x, Variable y) {
+        int[] shape = Broadcast.shape(x.value(), y.value(), "add");
+        Tensor out = Ops.add(Broadcast.expand(x.value(), shape), Broadcast.expand(y.value(), shape));
+        int[] xShape = x.value().shape(), yShape = y.value().shape();
+        return Variable.fromOp("add", out, List.of(x, y), List.of(), g -> new Tensor[] {
+                x.requiresGrad() ? Broadcast.reduceTo(g, xShape) : null,
+                y.requiresGrad() ? Broadcast.reduceTo(g, yShape) : null});
+    }
+
+    /** x − y, broadcasting. */
+    public static Variable sub(Variable x, Variable y) {
+        int[] shape = Broadcast.shape(x.value(), y.value(), "sub");
+        Tensor out = Ops.scale(Broadcast.expand(y.value(), shape), -1f);
+        Ops.axpyInto(1f, Broadcast.expand(x.value(), shape), out);
+        int[] xShape = x.value().shape(), yShape = y.value().shape();
+        return Variable.fromOp("sub", out, List.of(x, y), List.of(), g -> new Tensor[] {
+                x.requiresGrad() ? Broadcast.reduceTo(g, xShape) : null,
+                y.requiresGrad() ? Broadcast.reduceTo(Ops.scale(g, -1f), yShape) : null});
+    }
+
+    /** x·y elementwise, broadcasting; multiplying by a constant 0/1 mask zeroes entries and their gradients. */
+    public static Variable mul(Variable x, Variable y) {
+        Tensor xv = x.value(), yv = y.value();
+        int[] shape = Broadcast.shape(xv, yv, "mul");
+        Tensor out = Ops.mul(Broadcast.expand(xv, shape), Broadcast.expand(yv, shape));
+        return Variable.fromOp("mul", out, List.of(x, y), List.of(xv, yv), g -> new Tensor[] {
+                x.requiresGrad() ? Broadcast.reduceTo(Ops.mul(g, Broadcast.expand(yv, shape)), xv.shape()) : null,
+                y.requiresGrad() ? Broadcast.reduceTo(Ops.mul(g, Broadcast.expand(xv, shape)), yv.shape()) : null});
+    }
+
+    /** x / y elementwise, broadcasting. */
+    public static Variable div(Variable x, Variable y) {
+        Tensor xv = x.value(), yv = y.value();
+        int[] shape = Broadcast.shape(xv, yv, "div");
+        Tensor out = Pointwise.zip(Broadcast.expand(xv, shape), Broadcast.expand(yv, shape), (a, b) -> a / b);
+        return Variable.fromOp("div", out, List.of(x, y), List.of(yv, out), g -> {
+            Tensor gOverY = Pointwise.zip(g, Broadcast.expand(yv, shape), (a, b) -> a / b);
+            return new Tensor[] {
+                    x.requiresGrad() ? Broadcast.reduceTo(gOverY, xv.shape()) : null,
+                    // ∂(x/y)/∂y = −(x/y)/y
+                    y.requiresGrad() ? Broadcast.reduceTo(Pointwise.zip(gOverY, out, (a, q) -> -a * q), yv.shape())
+                            : null};
+        });
+    }
+
+    /** alpha·x. */
+    public static Variable scale(Variable x, float alpha) {
+        return Variable.fromOp("scale", Ops.scale(x.value(), alpha), List.of(x), List.of(),
+                g -> new Tensor[] {Ops.scale(g, alpha)});
+    }
+
+    /** exp(x). */
+    public static Variable exp(Variable x) {
+        return pointwise("exp", x, Ops::exp, (v, y) -> y);
+    }
+
+    /** log(x). */
+    public static Variable log(Variable x) {
+        return pointwise("log", x, Ops::log, (v, y) -> 1f / v);
+    }
+
+    /** √x. */
+    public static Variable sqrt(Variable x) {
+        return pointwise("sqrt", x, t -> Pointwise.map(t, v -> (float) Math.sqrt(v)), (v, y) -> 0.5f / y);
+    }
+
+    /** max(x, 0); the gradient at 0 is 0, as PyTorch's. */
+    public static Variable relu(Variable x) {
+        return pointwise("relu", x, t -> Pointwise.map(t, v -> Math.max(v, 0f)), (v, y) -> v > 0 ? 1f : 0f);
+    }
+
+    /**
+     * x limited to [lo, hi] (either may be infinite); the gradient passes where lo ≤ x ≤ hi and is 0
+     * where x was cut, as PyTorch's {@code clamp}.
+     */
+    public static Variable clamp(Variable x, float lo, float hi) {
+        if (!(lo <= hi)) {
+            throw new IllegalArgumentException("clamp: needs lo ≤ hi, got lo = " + lo + " and hi = " + hi);
+        }
+        return pointwise("clamp", x, t -> Pointwise.map(t, v -> Math.min(Math.max(v, lo), hi)),
+                (v, y) -> v >= lo && v <= hi ? 1f : 0f);
+    }
+
+    /** y = f(x) elementwise with dy/dx = slope(x, y); both x and y are saved for the backward. */
+    private static Variable pointwise(String op, Variable x, UnaryOperator<Tensor> f, Pointwise.Binary slope) {
+        Tensor in = x.value();
+        Tensor out = f.apply(in);
+        return Variable.fromOp(op, out, List.of(x), List.of(in, out),
+                g -> new Tensor[] {Pointwise.zip(g, in, out, (gv, v, y) -> gv * slope.apply(v, y))});
+    }
+}

@@ -1,0 +1,14 @@
+package org.jcontrast.autograd;
+
+import org.jcontrast.tensor.Tensor;
+
+/** The backward of one operation: its inputs' gradients given the gradient of its output. */
+@FunctionalInterface
+public interface Backward {
+    /**
+     * One gradient per input, in input order, each the shape of its input; null for an input that
+     * does not require a gradient (so the work for it can be skipped). Must not write to
+     * {@code gradOut}, which may be shared.
+     */
+    Tensor[] apply(Tensor gradOut);
+}

@@ -1,0 +1,72 @@
+package org.jcontrast.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Opens a dataset from a path given by a user, choosing the reader from what the path is:
+ * <ul>
+ *   <li>a folder holding MNIST-style IDX files: its {@code train} part (60,000 images for
+ *       Fashion-MNIST) if present, else its {@code t10k} part;</li>
+ *   <li>an {@code *-images-idx3-ubyte[.gz]} file: it and the {@code *-labels-idx1-ubyte[.gz]} file
+ *       beside it;</li>
+ *   <li>a {@code .csv} or {@code .csv.gz} file: the UCI digits layout ({@link DigitsCsv}).</li>
+ * </ul>
+ * Paths whose text contains "fashion" get the Fashion-MNIST class names; other IDX data is
+ * numbered. Each further format is one more case in {@link #fromPath}.
+ */
+public final class Datasets {
+    private static final String IMAGES_TAG = "-images-idx3-ubyte";
+    private static final String LABELS_TAG = "-labels-idx1-ubyte";
+
+    private Datasets() {
+    }
+
+    /** The dataset at {@code path}, read as the class documentation says. */
+    public static Dataset fromPath(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            for (String part : List.of("train", "t10k")) {
+                Path images = firstExisting(path.resolve(part + IMAGES_TAG + ".gz"), path.resolve(part + IMAGES_TAG));
+                if (images != null) {
+                    return idxPair(images, part);
+                }
+            }
+            throw new NoSuchFileException(path.toString(), null,
+                    "holds no train" + IMAGES_TAG + "[.gz] or t10k" + IMAGES_TAG + "[.gz] file");
+        }
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(path.toString(), null, "no such file or folder");
+        }
+        String file = path.getFileName().toString();
+        String lower = file.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".csv") || lower.endsWith(".csv.gz")) {
+            return DigitsCsv.load(path);
+        }
+        int tag = file.indexOf(IMAGES_TAG);
+        if (tag > 0) {
+            return idxPair(path, file.substring(0, tag));
+        }
+        throw new IllegalArgumentException(path + ": unknown data format; expected a folder of IDX files, an "
+                + "*" + IMAGES_TAG + "[.gz] file or a .csv[.gz] file of 8×8 digits");
+    }
+
+    private static Dataset idxPair(Path images, String part) throws IOException {
+        String base = images.getFileName().toString().replace(IMAGES_TAG, LABELS_TAG).replaceFirst("\\.gz$", "");
+        Path found = firstExisting(images.resolveSibling(base + ".gz"), images.resolveSibling(base));
+        if (found == null) {
+            throw new NoSuchFileException(images.resolveSibling(base + "[.gz]").toString(), null,
+                    "labels file for " + images + " not found");
+        }
+        boolean fashion = images.toAbsolutePath().toString().toLowerCase(Locale.ROOT).contains("fashion");
+        String name = (fashion ? "fashion-mnist/" : "idx/") + part;
+        return Idx.load(images, found, name, fashion ? FashionMnist.CLASS_NAMES : null);
+    }
+
+    private static Path firstExisting(Path a, Path b) {
+        return Files.exists(a) ? a : Files.exists(b) ? b : null;
+    }
+}
