@@ -27,29 +27,22 @@ final class PanamaGemm implements GemmKernel {
     private static final int L = S.length();
     private static final int MR = 4;
     private static final int NR = 2 * L;
-    private static final int KC = 256;
-    private static final int MC = 96;
+    private static final int KC = 512;
+    private static final int MC = 48;
     private static final int NC = 2048;
     /** Four lanes, the size of one transposed column of a tile. */
     private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
-    private static final VectorShuffle<Float> ROTATE_1 = VectorShuffle.fromValues(S4, 1, 2, 3, 0);
-    private static final VectorShuffle<Float> ROTATE_2 = VectorShuffle.fromValues(S4, 2, 3, 0, 1);
-    private static final VectorShuffle<Float> ROTATE_3 = VectorShuffle.fromValues(S4, 3, 0, 1, 2);
-    private static final VectorShuffle<Float> UNROTATE_0 = VectorShuffle.fromValues(S4, 0, 3, 2, 1);
-    private static final VectorShuffle<Float> UNROTATE_1 = VectorShuffle.fromValues(S4, 1, 0, 3, 2);
-    private static final VectorShuffle<Float> UNROTATE_2 = VectorShuffle.fromValues(S4, 2, 1, 0, 3);
-    private static final VectorShuffle<Float> UNROTATE_3 = VectorShuffle.fromValues(S4, 3, 2, 1, 0);
-    private static final VectorMask<Float> LANE_0 = VectorMask.fromValues(S4, true, false, false, false);
-    private static final VectorMask<Float> LANE_1 = VectorMask.fromValues(S4, false, true, false, false);
-    private static final VectorMask<Float> LANE_2 = VectorMask.fromValues(S4, false, false, true, false);
-    private static final VectorMask<Float> LANE_3 = VectorMask.fromValues(S4, false, false, false, true);
+    private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromValues(S4, 2, 3, 0, 1);
+    private static final VectorShuffle<Float> SWAP_LANES = VectorShuffle.fromValues(S4, 1, 0, 3, 2);
+    private static final VectorMask<Float> HIGH_PAIR = VectorMask.fromValues(S4, false, false, true, true);
+    private static final VectorMask<Float> ODD_LANES = VectorMask.fromValues(S4, false, true, false, true);
     /** {@code diag} value that disables the triangle limit. */
     private static final int NO_DIAGONAL = Integer.MAX_VALUE / 2;
 
     /** Per-thread packing buffers, allocated once: no allocation in the hot loops. */
     private static final class Workspace {
         final float[] packedA = new float[MC * KC];
-        final float[] packedB = new float[KC * roundUp(NC, NR)];
+        final float[] packedB = new float[KC * NC];
         final float[] tile = new float[MR * NR];
     }
 
@@ -105,8 +98,6 @@ final class PanamaGemm implements GemmKernel {
             }
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                boolean accumulate = pc > 0 || beta != 0f;
-                boolean last = pc + kc == k;
                 packB(transB, b, offB, ldb, pc, kc, jc, nc, ws.packedB);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
@@ -114,8 +105,8 @@ final class PanamaGemm implements GemmKernel {
                         continue;
                     }
                     packA(transA, alpha, a, offA, lda, ic, mc, pc, kc, ws.packedA);
-                    macroKernel(ws, mc, nc, kc, accumulate, c, offC + ic * ldc + jc, ldc, ic - jc + diag,
-                            mirror && last);
+                    macroKernel(ws.packedA, ws.packedB, ws.tile, mc, nc, kc, pc > 0 || beta != 0f,
+                            c, offC + ic * ldc + jc, ldc, ic - jc + diag, mirror && pc + kc == k);
                 }
             }
         }
@@ -126,10 +117,8 @@ final class PanamaGemm implements GemmKernel {
      * every finished tile is also written to its transposed place: by the micro-kernel for whole
      * tiles, element by element for the few that cross the diagonal or overhang C.
      */
-    private static void macroKernel(Workspace ws, int mc, int nc, int kc, boolean accumulate,
-                                    float[] c, int offC, int ldc, int diag, boolean mirror) {
-        float[] pa = ws.packedA;
-        float[] pb = ws.packedB;
+    private static void macroKernel(float[] pa, float[] pb, float[] t, int mc, int nc, int kc,
+                                    boolean accumulate, float[] c, int offC, int ldc, int diag, boolean mirror) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
@@ -146,7 +135,6 @@ final class PanamaGemm implements GemmKernel {
                         mirrorTile(c, cOff, ldc, mirrorOff);
                     }
                 } else {
-                    float[] t = ws.tile;
                     microKernel(kc, pa, ir * kc, pb, jr * kc, false, t, 0, NR);
                     for (int i = 0; i < mr; i++) {
                         int jEnd = Math.min(nr, ir + i + diag - jr + 1);
@@ -226,25 +214,24 @@ final class PanamaGemm implements GemmKernel {
 
     /**
      * Writes alpha times the transpose of the 4×4 block at {@code src[s]} (rows {@code sld} apart)
-     * to {@code dst[d]} (rows {@code dld} apart). Row r is rotated by r lanes, three blends gather
-     * one element of every row into each vector, and a last rotation puts the rows in order: 19
-     * shuffles per 16 values, where copying element by element costs a load, a store and two bounds
-     * checks per value. This is the inner step of packing A and the transposed B, and of mirroring.
+     * to {@code dst[d]} (rows {@code dld} apart): two rounds swap the off-diagonal 2×2 blocks, then
+     * the off-diagonal elements, each a lane swap and a blend per row. 16 shuffles for 16 values,
+     * where copying element by element costs a load, a store and two bounds checks per value. The
+     * inner step of packing A and the transposed B, and of mirroring.
      */
     private static void transpose4x4(float alpha, float[] src, int s, int sld, float[] dst, int d, int dld) {
-        FloatVector x0 = FloatVector.fromArray(S4, src, s);
-        FloatVector s1 = FloatVector.fromArray(S4, src, s + sld).rearrange(ROTATE_1);
-        FloatVector s2 = FloatVector.fromArray(S4, src, s + 2 * sld).rearrange(ROTATE_2);
-        FloatVector s3 = FloatVector.fromArray(S4, src, s + 3 * sld).rearrange(ROTATE_3);
-        // Lane q of the blend for column j holds row (j − q) mod 4.
-        x0.blend(s1, LANE_3).blend(s2, LANE_2).blend(s3, LANE_1).rearrange(UNROTATE_0).mul(alpha)
-                .intoArray(dst, d);
-        x0.blend(s1, LANE_0).blend(s2, LANE_3).blend(s3, LANE_2).rearrange(UNROTATE_1).mul(alpha)
-                .intoArray(dst, d + dld);
-        x0.blend(s1, LANE_1).blend(s2, LANE_0).blend(s3, LANE_3).rearrange(UNROTATE_2).mul(alpha)
-                .intoArray(dst, d + 2 * dld);
-        x0.blend(s1, LANE_2).blend(s2, LANE_1).blend(s3, LANE_0).rearrange(UNROTATE_3).mul(alpha)
-                .intoArray(dst, d + 3 * dld);
+        FloatVector r0 = FloatVector.fromArray(S4, src, s);
+        FloatVector r1 = FloatVector.fromArray(S4, src, s + sld);
+        FloatVector r2 = FloatVector.fromArray(S4, src, s + 2 * sld);
+        FloatVector r3 = FloatVector.fromArray(S4, src, s + 3 * sld);
+        FloatVector a0 = r0.blend(r2.rearrange(SWAP_PAIRS), HIGH_PAIR);
+        FloatVector a2 = r0.rearrange(SWAP_PAIRS).blend(r2, HIGH_PAIR);
+        FloatVector a1 = r1.blend(r3.rearrange(SWAP_PAIRS), HIGH_PAIR);
+        FloatVector a3 = r1.rearrange(SWAP_PAIRS).blend(r3, HIGH_PAIR);
+        a0.blend(a1.rearrange(SWAP_LANES), ODD_LANES).mul(alpha).intoArray(dst, d);
+        a0.rearrange(SWAP_LANES).blend(a1, ODD_LANES).mul(alpha).intoArray(dst, d + dld);
+        a2.blend(a3.rearrange(SWAP_LANES), ODD_LANES).mul(alpha).intoArray(dst, d + 2 * dld);
+        a2.rearrange(SWAP_LANES).blend(a3, ODD_LANES).mul(alpha).intoArray(dst, d + 3 * dld);
     }
 
     /**

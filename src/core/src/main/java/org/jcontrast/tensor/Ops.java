@@ -100,8 +100,9 @@ public final class Ops {
         int ao = a.offset(), co = c.offset();
         long flops = (long) n * n * k / 2;
         int threads = Parallel.threads();
-        // Each band packs its own copy of A's leading rows, so one thread takes the triangle whole.
-        int bands = flops < PARALLEL_FLOPS || threads == 1 ? 1 : Math.max(1, Math.min(threads * 4, n / GEMM_ROW_GRAIN));
+        // One band per thread: each band packs its own copy of A's leading rows, so more bands would
+        // pack more, and equal areas already balance the work.
+        int bands = flops < PARALLEL_FLOPS ? 1 : Math.max(1, Math.min(threads, n / GEMM_ROW_GRAIN));
         Parallel.forTasks(bands, t -> {
             int from = bandEdge(n, t, bands);
             int to = bandEdge(n, t + 1, bands);
