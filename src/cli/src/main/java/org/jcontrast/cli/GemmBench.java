@@ -76,6 +76,7 @@ final class GemmBench implements Callable<Integer> {
             actions.add(() -> blas.sgemm(false, true, m, m, k, 1f, nativeA, k, nativeA, k, 0f, c, m));
             nativeC = c;
         }
+        double peak = FmaPeak.gflops(t, 1.0);
         double[] sec = Stopwatch.alternating(actions, 1.0, seconds, 3);
         double flops = 2.0 * m * m * k;
         Map<String, Object> r = new LinkedHashMap<>();
@@ -85,6 +86,7 @@ final class GemmBench implements Callable<Integer> {
         r.put("simd", KernelProvider.get().name());
         r.put("gflops_gemm", flops / sec[0] / 1e9);
         r.put("gflops_sym", flops / sec[1] / 1e9);
+        r.put("gflops_peak", peak);
         r.put("max_diff_sym", maxDifference(cGemm.array(), cSym.array()));
         if (blas != null) {
             r.put("gflops_openblas", flops / sec[2] / 1e9);
@@ -107,6 +109,7 @@ final class GemmBench implements Callable<Integer> {
             System.out.printf("  OpenBLAS   %8.2f GFLOP/s  (%.4f s)  %s, %s%n", flops / sec[2] / 1e9, sec[2],
                     blas.config(), blas.library());
         }
+        System.out.printf("  peak       %8.2f GFLOP/s  (multiply-adds with no memory traffic, %d thread(s))%n", peak, t);
         return 0;
     }
 
