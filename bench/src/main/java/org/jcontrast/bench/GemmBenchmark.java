@@ -18,7 +18,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** C = A·Aᵀ by the full SGEMM and by the symmetric kernel, on the shapes contrastive learning uses. */
+/**
+ * The matrix products on the kernels chosen at start-up, into a preallocated C (m×m): the three
+ * transpose cases of the SGEMM and the symmetric A·Aᵀ. Each does 2·m·m·k flops by the usual
+ * count (the symmetric one computes half and mirrors), so GFLOP/s = 2·m·m·k / time.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -35,25 +39,47 @@ public class GemmBenchmark {
     @Param({"1"})
     int threads;
 
+    /** m×k. */
     Tensor a;
+    /** k×m: B of A·B, and A stored transposed for Aᵀ·B. */
+    Tensor b;
     Tensor c;
 
     @Setup
     public void setup() {
         Parallel.setThreads(threads);
-        a = Tensor.randn(new SplittableRandom(1), m, k);
+        SplittableRandom random = new SplittableRandom(1);
+        a = Tensor.randn(random, m, k);
+        b = Tensor.randn(random, k, m);
         c = Tensor.zeros(m, m);
         System.out.println("kernels: " + KernelProvider.get().describe());
     }
 
+    /** C = A·B. */
+    @Benchmark
+    public Tensor sgemmNN() {
+        Ops.matmulInto(1f, a, false, b, false, 0f, c);
+        return c;
+    }
+
+    /** C = A·Aᵀ, the similarity matrix of the rows of A. */
     @Benchmark
     public Tensor sgemmNT() {
         Ops.matmulInto(1f, a, false, a, true, 0f, c);
         return c;
     }
 
+    /** C = Bᵀ·B with B stored k×m, the shape of a weight gradient. */
+    @Benchmark
+    public Tensor sgemmTN() {
+        Ops.matmulInto(1f, b, true, b, false, 0f, c);
+        return c;
+    }
+
+    /** C = A·Aᵀ by the symmetric kernel: one triangle, mirrored. */
     @Benchmark
     public Tensor symmetric() {
-        return Ops.gram(a);
+        Ops.gramInto(a, c);
+        return c;
     }
 }

@@ -1,6 +1,11 @@
 package org.jcontrast.cli;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -13,10 +18,13 @@ import org.jcontrast.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code jcontrast bench gemm}: C = A·Aᵀ by the full SGEMM and by the symmetric kernel. */
+/**
+ * {@code jcontrast bench gemm}: C = A·Aᵀ by the full SGEMM and by the symmetric kernel, and with
+ * {@code --vs openblas} by OpenBLAS's {@code cblas_sgemm} on the same A, timed in turns.
+ */
 @Command(name = "gemm", mixinStandardHelpOptions = true,
-        description = "Time C = A·Aᵀ (A is M×K) with the full SGEMM and the symmetric kernel; "
-                + "GFLOP/s are counted as 2·M·M·K for both.")
+        description = "Time C = A·Aᵀ (A is M×K) with the full SGEMM and the symmetric kernel, optionally "
+                + "side by side with OpenBLAS; GFLOP/s are counted as 2·M·M·K for all.")
 final class GemmBench implements Callable<Integer> {
     @Option(names = "--m", defaultValue = "4096", description = "Rows of A (default ${DEFAULT-VALUE}).")
     int m;
@@ -24,11 +32,14 @@ final class GemmBench implements Callable<Integer> {
     @Option(names = "--k", defaultValue = "128", description = "Columns of A (default ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--threads", description = "Threads (default: all processors).")
+    @Option(names = "--threads", description = "Threads, for jcontrast and OpenBLAS alike (default: all processors).")
     Integer threads;
 
-    @Option(names = "--seconds", defaultValue = "3", description = "Seconds of timed runs per kernel.")
+    @Option(names = "--seconds", defaultValue = "3", description = "Seconds of timed rounds (default ${DEFAULT-VALUE}).")
     double seconds;
+
+    @Option(names = "--vs", description = "Also time another library on the same product: openblas.")
+    String versus;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -45,6 +56,9 @@ final class GemmBench implements Callable<Integer> {
         if (m < 1 || k < 1) {
             throw new IllegalArgumentException("--m and --k must be positive, got " + m + " and " + k);
         }
+        if (versus != null && !versus.equals("openblas")) {
+            throw new IllegalArgumentException("--vs knows only openblas, got '" + versus + "'");
+        }
         if (threads != null) {
             Parallel.setThreads(threads);
         }
@@ -52,27 +66,73 @@ final class GemmBench implements Callable<Integer> {
         if (router.settings().device() == DeviceMode.GPU) {
             return GpuGemmBench.run(router, m, k, seconds, json);
         }
+        try (Arena arena = Arena.ofConfined()) {
+            OpenBlas blas = versus == null ? null : OpenBlas.load(arena);
+            return run(arena, blas, router);
+        }
+    }
+
+    private int run(Arena arena, OpenBlas blas, GemmRouter router) {
+        int t = Parallel.threads();
         Tensor a = Tensor.randn(new SplittableRandom(42), m, k);
-        Tensor c = Tensor.zeros(m, m);
+        Tensor cGemm = Tensor.zeros(m, m);
+        Tensor cSym = Tensor.zeros(m, m);
+        List<Runnable> actions = new ArrayList<>(List.of(
+                () -> Ops.matmulInto(1f, a, false, a, true, 0f, cGemm),
+                () -> Ops.gramInto(a, cSym)));
+        MemorySegment nativeC = null;
+        if (blas != null) {
+            blas.setThreads(t);
+            // Copies to native memory happen here, outside the timed calls.
+            MemorySegment nativeA = arena.allocateFrom(ValueLayout.JAVA_FLOAT, a.toArray());
+            MemorySegment c = arena.allocate(ValueLayout.JAVA_FLOAT, (long) m * m);
+            actions.add(() -> blas.sgemm(false, true, m, m, k, 1f, nativeA, k, nativeA, k, 0f, c, m));
+            nativeC = c;
+        }
+        double peak = FmaPeak.gflops(t, 1.0);
+        double[] sec = Stopwatch.alternating(actions, 1.0, seconds, 3);
         double flops = 2.0 * m * m * k;
-        double tGemm = Stopwatch.median(() -> Ops.matmulInto(1f, a, false, a, true, 0f, c), 1.0, seconds, 3);
-        double tSym = Stopwatch.median(() -> Ops.gram(a), 1.0, seconds, 3);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("m", m);
         r.put("k", k);
-        r.put("threads", Parallel.threads());
+        r.put("threads", t);
         r.put("simd", KernelProvider.get().name());
         r.put("device", router.settings().device().toString());
-        r.put("gflops_gemm", flops / tGemm / 1e9);
-        r.put("gflops_sym", flops / tSym / 1e9);
+        r.put("gflops_gemm", flops / sec[0] / 1e9);
+        r.put("gflops_sym", flops / sec[1] / 1e9);
+        r.put("gflops_peak", peak);
+        r.put("max_diff_sym", maxDifference(cGemm.array(), cSym.array()));
+        if (blas != null) {
+            r.put("gflops_openblas", flops / sec[2] / 1e9);
+            r.put("ratio_gemm", sec[2] / sec[0]);
+            r.put("ratio_sym", sec[2] / sec[1]);
+            r.put("max_diff_openblas", maxDifference(cGemm.array(), nativeC.toArray(ValueLayout.JAVA_FLOAT)));
+            r.put("openblas", blas.config());
+        }
         if (json) {
             System.out.println(Json.object(r));
-        } else {
-            System.out.printf("A·Aᵀ, A %d×%d, %d thread(s), %s kernels%n", m, k, Parallel.threads(),
-                    KernelProvider.get().name());
-            System.out.printf("  sgemm      %8.2f GFLOP/s  (%.4f s)%n", flops / tGemm / 1e9, tGemm);
-            System.out.printf("  symmetric  %8.2f GFLOP/s  (%.4f s)%n", flops / tSym / 1e9, tSym);
+            return 0;
         }
+        System.out.printf("A·Aᵀ, A %d×%d, %d thread(s), %s kernels, GFLOP/s counted as 2·M·M·K%n", m, k, t,
+                KernelProvider.get().name());
+        System.out.printf("  sgemm      %8.2f GFLOP/s  (%.4f s)%s%n", flops / sec[0] / 1e9, sec[0],
+                blas == null ? "" : String.format("  %.2f× OpenBLAS", sec[2] / sec[0]));
+        System.out.printf("  symmetric  %8.2f GFLOP/s  (%.4f s)%s%n", flops / sec[1] / 1e9, sec[1],
+                blas == null ? "" : String.format("  %.2f× OpenBLAS", sec[2] / sec[1]));
+        if (blas != null) {
+            System.out.printf("  OpenBLAS   %8.2f GFLOP/s  (%.4f s)  %s, %s%n", flops / sec[2] / 1e9, sec[2],
+                    blas.config(), blas.library());
+        }
+        System.out.printf("  peak       %8.2f GFLOP/s  (multiply-adds with no memory traffic, %d thread(s))%n", peak, t);
         return 0;
+    }
+
+    /** Largest absolute difference: a check that the timed runs computed the same product. */
+    private static double maxDifference(float[] x, float[] y) {
+        double d = 0;
+        for (int i = 0; i < x.length; i++) {
+            d = Math.max(d, Math.abs(x[i] - y[i]));
+        }
+        return d;
     }
 }

@@ -26,4 +26,23 @@ public interface GemmKernel {
      */
     void syrkLower(int rowStart, int rowEnd, int k, float alpha, float[] a, int offA, int lda,
                    float beta, float[] c, int offC, int ldc);
+
+    /**
+     * A band of the symmetric product C = A·Aᵀ with both triangles: writes C[i][j] and C[j][i] for
+     * {@code rowStart ≤ i < rowEnd} and {@code 0 ≤ j ≤ i}, without reading C. Bands that do not
+     * overlap write disjoint entries, so threads can fill one matrix with a band each. A is stored
+     * with at least {@code rowEnd} rows of k values; C is at least {@code rowEnd × rowEnd}.
+     *
+     * <p>This default computes the lower band with {@link #syrkLower} and then copies it across;
+     * implementations may mirror while the values are still in cache.
+     */
+    default void gramBand(int rowStart, int rowEnd, int k, float[] a, int offA, int lda,
+                          float[] c, int offC, int ldc) {
+        syrkLower(rowStart, rowEnd, k, 1f, a, offA, lda, 0f, c, offC, ldc);
+        for (int i = rowStart; i < rowEnd; i++) {
+            for (int j = 0; j < i; j++) {
+                c[offC + j * ldc + i] = c[offC + i * ldc + j];
+            }
+        }
+    }
 }

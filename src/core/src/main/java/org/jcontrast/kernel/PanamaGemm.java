@@ -1,6 +1,8 @@
 package org.jcontrast.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -8,27 +10,44 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code KC×NR} column panels, A into {@code MR×KC} row panels, and a micro-kernel keeps an
  * {@code MR×NR} tile of C in {@code MR·2} vector registers across the whole k-block.
  *
- * <p>MR = 4 and NR = two vectors (16 floats on AVX2) gives 8 accumulators: on a 16-register
- * machine C2 keeps them, the two B vectors and one broadcast of A in registers; wider tiles
- * spill and lose 20–30%. The packed panels are padded with zeros to whole tiles, so the
- * micro-kernel never branches; tiles that overhang C, or cross the diagonal in the symmetric
- * product, are written through a small buffer.
+ * <p>MR = 4 and NR = two vectors (16 floats on AVX2) gives 8 accumulators; with the two B vectors
+ * and the broadcasts of A that is 14 of the 16 registers. Anything else kept alive across the
+ * k-loop, such as alpha or beta, or a wider tile, makes C2 spill an accumulator to the stack and
+ * halves the speed. So the micro-kernel only sums: alpha is folded into the packed A, and a beta
+ * other than 0 or 1 is applied to C in a pass of its own before the product.
+ *
+ * <p>The packed panels are padded with zeros to whole tiles, so the micro-kernel never branches
+ * inside its loop; tiles that overhang C, or cross the diagonal of a symmetric product, go through
+ * a small buffer. The symmetric product with both triangles ({@link #gramBand}) copies each
+ * finished tile to its mirror position while the tile is still in L1, instead of in a second pass
+ * over C.
+ *
+ * <p>KC = 512 and MC = 48 keep a packed A block (96 KiB) in L2 and need half the passes over C of
+ * KC = 256 for long rows; measured on Zen 3, this beat 256/96 and 384/64 at every K ≥ 512 and tied
+ * at K = 128. Packing B for all of K before the row blocks (C in L2 across k-blocks) was slower: its
+ * packed B outgrows a shared L3.
  */
 final class PanamaGemm implements GemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final int MR = 4;
     private static final int NR = 2 * L;
-    private static final int KC = 256;
-    private static final int MC = 96;
+    private static final int KC = 512;
+    private static final int MC = 48;
     private static final int NC = 2048;
+    /** Four lanes, the size of one transposed column of a tile. */
+    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
+    private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromValues(S4, 2, 3, 0, 1);
+    private static final VectorShuffle<Float> SWAP_LANES = VectorShuffle.fromValues(S4, 1, 0, 3, 2);
+    private static final VectorMask<Float> HIGH_PAIR = VectorMask.fromValues(S4, false, false, true, true);
+    private static final VectorMask<Float> ODD_LANES = VectorMask.fromValues(S4, false, true, false, true);
     /** {@code diag} value that disables the triangle limit. */
     private static final int NO_DIAGONAL = Integer.MAX_VALUE / 2;
 
     /** Per-thread packing buffers, allocated once: no allocation in the hot loops. */
     private static final class Workspace {
         final float[] packedA = new float[MC * KC];
-        final float[] packedB = new float[KC * roundUp(NC, NR)];
+        final float[] packedB = new float[KC * NC];
         final float[] tile = new float[MR * NR];
     }
 
@@ -39,7 +58,7 @@ final class PanamaGemm implements GemmKernel {
                      float[] a, int offA, int lda, float[] b, int offB, int ldb,
                      float beta, float[] c, int offC, int ldc) {
         GemmChecks.gemm(transA, transB, m, n, k, a, offA, lda, b, offB, ldb, c, offC, ldc);
-        drive(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, NO_DIAGONAL);
+        drive(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, NO_DIAGONAL, false);
     }
 
     @Override
@@ -48,20 +67,32 @@ final class PanamaGemm implements GemmKernel {
         GemmChecks.syrk(rowStart, rowEnd, k, a, offA, lda, c, offC, ldc);
         // Rows [rowStart, rowEnd) of A times Aᵀ, columns 0..rowEnd-1, keeping (i, j) with j ≤ i.
         drive(false, true, rowEnd - rowStart, rowEnd, k, alpha, a, offA + rowStart * lda, lda,
-                a, offA, lda, beta, c, offC + rowStart * ldc, ldc, rowStart);
+                a, offA, lda, beta, c, offC + rowStart * ldc, ldc, rowStart, false);
+    }
+
+    @Override
+    public void gramBand(int rowStart, int rowEnd, int k, float[] a, int offA, int lda,
+                         float[] c, int offC, int ldc) {
+        GemmChecks.syrk(rowStart, rowEnd, k, a, offA, lda, c, offC, ldc);
+        drive(false, true, rowEnd - rowStart, rowEnd, k, 1f, a, offA + rowStart * lda, lda,
+                a, offA, lda, 0f, c, offC + rowStart * ldc, ldc, rowStart, true);
     }
 
     /**
-     * The blocked loops. Local element (i, j) of C is written only when {@code j ≤ i + diag}.
+     * The blocked loops. Local element (i, j) of C is written only when {@code j ≤ i + diag}; with
+     * {@code mirror}, its value is also copied to local position {@code (j − diag, i + diag)}, which
+     * is the transposed entry of the whole matrix when C is a band of rows starting at {@code diag}.
      */
     private static void drive(boolean transA, boolean transB, int m, int n, int k, float alpha,
                               float[] a, int offA, int lda, float[] b, int offB, int ldb,
-                              float beta, float[] c, int offC, int ldc, int diag) {
+                              float beta, float[] c, int offC, int ldc, int diag, boolean mirror) {
         if (m == 0 || n == 0) {
             return;
         }
+        if (k == 0 || (beta != 0f && beta != 1f)) {
+            scale(m, n, beta, c, offC, ldc, diag, mirror && k == 0);
+        }
         if (k == 0) {
-            scaleOnly(m, n, beta, c, offC, ldc, diag);
             return;
         }
         Workspace ws = WORKSPACE.get();
@@ -72,46 +103,52 @@ final class PanamaGemm implements GemmKernel {
             }
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                boolean first = pc == 0;
                 packB(transB, b, offB, ldb, pc, kc, jc, nc, ws.packedB);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     if (jc > ic + mc - 1 + diag) {
                         continue;
                     }
-                    packA(transA, a, offA, lda, ic, mc, pc, kc, ws.packedA);
-                    macroKernel(ws, mc, nc, kc, alpha, first ? beta : 1f, c,
-                            offC + ic * ldc + jc, ldc, ic - jc + diag);
+                    packA(transA, alpha, a, offA, lda, ic, mc, pc, kc, ws.packedA);
+                    macroKernel(ws.packedA, ws.packedB, ws.tile, mc, nc, kc, pc > 0 || beta != 0f,
+                            c, offC + ic * ldc + jc, ldc, ic - jc + diag, mirror && pc + kc == k);
                 }
             }
         }
     }
 
-    /** Runs the micro-kernel over one packed A block and one packed B block. */
-    private static void macroKernel(Workspace ws, int mc, int nc, int kc, float alpha, float beta,
-                                    float[] c, int offC, int ldc, int diag) {
-        float[] pa = ws.packedA;
-        float[] pb = ws.packedB;
+    /**
+     * Runs the micro-kernel over one packed A block and one packed B block. With {@code mirror},
+     * every finished tile is also written to its transposed place: whole tiles by 4×4 shuffles,
+     * the few that cross the diagonal or overhang C element by element.
+     */
+    private static void macroKernel(float[] pa, float[] pb, float[] t, int mc, int nc, int kc,
+                                    boolean accumulate, float[] c, int offC, int ldc, int diag, boolean mirror) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                int lastAllowed = ir + mr - 1 + diag;
-                if (jr > lastAllowed) {
+                if (jr > ir + mr - 1 + diag) {
                     continue;
                 }
                 int cOff = offC + ir * ldc + jr;
+                // Local (i, j) mirrors to (j − diag, i + diag).
+                int mirrorOff = offC + (jr - diag) * ldc + ir + diag;
                 if (mr == MR && nr == NR && jr + NR - 1 <= ir + diag) {
-                    microKernel(kc, pa, ir * kc, pb, jr * kc, alpha, beta, c, cOff, ldc);
+                    microKernel(kc, pa, ir * kc, pb, jr * kc, accumulate, c, cOff, ldc);
+                    if (mirror) {
+                        mirrorTile(c, cOff, ldc, mirrorOff);
+                    }
                 } else {
-                    float[] t = ws.tile;
-                    microKernel(kc, pa, ir * kc, pb, jr * kc, 1f, 0f, t, 0, NR);
+                    microKernel(kc, pa, ir * kc, pb, jr * kc, false, t, 0, NR);
                     for (int i = 0; i < mr; i++) {
                         int jEnd = Math.min(nr, ir + i + diag - jr + 1);
                         for (int j = 0; j < jEnd; j++) {
                             int ci = cOff + i * ldc + j;
-                            float v = alpha * t[i * NR + j];
-                            c[ci] = beta == 0f ? v : beta * c[ci] + v; // rounds as microKernel does
+                            c[ci] = accumulate ? c[ci] + t[i * NR + j] : t[i * NR + j];
+                            if (mirror) {
+                                c[mirrorOff + j * ldc + i] = c[ci];
+                            }
                         }
                     }
                 }
@@ -120,11 +157,11 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
-     * C[0:MR, 0:NR] = alpha·(Ã·B̃) + beta·C over kc packed steps; beta = 0 does not read C.
-     * The stores are written out here rather than in a helper: a vector handed to a method that
-     * C2 declines to inline is boxed, which costs 10–20× here.
+     * C[0:MR, 0:NR] = Ã·B̃ over kc packed steps, added to C when {@code accumulate}. The stores are
+     * written out here rather than in a helper: a vector handed to a method that C2 declines to
+     * inline is boxed, which costs 10–20× here.
      */
-    private static void microKernel(int kc, float[] pa, int ai, float[] pb, int bi, float alpha, float beta,
+    private static void microKernel(int kc, float[] pa, int ai, float[] pb, int bi, boolean accumulate,
                                     float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -149,48 +186,86 @@ final class PanamaGemm implements GemmKernel {
             bi += NR;
         }
         int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
-        if (beta == 0f) {
-            c00.mul(alpha).intoArray(c, r0);
-            c01.mul(alpha).intoArray(c, r0 + L);
-            c10.mul(alpha).intoArray(c, r1);
-            c11.mul(alpha).intoArray(c, r1 + L);
-            c20.mul(alpha).intoArray(c, r2);
-            c21.mul(alpha).intoArray(c, r2 + L);
-            c30.mul(alpha).intoArray(c, r3);
-            c31.mul(alpha).intoArray(c, r3 + L);
-        } else {
-            FloatVector.fromArray(S, c, r0).mul(beta).add(c00.mul(alpha)).intoArray(c, r0);
-            FloatVector.fromArray(S, c, r0 + L).mul(beta).add(c01.mul(alpha)).intoArray(c, r0 + L);
-            FloatVector.fromArray(S, c, r1).mul(beta).add(c10.mul(alpha)).intoArray(c, r1);
-            FloatVector.fromArray(S, c, r1 + L).mul(beta).add(c11.mul(alpha)).intoArray(c, r1 + L);
-            FloatVector.fromArray(S, c, r2).mul(beta).add(c20.mul(alpha)).intoArray(c, r2);
-            FloatVector.fromArray(S, c, r2 + L).mul(beta).add(c21.mul(alpha)).intoArray(c, r2 + L);
-            FloatVector.fromArray(S, c, r3).mul(beta).add(c30.mul(alpha)).intoArray(c, r3);
-            FloatVector.fromArray(S, c, r3 + L).mul(beta).add(c31.mul(alpha)).intoArray(c, r3 + L);
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(S, c, r0));
+            c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, r1));
+            c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, r2));
+            c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, r3));
+            c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+        }
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+    }
+
+    /**
+     * Copies the MR×NR tile just written at {@code c[src]}, still in L1, to its transposed place at
+     * {@code c[dst]}. Kept out of the micro-kernel: in one larger method C2 stops inlining the
+     * vector helpers, and a vector passed to a call is boxed.
+     */
+    private static void mirrorTile(float[] c, int src, int ldc, int dst) {
+        for (int g = 0; g < NR; g += 4) {
+            transpose4x4(1f, c, src + g, ldc, c, dst + g * ldc, ldc);
         }
     }
 
-    /** Packs A[ic:ic+mc, pc:pc+kc] into MR-row panels, each laid out k-major, zero-padded. */
-    private static void packA(boolean transA, float[] a, int offA, int lda, int ic, int mc, int pc, int kc,
-                              float[] pa) {
+    /**
+     * Writes alpha times the transpose of the 4×4 block at {@code src[s]} (rows {@code sld} apart)
+     * to {@code dst[d]} (rows {@code dld} apart): two rounds swap the off-diagonal 2×2 blocks, then
+     * the off-diagonal elements, each a lane swap and a blend per row. 16 shuffles for 16 values,
+     * where copying element by element costs a load, a store and two bounds checks per value. The
+     * inner step of packing A and the transposed B, and of mirroring.
+     */
+    private static void transpose4x4(float alpha, float[] src, int s, int sld, float[] dst, int d, int dld) {
+        FloatVector r0 = FloatVector.fromArray(S4, src, s);
+        FloatVector r1 = FloatVector.fromArray(S4, src, s + sld);
+        FloatVector r2 = FloatVector.fromArray(S4, src, s + 2 * sld);
+        FloatVector r3 = FloatVector.fromArray(S4, src, s + 3 * sld);
+        FloatVector a0 = r0.blend(r2.rearrange(SWAP_PAIRS), HIGH_PAIR);
+        FloatVector a2 = r0.rearrange(SWAP_PAIRS).blend(r2, HIGH_PAIR);
+        FloatVector a1 = r1.blend(r3.rearrange(SWAP_PAIRS), HIGH_PAIR);
+        FloatVector a3 = r1.rearrange(SWAP_PAIRS).blend(r3, HIGH_PAIR);
+        a0.blend(a1.rearrange(SWAP_LANES), ODD_LANES).mul(alpha).intoArray(dst, d);
+        a0.rearrange(SWAP_LANES).blend(a1, ODD_LANES).mul(alpha).intoArray(dst, d + dld);
+        a2.blend(a3.rearrange(SWAP_LANES), ODD_LANES).mul(alpha).intoArray(dst, d + 2 * dld);
+        a2.rearrange(SWAP_LANES).blend(a3, ODD_LANES).mul(alpha).intoArray(dst, d + 3 * dld);
+    }
+
+    /**
+     * Packs alpha·op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels, each laid out k-major, zero-padded.
+     * Scaling here, where every element is touched anyway, keeps alpha out of the micro-kernel.
+     */
+    private static void packA(boolean transA, float alpha, float[] a, int offA, int lda, int ic, int mc, int pc,
+                              int kc, float[] pa) {
         for (int ir = 0; ir < mc; ir += MR) {
             int base = ir * kc;
             int mr = Math.min(MR, mc - ir);
-            for (int r = 0; r < MR; r++) {
-                if (r >= mr) {
-                    for (int p = 0; p < kc; p++) {
-                        pa[base + p * MR + r] = 0f;
+            int p = 0;
+            if (mr == MR && transA) {
+                // op(A)'s column p is a run of MR floats in A's row pc + p.
+                for (int src = offA + pc * lda + ic + ir; p < kc; p++, src += lda) {
+                    FloatVector.fromArray(S4, a, src).mul(alpha).intoArray(pa, base + p * MR);
+                }
+            } else if (mr == MR) {
+                for (int src = offA + (ic + ir) * lda + pc; p + 4 <= kc; p += 4) {
+                    transpose4x4(alpha, a, src + p, lda, pa, base + p * MR, MR);
+                }
+            }
+            for (; p < kc; p++) {
+                for (int r = 0; r < MR; r++) {
+                    float v = 0f;
+                    if (r < mr) {
+                        v = alpha * (transA ? a[offA + (pc + p) * lda + ic + ir + r] : a[offA + (ic + ir + r) * lda + pc + p]);
                     }
-                } else if (transA) {
-                    int src = offA + pc * lda + ic + ir + r;
-                    for (int p = 0; p < kc; p++) {
-                        pa[base + p * MR + r] = a[src + p * lda];
-                    }
-                } else {
-                    int src = offA + (ic + ir + r) * lda + pc;
-                    for (int p = 0; p < kc; p++) {
-                        pa[base + p * MR + r] = a[src + p];
-                    }
+                    pa[base + p * MR + r] = v;
                 }
             }
         }
@@ -202,39 +277,42 @@ final class PanamaGemm implements GemmKernel {
         for (int jr = 0; jr < nc; jr += NR) {
             int base = jr * kc;
             int nr = Math.min(NR, nc - jr);
+            int p = 0;
             if (!transB) {
-                for (int p = 0; p < kc; p++) {
-                    int src = offB + (pc + p) * ldb + jc + jr;
-                    int dst = base + p * NR;
-                    System.arraycopy(b, src, pb, dst, nr);
-                    for (int j = nr; j < NR; j++) {
-                        pb[dst + j] = 0f;
+                for (; p < kc; p++) {
+                    System.arraycopy(b, offB + (pc + p) * ldb + jc + jr, pb, base + p * NR, nr);
+                    java.util.Arrays.fill(pb, base + p * NR + nr, base + (p + 1) * NR, 0f);
+                }
+            } else if (nr == NR) {
+                // op(B)'s row p is column pc + p of B's rows jc+jr .. jc+jr+NR-1: transpose 4×4 blocks.
+                int src = offB + (jc + jr) * ldb + pc;
+                for (; p + 4 <= kc; p += 4) {
+                    for (int j = 0; j < NR; j += 4) {
+                        transpose4x4(1f, b, src + j * ldb + p, ldb, pb, base + p * NR + j, NR);
                     }
                 }
-            } else {
+            }
+            for (; p < kc; p++) {
                 for (int j = 0; j < NR; j++) {
-                    if (j >= nr) {
-                        for (int p = 0; p < kc; p++) {
-                            pb[base + p * NR + j] = 0f;
-                        }
-                    } else {
-                        int src = offB + (jc + jr + j) * ldb + pc;
-                        for (int p = 0; p < kc; p++) {
-                            pb[base + p * NR + j] = b[src + p];
-                        }
-                    }
+                    pb[base + p * NR + j] = j < nr ? b[offB + (jc + jr + j) * ldb + pc + p] : 0f;
                 }
             }
         }
     }
 
-    /** k = 0: C = beta·C on the allowed entries (BLAS semantics: beta = 0 writes zeros). */
-    private static void scaleOnly(int m, int n, float beta, float[] c, int offC, int ldc, int diag) {
+    /**
+     * C = beta·C on the allowed entries (BLAS semantics: beta = 0 writes zeros without reading),
+     * and with {@code mirror} on their mirror images too.
+     */
+    private static void scale(int m, int n, float beta, float[] c, int offC, int ldc, int diag, boolean mirror) {
         for (int i = 0; i < m; i++) {
             int jEnd = (int) Math.min(n, (long) i + diag + 1);
             for (int j = 0; j < jEnd; j++) {
                 int ci = offC + i * ldc + j;
                 c[ci] = beta == 0f ? 0f : beta * c[ci];
+                if (mirror) {
+                    c[offC + (j - diag) * ldc + i + diag] = c[ci];
+                }
             }
         }
     }

@@ -82,19 +82,43 @@ public final class Ops {
         c.markModified();
     }
 
-    /** The symmetric product A·Aᵀ: one triangle is computed, split in equal-area bands, then mirrored. */
+    /**
+     * The symmetric product A·Aᵀ: one triangle is computed, in bands of equal area, and each
+     * finished tile is mirrored to the other triangle while it is still in cache.
+     */
     public static Tensor gram(Tensor a) {
         Shapes.requireMatrix(a, "gram");
-        int n = a.dim(0);
-        Tensor c = Tensor.zeros(n, n);
-        if (GemmRouter.global().gram(n, a.dim(1), a.array(), a.offset(), a.dim(1), c.array(), c.offset(), n)) {
-            c.markModified();
-            return c;
-        }
-        symmetricLower(a.array(), a.offset(), a.dim(1), n, a.dim(1), c.array(), c.offset(), n);
-        mirrorLower(c.array(), c.offset(), n, n);
-        c.markModified();
+        Tensor c = Tensor.zeros(a.dim(0), a.dim(0));
+        gramInto(a, c);
         return c;
+    }
+
+    /** C = A·Aᵀ, as {@link #gram}, into an existing n×n matrix (n = rows of A); C's old contents are not read. */
+    public static void gramInto(Tensor a, Tensor c) {
+        Shapes.requireMatrix(a, "gram");
+        int n = a.dim(0), k = a.dim(1);
+        if (c.rank() != 2 || c.dim(0) != n || c.dim(1) != n) {
+            throw new IllegalArgumentException("gram: result " + c.shapeString() + " should be [" + n + ", " + n
+                    + "] for A " + a.shapeString());
+        }
+        float[] ad = a.array(), cd = c.array();
+        int ao = a.offset(), co = c.offset();
+        if (GemmRouter.global().gram(n, k, ad, ao, k, cd, co, n)) {
+            c.markModified();
+            return;
+        }
+        GemmKernel g = gemmKernel();
+        long flops = (long) n * n * k / 2;
+        int threads = Parallel.threads();
+        // One band per thread: each band packs its own copy of A's leading rows, so more bands would
+        // pack more, and equal areas already balance the work.
+        int bands = flops < PARALLEL_FLOPS ? 1 : Math.max(1, Math.min(threads, n / GEMM_ROW_GRAIN));
+        Parallel.forTasks(bands, t -> {
+            int from = bandEdge(n, t, bands);
+            int to = bandEdge(n, t + 1, bands);
+            g.gramBand(from, to, k, ad, ao, k, cd, co, n);
+        });
+        c.markModified();
     }
 
     /**
@@ -115,9 +139,7 @@ public final class Ops {
         }
         int ldo = out.dim(1);
         if (r0 == c0 && r1 == c1) {
-            gemmKernel().syrkLower(0, r1 - r0, k, 1f, a.array(), a.offset() + r0 * k, k, 0f,
-                    out.array(), out.offset(), ldo);
-            mirrorRows(out.array(), out.offset(), ldo, 0, r1 - r0);
+            gemmKernel().gramBand(0, r1 - r0, k, a.array(), a.offset() + r0 * k, k, out.array(), out.offset(), ldo);
         } else {
             gemmKernel().gemm(false, true, r1 - r0, c1 - c0, k, 1f, a.array(), a.offset() + r0 * k, k,
                     a.array(), a.offset() + c0 * k, k, 0f, out.array(), out.offset(), ldo);
@@ -125,49 +147,16 @@ public final class Ops {
         out.markModified();
     }
 
-    /** Lower triangle of C = A·Aᵀ over bands of equal area, one per task. */
-    private static void symmetricLower(float[] a, int offA, int lda, int n, int k, float[] c, int offC, int ldc) {
-        GemmKernel g = gemmKernel();
-        long flops = (long) n * n * k / 2;
-        int bands = flops < PARALLEL_FLOPS ? 1 : Math.max(1, Math.min(Parallel.threads() * 4, n / GEMM_ROW_GRAIN));
-        Parallel.forTasks(bands, t -> {
-            int from = bandEdge(n, t, bands);
-            int to = bandEdge(n, t + 1, bands);
-            g.syrkLower(from, to, k, 1f, a, offA, lda, 0f, c, offC, ldc);
-        });
-    }
-
-    /** Row where band t of {@code bands} starts, so that each band holds about the same triangle area. */
+    /**
+     * Row where band t of {@code bands} starts, so that each band holds about the same triangle
+     * area; a multiple of 16, so that no two bands write the same cache line of the upper triangle.
+     */
     private static int bandEdge(int n, int t, int bands) {
         if (t >= bands) {
             return n;
         }
         int edge = (int) Math.round(n * Math.sqrt((double) t / bands));
-        return Math.min(n, edge / 4 * 4);
-    }
-
-    private static void mirrorLower(float[] c, int offC, int ldc, int n) {
-        Parallel.forRange(n, n < 512 ? n : 64, (from, to) -> mirrorRows(c, offC, ldc, from, to));
-    }
-
-    /**
-     * Copies C[i][j] to C[j][i] for i in [from, to), j &lt; i, in 64×64 blocks so that the column-wise
-     * writes stay in cache.
-     */
-    private static void mirrorRows(float[] c, int offC, int ldc, int from, int to) {
-        final int block = 64;
-        for (int i0 = from; i0 < to; i0 += block) {
-            int i1 = Math.min(to, i0 + block);
-            for (int j0 = 0; j0 < i1; j0 += block) {
-                int j1 = Math.min(j0 + block, i1);
-                for (int i = i0; i < i1; i++) {
-                    int jEnd = Math.min(j1, i);
-                    for (int j = j0; j < jEnd; j++) {
-                        c[offC + j * ldc + i] = c[offC + i * ldc + j];
-                    }
-                }
-            }
-        }
+        return Math.min(n, edge / 16 * 16);
     }
 
     private static String describe(Tensor t, boolean trans) {

@@ -190,6 +190,64 @@ class GemmKernelTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void gramBandWritesTheBandAndItsMirrorOnly(String name, KernelProvider p) {
+        SplittableRandom r = new SplittableRandom(19);
+        for (int n : new int[] {1, 7, 13, 207, 1000}) {
+            for (int k : new int[] {0, 1, 13, 300, 600}) {
+                checkGramBand(p, n, k, n / 3, n - n / 5, r);
+            }
+        }
+        for (int trial = 0; trial < 10; trial++) {
+            int n = 1 + r.nextInt(300);
+            int from = r.nextInt(n + 1);
+            checkGramBand(p, n, 1 + r.nextInt(520), from, from + r.nextInt(n - from + 1), r);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void gramBandWiderThanOneColumnBlock(String name, KernelProvider p) {
+        SplittableRandom r = new SplittableRandom(23);
+        checkGramBand(p, 2100, 40, 1700, 2100, r);
+        checkGramBand(p, 4098, 3, 0, 4098, r);
+    }
+
+    /** Runs gramBand on a C full of 42s and checks every entry: the band and its mirror, and nothing else. */
+    private static void checkGramBand(KernelProvider p, int n, int k, int from, int to, SplittableRandom r) {
+        float[] a = random(r, n * k);
+        double[] full = Reference64.matmul(false, true, n, n, k, Reference64.widen(a), Reference64.widen(a));
+        float[] c = new float[n * n];
+        java.util.Arrays.fill(c, 42f);
+        p.gemm().gramBand(from, to, k, a, 0, k, c, 0, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                int row = Math.max(i, j), col = Math.min(i, j);
+                float got = c[i * n + j];
+                String where = p.name() + " n=" + n + " k=" + k + " band [" + from + ", " + to + ") at (" + i + ","
+                        + j + ")";
+                if (row >= from && row < to) {
+                    assertEquals(full[row * n + col], got, tolerance(k), where);
+                } else if (got != 42f) {
+                    throw new AssertionError(where + ": wrote " + got + " outside the band and its mirror");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void gramBandPropagatesNaN(String name, KernelProvider p) {
+        int n = 40, k = 40;
+        float[] a = new float[n * k];
+        a[5 * k + 3] = Float.NaN;
+        float[] c = new float[n * n];
+        p.gemm().gramBand(0, n, k, a, 0, k, c, 0, n);
+        assertTrue(Float.isNaN(c[5 * n + 30]) && Float.isNaN(c[30 * n + 5]), "row and column 5 use the NaN");
+        assertEquals(0f, c[30 * n + 31], "others do not");
+    }
+
     @Test
     void misuseNamesTheProblem() {
         GemmKernel g = KernelProvider.get().gemm();

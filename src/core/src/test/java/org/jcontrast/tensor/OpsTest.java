@@ -71,6 +71,31 @@ class OpsTest {
     }
 
     @Test
+    void gramIsIdenticalForAnyThreadCountAndMatchesTheFullProduct() {
+        Tensor a = randn(5, 700, 150);
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            Tensor one = Ops.gram(a);
+            Parallel.setThreads(3);
+            Tensor three = Tensor.full(Float.NaN, 700, 700);
+            Ops.gramInto(a, three);
+            assertArrayEquals(one.toArray(), three.toArray());
+            double[] ref = Reference64.matmul(false, true, 700, 700, 150, a.toDoubleArray(), a.toDoubleArray());
+            assertClose(ref, three, 1e-4, "gram 700x150 on 3 threads");
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void gramIntoNamesBothShapesOnMismatch() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Ops.gramInto(Tensor.zeros(5, 3), Tensor.zeros(5, 4)));
+        assertTrue(e.getMessage().contains("[5, 4]") && e.getMessage().contains("[5, 3]"), e.getMessage());
+    }
+
+    @Test
     void gramTilesCoverTheProduct() {
         int n = 150, k = 33;
         Tensor a = randn(4, n, k);
