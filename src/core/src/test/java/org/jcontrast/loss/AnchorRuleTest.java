@@ -73,7 +73,7 @@ class AnchorRuleTest {
             float[] sorted = v.clone();
             Arrays.sort(sorted);
             int k = 1 + r.nextInt(len);
-            assertEquals(sorted[len - k], HardSelection.kthLargest(v.clone(), len, k), "len " + len + " k " + k);
+            assertEquals(sorted[len - k], HardSelection.kthLargest(v.clone(), 0, len, k), "len " + len + " k " + k);
         }
     }
 
