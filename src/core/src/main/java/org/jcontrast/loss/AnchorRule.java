@@ -76,12 +76,8 @@ public final class AnchorRule {
         this.linear = kind == LossKind.SIMPLE || kind == LossKind.HARDSIMPLE;
         this.positiveInSum = !linear && kind != LossKind.DCL && kind != LossKind.DCLW;
         this.beta = linear ? 1 : 1 / spec.temperature();
-        this.anchors = kind == LossKind.INFONCE && !spec.symmetric() ? n : 2 * n;
-        this.columns = switch (kind) {
-            case CLIP -> n;
-            case INFONCE -> bankSize + 1;
-            default -> 2 * n;
-        };
+        this.anchors = anchors(spec, n);
+        this.columns = columns(spec, n, bankSize);
         double scale = kind == LossKind.SUPCON && spec.rescale() ? spec.temperature() : 1;
         this.anchorWeight = scale / anchors;
         this.lambda = spec.lambda();
@@ -188,6 +184,25 @@ public final class AnchorRule {
         return Arrays.copyOf(start, groups + 1);
     }
 
+    /** Number of anchors of {@code spec} for N rows per view: 2N, or N for one-directional InfoNCE. */
+    static int anchors(LossSpec spec, int n) {
+        return spec.kind() == LossKind.INFONCE && !spec.symmetric() ? n : 2 * n;
+    }
+
+    /** Entries in each anchor's row for N rows per view and a bank of {@code bankSize} rows (InfoNCE). */
+    static int columns(LossSpec spec, int n, int bankSize) {
+        return switch (spec.kind()) {
+            case CLIP -> n;
+            case INFONCE -> bankSize + 1;
+            default -> 2 * n;
+        };
+    }
+
+    /** Every anchor's number of candidate negatives in a one-tower loss of N rows per view. */
+    static int candidateCount(LossSpec spec, int n) {
+        return spec.negativeSet() == NegativeSet.CROSS ? n - 1 : 2 * n - 2;
+    }
+
     /** The loss this rule is of. */
     public LossSpec spec() {
         return spec;
@@ -220,7 +235,7 @@ public final class AnchorRule {
 
     /** Every anchor's number of candidate negatives (one-tower losses). */
     public int candidateCount() {
-        return cross ? n - 1 : 2 * n - 2;
+        return candidateCount(spec, n);
     }
 
     /** How many candidates the hard selection ranks in ({@link LossSpec#selectionRank}). */
