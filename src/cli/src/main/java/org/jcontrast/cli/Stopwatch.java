@@ -10,14 +10,16 @@ final class Stopwatch {
     }
 
     /**
-     * Runs {@code action} for {@code warmupSeconds}, then at least {@code minRuns} times and for at
+     * Runs {@code action} for {@code warmupSeconds} (at least once, unless 0), then at least {@code minRuns} times and for at
      * least {@code minSeconds}, and returns the median seconds per run.
      */
     static double median(Runnable action, double warmupSeconds, double minSeconds, int minRuns) {
         long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
-        do {
-            action.run();
-        } while (System.nanoTime() < warmEnd);
+        if (warmupSeconds > 0) {
+            do {
+                action.run();
+            } while (System.nanoTime() < warmEnd);
+        }
         List<Double> times = new ArrayList<>();
         long start = System.nanoTime();
         while (times.size() < minRuns || System.nanoTime() - start < minSeconds * 1e9) {

@@ -1,6 +1,7 @@
 package org.jcontrast.loss;
 
 import java.util.concurrent.CancellationException;
+import org.jcontrast.kernel.ArrayKernel;
 import org.jcontrast.kernel.GemmKernel;
 import org.jcontrast.kernel.KernelProvider;
 import org.jcontrast.kernel.Parallel;
@@ -125,11 +126,12 @@ final class TileSweep {
         float[] ra = rows.array(), ca = cols.array();
         int ro = rows.offset() + r0 * d, co = cols.offset() + c0 * d;
         GemmKernel gemm = KernelProvider.get().gemm();
+        ArrayKernel arrays = KernelProvider.get().array();
         gemm.gemm(false, true, m, n, d, 1f, ra, ro, d, ca, co, d, 0f, s, 0, n);
         boolean diagonal = symmetric && bi == bj;
         boolean columnAnchors = colAnchor0 >= 0 && !diagonal;
         if (columnAnchors) {
-            Transposes.transpose(s, 0, n, m, n, t, 0, m, false);
+            arrays.transpose(s, 0, n, m, n, t, 0, m, false);
         }
         for (int i = 0; i < m; i++) {
             body.run(s, r0 + i, c0, c1, i * n);
@@ -143,10 +145,10 @@ final class TileSweep {
             return;
         }
         if (columnAnchors) {
-            Transposes.transpose(t, 0, m, n, m, s, 0, n, true);
+            arrays.transpose(t, 0, m, n, m, s, 0, n, true);
         } else if (diagonal) {
-            Transposes.transpose(s, 0, n, m, n, t, 0, m, false);
-            KernelProvider.get().array().add(s, 0, t, 0, s, 0, m * n);
+            arrays.transpose(s, 0, n, m, n, t, 0, m, false);
+            arrays.add(s, 0, t, 0, s, 0, m * n);
         }
         gemm.gemm(false, false, m, d, n, 1f, s, 0, n, ca, co, d, 1f, dRows.array(), dRows.offset() + r0 * d, d);
         if (dCols != null && !diagonal) {

@@ -1,12 +1,13 @@
 package org.jcontrast.loss;
 
+import org.jcontrast.kernel.KernelProvider;
 import org.jcontrast.kernel.Parallel;
 import org.jcontrast.tensor.Tensor;
 
 /**
  * Adding a matrix's transpose, which turns per-anchor ∂L/∂s rows into the gradient of the
- * similarity matrix when each similarity is seen by two anchors (s_ab = s_ba), and the transposed
- * tiles of the streaming losses. Blocked so that the column-wise accesses stay in cache.
+ * similarity matrix when each similarity is seen by two anchors (s_ab = s_ba). Blocked so that the
+ * column-wise accesses stay in cache.
  */
 final class Transposes {
     private static final int BLOCK = 64;
@@ -53,29 +54,8 @@ final class Transposes {
         float[] x = a.array(), y = b.array();
         int ao = a.offset(), bo = b.offset();
         Parallel.forRange(n, n < PARALLEL_ROWS ? n : BLOCK, (from, to) ->
-                transpose(y, bo + from, n, n, to - from, x, ao + from * n, n, true));
+                KernelProvider.get().array().transpose(y, bo + from, n, n, to - from, x, ao + from * n, n, true));
         a.markModified();
-    }
-
-    /**
-     * dst ← srcᵀ, or dst ← dst + srcᵀ when {@code accumulate}, on the calling thread: src is
-     * rows×cols with row stride {@code lds}, dst is cols×rows with row stride {@code ldd}.
-     */
-    static void transpose(float[] src, int so, int lds, int rows, int cols, float[] dst, int dOff, int ldd,
-                          boolean accumulate) {
-        for (int i0 = 0; i0 < rows; i0 += BLOCK) {
-            int i1 = Math.min(rows, i0 + BLOCK);
-            for (int j0 = 0; j0 < cols; j0 += BLOCK) {
-                int j1 = Math.min(cols, j0 + BLOCK);
-                for (int j = j0; j < j1; j++) {
-                    int d = dOff + j * ldd;
-                    for (int i = i0; i < i1; i++) {
-                        float v = src[so + i * lds + j];
-                        dst[d + i] = accumulate ? dst[d + i] + v : v;
-                    }
-                }
-            }
-        }
     }
 
     private static int bandEdge(int n, int t, int bands) {
