@@ -26,15 +26,32 @@ abstract class FusedLoss implements Loss {
     public final LossResult compute(Tensor z1, Tensor z2) {
         LossInputs.validate(spec, z1, z2);
         int n = z1.dim(0), d = z1.dim(1);
-        Tensor raw = Tensor.zeros(2 * n, d);
-        System.arraycopy(z1.array(), z1.offset(), raw.array(), 0, n * d);
-        System.arraycopy(z2.array(), z2.offset(), raw.array(), n * d, n * d);
-        Tensor f = normalize(raw);
+        Tensor f = Tensor.zeros(2 * n, d);
+        normalizeInto(z1, f.rows(0, n));
+        normalizeInto(z2, f.rows(n, 2 * n));
         Tensor df = Tensor.zeros(2 * n, d);
         double loss = lossAndFeatureGradient(f, n, df);
         double logitScaleGradient = logitScaleGradient(f, df, n);
-        Tensor dz = spec.normalizedInputs() ? df : Ops.normalizeRowsBackward(raw, df, spec.eps());
-        return new LossResult(loss, dz.rows(0, n).copy(), dz.rows(n, 2 * n).copy(), logitScaleGradient);
+        return new LossResult(loss, rawGradient(z1, df.rows(0, n)), rawGradient(z2, df.rows(n, 2 * n)),
+                logitScaleGradient);
+    }
+
+    private void normalizeInto(Tensor z, Tensor out) {
+        if (spec.normalizedInputs()) {
+            out.copyFrom(z);
+        } else {
+            Ops.normalizeRowsInto(z, spec.eps(), out);
+        }
+    }
+
+    /** ∂L/∂z from ∂L/∂f through the normalisation f = z / max(‖z‖, eps). */
+    private Tensor rawGradient(Tensor z, Tensor df) {
+        if (spec.normalizedInputs()) {
+            return df.copy();
+        }
+        Tensor dz = Tensor.zeros(z.dim(0), z.dim(1));
+        Ops.normalizeRowsBackwardInto(z, df, spec.eps(), dz);
+        return dz;
     }
 
     /** Rows as the loss sees them: z / max(‖z‖, eps), or as given when they are said to be unit-norm. */
