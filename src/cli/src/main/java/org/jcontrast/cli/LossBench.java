@@ -153,7 +153,12 @@ final class LossBench implements Callable<Integer> {
             spec = spec.withTopK(16);
         }
         if (negativeSet != null) {
-            spec = spec.withNegativeSet(NegativeSet.valueOf(negativeSet.trim().toUpperCase(Locale.ROOT)));
+            spec = spec.withNegativeSet(switch (negativeSet.trim().toLowerCase(Locale.ROOT)) {
+                case "all" -> NegativeSet.ALL;
+                case "cross" -> NegativeSet.CROSS;
+                default -> throw new IllegalArgumentException("--negative-set must be all or cross, got '"
+                        + negativeSet + "'");
+            });
         }
         if (kind == LossKind.SUPCON) {
             if (classes < 1) {
