@@ -10,7 +10,7 @@ final class Stopwatch {
     }
 
     /**
-     * Runs {@code action} for {@code warmupSeconds}, then at least {@code minRuns} times and for at
+     * Runs {@code action} for {@code warmupSeconds} (at least once, unless 0), then at least {@code minRuns} times and for at
      * least {@code minSeconds}, and returns the median seconds per run.
      */
     static double median(Runnable action, double warmupSeconds, double minSeconds, int minRuns) {
@@ -25,9 +25,11 @@ final class Stopwatch {
      */
     static double[] alternating(List<Runnable> actions, double warmupSeconds, double minSeconds, int minRuns) {
         long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
-        do {
-            actions.forEach(Runnable::run);
-        } while (System.nanoTime() < warmEnd);
+        if (warmupSeconds > 0) {
+            do {
+                actions.forEach(Runnable::run);
+            } while (System.nanoTime() < warmEnd);
+        }
         List<double[]> rounds = new ArrayList<>();
         long start = System.nanoTime();
         while (rounds.size() < minRuns || System.nanoTime() - start < minSeconds * 1e9) {

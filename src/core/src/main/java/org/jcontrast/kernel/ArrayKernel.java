@@ -1,10 +1,11 @@
 package org.jcontrast.kernel;
 
 /**
- * Single-threaded primitives over a contiguous run of {@code n} floats starting at an offset.
- * The row-wise operations of {@link org.jcontrast.tensor.Ops} (logsumexp, softmax, norms,
- * normalisation) are composed from these, so each provider supplies only the primitives.
- * Outputs may alias inputs exactly (same array and offset).
+ * Single-threaded primitives over a contiguous run of {@code n} floats starting at an offset, and
+ * the transpose of a row-major block. The row-wise operations of {@link org.jcontrast.tensor.Ops}
+ * (logsumexp, softmax, norms, normalisation) are composed from these, so each provider supplies
+ * only the primitives. Outputs of the run primitives may alias inputs exactly (same array and
+ * offset); a transpose's output must not overlap its input.
  */
 public interface ArrayKernel {
 
@@ -37,4 +38,11 @@ public interface ArrayKernel {
 
     /** out = x·y, elementwise. */
     void mul(float[] x, int xo, float[] y, int yo, float[] out, int oo, int n);
+
+    /**
+     * dst ← srcᵀ, or dst ← dst + srcᵀ when {@code accumulate}: src is a rows×cols block with row
+     * stride {@code lds}, dst a cols×rows block with row stride {@code ldd}.
+     */
+    void transpose(float[] src, int so, int lds, int rows, int cols, float[] dst, int dOff, int ldd,
+                   boolean accumulate);
 }

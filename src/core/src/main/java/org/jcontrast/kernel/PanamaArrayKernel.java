@@ -1,7 +1,9 @@
 package org.jcontrast.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,6 +14,16 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaArrayKernel implements ArrayKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Transposes work in 8×8 blocks of 256-bit vectors, where the hardware has them. */
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+    private static final boolean TRANSPOSE_8X8 = S.vectorBitSize() >= 256;
+    private static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(S8, i -> i ^ 1);
+    private static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(S8, i -> i ^ 2);
+    private static final VectorShuffle<Float> XOR4 = VectorShuffle.fromOp(S8, i -> i ^ 4);
+    private static final VectorMask<Float> BIT1 = VectorMask.fromLong(S8, 0b10101010);
+    private static final VectorMask<Float> BIT2 = VectorMask.fromLong(S8, 0b11001100);
+    private static final VectorMask<Float> BIT4 = VectorMask.fromLong(S8, 0b11110000);
+    private static final ScalarArrayKernel SCALAR = new ScalarArrayKernel();
 
     @Override
     public float max(float[] x, int xo, int n) {
@@ -139,5 +151,71 @@ final class PanamaArrayKernel implements ArrayKernel {
         for (; i < n; i++) {
             out[oo + i] = x[xo + i] * y[yo + i];
         }
+    }
+
+    /**
+     * 8×8 blocks transposed in registers: three rounds that swap the off-diagonal 4×4, 2×2 and 1×1
+     * sub-blocks, each a lane permutation and a blend per row; the fringe goes to the scalar twin.
+     */
+    @Override
+    public void transpose(float[] src, int so, int lds, int rows, int cols, float[] dst, int dOff, int ldd,
+                          boolean accumulate) {
+        int rows8 = TRANSPOSE_8X8 ? rows & ~7 : 0, cols8 = TRANSPOSE_8X8 ? cols & ~7 : 0;
+        for (int i = 0; i < rows8; i += 8) {
+            for (int j = 0; j < cols8; j += 8) {
+                block8(src, so + i * lds + j, lds, dst, dOff + j * ldd + i, ldd, accumulate);
+            }
+        }
+        if (cols8 < cols) {
+            SCALAR.transpose(src, so + cols8, lds, rows8, cols - cols8, dst, dOff + cols8 * ldd, ldd, accumulate);
+        }
+        if (rows8 < rows) {
+            SCALAR.transpose(src, so + rows8 * lds, lds, rows - rows8, cols, dst, dOff + rows8, ldd, accumulate);
+        }
+    }
+
+    private static void block8(float[] src, int s, int lds, float[] dst, int d, int ldd, boolean accumulate) {
+        FloatVector r0 = FloatVector.fromArray(S8, src, s);
+        FloatVector r1 = FloatVector.fromArray(S8, src, s + lds);
+        FloatVector r2 = FloatVector.fromArray(S8, src, s + 2 * lds);
+        FloatVector r3 = FloatVector.fromArray(S8, src, s + 3 * lds);
+        FloatVector r4 = FloatVector.fromArray(S8, src, s + 4 * lds);
+        FloatVector r5 = FloatVector.fromArray(S8, src, s + 5 * lds);
+        FloatVector r6 = FloatVector.fromArray(S8, src, s + 6 * lds);
+        FloatVector r7 = FloatVector.fromArray(S8, src, s + 7 * lds);
+        FloatVector t0 = low(r0, r4, XOR4, BIT4), t4 = high(r0, r4, XOR4, BIT4);
+        FloatVector t1 = low(r1, r5, XOR4, BIT4), t5 = high(r1, r5, XOR4, BIT4);
+        FloatVector t2 = low(r2, r6, XOR4, BIT4), t6 = high(r2, r6, XOR4, BIT4);
+        FloatVector t3 = low(r3, r7, XOR4, BIT4), t7 = high(r3, r7, XOR4, BIT4);
+        r0 = low(t0, t2, XOR2, BIT2);
+        r2 = high(t0, t2, XOR2, BIT2);
+        r1 = low(t1, t3, XOR2, BIT2);
+        r3 = high(t1, t3, XOR2, BIT2);
+        r4 = low(t4, t6, XOR2, BIT2);
+        r6 = high(t4, t6, XOR2, BIT2);
+        r5 = low(t5, t7, XOR2, BIT2);
+        r7 = high(t5, t7, XOR2, BIT2);
+        store(low(r0, r1, XOR1, BIT1), dst, d, accumulate);
+        store(high(r0, r1, XOR1, BIT1), dst, d + ldd, accumulate);
+        store(low(r2, r3, XOR1, BIT1), dst, d + 2 * ldd, accumulate);
+        store(high(r2, r3, XOR1, BIT1), dst, d + 3 * ldd, accumulate);
+        store(low(r4, r5, XOR1, BIT1), dst, d + 4 * ldd, accumulate);
+        store(high(r4, r5, XOR1, BIT1), dst, d + 5 * ldd, accumulate);
+        store(low(r6, r7, XOR1, BIT1), dst, d + 6 * ldd, accumulate);
+        store(high(r6, r7, XOR1, BIT1), dst, d + 7 * ldd, accumulate);
+    }
+
+    /** Row a of a pair h rows apart after swapping their off-diagonal h×h blocks: its lanes with bit h set come from b. */
+    private static FloatVector low(FloatVector a, FloatVector b, VectorShuffle<Float> xor, VectorMask<Float> bit) {
+        return a.blend(b.rearrange(xor), bit);
+    }
+
+    /** Row b of the pair: its lanes with bit h clear come from a. */
+    private static FloatVector high(FloatVector a, FloatVector b, VectorShuffle<Float> xor, VectorMask<Float> bit) {
+        return a.rearrange(xor).blend(b, bit);
+    }
+
+    private static void store(FloatVector v, float[] dst, int d, boolean accumulate) {
+        (accumulate ? v.add(FloatVector.fromArray(S8, dst, d)) : v).intoArray(dst, d);
     }
 }

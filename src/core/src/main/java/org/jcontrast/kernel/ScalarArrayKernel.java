@@ -84,4 +84,24 @@ final class ScalarArrayKernel implements ArrayKernel {
             out[oo + i] = x[xo + i] * y[yo + i];
         }
     }
+
+    /** Blocks of 32×32 keep the strided side in cache without set conflicts at power-of-two strides. */
+    @Override
+    public void transpose(float[] src, int so, int lds, int rows, int cols, float[] dst, int dOff, int ldd,
+                          boolean accumulate) {
+        final int block = 32;
+        for (int i0 = 0; i0 < rows; i0 += block) {
+            int i1 = Math.min(rows, i0 + block);
+            for (int j0 = 0; j0 < cols; j0 += block) {
+                int j1 = Math.min(cols, j0 + block);
+                for (int i = i0; i < i1; i++) {
+                    for (int j = j0; j < j1; j++) {
+                        float v = src[so + i * lds + j];
+                        int d = dOff + j * ldd + i;
+                        dst[d] = accumulate ? dst[d] + v : v;
+                    }
+                }
+            }
+        }
+    }
 }

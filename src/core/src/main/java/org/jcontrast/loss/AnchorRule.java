@@ -1,5 +1,9 @@
 package org.jcontrast.loss;
 
+import java.util.Arrays;
+import org.jcontrast.kernel.ArrayKernel;
+import org.jcontrast.kernel.KernelProvider;
+
 /**
  * One loss's conventions for a single anchor: which of its columns are positives, candidate
  * negatives or out of play, what enters its sum, its loss once its logsumexp is known, and
@@ -24,12 +28,15 @@ package org.jcontrast.loss;
  * hardsimple) give c·(λ·Σ_{b in sum} s_ab − π·Σ_{b∈P} s_ab). Hard negatives are chosen among the
  * candidates before anything is summed and carry no gradient through the choice.
  *
- * <p><b>Use.</b> Per anchor: {@link #begin}; if {@link #selects()}, find the
- * {@link #selectionRank}-th best candidate (larger s first, ties to the lower column) and call
- * {@link AnchorStats#select}; {@link #observe} every entry, merging β·s of the summed ones with
- * {@link AnchorStats#addPartition} (exponential losses); {@link #finish}. Then
- * {@link #gradient} gives ∂L/∂s_ab of any entry, and {@link AnchorStats#loss()} the anchor's share.
- * A tiled engine runs the observation pass tile by tile and the gradient pass on recomputed tiles.
+ * <p><b>Use.</b> Per anchor: {@link #begin}; if {@link #selects()}, fix the selection with
+ * {@link #select} from the {@link #selectionRank}-th best candidate (larger s first, ties to the
+ * lower column), found among the entries {@link #maskNonCandidates} leaves; {@link #observeRun}
+ * each run of the anchor's row, in any cut (a whole row, or tile by tile); {@link #finish}. Then
+ * {@link #gradientRun} turns any run of similarities into ∂L/∂s, and {@link AnchorStats#loss()}
+ * is the anchor's share. The run methods classify only the few special columns of a run (the
+ * anchor itself, its positives, a negative set's excluded view) and leave the bulk of plain
+ * entries to the SIMD primitives; {@link #observe} and {@link #gradient} do the same for single
+ * entries, for engines that visit only a sparse set of them.
  */
 public final class AnchorRule {
     /** Role of a column that plays no part for this anchor (itself; same-view samples under CROSS). */
@@ -53,6 +60,11 @@ public final class AnchorRule {
     private final double lambda;
     private final LossSpec spec;
     private final int[] labels;
+    /** SupCon: the 2N columns grouped by label, ascending within a group; group g is [groupStart[g], groupStart[g+1]). */
+    private final int[] columnsByLabel;
+    private final int[] groupStart;
+    /** SupCon: the group of sample i mod N. */
+    private final int[] groupOf;
     private final double[] pairWeight;
     private final double[] pairGradient;
 
@@ -64,16 +76,21 @@ public final class AnchorRule {
         this.linear = kind == LossKind.SIMPLE || kind == LossKind.HARDSIMPLE;
         this.positiveInSum = !linear && kind != LossKind.DCL && kind != LossKind.DCLW;
         this.beta = linear ? 1 : 1 / spec.temperature();
-        this.anchors = kind == LossKind.INFONCE && !spec.symmetric() ? n : 2 * n;
-        this.columns = switch (kind) {
-            case CLIP -> n;
-            case INFONCE -> bankSize + 1;
-            default -> 2 * n;
-        };
+        this.anchors = anchors(spec, n);
+        this.columns = columns(spec, n, bankSize);
         double scale = kind == LossKind.SUPCON && spec.rescale() ? spec.temperature() : 1;
         this.anchorWeight = scale / anchors;
         this.lambda = spec.lambda();
         this.labels = kind == LossKind.SUPCON ? spec.labels() : null;
+        if (labels != null) {
+            columnsByLabel = new int[2 * n];
+            groupOf = new int[n];
+            groupStart = groupByLabel(labels, columnsByLabel, groupOf);
+        } else {
+            columnsByLabel = null;
+            groupStart = null;
+            groupOf = null;
+        }
         if (kind == LossKind.DCLW) {
             if (pairSimilarity == null || pairSimilarity.length != n) {
                 throw new IllegalArgumentException("dclw: needs the similarities of the " + n + " positive pairs");
@@ -132,6 +149,60 @@ public final class AnchorRule {
         }
     }
 
+    /**
+     * Sorts the 2N columns by label (ascending column within a label) into {@code columns}, writes
+     * each sample's group into {@code groupOf} and returns the groups' start offsets (one extra at
+     * the end).
+     */
+    private static int[] groupByLabel(int[] labels, int[] columns, int[] groupOf) {
+        int n = labels.length;
+        long[] keyed = new long[n];
+        for (int i = 0; i < n; i++) {
+            keyed[i] = (long) labels[i] << 32 | i;
+        }
+        Arrays.sort(keyed);
+        int[] start = new int[n + 1];
+        int groups = 0, at = 0;
+        for (int k = 0; k < n; ) {
+            int label = (int) (keyed[k] >> 32);
+            int end = k;
+            while (end < n && (int) (keyed[end] >> 32) == label) {
+                end++;
+            }
+            start[groups] = at;
+            for (int v = 0; v < 2; v++) {
+                for (int q = k; q < end; q++) {
+                    int i = (int) keyed[q];
+                    groupOf[i] = groups;
+                    columns[at++] = i + v * n;
+                }
+            }
+            groups++;
+            k = end;
+        }
+        start[groups] = at;
+        return Arrays.copyOf(start, groups + 1);
+    }
+
+    /** Number of anchors of {@code spec} for N rows per view: 2N, or N for one-directional InfoNCE. */
+    static int anchors(LossSpec spec, int n) {
+        return spec.kind() == LossKind.INFONCE && !spec.symmetric() ? n : 2 * n;
+    }
+
+    /** Entries in each anchor's row for N rows per view and a bank of {@code bankSize} rows (InfoNCE). */
+    static int columns(LossSpec spec, int n, int bankSize) {
+        return switch (spec.kind()) {
+            case CLIP -> n;
+            case INFONCE -> bankSize + 1;
+            default -> 2 * n;
+        };
+    }
+
+    /** Every anchor's number of candidate negatives in a one-tower loss of N rows per view. */
+    static int candidateCount(LossSpec spec, int n) {
+        return spec.negativeSet() == NegativeSet.CROSS ? n - 1 : 2 * n - 2;
+    }
+
     /** The loss this rule is of. */
     public LossSpec spec() {
         return spec;
@@ -164,7 +235,7 @@ public final class AnchorRule {
 
     /** Every anchor's number of candidate negatives (one-tower losses). */
     public int candidateCount() {
-        return cross ? n - 1 : 2 * n - 2;
+        return candidateCount(spec, n);
     }
 
     /** How many candidates the hard selection ranks in ({@link LossSpec#selectionRank}). */
@@ -174,25 +245,48 @@ public final class AnchorRule {
 
     /** {@link #EXCLUDED}, {@link #POSITIVE} or {@link #NEGATIVE}: what column b is to anchor a. */
     public int role(int a, int b) {
-        switch (kind) {
-            case CLIP:
-                return b == a % n ? POSITIVE : NEGATIVE;
-            case INFONCE:
-                return b == columns - 1 ? POSITIVE : NEGATIVE;
-            case SUPCON:
-                if (b == a) {
-                    return EXCLUDED;
-                }
-                return labels[b % n] == labels[a % n] ? POSITIVE : NEGATIVE;
-            default:
-                if (b == a) {
-                    return EXCLUDED;
-                }
-                if (b == (a < n ? a + n : a - n)) {
-                    return POSITIVE;
-                }
-                return cross && (a < n) == (b < n) ? EXCLUDED : NEGATIVE;
+        if (b >= excludedFrom(a) && b < excludedTo(a)) {
+            return EXCLUDED;
         }
+        boolean positive = labels != null ? labels[b % n] == labels[a % n] : b == positive(a);
+        return positive ? POSITIVE : NEGATIVE;
+    }
+
+    /** The positive column of anchor a, or −1 when its positives are the samples sharing its label (SupCon). */
+    private int positive(int a) {
+        return switch (kind) {
+            case CLIP -> a % n;
+            case INFONCE -> columns - 1;
+            case SUPCON -> -1;
+            default -> a < n ? a + n : a - n;
+        };
+    }
+
+    /** Columns [excludedFrom(a), excludedTo(a)) play no part for anchor a: itself, or its whole view under CROSS. */
+    private int excludedFrom(int a) {
+        return switch (kind) {
+            case CLIP, INFONCE -> 0;
+            default -> cross ? (a < n ? 0 : n) : a;
+        };
+    }
+
+    private int excludedTo(int a) {
+        return switch (kind) {
+            case CLIP, INFONCE -> 0;
+            default -> cross ? excludedFrom(a) + n : a + 1;
+        };
+    }
+
+    /** SupCon: the index in {@link #columnsByLabel} of anchor a's first same-label column at or after b0. */
+    private int firstSameLabel(int a, int b0) {
+        int g = groupOf[a % n];
+        int at = Arrays.binarySearch(columnsByLabel, groupStart[g], groupStart[g + 1], b0);
+        return at >= 0 ? at : -at - 1;
+    }
+
+    /** SupCon: the end of anchor a's group in {@link #columnsByLabel}. */
+    private int sameLabelEnd(int a) {
+        return groupStart[groupOf[a % n] + 1];
     }
 
     /** Starts anchor a. */
@@ -265,5 +359,140 @@ public final class AnchorRule {
             g += st.positiveGradient;
         }
         return g;
+    }
+
+    /**
+     * Fixes anchor a's hard selection from its {@link #selectionRank}-th best candidate, of
+     * similarity {@code value} in column {@code column}: top-K keeps the candidates up to it in the
+     * order "larger s first, then lower column"; a quantile keeps every candidate at or above
+     * {@code value}, ties included.
+     */
+    public void select(AnchorStats st, float value, int column) {
+        st.select(value, spec.topK() > 0 ? column : Integer.MAX_VALUE);
+    }
+
+    /**
+     * Sets the entries of anchor a's run of columns [b0, b1), stored from {@code x[off]}, that are
+     * not candidate negatives (the anchor itself, its positives, the columns its negative set
+     * excludes) to −∞; the candidates keep their similarities. This is what a hard selection ranks.
+     */
+    public void maskNonCandidates(int a, int b0, int b1, float[] x, int off) {
+        maskExcluded(a, b0, b1, x, off);
+        int p = positive(a);
+        if (p >= b0 && p < b1) {
+            x[off + p - b0] = Float.NEGATIVE_INFINITY;
+        }
+        if (labels != null) {
+            for (int k = firstSameLabel(a, b0), end = sameLabelEnd(a); k < end && columnsByLabel[k] < b1; k++) {
+                x[off + columnsByLabel[k] - b0] = Float.NEGATIVE_INFINITY;
+            }
+        }
+    }
+
+    /**
+     * Observes anchor a's similarities s_ab for the columns [b0, b1), stored from {@code x[off]}:
+     * records the positives and merges the entries in the anchor's sum (exponential losses: into
+     * the partition; linear ones: into the sum of negatives). The run is left holding scratch
+     * values. A row may be observed in runs of any cut and order, each column exactly once.
+     */
+    public void observeRun(int a, int b0, int b1, float[] x, int off, AnchorStats st) {
+        maskOutsideSum(a, b0, b1, x, off, st, true);
+        int len = b1 - b0;
+        if (linear) {
+            double sum = 0;
+            int count = 0;
+            for (int i = off; i < off + len; i++) {
+                float v = x[i];
+                if (v != Float.NEGATIVE_INFINITY) {
+                    sum += v;
+                    count++;
+                }
+            }
+            st.negativeSum += sum;
+            st.negatives += count;
+        } else {
+            ArrayKernel k = KernelProvider.get().array();
+            k.affine((float) beta, x, off, 0f, x, off, len);
+            float max = k.max(x, off, len);
+            if (max != Float.NEGATIVE_INFINITY) {
+                st.addPartition(max, k.sumExp(x, off, max, len));
+            }
+        }
+    }
+
+    /**
+     * Replaces anchor a's similarities s_ab for the columns [b0, b1), stored from {@code x[off]},
+     * by ∂L/∂s_ab, once the anchor is finished.
+     */
+    public void gradientRun(int a, int b0, int b1, float[] x, int off, AnchorStats st) {
+        maskOutsideSum(a, b0, b1, x, off, st, false);
+        int len = b1 - b0;
+        if (linear) {
+            float g = (float) st.negativeGradient;
+            for (int i = off; i < off + len; i++) {
+                x[i] = x[i] == Float.NEGATIVE_INFINITY ? 0f : g;
+            }
+        } else {
+            ArrayKernel k = KernelProvider.get().array();
+            k.affine((float) beta, x, off, 0f, x, off, len);
+            k.exp(x, off, (float) st.lse, x, off, len);
+            k.affine((float) st.softmaxScale, x, off, 0f, x, off, len);
+        }
+        float pg = (float) st.positiveGradient;
+        int p = positive(a);
+        if (p >= b0 && p < b1) {
+            x[off + p - b0] += pg;
+        }
+        if (labels != null) {
+            for (int k = firstSameLabel(a, b0), end = sameLabelEnd(a); k < end && columnsByLabel[k] < b1; k++) {
+                if (columnsByLabel[k] != a) {
+                    x[off + columnsByLabel[k] - b0] += pg;
+                }
+            }
+        }
+    }
+
+    /**
+     * Sets the entries of a run that are outside anchor a's sum to −∞ (excluded columns, candidates
+     * outside the hard selection, the positive when the loss leaves it out), first recording the
+     * positives' similarities in {@code st} when asked.
+     */
+    private void maskOutsideSum(int a, int b0, int b1, float[] x, int off, AnchorStats st, boolean record) {
+        int p = positive(a);
+        boolean hasPositive = p >= b0 && p < b1;
+        float ps = hasPositive ? x[off + p - b0] : 0f;
+        if (record && hasPositive) {
+            st.positiveSum += ps;
+            st.positives++;
+        }
+        if (record && labels != null) {
+            for (int k = firstSameLabel(a, b0), end = sameLabelEnd(a); k < end && columnsByLabel[k] < b1; k++) {
+                if (columnsByLabel[k] != a) {
+                    st.positiveSum += x[off + columnsByLabel[k] - b0];
+                    st.positives++;
+                }
+            }
+        }
+        if (st.threshold != Float.NEGATIVE_INFINITY) {
+            float t = st.threshold;
+            int tie = st.tieLimit;
+            for (int i = 0, len = b1 - b0; i < len; i++) {
+                float s = x[off + i];
+                if (s < t || (s == t && b0 + i > tie)) {
+                    x[off + i] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+        maskExcluded(a, b0, b1, x, off);
+        if (hasPositive) {
+            x[off + p - b0] = positiveInSum ? ps : Float.NEGATIVE_INFINITY;
+        }
+    }
+
+    private void maskExcluded(int a, int b0, int b1, float[] x, int off) {
+        int from = Math.max(b0, excludedFrom(a)), to = Math.min(b1, excludedTo(a));
+        if (from < to) {
+            Arrays.fill(x, off + from - b0, off + to - b0, Float.NEGATIVE_INFINITY);
+        }
     }
 }

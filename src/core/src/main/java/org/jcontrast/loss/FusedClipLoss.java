@@ -27,19 +27,4 @@ final class FusedClipLoss extends FusedLoss {
         Ops.matmulInto(1f, imageRows, true, x, false, 0f, df.rows(n, 2 * n));
         return loss;
     }
-
-    /**
-     * ∂L/∂t for the logit scale t = log(1/τ). The loss depends on the image features only through
-     * e^t·X·Yᵀ, so scaling X by e^h is the same as adding h to t: ∂L/∂t = ⟨X, ∂L/∂X⟩.
-     */
-    @Override
-    double logitScaleGradient(Tensor f, Tensor df, int n) {
-        float[] a = f.array(), g = df.array();
-        int ao = f.offset(), go = df.offset();
-        double dot = 0;
-        for (int i = 0, size = n * f.dim(1); i < size; i++) {
-            dot += (double) a[ao + i] * g[go + i];
-        }
-        return dot;
-    }
 }

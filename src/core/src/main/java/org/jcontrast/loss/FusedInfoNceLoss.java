@@ -28,31 +28,39 @@ final class FusedInfoNceLoss extends FusedLoss {
         int anchors = rule.anchors();
         Tensor queries = f.rows(0, anchors);
         Tensor rows = Ops.matmul(queries, false, keys, true);
-        float[] fd = f.array(), rd = rows.array();
-        int fo = f.offset();
-        ArrayKernel k = KernelProvider.get().array();
+        float[] rd = rows.array();
+        float[] pairs = pairSimilarities(f, n);
         for (int a = 0; a < anchors; a++) {
-            rd[a * (m + 1) + m] = k.dot(fd, fo + a * d, fd, fo + partner(a, n) * d, d);
+            rd[a * (m + 1) + m] = pairs[a % n];
         }
         rows.markModified();
         double loss = AnchorRows.apply(rule, rows);
         Ops.matmulInto(1f, rows, false, keys, false, 0f, df.rows(0, anchors));
-        // Sample i meets its partner p(i) as a query (when i is an anchor) and as the key of p(i)
-        // (when p(i) is one): both terms send the partner's features, times ∂L/∂s of that pair.
-        float[] g = df.array();
-        int go = df.offset();
+        float[] positiveGradient = new float[anchors];
+        for (int a = 0; a < anchors; a++) {
+            positiveGradient[a] = rd[a * (m + 1) + m];
+        }
+        addPositivePairs(f, n, anchors, positiveGradient, df);
+        return loss;
+    }
+
+    /**
+     * Adds the positive pairs' part of ∂L/∂F, given ∂L/∂s of each anchor's positive entry. Sample i
+     * meets its partner p(i) as a query (when i is an anchor) and as the key of p(i) (when p(i) is
+     * one): both terms send the partner's features, times ∂L/∂s of that pair.
+     */
+    static void addPositivePairs(Tensor f, int n, int anchors, float[] positiveGradient, Tensor df) {
+        int d = f.dim(1);
+        float[] fd = f.array(), g = df.array();
+        int fo = f.offset(), go = df.offset();
         Parallel.forRange(2 * n, Math.max(1, 4096 / d), (from, to) -> {
+            ArrayKernel k = KernelProvider.get().array();
             for (int i = from; i < to; i++) {
-                int p = partner(i, n);
-                float coef = (i < anchors ? rd[i * (m + 1) + m] : 0f) + (p < anchors ? rd[p * (m + 1) + m] : 0f);
+                int p = i < n ? i + n : i - n;
+                float coef = (i < anchors ? positiveGradient[i] : 0f) + (p < anchors ? positiveGradient[p] : 0f);
                 k.axpy(coef, fd, fo + p * d, g, go + i * d, d);
             }
         });
         df.markModified();
-        return loss;
-    }
-
-    private static int partner(int a, int n) {
-        return a < n ? a + n : a - n;
     }
 }

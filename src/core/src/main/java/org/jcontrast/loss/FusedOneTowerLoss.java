@@ -17,19 +17,10 @@ final class FusedOneTowerLoss extends FusedLoss {
     @Override
     double lossAndFeatureGradient(Tensor f, int n, Tensor df) {
         Tensor s = Ops.gram(f);
-        AnchorRule rule = AnchorRule.of(spec, n, 0, spec.kind() == LossKind.DCLW ? pairSimilarities(s, n) : null);
+        AnchorRule rule = AnchorRule.of(spec, n, 0, spec.kind() == LossKind.DCLW ? pairSimilarities(f, n) : null);
         double loss = AnchorRows.apply(rule, s);
         Transposes.symmetrize(s);
         Ops.matmulInto(1f, s, false, f, false, 0f, df);
         return loss;
-    }
-
-    /** s_{i,i+N} for the N positive pairs. */
-    private static float[] pairSimilarities(Tensor s, int n) {
-        float[] c = new float[n];
-        for (int i = 0; i < n; i++) {
-            c[i] = s.get(i, i + n);
-        }
-        return c;
     }
 }

@@ -12,35 +12,34 @@ final class HardSelection {
 
     /**
      * Fixes anchor a's selection in {@code st} from its similarities {@code row[off..off+columns)};
-     * {@code scratch} holds at least {@code columns} floats and is overwritten.
+     * {@code scratch} holds at least 2·columns floats and is overwritten.
      */
     static void select(AnchorRule rule, int a, float[] row, int off, AnchorStats st, float[] scratch) {
         int cols = rule.columns();
-        int m = 0;
-        for (int b = 0; b < cols; b++) {
-            if (rule.role(a, b) == AnchorRule.NEGATIVE) {
-                scratch[m++] = row[off + b];
-            }
-        }
         int r = rule.selectionRank();
-        if (r >= m) {
+        if (r >= rule.candidateCount()) {
             return; // every candidate is kept
         }
-        float threshold = kthLargest(scratch, m, r);
-        if (rule.spec().topK() == 0) {
-            st.select(threshold, Integer.MAX_VALUE); // a quantile keeps every tie
-            return;
+        System.arraycopy(row, off, scratch, 0, cols);
+        rule.maskNonCandidates(a, 0, cols, scratch, 0);
+        int m = 0;
+        for (int b = 0; b < cols; b++) {
+            if (scratch[b] != Float.NEGATIVE_INFINITY) {
+                scratch[cols + m++] = scratch[b];
+            }
         }
+        float threshold = kthLargest(scratch, cols, m, r);
         int above = 0;
-        for (int i = 0; i < m; i++) {
+        for (int i = cols; i < cols + m; i++) {
             if (scratch[i] > threshold) {
                 above++;
             }
         }
+        // The r-th best is the (r − above)-th candidate equal to the threshold, in column order.
         int ties = r - above;
         for (int b = 0; b < cols; b++) {
-            if (row[off + b] == threshold && rule.role(a, b) == AnchorRule.NEGATIVE && --ties == 0) {
-                st.select(threshold, b);
+            if (scratch[b] == threshold && --ties == 0) {
+                rule.select(st, threshold, b);
                 return;
             }
         }
@@ -48,11 +47,11 @@ final class HardSelection {
     }
 
     /**
-     * The k-th largest (1-based) of {@code v[0..len)}, reordering v: quickselect with a
+     * The k-th largest (1-based) of {@code v[from..from+len)}, reordering that range: quickselect with a
      * median-of-three pivot, falling back to a sort when the partitions stay lopsided.
      */
-    static float kthLargest(float[] v, int len, int k) {
-        int lo = 0, hi = len - 1, target = k - 1;
+    static float kthLargest(float[] v, int from, int len, int k) {
+        int lo = from, hi = from + len - 1, target = from + k - 1;
         int budget = 2 * (32 - Integer.numberOfLeadingZeros(len)) + 4;
         while (lo < hi) {
             if (budget-- == 0) {

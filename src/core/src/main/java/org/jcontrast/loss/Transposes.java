@@ -1,5 +1,6 @@
 package org.jcontrast.loss;
 
+import org.jcontrast.kernel.KernelProvider;
 import org.jcontrast.kernel.Parallel;
 import org.jcontrast.tensor.Tensor;
 
@@ -52,19 +53,8 @@ final class Transposes {
         int n = a.dim(0);
         float[] x = a.array(), y = b.array();
         int ao = a.offset(), bo = b.offset();
-        Parallel.forRange(n, n < PARALLEL_ROWS ? n : BLOCK, (from, to) -> {
-            for (int i0 = from; i0 < to; i0 += BLOCK) {
-                int i1 = Math.min(to, i0 + BLOCK);
-                for (int j0 = 0; j0 < n; j0 += BLOCK) {
-                    int j1 = Math.min(n, j0 + BLOCK);
-                    for (int i = i0; i < i1; i++) {
-                        for (int j = j0; j < j1; j++) {
-                            x[ao + i * n + j] += y[bo + j * n + i];
-                        }
-                    }
-                }
-            }
-        });
+        Parallel.forRange(n, n < PARALLEL_ROWS ? n : BLOCK, (from, to) ->
+                KernelProvider.get().array().transpose(y, bo + from, n, n, to - from, x, ao + from * n, n, true));
         a.markModified();
     }
 

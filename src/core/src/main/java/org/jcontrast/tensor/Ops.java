@@ -217,12 +217,18 @@ public final class Ops {
     /** Row normalisation z / max(‖z‖, eps), as PyTorch's {@code F.normalize}. */
     public static Tensor normalizeRows(Tensor z, float eps) {
         Tensor out = Tensor.zeros(z.shape());
+        normalizeRowsInto(z, eps, out);
+        return out;
+    }
+
+    /** {@link #normalizeRows} into {@code out}, of z's shape. */
+    public static void normalizeRowsInto(Tensor z, float eps, Tensor out) {
+        Shapes.requireSame(z, out, "normalizeRows");
         eachRow(z, out, (zd, zo, od, oo, n) -> {
             ArrayKernel k = arrays();
             float norm = (float) Math.sqrt(k.dot(zd, zo, zd, zo, n));
             k.affine(1f / Math.max(norm, eps), zd, zo, 0f, od, oo, n);
         });
-        return out;
     }
 
     /**
@@ -230,8 +236,15 @@ public final class Ops {
      * (g − y·(y·g)) / ‖z‖ where ‖z‖ &gt; eps, and g / eps where the norm was clamped.
      */
     public static Tensor normalizeRowsBackward(Tensor z, Tensor g, float eps) {
-        Shapes.requireSame(z, g, "normalizeRowsBackward");
         Tensor out = Tensor.zeros(z.shape());
+        normalizeRowsBackwardInto(z, g, eps, out);
+        return out;
+    }
+
+    /** {@link #normalizeRowsBackward} into {@code out}, of z's shape. */
+    public static void normalizeRowsBackwardInto(Tensor z, Tensor g, float eps, Tensor out) {
+        Shapes.requireSame(z, g, "normalizeRowsBackward");
+        Shapes.requireSame(z, out, "normalizeRowsBackward");
         int cols = z.cols();
         float[] zd = z.array(), gd = g.array(), od = out.array();
         int zBase = z.offset(), gBase = g.offset(), oBase = out.offset();
@@ -252,7 +265,6 @@ public final class Ops {
             }
         });
         out.markModified();
-        return out;
     }
 
     // ---- elementwise operations ----

@@ -104,4 +104,31 @@ class ArrayKernelTest {
         k.log(new float[37], 0, out, 0, 37);
         assertEquals(Float.NEGATIVE_INFINITY, out[36], "log 0 = -inf");
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void transposeAndAccumulateTransposed(String name, ArrayKernel k) {
+        SplittableRandom r = new SplittableRandom(4);
+        for (int[] shape : new int[][] {{0, 5}, {1, 1}, {3, 9}, {8, 8}, {16, 24}, {17, 9}, {33, 70}}) {
+            int rows = shape[0], cols = shape[1], lds = cols + 3, ldd = rows + 5;
+            float[] src = random(r, 2 + rows * lds, 1);
+            float[] dst = random(r, 1 + cols * ldd, 1);
+            float[] before = dst.clone();
+            k.transpose(src, 2, lds, rows, cols, dst, 1, ldd, true);
+            for (int j = 0; j < cols; j++) {
+                for (int i = 0; i < rows; i++) {
+                    int d = 1 + j * ldd + i;
+                    assertEquals(before[d] + src[2 + i * lds + j], dst[d], 0f, "accumulate " + rows + "x" + cols);
+                    before[d] = Float.NaN;
+                }
+            }
+            k.transpose(src, 2, lds, rows, cols, dst, 1, ldd, false);
+            for (int d = 0; d < dst.length; d++) {
+                int j = (d - 1) / ldd, i = (d - 1) % ldd;
+                boolean inside = d >= 1 && j < cols && i < rows;
+                float want = inside ? src[2 + i * lds + j] : before[d];
+                assertEquals(want, dst[d], 0f, "transpose " + rows + "x" + cols + " at " + d);
+            }
+        }
+    }
 }

@@ -56,6 +56,77 @@ class AnchorRuleTest {
     }
 
     @Test
+    void runsInAnyCutGiveWhatTheWholeRowGives() {
+        SplittableRandom r = new SplittableRandom(7);
+        int n = 6;
+        List<AnchorRule> rules = new ArrayList<>();
+        Tensor f = Ops.normalizeRows(Tensor.randn(r, 2 * n, 3), 1e-12f);
+        Tensor s = Ops.gram(f);
+        float[] pairs = new float[n];
+        for (int i = 0; i < n; i++) {
+            pairs[i] = s.get(i, i + n);
+        }
+        for (LossSpec spec : FusedLossesTest.specs()) {
+            if (spec.kind() != LossKind.CLIP) {
+                rules.add(AnchorRule.of(spec, n, 0, pairs));
+            }
+        }
+        rules.add(AnchorRule.of(LossSpec.of(LossKind.SUPCON).withLabels(new int[] {2, 0, 2, 1, 2, 0}), n, 0, null));
+        for (AnchorRule rule : rules) {
+            Tensor kernel = s.copy();
+            double loss = AnchorRows.apply(rule, kernel);
+            double total = 0;
+            AnchorStats st = new AnchorStats();
+            float[] scratch = new float[4 * n];
+            for (int a = 0; a < rule.anchors(); a++) {
+                rule.begin(a, st);
+                if (rule.selects()) {
+                    HardSelection.select(rule, a, s.array(), a * 2 * n, st, scratch);
+                }
+                List<int[]> runs = randomCut(r, 2 * n);
+                for (int[] run : runs) {
+                    float[] x = copyRun(s, a, run);
+                    rule.observeRun(a, run[0], run[1], x, 1, st);
+                }
+                rule.finish(st);
+                total += st.loss();
+                for (int[] run : randomCut(r, 2 * n)) {
+                    float[] x = copyRun(s, a, run);
+                    rule.gradientRun(a, run[0], run[1], x, 1, st);
+                    for (int b = run[0]; b < run[1]; b++) {
+                        assertEquals(kernel.get(a, b), x[1 + b - run[0]], 1e-6f * Math.max(1, Math.abs(kernel.get(a, b))),
+                                rule.spec() + ": ∂L/∂s at (" + a + ", " + b + ")");
+                    }
+                }
+            }
+            assertEquals(loss, total, 1e-6 * Math.max(1, Math.abs(loss)), rule.spec() + ": loss");
+        }
+    }
+
+    /** [0, cols) cut into runs of random lengths, in random order. */
+    private static List<int[]> randomCut(SplittableRandom r, int cols) {
+        List<int[]> runs = new ArrayList<>();
+        for (int b0 = 0; b0 < cols; ) {
+            int b1 = Math.min(cols, b0 + 1 + r.nextInt(5));
+            runs.add(new int[] {b0, b1});
+            b0 = b1;
+        }
+        java.util.Collections.shuffle(runs, new java.util.Random(r.nextLong()));
+        return runs;
+    }
+
+    /** Row a's columns [run) copied to a fresh array from offset 1, with guards around it. */
+    private static float[] copyRun(Tensor s, int a, int[] run) {
+        float[] x = new float[run[1] - run[0] + 2];
+        x[0] = Float.NaN;
+        x[x.length - 1] = Float.NaN;
+        for (int b = run[0]; b < run[1]; b++) {
+            x[1 + b - run[0]] = s.get(a, b);
+        }
+        return x;
+    }
+
+    @Test
     void dclwNeedsThePairSimilarities() {
         assertThrows(IllegalArgumentException.class, () -> AnchorRule.of(LossSpec.of(LossKind.DCLW), 3, 0, null));
     }
@@ -73,7 +144,7 @@ class AnchorRuleTest {
             float[] sorted = v.clone();
             Arrays.sort(sorted);
             int k = 1 + r.nextInt(len);
-            assertEquals(sorted[len - k], HardSelection.kthLargest(v.clone(), len, k), "len " + len + " k " + k);
+            assertEquals(sorted[len - k], HardSelection.kthLargest(v.clone(), 0, len, k), "len " + len + " k " + k);
         }
     }
 

@@ -1,0 +1,189 @@
+package org.jcontrast.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.jcontrast.kernel.KernelProvider;
+import org.jcontrast.kernel.Parallel;
+import org.jcontrast.loss.Loss;
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossMode;
+import org.jcontrast.loss.LossResult;
+import org.jcontrast.loss.LossSpec;
+import org.jcontrast.loss.Losses;
+import org.jcontrast.loss.MemoryBank;
+import org.jcontrast.loss.NegativeSet;
+import org.jcontrast.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jcontrast bench loss}: one loss's forward and backward on random views, timed, with the
+ * process's resident memory: idle (read first, before anything is allocated) and peak. The process
+ * holds nothing big besides the two views and the loss's own memory, so the growth is the loss's.
+ */
+@Command(name = "loss", mixinStandardHelpOptions = true,
+        description = "Time a loss's forward+backward on random views (median after warm-up) and report the "
+                + "process's idle and peak resident memory (Linux).")
+final class LossBench implements Callable<Integer> {
+    @Option(names = "--loss", required = true, paramLabel = "NAME",
+            description = "ntxent, dcl, dclw, hard, simple, hardsimple, infonce, supcon or clip.")
+    String lossName;
+
+    @Option(names = "--batch", required = true, paramLabel = "2N", description = "Views in the batch, 2N (even).")
+    int batch;
+
+    @Option(names = "--dim", defaultValue = "128", paramLabel = "D", description = "Embedding size (default ${DEFAULT-VALUE}).")
+    int dim;
+
+    @Option(names = "--threads", description = "Threads (default: all processors).")
+    Integer threads;
+
+    @Option(names = "--mode", defaultValue = "auto", paramLabel = "MODE",
+            description = "auto, streaming, materialized or composed (default ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--tile", paramLabel = "T", description = "Streaming tile size (default: -Djcontrast.tile, else 256).")
+    Integer tile;
+
+    @Option(names = "--temperature", paramLabel = "T", description = "τ (default: the loss's own).")
+    Double temperature;
+
+    @Option(names = "--top-k", paramLabel = "K", description = "hard, hardsimple: top-K selection (default for "
+            + "hardsimple: 16).")
+    Integer topK;
+
+    @Option(names = "--quantile", paramLabel = "A", description = "hard, hardsimple: upper-quantile selection.")
+    Double quantile;
+
+    @Option(names = "--negative-set", paramLabel = "all|cross", description = "hard, simple, hardsimple.")
+    String negativeSet;
+
+    @Option(names = "--classes", defaultValue = "10", description = "supcon: labels cycle through this many "
+            + "classes (default ${DEFAULT-VALUE}).")
+    int classes;
+
+    @Option(names = "--bank", paramLabel = "M", description = "infonce: rows in the random bank (default: 2N).")
+    Integer bankRows;
+
+    @Option(names = "--warmup", defaultValue = "1", paramLabel = "S",
+            description = "Seconds of untimed runs first (0: none; default ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--seconds", defaultValue = "3", paramLabel = "S",
+            description = "Keep timing runs for at least this long (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Timed runs at least (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        OptionalDouble idle = ProcessMemory.residentMib();
+        if (batch < 4 || batch % 2 != 0) {
+            throw new IllegalArgumentException("--batch is 2N, an even number ≥ 4; got " + batch);
+        }
+        if (dim < 1 || runs < 1 || warmup < 0 || seconds < 0) {
+            throw new IllegalArgumentException("--dim and --runs must be positive, --warmup and --seconds not negative");
+        }
+        if (threads != null) {
+            Parallel.setThreads(threads);
+        }
+        int n = batch / 2;
+        LossSpec spec = spec(n);
+        LossMode requested = mode(mode);
+        Loss loss = tile == null ? Losses.create(spec, requested) : Losses.create(spec, requested, tile);
+        SplittableRandom random = new SplittableRandom(42);
+        Tensor z1 = Tensor.randn(random, n, dim), z2 = Tensor.randn(random, n, dim);
+        double[] value = new double[1];
+        double t = Stopwatch.median(() -> {
+            LossResult r = loss.compute(z1, z2);
+            value[0] = r.loss();
+        }, warmup, seconds, runs);
+        OptionalDouble peak = ProcessMemory.peakMib();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("loss", spec.kind().cliName());
+        out.put("mode", Losses.resolve(spec, requested, n).name().toLowerCase(Locale.ROOT));
+        out.put("batch", batch);
+        out.put("dim", dim);
+        out.put("threads", Parallel.threads());
+        out.put("tile", tile == null ? Losses.defaultTile() : tile);
+        out.put("simd", KernelProvider.get().name());
+        out.put("value", value[0]);
+        out.put("seconds", t);
+        out.put("idle_rss_mib", idle.isPresent() ? idle.getAsDouble() : null);
+        out.put("peak_rss_mib", peak.isPresent() ? peak.getAsDouble() : null);
+        if (idle.isEmpty() || peak.isEmpty()) {
+            out.put("rss_note", ProcessMemory.UNAVAILABLE);
+        }
+        if (json) {
+            System.out.println(Json.object(out));
+        } else {
+            System.out.printf("%s (%s), 2N=%d, d=%d, %d thread(s), %s kernels: %.4f s per forward+backward%n",
+                    spec, out.get("mode"), batch, dim, Parallel.threads(), KernelProvider.get().name(), t);
+            if (idle.isPresent() && peak.isPresent()) {
+                System.out.printf("resident memory: %.0f MiB idle, %.0f MiB peak (+%.0f MiB)%n", idle.getAsDouble(),
+                        peak.getAsDouble(), peak.getAsDouble() - idle.getAsDouble());
+            } else {
+                System.out.println("resident memory: unavailable (" + ProcessMemory.UNAVAILABLE + ")");
+            }
+        }
+        return 0;
+    }
+
+    private LossSpec spec(int n) {
+        LossKind kind = LossKind.fromName(lossName);
+        LossSpec spec = LossSpec.of(kind);
+        if (temperature != null) {
+            spec = spec.withTemperature(temperature);
+        }
+        if (topK != null) {
+            spec = spec.withTopK(topK);
+        }
+        if (quantile != null) {
+            spec = spec.withQuantile(quantile);
+        }
+        if (kind == LossKind.HARDSIMPLE && topK == null && quantile == null) {
+            spec = spec.withTopK(16);
+        }
+        if (negativeSet != null) {
+            spec = spec.withNegativeSet(switch (negativeSet.trim().toLowerCase(Locale.ROOT)) {
+                case "all" -> NegativeSet.ALL;
+                case "cross" -> NegativeSet.CROSS;
+                default -> throw new IllegalArgumentException("--negative-set must be all or cross, got '"
+                        + negativeSet + "'");
+            });
+        }
+        if (kind == LossKind.SUPCON) {
+            if (classes < 1) {
+                throw new IllegalArgumentException("--classes must be positive, got " + classes);
+            }
+            int[] labels = new int[n];
+            for (int i = 0; i < n; i++) {
+                labels[i] = i % classes;
+            }
+            spec = spec.withLabels(labels);
+        }
+        if (kind == LossKind.INFONCE) {
+            spec = spec.withBank(MemoryBank.randomUnit(bankRows == null ? 2 * n : bankRows, dim, 7));
+        }
+        return spec;
+    }
+
+    private static LossMode mode(String name) {
+        return switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "auto" -> LossMode.AUTO;
+            case "streaming" -> LossMode.STREAMING;
+            case "materialized", "materialised" -> LossMode.MATERIALIZED;
+            case "composed" -> LossMode.COMPOSED;
+            default -> throw new IllegalArgumentException("--mode must be auto, streaming, materialized or composed, got '"
+                    + name + "'");
+        };
+    }
+}

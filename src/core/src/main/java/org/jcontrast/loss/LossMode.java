@@ -1,0 +1,13 @@
+package org.jcontrast.loss;
+
+/** How a {@link Loss} from {@link Losses#create} computes; every mode gives the same values within float32 rounding. */
+public enum LossMode {
+    /** Materialised while the similarity matrix is small, streaming beyond (see {@link Losses}). */
+    AUTO,
+    /** The whole similarity matrix in memory, O(N²): the fastest for small batches. */
+    MATERIALIZED,
+    /** Tile by tile, never the whole matrix: O(N·d + tile²·threads) memory (more for a hard selection). */
+    STREAMING,
+    /** The autograd composition ({@link ComposedLosses}): slow and memory-hungry, the readable reference. */
+    COMPOSED
+}
