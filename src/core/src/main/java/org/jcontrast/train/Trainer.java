@@ -1,0 +1,239 @@
+package org.jcontrast.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.jcontrast.augment.ViewPipeline;
+import org.jcontrast.autograd.Variable;
+import org.jcontrast.data.BatchOrder;
+import org.jcontrast.data.Dataset;
+import org.jcontrast.io.Checkpoint;
+import org.jcontrast.io.FormatException;
+import org.jcontrast.loss.ComposedLosses;
+import org.jcontrast.loss.Loss;
+import org.jcontrast.loss.LossResult;
+import org.jcontrast.loss.LossSpec;
+import org.jcontrast.nn.SimClrModel;
+import org.jcontrast.nn.Weight;
+import org.jcontrast.optim.LearningRateSchedule;
+import org.jcontrast.optim.Optimizer;
+import org.jcontrast.optim.Parameter;
+import org.jcontrast.tensor.Tensor;
+
+/**
+ * SimCLR's training loop. Each step takes a batch of images in the epoch's seeded order, makes
+ * two augmented views of each, embeds both views in one pass through encoder and head, computes
+ * the loss and its gradients with respect to the two embeddings, back-propagates them through
+ * the network and takes an optimiser step on the warm-up-cosine schedule.
+ *
+ * <p>The loss is injected as a factory from {@link LossSpec} to {@link Loss}, so the loop does not
+ * know how the loss is computed. Everything random derives from the configuration's seed and the
+ * step's coordinates, so a run is reproducible for a given thread count, and a run resumed from
+ * a {@link #checkpoint()} continues exactly as if it had never stopped.
+ */
+public final class Trainer {
+    /** How the command line turns a loss spec into a loss. */
+    public static final Function<LossSpec, Loss> DEFAULT_LOSSES = ComposedLosses::create;
+    private final TrainConfig config;
+    private final Dataset data;
+    private final SimClrModel model;
+    private final StepLoss loss;
+    private final Optimizer optimizer;
+    private final LearningRateSchedule schedule;
+    private final BatchOrder order;
+    private final ViewPipeline views;
+    private final Tensor batch;
+    private final Tensor seedGradient;
+    private final List<Double> losses = new ArrayList<>();
+    private long steps;
+
+    /**
+     * A fresh run: initial weights from the seed, no step taken.
+     *
+     * @param config the run
+     * @param data   the training images (labels are used only by SupCon)
+     * @param losses how a loss spec becomes a loss
+     */
+    public Trainer(TrainConfig config, Dataset data, Function<LossSpec, Loss> losses) {
+        if (config.batchSize() > data.size()) {
+            throw new IllegalArgumentException("--batch-size " + config.batchSize() + " is larger than the "
+                    + data.size() + " training images");
+        }
+        this.config = config;
+        this.data = data;
+        this.model = config.model(data.pixels()).build(config.seed());
+        this.loss = new StepLoss(config.loss(), losses, config.bankSize(), config.projectionDim(), config.seed());
+        List<Parameter> params = new ArrayList<>(model.parameters());
+        loss.weights().forEach(w -> params.add(w.parameter()));
+        this.optimizer = config.optimizer().create(params, config.momentum(), config.weightDecay());
+        this.order = new BatchOrder(data.size(), config.batchSize(), true, config.seed());
+        long total = (long) config.epochs() * order.batchesPerEpoch();
+        long warmup = Math.round(config.warmupEpochs() * order.batchesPerEpoch());
+        this.schedule = LearningRateSchedule.warmupCosine(config.learningRate(), warmup, total, 0);
+        this.views = ViewPipeline.ofStrength(config.viewStrength());
+        int n = config.batchSize();
+        this.batch = Tensor.zeros(2 * n, data.pixels());
+        this.seedGradient = Tensor.zeros(2 * n, config.projectionDim());
+    }
+
+    /** The configuration. */
+    public TrainConfig config() {
+        return config;
+    }
+
+    /** The network being trained. */
+    public SimClrModel model() {
+        return model;
+    }
+
+    /** Steps per epoch (the incomplete last batch is dropped). */
+    public int stepsPerEpoch() {
+        return order.batchesPerEpoch();
+    }
+
+    /** Optimiser steps taken so far. */
+    public long steps() {
+        return steps;
+    }
+
+    /** Epochs completed so far. */
+    public int epochsDone() {
+        return (int) (steps / stepsPerEpoch());
+    }
+
+    /** True when every epoch of the configuration is done. */
+    public boolean finished() {
+        return epochsDone() >= config.epochs();
+    }
+
+    /** The loss of every step taken so far, in order. */
+    public List<Double> lossHistory() {
+        return List.copyOf(losses);
+    }
+
+    /** The mean loss of the last completed epoch (or of the steps of the current one, if none is complete). */
+    public double recentLoss() {
+        int per = stepsPerEpoch();
+        int done = losses.size();
+        int from = done >= per ? (done / per - 1) * per : 0;
+        int to = done >= per ? from + per : done;
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            s += losses.get(i);
+        }
+        return to > from ? s / (to - from) : Double.NaN;
+    }
+
+    /**
+     * Trains until every epoch is done or {@code stop} answers true after a step; returns normally
+     * in both cases (see {@link #finished()}).
+     */
+    public void run(TrainListener listener, BooleanSupplier stop) {
+        int per = stepsPerEpoch();
+        while (!finished()) {
+            int epoch = epochsDone();
+            int[][] batches = order.epoch(epoch);
+            for (int s = (int) (steps % per); s < per; s++) {
+                double value = step(epoch, batches[s]);
+                listener.onStep(epoch, s, value, batches[s].length);
+                if (s == per - 1) {
+                    listener.onEpoch(epoch, recentLoss());
+                }
+                if (stop.getAsBoolean()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One optimiser step on the images {@code indices}; returns the loss. */
+    private double step(int epoch, int[] indices) {
+        int n = indices.length;
+        Tensor view1 = batch.rows(0, n), view2 = batch.rows(n, 2 * n);
+        views.views(data, indices, config.seed(), epoch, view1, view2);
+        Variable z = model.embed(batch);
+        Tensor zv = z.value();
+        LossResult r = loss.compute(zv.rows(0, n), zv.rows(n, 2 * n), data.labelsAt(indices));
+        if (!Double.isFinite(r.loss())) {
+            throw new IllegalStateException("the loss is " + r.loss() + " at step " + steps
+                    + "; lower the learning rate or check the loss options");
+        }
+        seedGradient.rows(0, n).copyFrom(r.grad1());
+        seedGradient.rows(n, 2 * n).copyFrom(r.grad2());
+        z.backward(seedGradient);
+        model.takeGradients();
+        optimizer.step(schedule.at(steps));
+        loss.afterStep();
+        steps++;
+        losses.add(r.loss());
+        return r.loss();
+    }
+
+    /**
+     * The run's state as a checkpoint (format in {@code docs/checkpoint-format.md}): the metadata
+     * {@code epoch}, {@code step}, {@code seed} and {@code config} (as JSON), and the tensors of
+     * the model, the loss, the optimiser and the loss history.
+     */
+    public Checkpoint checkpoint() {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("epoch", Long.toString(epochsDone()));
+        meta.put("step", Long.toString(steps));
+        meta.put("seed", Long.toString(config.seed()));
+        meta.put("config", FlatJson.write(config.toMap()));
+        Map<String, Tensor> tensors = new LinkedHashMap<>(trainedState());
+        tensors.putAll(loss.state());
+        float[] history = new float[losses.size()];
+        for (int i = 0; i < history.length; i++) {
+            history[i] = losses.get(i).floatValue();
+        }
+        tensors.put("history.loss", Tensor.wrap(history, history.length));
+        return new Checkpoint(meta, tensors);
+    }
+
+    /** The configuration saved in a checkpoint. */
+    public static TrainConfig configOf(Checkpoint c) throws FormatException {
+        return TrainConfig.fromMap(FlatJson.read(c.get("config")));
+    }
+
+    /**
+     * Continues the run saved in {@code c}, which must have been made with this configuration:
+     * restores the weights, batch-norm statistics, optimiser and loss state, the step count and
+     * the loss history.
+     */
+    public void restore(Checkpoint c) throws FormatException {
+        if (!configOf(c).toMap().equals(config.toMap())) {
+            throw new IllegalArgumentException("the checkpoint was made with another configuration: "
+                    + c.get("config"));
+        }
+        long savedSteps = c.getLong("step");
+        Tensor history = c.tensors().get("history.loss");
+        if (history == null || history.size() != savedSteps) {
+            throw new IllegalArgumentException("the checkpoint's loss history does not have one value per step");
+        }
+        Map<String, Tensor> targets = new LinkedHashMap<>(trainedState());
+        Map<String, Tensor> lossState = new LinkedHashMap<>();
+        loss.state().forEach((k, v) -> lossState.put(k, Tensor.zeros(v.shape())));
+        targets.putAll(lossState);
+        targets.put("history.loss", Tensor.zeros(history.shape()));
+        c.restoreInto(targets);
+        loss.restore(lossState, savedSteps, config.batchSize());
+        losses.clear();
+        for (float v : history.toArray()) {
+            losses.add((double) v);
+        }
+        steps = savedSteps;
+    }
+
+    /** Model, loss weights and optimiser state by name. */
+    private Map<String, Tensor> trainedState() {
+        Map<String, Tensor> out = new LinkedHashMap<>(model.state());
+        for (Weight w : loss.weights()) {
+            out.put(w.name(), w.value());
+        }
+        out.putAll(optimizer.state());
+        return out;
+    }
+}
