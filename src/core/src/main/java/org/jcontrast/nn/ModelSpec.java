@@ -67,7 +67,8 @@ public record ModelSpec(int inputs, List<Integer> encoderWidths, int headWidth, 
         for (int w : encoderWidths) {
             sb.append('→').append(w);
         }
-        return sb.append(" + head ").append(headWidth).append('→').append(projectionDim)
+        return sb.append(" + head ").append(representationDim()).append('→').append(headWidth).append('→')
+                .append(projectionDim)
                 .append(batchNorm ? ", batch norm" : "").toString();
     }
 }

@@ -7,20 +7,15 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.jcontrast.augment.ViewPipeline;
-import org.jcontrast.autograd.Variable;
 import org.jcontrast.data.BatchOrder;
 import org.jcontrast.data.Dataset;
 import org.jcontrast.io.Checkpoint;
 import org.jcontrast.io.FormatException;
 import org.jcontrast.loss.ComposedLosses;
 import org.jcontrast.loss.Loss;
-import org.jcontrast.loss.LossResult;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.nn.SimClrModel;
-import org.jcontrast.nn.Weight;
 import org.jcontrast.optim.LearningRateSchedule;
-import org.jcontrast.optim.Optimizer;
-import org.jcontrast.optim.Parameter;
 import org.jcontrast.tensor.Tensor;
 
 /**
@@ -39,14 +34,11 @@ public final class Trainer {
     public static final Function<LossSpec, Loss> DEFAULT_LOSSES = ComposedLosses::create;
     private final TrainConfig config;
     private final Dataset data;
-    private final SimClrModel model;
-    private final StepLoss loss;
-    private final Optimizer optimizer;
+    private final SimClrStep simclr;
     private final LearningRateSchedule schedule;
     private final BatchOrder order;
     private final ViewPipeline views;
     private final Tensor batch;
-    private final Tensor seedGradient;
     private final List<Double> losses = new ArrayList<>();
     private long steps;
 
@@ -64,11 +56,7 @@ public final class Trainer {
         }
         this.config = config;
         this.data = data;
-        this.model = config.model(data.pixels()).build(config.seed());
-        this.loss = new StepLoss(config.loss(), losses, config.bankSize(), config.projectionDim(), config.seed());
-        List<Parameter> params = new ArrayList<>(model.parameters());
-        loss.weights().forEach(w -> params.add(w.parameter()));
-        this.optimizer = config.optimizer().create(params, config.momentum(), config.weightDecay());
+        this.simclr = new SimClrStep(config, data.pixels(), losses);
         this.order = new BatchOrder(data.size(), config.batchSize(), true, config.seed());
         long total = (long) config.epochs() * order.batchesPerEpoch();
         long warmup = Math.round(config.warmupEpochs() * order.batchesPerEpoch());
@@ -76,7 +64,6 @@ public final class Trainer {
         this.views = ViewPipeline.ofStrength(config.viewStrength());
         int n = config.batchSize();
         this.batch = Tensor.zeros(2 * n, data.pixels());
-        this.seedGradient = Tensor.zeros(2 * n, config.projectionDim());
     }
 
     /** The configuration. */
@@ -86,7 +73,7 @@ public final class Trainer {
 
     /** The network being trained. */
     public SimClrModel model() {
-        return model;
+        return simclr.model();
     }
 
     /** Steps per epoch (the incomplete last batch is dropped). */
@@ -137,7 +124,7 @@ public final class Trainer {
             int epoch = epochsDone();
             int[][] batches = order.epoch(epoch);
             for (int s = (int) (steps % per); s < per; s++) {
-                double value = step(epoch, batches[s]);
+                double value = trainOn(epoch, batches[s]);
                 listener.onStep(epoch, s, value, batches[s].length);
                 if (s == per - 1) {
                     listener.onEpoch(epoch, recentLoss());
@@ -150,26 +137,13 @@ public final class Trainer {
     }
 
     /** One optimiser step on the images {@code indices}; returns the loss. */
-    private double step(int epoch, int[] indices) {
+    private double trainOn(int epoch, int[] indices) {
         int n = indices.length;
-        Tensor view1 = batch.rows(0, n), view2 = batch.rows(n, 2 * n);
-        views.views(data, indices, config.seed(), epoch, view1, view2);
-        Variable z = model.embed(batch);
-        Tensor zv = z.value();
-        LossResult r = loss.compute(zv.rows(0, n), zv.rows(n, 2 * n), data.labelsAt(indices));
-        if (!Double.isFinite(r.loss())) {
-            throw new IllegalStateException("the loss is " + r.loss() + " at step " + steps
-                    + "; lower the learning rate or check the loss options");
-        }
-        seedGradient.rows(0, n).copyFrom(r.grad1());
-        seedGradient.rows(n, 2 * n).copyFrom(r.grad2());
-        z.backward(seedGradient);
-        model.takeGradients();
-        optimizer.step(schedule.at(steps));
-        loss.afterStep();
+        views.views(data, indices, config.seed(), epoch, batch.rows(0, n), batch.rows(n, 2 * n));
+        double value = simclr.run(batch, data.labelsAt(indices), schedule.at(steps));
         steps++;
-        losses.add(r.loss());
-        return r.loss();
+        losses.add(value);
+        return value;
     }
 
     /**
@@ -183,8 +157,8 @@ public final class Trainer {
         meta.put("step", Long.toString(steps));
         meta.put("seed", Long.toString(config.seed()));
         meta.put("config", FlatJson.write(config.toMap()));
-        Map<String, Tensor> tensors = new LinkedHashMap<>(trainedState());
-        tensors.putAll(loss.state());
+        Map<String, Tensor> tensors = new LinkedHashMap<>(simclr.liveState());
+        tensors.putAll(simclr.queueState());
         float[] history = new float[losses.size()];
         for (int i = 0; i < history.length; i++) {
             history[i] = losses.get(i).floatValue();
@@ -213,27 +187,17 @@ public final class Trainer {
         if (history == null || history.size() != savedSteps) {
             throw new IllegalArgumentException("the checkpoint's loss history does not have one value per step");
         }
-        Map<String, Tensor> targets = new LinkedHashMap<>(trainedState());
-        Map<String, Tensor> lossState = new LinkedHashMap<>();
-        loss.state().forEach((k, v) -> lossState.put(k, Tensor.zeros(v.shape())));
-        targets.putAll(lossState);
+        Map<String, Tensor> targets = new LinkedHashMap<>(simclr.liveState());
+        Map<String, Tensor> queue = new LinkedHashMap<>();
+        simclr.queueState().forEach((k, v) -> queue.put(k, Tensor.zeros(v.shape())));
+        targets.putAll(queue);
         targets.put("history.loss", Tensor.zeros(history.shape()));
         c.restoreInto(targets);
-        loss.restore(lossState, savedSteps, config.batchSize());
+        simclr.restoreQueue(queue, savedSteps, config.batchSize());
         losses.clear();
         for (float v : history.toArray()) {
             losses.add((double) v);
         }
         steps = savedSteps;
-    }
-
-    /** Model, loss weights and optimiser state by name. */
-    private Map<String, Tensor> trainedState() {
-        Map<String, Tensor> out = new LinkedHashMap<>(model.state());
-        for (Weight w : loss.weights()) {
-            out.put(w.name(), w.value());
-        }
-        out.putAll(optimizer.state());
-        return out;
     }
 }
