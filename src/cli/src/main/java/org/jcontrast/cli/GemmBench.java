@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.jcontrast.backend.DeviceMode;
+import org.jcontrast.backend.GemmRouter;
 import org.jcontrast.kernel.KernelProvider;
 import org.jcontrast.kernel.Parallel;
 import org.jcontrast.tensor.Ops;
@@ -31,6 +33,13 @@ final class GemmBench implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, or auto: the GPU for products above "
+            + "-Djcontrast.gpu.threshold (default ${DEFAULT-VALUE}). gpu reports transfers and compute apart.")
+    String device;
+
+    @Option(names = "--tf32", description = "On the GPU, round the inputs to TF32 on tensor cores.")
+    boolean tf32;
+
     @Override
     public Integer call() {
         if (m < 1 || k < 1) {
@@ -38,6 +47,10 @@ final class GemmBench implements Callable<Integer> {
         }
         if (threads != null) {
             Parallel.setThreads(threads);
+        }
+        GemmRouter router = GpuGemmBench.route(device, tf32);
+        if (router.settings().device() == DeviceMode.GPU) {
+            return GpuGemmBench.run(router, m, k, seconds, json);
         }
         Tensor a = Tensor.randn(new SplittableRandom(42), m, k);
         Tensor c = Tensor.zeros(m, m);
@@ -49,6 +62,7 @@ final class GemmBench implements Callable<Integer> {
         r.put("k", k);
         r.put("threads", Parallel.threads());
         r.put("simd", KernelProvider.get().name());
+        r.put("device", router.settings().device().toString());
         r.put("gflops_gemm", flops / tGemm / 1e9);
         r.put("gflops_sym", flops / tSym / 1e9);
         if (json) {

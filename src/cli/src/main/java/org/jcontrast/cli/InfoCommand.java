@@ -1,6 +1,7 @@
 package org.jcontrast.cli;
 
 import java.util.concurrent.Callable;
+import org.jcontrast.backend.GemmRouter;
 import org.jcontrast.kernel.KernelProvider;
 import org.jcontrast.kernel.Parallel;
 import picocli.CommandLine.Command;
@@ -19,6 +20,11 @@ final class InfoCommand implements Callable<Integer> {
         System.out.println("threads  " + Parallel.threads() + " (of " + Runtime.getRuntime().availableProcessors()
                 + " processors; set with -Djcontrast.threads=N)");
         System.out.println("heap     " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB max");
+        GemmRouter router = GemmRouter.global();
+        System.out.println("gpu      " + router.backend().map(b -> b.name() + ": " + b.describe())
+                .orElseGet(() -> "none: " + router.unavailableReason().orElse("")));
+        System.out.println("         matrix products: " + router.settings().describe()
+                + " (set with -Djcontrast.device=cpu|gpu|auto, -Djcontrast.gpu.threshold=FLOPS, -Djcontrast.gpu.tf32=true)");
         return 0;
     }
 }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code jcontrast} command line. */
 @Command(name = "jcontrast", mixinStandardHelpOptions = true, version = "jcontrast 0.1.0",
         description = "Contrastive representation learning in pure Java.",
-        subcommands = {InfoCommand.class, TrainCommand.class, BenchCommand.class})
+        subcommands = {InfoCommand.class, TrainCommand.class, BenchCommand.class, LossCommand.class,
+                MetricsCommand.class})
 public final class Main {
 
     /** Runs the command line and exits with its status. */
@@ -17,6 +18,12 @@ public final class Main {
     /** Runs the command line and returns its exit status; errors become one line on stderr. */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        // A mistyped option is one line too, naming the command and where to read about it.
+        cli.setParameterExceptionHandler((e, rest) -> {
+            String name = e.getCommandLine().getCommandSpec().qualifiedName();
+            e.getCommandLine().getErr().println(name + ": " + e.getMessage() + " (see " + name + " --help)");
+            return 2;
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("jcontrast " + cmd.getCommandName() + ": " + UserErrors.message(e));
             if (Boolean.getBoolean("jcontrast.debug")) {

@@ -1,5 +1,6 @@
 package org.jcontrast.tensor;
 
+import org.jcontrast.backend.GemmRouter;
 import org.jcontrast.kernel.ArrayKernel;
 import org.jcontrast.kernel.GemmKernel;
 import org.jcontrast.kernel.KernelProvider;
@@ -63,6 +64,11 @@ public final class Ops {
             throw new IllegalArgumentException("matmul: result " + c.shapeString() + " should be [" + m + ", " + n
                     + "] for " + describe(a, transA) + " · " + describe(b, transB));
         }
+        if (GemmRouter.global().gemm(transA, transB, m, n, k, alpha, a.array(), a.offset(), a.dim(1), b.array(),
+                b.offset(), b.dim(1), beta, c.array(), c.offset(), n)) {
+            c.markModified();
+            return;
+        }
         GemmKernel g = gemmKernel();
         int lda = a.dim(1), ldb = b.dim(1), ldc = n;
         float[] ad = a.array(), bd = b.array(), cd = c.array();
@@ -81,6 +87,10 @@ public final class Ops {
         Shapes.requireMatrix(a, "gram");
         int n = a.dim(0);
         Tensor c = Tensor.zeros(n, n);
+        if (GemmRouter.global().gram(n, a.dim(1), a.array(), a.offset(), a.dim(1), c.array(), c.offset(), n)) {
+            c.markModified();
+            return c;
+        }
         symmetricLower(a.array(), a.offset(), a.dim(1), n, a.dim(1), c.array(), c.offset(), n);
         mirrorLower(c.array(), c.offset(), n, n);
         c.markModified();

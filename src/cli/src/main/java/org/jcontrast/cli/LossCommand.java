@@ -1,0 +1,199 @@
+package org.jcontrast.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jcontrast.io.Npy;
+import org.jcontrast.loss.FusedLosses;
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossResult;
+import org.jcontrast.loss.LossSpec;
+import org.jcontrast.loss.MemoryBank;
+import org.jcontrast.loss.NegativeSet;
+import org.jcontrast.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code jcontrast loss}: one loss and its gradients on embeddings from .npy files. */
+@Command(name = "loss", mixinStandardHelpOptions = true,
+        description = "Compute a contrastive loss of two views saved with np.save, and optionally its gradients "
+                + "with respect to the raw embeddings (to compare with PyTorch's autograd).")
+final class LossCommand implements Callable<Integer> {
+    @Option(names = "--loss", required = true, paramLabel = "NAME",
+            description = "ntxent, dcl, dclw, hard, simple, hardsimple, infonce, supcon or clip.")
+    String lossName;
+
+    @Option(names = "--views", required = true, arity = "2", paramLabel = "FILE",
+            description = "The two views z1.npy z2.npy, [N, d] float32 or float64 each (CLIP: image, text).")
+    List<Path> views;
+
+    @Option(names = "--temperature", paramLabel = "T",
+            description = "τ (default: the loss's own, e.g. 0.5 for ntxent, 0.1 for dcl and dclw, 0.07 for clip).")
+    Double temperature;
+
+    @Option(names = "--top-k", paramLabel = "K", description = "hard, hardsimple: keep the K most similar negatives.")
+    Integer topK;
+
+    @Option(names = "--quantile", paramLabel = "A",
+            description = "hard, hardsimple: keep the negatives in the upper A-quantile (0 < A ≤ 1).")
+    Double quantile;
+
+    @Option(names = "--negative-set", paramLabel = "all|cross",
+            description = "hard, simple, hardsimple: negatives from both views (all, default) or the other view only.")
+    String negativeSet;
+
+    @Option(names = "--lambda", paramLabel = "L",
+            description = "simple, hardsimple: weight of the negatives (default 1 / number of negatives summed).")
+    Double lambda;
+
+    @Option(names = "--sigma", paramLabel = "S",
+            description = "dclw: σ of the von Mises–Fisher weight (default 0.5).")
+    Double sigma;
+
+    @Option(names = "--weight-gradient", description = "dclw: let the gradient flow through the weight.")
+    boolean weightGradient;
+
+    @Option(names = "--clamp-weight", description = "dclw: clamp the weight at 0.")
+    boolean clampWeight;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "supcon: class labels y.npy, one per row.")
+    Path labels;
+
+    @Option(names = "--no-rescale", description = "supcon: do not multiply the loss by τ (lightly does by default).")
+    boolean noRescale;
+
+    @Option(names = "--bank", paramLabel = "FILE", description = "infonce: the negatives bank.npy, [M, d].")
+    Path bank;
+
+    @Option(names = "--symmetric", description = "infonce: average both directions.")
+    boolean symmetric;
+
+    @Option(names = "--eps", paramLabel = "E",
+            description = "Normalise as F.normalize(z, eps=E), accepting zero rows (default: reject them).")
+    Float eps;
+
+    @Option(names = "--normalized", description = "The rows are already unit-norm: use them as given.")
+    boolean normalized;
+
+    @Option(names = "--grad-out", paramLabel = "DIR",
+            description = "Write DIR/grad1.npy and DIR/grad2.npy, the gradients with respect to z1 and z2.")
+    Path gradOut;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        LossSpec spec = spec();
+        Tensor z1 = Inputs.matrix(views.get(0), "--views");
+        Tensor z2 = Inputs.matrix(views.get(1), "--views");
+        LossResult r = FusedLosses.create(spec).compute(z1, z2);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("loss", r.loss());
+        out.put("kind", spec.kind().cliName());
+        if (spec.kind().usesTemperature()) {
+            out.put("temperature", spec.temperature());
+        }
+        out.put("n", z1.dim(0));
+        out.put("d", z1.dim(1));
+        if (spec.kind() == LossKind.CLIP) {
+            out.put("grad_logit_scale", r.gradLogitScale());
+        }
+        if (gradOut != null) {
+            Files.createDirectories(gradOut);
+            Path g1 = gradOut.resolve("grad1.npy"), g2 = gradOut.resolve("grad2.npy");
+            Npy.write(g1, r.grad1());
+            Npy.write(g2, r.grad2());
+            out.put("grad1", g1.toString());
+            out.put("grad2", g2.toString());
+        }
+        if (json) {
+            System.out.println(Json.object(out));
+        } else {
+            System.out.println("loss  " + r.loss() + "  (" + spec + ", N=" + z1.dim(0) + ", d=" + z1.dim(1) + ")");
+            if (spec.kind() == LossKind.CLIP) {
+                System.out.println("dL/dt " + r.gradLogitScale() + "  (t = log(1/τ), the logit scale)");
+            }
+            if (gradOut != null) {
+                System.out.println("wrote " + out.get("grad1") + " and " + out.get("grad2"));
+            }
+        }
+        return 0;
+    }
+
+    /** The spec the options describe; an option that does not apply to the loss is an error, never ignored. */
+    private LossSpec spec() throws IOException {
+        LossKind kind = LossKind.fromName(lossName);
+        String name = kind.cliName();
+        LossSpec spec = LossSpec.of(kind);
+        if (temperature != null) {
+            if (!kind.usesTemperature()) {
+                throw new IllegalArgumentException("--temperature: " + name + " has no temperature");
+            }
+            spec = spec.withTemperature(Inputs.temperature(temperature));
+        }
+        if (topK != null) {
+            spec = spec.withTopK(topK);
+        }
+        if (quantile != null) {
+            spec = spec.withQuantile(quantile);
+        }
+        if (negativeSet != null) {
+            spec = spec.withNegativeSet(switch (negativeSet.toLowerCase(Locale.ROOT)) {
+                case "all" -> NegativeSet.ALL;
+                case "cross" -> NegativeSet.CROSS;
+                default -> throw new IllegalArgumentException("--negative-set must be all or cross, got '"
+                        + negativeSet + "'");
+            });
+        }
+        if (lambda != null) {
+            spec = spec.withLambda(lambda);
+        }
+        if (sigma != null || weightGradient || clampWeight) {
+            only(kind, LossKind.DCLW, "--sigma, --weight-gradient and --clamp-weight");
+            spec = spec.withWeightGradient(weightGradient).withClampWeight(clampWeight);
+            if (sigma != null) {
+                spec = spec.withSigma(sigma);
+            }
+        }
+        if (noRescale) {
+            only(kind, LossKind.SUPCON, "--no-rescale");
+            spec = spec.withRescale(false);
+        }
+        if (symmetric) {
+            only(kind, LossKind.INFONCE, "--symmetric");
+            spec = spec.withSymmetric(true);
+        }
+        if (eps != null) {
+            spec = spec.withNormalizeEps(eps);
+        }
+        if (normalized) {
+            spec = spec.withNormalizedInputs(true);
+        }
+        if (labels != null) {
+            spec = spec.withLabels(Npy.readLabels(labels));
+        }
+        if (bank != null) {
+            Tensor b = Inputs.matrix(bank, "--bank");
+            if (b.dim(0) == 0) {
+                throw new IllegalArgumentException("--bank " + bank + ": the bank has no rows");
+            }
+            MemoryBank mb = new MemoryBank(b.dim(0), b.dim(1));
+            mb.enqueue(b);
+            spec = spec.withBank(mb);
+        }
+        return spec;
+    }
+
+    private static void only(LossKind kind, LossKind applies, String options) {
+        if (kind != applies) {
+            throw new IllegalArgumentException(options + " apply to " + applies.cliName() + " only, not "
+                    + kind.cliName());
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package org.jcontrast.cuda;
+
+import org.jcontrast.backend.BackendUnavailableException;
+import org.jcontrast.backend.GemmBackend;
+import org.jcontrast.backend.GemmBackendProvider;
+import org.jcontrast.backend.Precision;
+
+/**
+ * Registers the cuBLAS backend with {@link java.util.ServiceLoader}. Constructing it touches no
+ * native code; {@link #open} probes, looking for the libraries where {@code -Djcontrast.cuda.path}
+ * says, or on the system's library path.
+ */
+public final class CudaBackendProvider implements GemmBackendProvider {
+
+    /** Called by {@link java.util.ServiceLoader}. */
+    public CudaBackendProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    @Override
+    public GemmBackend open(Precision precision) throws BackendUnavailableException {
+        return CudaGemmBackend.open(CudaLibraries.overrideFromProperty(), precision);
+    }
+}

@@ -1,0 +1,10 @@
+package org.jcontrast.cuda;
+
+/** A failed CUDA runtime or cuBLAS call; the message carries the library's own description of the error. */
+public final class CudaException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    CudaException(String message) {
+        super(message);
+    }
+}
