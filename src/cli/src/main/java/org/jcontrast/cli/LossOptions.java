@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
  */
 final class LossOptions {
     @Option(names = "--loss", paramLabel = "NAME",
-            description = "ntxent (default), dcl, dclw, hard, simple, hardsimple, infonce, supcon or clip.")
+            description = "ntxent, dcl, dclw, hard, simple, hardsimple, infonce, supcon or clip (train: ntxent by "
+                    + "default).")
     String lossName;
 
     @Option(names = "--temperature", paramLabel = "T",
@@ -70,7 +71,7 @@ final class LossOptions {
             if (!kind.usesTemperature()) {
                 throw new IllegalArgumentException("--temperature: " + name + " has no temperature");
             }
-            spec = spec.withTemperature(tau);
+            spec = spec.withTemperature(Inputs.temperature(tau));
         }
         if (topK != null) {
             spec = spec.withTopK(topK);

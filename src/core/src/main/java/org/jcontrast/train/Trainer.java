@@ -11,7 +11,7 @@ import org.jcontrast.data.BatchOrder;
 import org.jcontrast.data.Dataset;
 import org.jcontrast.io.Checkpoint;
 import org.jcontrast.io.FormatException;
-import org.jcontrast.loss.ComposedLosses;
+import org.jcontrast.loss.FusedLosses;
 import org.jcontrast.loss.Loss;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.nn.SimClrModel;
@@ -31,7 +31,7 @@ import org.jcontrast.tensor.Tensor;
  */
 public final class Trainer {
     /** How the command line turns a loss spec into a loss. */
-    public static final Function<LossSpec, Loss> DEFAULT_LOSSES = ComposedLosses::create;
+    public static final Function<LossSpec, Loss> DEFAULT_LOSSES = FusedLosses::create;
     private final TrainConfig config;
     private final Dataset data;
     private final SimClrStep simclr;
@@ -39,6 +39,7 @@ public final class Trainer {
     private final BatchOrder order;
     private final ViewPipeline views;
     private final Tensor batch;
+    /** Each step's loss, rounded to float32 as the checkpoint keeps it, so a resumed run has the same history. */
     private final List<Double> losses = new ArrayList<>();
     private long steps;
 
@@ -142,7 +143,7 @@ public final class Trainer {
         views.views(data, indices, config.seed(), epoch, batch.rows(0, n), batch.rows(n, 2 * n));
         double value = simclr.run(batch, data.labelsAt(indices), schedule.at(steps));
         steps++;
-        losses.add(value);
+        losses.add((double) (float) value);
         return value;
     }
 

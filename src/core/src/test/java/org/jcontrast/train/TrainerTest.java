@@ -51,7 +51,19 @@ class TrainerTest {
     }
 
     private static Trainer trainer(TrainConfig config) {
-        return new Trainer(config, tinyImages(), ComposedLosses::create);
+        return new Trainer(config, tinyImages(), Trainer.DEFAULT_LOSSES);
+    }
+
+    @Test
+    void theInjectedLossDecidesHowNotWhat() {
+        TrainConfig config = tiny().epochs(1).loss(LossSpec.of(LossKind.DCL)).build();
+        Trainer fused = trainer(config);
+        Trainer composed = new Trainer(config, tinyImages(), ComposedLosses::create);
+        fused.run(TrainListener.NONE, () -> false);
+        composed.run(TrainListener.NONE, () -> false);
+        for (int i = 0; i < fused.lossHistory().size(); i++) {
+            assertEquals(composed.lossHistory().get(i), fused.lossHistory().get(i), 1e-4, "step " + i);
+        }
     }
 
     @Test
