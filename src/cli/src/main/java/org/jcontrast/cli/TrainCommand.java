@@ -1,20 +1,19 @@
 package org.jcontrast.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jcontrast.data.Dataset;
 import org.jcontrast.eval.FrozenEval;
 import org.jcontrast.io.Checkpoint;
 import org.jcontrast.kernel.Parallel;
 import org.jcontrast.loss.LossKind;
-import org.jcontrast.train.Evaluation;
+import org.jcontrast.train.Monitor;
+import org.jcontrast.train.RunResult;
 import org.jcontrast.train.TrainConfig;
 import org.jcontrast.train.TrainListener;
 import org.jcontrast.train.Trainer;
@@ -92,6 +91,7 @@ final class TrainCommand implements Callable<Integer> {
                 + config.optimizer().cliName() + " lr " + config.learningRate() + "; " + Parallel.threads()
                 + " thread(s); results in " + folder.dir());
 
+        Monitor monitor = new Monitor(split, config, Monitor.defaultInterval(config));
         long start = System.nanoTime();
         try (StopRequest stop = new StopRequest();
              Progress progress = Progress.create("train", config.epochs(), trainer.stepsPerEpoch(), System.out)) {
@@ -104,7 +104,13 @@ final class TrainCommand implements Callable<Integer> {
 
                 @Override
                 public void onEpoch(int epoch, double meanLoss) {
-                    progress.epoch(epoch, String.format(Locale.ROOT, "loss %.4f", meanLoss));
+                    String line = String.format(Locale.ROOT, "loss %.4f", meanLoss);
+                    if (monitor.due(epoch)) {
+                        Monitor.Point p = monitor.measure(trainer.model(), epoch);
+                        line += String.format(Locale.ROOT, ", kNN %.4f, uniformity %.3f, tolerance %.3f, alignment %.3f",
+                                p.knn(), p.uniformity(), p.tolerance(), p.alignment());
+                    }
+                    progress.epoch(epoch, line);
                     if ((epoch + 1) % checkpointEvery == 0) {
                         saveCheckpoint(trainer, folder);
                     }
@@ -113,7 +119,14 @@ final class TrainCommand implements Callable<Integer> {
             double trainSeconds = (System.nanoTime() - start) / 1e9;
             progress.close();
             trainer.checkpoint().write(folder.file(CHECKPOINT));
-            report(trainer, split, folder, trainSeconds, stop.reason());
+            long evalStart = System.nanoTime();
+            RunResult result = RunResult.evaluate(trainer, split, trainSeconds);
+            FrozenEval.Result raw = FrozenEval.pixels(split);
+            TrainReport.write(folder, trainer, result, raw, monitor.points(), stop.reason(),
+                    (System.nanoTime() - evalStart) / 1e9);
+            System.out.printf(Locale.ROOT, "linear probe %.4f (raw pixels %.4f), kNN %.4f (raw pixels %.4f); trained "
+                            + "%.1f s; %s%n", result.frozen().linearProbe(), raw.linearProbe(), result.frozen().knn(),
+                    raw.knn(), trainSeconds, folder.file(RunFolder.REPORT));
         }
         return 0;
     }
@@ -122,48 +135,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             trainer.checkpoint().write(folder.file(CHECKPOINT));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
-    }
-
-    private void report(Trainer trainer, Dataset.Split split, RunFolder folder, double trainSeconds, String stopped)
-            throws IOException {
-        long t0 = System.nanoTime();
-        FrozenEval.Result learned = Evaluation.frozen(trainer.model(), split);
-        FrozenEval.Result raw = FrozenEval.pixels(split);
-        double evalSeconds = (System.nanoTime() - t0) / 1e9;
-        TrainConfig config = trainer.config();
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("linear_probe_accuracy", learned.linearProbe());
-        summary.put("knn_accuracy", learned.knn());
-        summary.put("raw_linear_probe_accuracy", raw.linearProbe());
-        summary.put("raw_knn_accuracy", raw.knn());
-        summary.put("linear_probe_train_accuracy", learned.linearProbeTrain());
-        summary.put("linear_probe_iterations", learned.probeIterations());
-        summary.put("seconds", trainSeconds);
-        summary.put("eval_seconds", evalSeconds);
-        summary.put("loss", trainer.recentLoss());
-        summary.put("loss_name", config.loss().kind().cliName());
-        summary.put("temperature", config.loss().temperature());
-        summary.put("batch_size", config.batchSize());
-        summary.put("epochs_done", trainer.epochsDone());
-        summary.put("steps", trainer.steps());
-        summary.put("stopped", stopped == null ? "finished" : stopped);
-        summary.put("threads", Parallel.threads());
-        summary.put("config", config.toMap());
-        folder.writeSummary(summary);
-        double[] steps = new double[trainer.lossHistory().size()];
-        double[] values = new double[steps.length];
-        for (int i = 0; i < steps.length; i++) {
-            steps[i] = i + 1;
-            values[i] = trainer.lossHistory().get(i);
-        }
-        if (steps.length > 0) {
-            Plots.lines(folder.file("loss.png"), "Training loss", "step", config.loss().kind().cliName(),
-                    List.of(new Plots.Series("loss", steps, values)), false);
-        }
-        System.out.printf(Locale.ROOT, "linear probe %.4f (raw pixels %.4f), kNN %.4f (raw pixels %.4f); "
-                        + "trained %.1f s, evaluated %.1f s%n", learned.linearProbe(), raw.linearProbe(), learned.knn(),
-                raw.knn(), trainSeconds, evalSeconds);
     }
 }

@@ -42,14 +42,23 @@ public final class SimClrModel {
      * batch-norm statistics), without recording a graph.
      */
     public Tensor represent(Tensor images) {
-        images.requireRank(2, "represent");
+        return frozen(images, false);
+    }
+
+    /** The frozen embeddings g(f(x)), as {@link #represent} but through the head too. */
+    public Tensor project(Tensor images) {
+        return frozen(images, true);
+    }
+
+    private Tensor frozen(Tensor images, boolean throughHead) {
+        images.requireRank(2, "a frozen forward pass");
         int n = images.dim(0);
-        Tensor out = Tensor.zeros(n, spec.representationDim());
+        Tensor out = Tensor.zeros(n, throughHead ? spec.projectionDim() : spec.representationDim());
         try (NoGrad ignored = NoGrad.enter()) {
             for (int from = 0; from < n; from += EVAL_BATCH) {
                 int to = Math.min(n, from + EVAL_BATCH);
-                Tensor h = encoder.forward(Variable.constant(images.rows(from, to)), false).value();
-                out.rows(from, to).copyFrom(h);
+                Variable h = encoder.forward(Variable.constant(images.rows(from, to)), false);
+                out.rows(from, to).copyFrom((throughHead ? head.forward(h, false) : h).value());
             }
         }
         return out;
