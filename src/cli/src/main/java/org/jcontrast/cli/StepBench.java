@@ -54,7 +54,8 @@ final class StepBench implements Callable<Integer> {
         Tensor views = Tensor.uniform(new SplittableRandom(42), 0, 1, 2 * batch, PIXELS);
         int[] labels = new int[batch];
         double[] loss = new double[1];
-        double t = Stopwatch.median(() -> loss[0] = step.run(views, labels, config.learningRate()), 3.0, seconds, 5);
+        double t = Stopwatch.median(() -> loss[0] = step.run(views, labels, config.learningRate()),
+                Math.min(3.0, seconds), seconds, 5);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("batch", batch);
         r.put("threads", Parallel.threads());
