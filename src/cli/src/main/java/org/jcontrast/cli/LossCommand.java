@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jcontrast.io.Npy;
@@ -14,9 +13,9 @@ import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossResult;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.MemoryBank;
-import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code jcontrast loss}: one loss and its gradients on embeddings from .npy files. */
@@ -24,54 +23,18 @@ import picocli.CommandLine.Option;
         description = "Compute a contrastive loss of two views saved with np.save, and optionally its gradients "
                 + "with respect to the raw embeddings (to compare with PyTorch's autograd).")
 final class LossCommand implements Callable<Integer> {
-    @Option(names = "--loss", required = true, paramLabel = "NAME",
-            description = "ntxent, dcl, dclw, hard, simple, hardsimple, infonce, supcon or clip.")
-    String lossName;
+    @Mixin
+    LossOptions options;
 
     @Option(names = "--views", required = true, arity = "2", paramLabel = "FILE",
             description = "The two views z1.npy z2.npy, [N, d] float32 or float64 each (CLIP: image, text).")
     List<Path> views;
 
-    @Option(names = "--temperature", paramLabel = "T",
-            description = "τ (default: the loss's own, e.g. 0.5 for ntxent, 0.1 for dcl and dclw, 0.07 for clip).")
-    Double temperature;
-
-    @Option(names = "--top-k", paramLabel = "K", description = "hard, hardsimple: keep the K most similar negatives.")
-    Integer topK;
-
-    @Option(names = "--quantile", paramLabel = "A",
-            description = "hard, hardsimple: keep the negatives in the upper A-quantile (0 < A ≤ 1).")
-    Double quantile;
-
-    @Option(names = "--negative-set", paramLabel = "all|cross",
-            description = "hard, simple, hardsimple: negatives from both views (all, default) or the other view only.")
-    String negativeSet;
-
-    @Option(names = "--lambda", paramLabel = "L",
-            description = "simple, hardsimple: weight of the negatives (default 1 / number of negatives summed).")
-    Double lambda;
-
-    @Option(names = "--sigma", paramLabel = "S",
-            description = "dclw: σ of the von Mises–Fisher weight (default 0.5).")
-    Double sigma;
-
-    @Option(names = "--weight-gradient", description = "dclw: let the gradient flow through the weight.")
-    boolean weightGradient;
-
-    @Option(names = "--clamp-weight", description = "dclw: clamp the weight at 0.")
-    boolean clampWeight;
-
     @Option(names = "--labels", paramLabel = "FILE", description = "supcon: class labels y.npy, one per row.")
     Path labels;
 
-    @Option(names = "--no-rescale", description = "supcon: do not multiply the loss by τ (lightly does by default).")
-    boolean noRescale;
-
     @Option(names = "--bank", paramLabel = "FILE", description = "infonce: the negatives bank.npy, [M, d].")
     Path bank;
-
-    @Option(names = "--symmetric", description = "infonce: average both directions.")
-    boolean symmetric;
 
     @Option(names = "--eps", paramLabel = "E",
             description = "Normalise as F.normalize(z, eps=E), accepting zero rows (default: reject them).")
@@ -128,47 +91,11 @@ final class LossCommand implements Callable<Integer> {
 
     /** The spec the options describe; an option that does not apply to the loss is an error, never ignored. */
     private LossSpec spec() throws IOException {
-        LossKind kind = LossKind.fromName(lossName);
-        String name = kind.cliName();
-        LossSpec spec = LossSpec.of(kind);
-        if (temperature != null) {
-            if (!kind.usesTemperature()) {
-                throw new IllegalArgumentException("--temperature: " + name + " has no temperature");
-            }
-            spec = spec.withTemperature(Inputs.temperature(temperature));
+        if (options.lossName == null) {
+            throw new IllegalArgumentException("--loss is required: ntxent, dcl, dclw, hard, simple, hardsimple, "
+                    + "infonce, supcon or clip");
         }
-        if (topK != null) {
-            spec = spec.withTopK(topK);
-        }
-        if (quantile != null) {
-            spec = spec.withQuantile(quantile);
-        }
-        if (negativeSet != null) {
-            spec = spec.withNegativeSet(switch (negativeSet.toLowerCase(Locale.ROOT)) {
-                case "all" -> NegativeSet.ALL;
-                case "cross" -> NegativeSet.CROSS;
-                default -> throw new IllegalArgumentException("--negative-set must be all or cross, got '"
-                        + negativeSet + "'");
-            });
-        }
-        if (lambda != null) {
-            spec = spec.withLambda(lambda);
-        }
-        if (sigma != null || weightGradient || clampWeight) {
-            only(kind, LossKind.DCLW, "--sigma, --weight-gradient and --clamp-weight");
-            spec = spec.withWeightGradient(weightGradient).withClampWeight(clampWeight);
-            if (sigma != null) {
-                spec = spec.withSigma(sigma);
-            }
-        }
-        if (noRescale) {
-            only(kind, LossKind.SUPCON, "--no-rescale");
-            spec = spec.withRescale(false);
-        }
-        if (symmetric) {
-            only(kind, LossKind.INFONCE, "--symmetric");
-            spec = spec.withSymmetric(true);
-        }
+        LossSpec spec = options.spec(LossKind.NTXENT);
         if (eps != null) {
             spec = spec.withNormalizeEps(eps);
         }
@@ -190,10 +117,4 @@ final class LossCommand implements Callable<Integer> {
         return spec;
     }
 
-    private static void only(LossKind kind, LossKind applies, String options) {
-        if (kind != applies) {
-            throw new IllegalArgumentException(options + " apply to " + applies.cliName() + " only, not "
-                    + kind.cliName());
-        }
-    }
 }

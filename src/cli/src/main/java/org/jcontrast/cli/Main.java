@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code jcontrast} command line. */
 @Command(name = "jcontrast", mixinStandardHelpOptions = true, version = "jcontrast 0.1.0",
         description = "Contrastive representation learning in pure Java.",
-        subcommands = {InfoCommand.class, BenchCommand.class, LossCommand.class, MetricsCommand.class})
+        subcommands = {InfoCommand.class, TrainCommand.class, SweepCommand.class, BenchCommand.class, LossCommand.class,
+                MetricsCommand.class})
 public final class Main {
 
     /** Runs the command line and exits with its status. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -31,6 +32,10 @@ final class Plots {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
+        // ImageIO's file cache registers a shutdown hook per stream, which fails once the JVM is
+        // shutting down: the plots of a run stopped with Ctrl-C are written after that. PNGs this
+        // small are encoded in memory anyway.
+        ImageIO.setUseCache(false);
     }
 
     private Plots() {

@@ -2,6 +2,7 @@ package org.jcontrast.autograd;
 
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.jcontrast.kernel.Parallel;
 import org.jcontrast.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 
@@ -12,6 +13,9 @@ import org.jcontrast.tensor.Tensor;
  * a stretched input is summed back to its shape.
  */
 public final class Arithmetic {
+    /** Elements per parallel chunk of the loops written out here. */
+    private static final int ELEMENT_GRAIN = 1 << 15;
+
     private Arithmetic() {
     }
 
@@ -82,9 +86,33 @@ public final class Arithmetic {
         return pointwise("sqrt", x, t -> Pointwise.map(t, v -> (float) Math.sqrt(v)), (v, y) -> 0.5f / y);
     }
 
-    /** max(x, 0); the gradient at 0 is 0, as PyTorch's. */
+    /**
+     * max(x, 0); the gradient at 0 is 0, as PyTorch's. Written as two plain parallel loops rather
+     * than through {@code pointwise}, since a network applies it to every hidden activation.
+     */
     public static Variable relu(Variable x) {
-        return pointwise("relu", x, t -> Pointwise.map(t, v -> Math.max(v, 0f)), (v, y) -> v > 0 ? 1f : 0f);
+        Tensor in = x.value();
+        Tensor out = Tensor.zeros(in.shape());
+        float[] xd = in.array(), od = out.array();
+        int xo = in.offset();
+        Parallel.forRange(od.length, ELEMENT_GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                od[i] = Math.max(xd[xo + i], 0f);
+            }
+        });
+        out.markModified();
+        return Variable.fromOp("relu", out, List.of(x), List.of(out), g -> {
+            Tensor dx = Tensor.zeros(g.shape());
+            float[] gd = g.array(), dd = dx.array();
+            int go = g.offset();
+            Parallel.forRange(dd.length, ELEMENT_GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    dd[i] = od[i] > 0 ? gd[go + i] : 0f;
+                }
+            });
+            dx.markModified();
+            return new Tensor[] {dx};
+        });
     }
 
     /**

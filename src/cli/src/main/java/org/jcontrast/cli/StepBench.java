@@ -1,0 +1,92 @@
+package org.jcontrast.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.jcontrast.kernel.KernelProvider;
+import org.jcontrast.kernel.Parallel;
+import org.jcontrast.tensor.Tensor;
+import org.jcontrast.train.SimClrStep;
+import org.jcontrast.train.TrainConfig;
+import org.jcontrast.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jcontrast bench step}: one SimCLR training step of the default {@code train}
+ * configuration (network, NT-Xent, AdamW) on a fixed batch of random pixels, without data
+ * augmentation: the peer of {@code bench/peers/simclr_step_torch.py}.
+ */
+@Command(name = "step", mixinStandardHelpOptions = true,
+        description = {"Time one SimCLR training step (forward, loss, backward, optimiser) of train's default "
+                + "configuration on a fixed batch of 28×28 random images, augmentation excluded.",
+                "Compare with PyTorch side by side: bench/peers/compare.py simclr-step --batch 512 --threads 2"})
+final class StepBench implements Callable<Integer> {
+    private static final int PIXELS = 28 * 28;
+
+    @Option(names = "--batch", defaultValue = "512", description = "Images per step, N (2N views; default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--threads", description = "Threads (default: all processors).")
+    Integer threads;
+
+    @Option(names = "--seconds", defaultValue = "5", description = "Seconds of timed steps (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        if (batch < 2) {
+            throw new IllegalArgumentException("--batch must be at least 2, got " + batch);
+        }
+        if (threads != null) {
+            Parallel.setThreads(threads);
+        }
+        double idle = rssMib("VmRSS");
+        TrainConfig config = TrainConfig.builder().batchSize(batch).build();
+        SimClrStep step = new SimClrStep(config, PIXELS, Trainer.DEFAULT_LOSSES);
+        Tensor views = Tensor.uniform(new SplittableRandom(42), 0, 1, 2 * batch, PIXELS);
+        int[] labels = new int[batch];
+        double[] loss = new double[1];
+        double t = Stopwatch.median(() -> loss[0] = step.run(views, labels, config.learningRate()),
+                Math.min(3.0, seconds), seconds, 5);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("batch", batch);
+        r.put("threads", Parallel.threads());
+        r.put("simd", KernelProvider.get().name());
+        r.put("model", config.model(PIXELS).toString());
+        r.put("loss", loss[0]);
+        r.put("seconds", t);
+        r.put("idle_rss_mib", idle);
+        r.put("peak_rss_mib", rssMib("VmHWM"));
+        if (json) {
+            System.out.println(Json.object(r));
+        } else {
+            System.out.printf("SimCLR step, %s, NT-Xent τ=%s, AdamW, batch %d (%d views), %d thread(s), %s kernels%n",
+                    config.model(PIXELS), config.loss().temperature(), batch, 2 * batch, Parallel.threads(),
+                    KernelProvider.get().name());
+            System.out.printf("  %.4f s per step (median), %.0f images/s%n", t, batch / t);
+        }
+        return 0;
+    }
+
+    /** A memory figure of this process from /proc/self/status, in MiB; NaN where there is none. */
+    private static double rssMib(String field) throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.isReadable(status)) {
+            return Double.NaN;
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").trim()) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+}

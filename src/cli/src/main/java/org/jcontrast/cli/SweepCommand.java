@@ -1,0 +1,159 @@
+package org.jcontrast.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.jcontrast.data.Dataset;
+import org.jcontrast.eval.FrozenEval;
+import org.jcontrast.kernel.Parallel;
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossSpec;
+import org.jcontrast.train.Sweep;
+import org.jcontrast.train.TrainConfig;
+import org.jcontrast.train.TrainListener;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code jcontrast sweep}: a grid of short training runs and the papers' comparisons drawn from it. */
+@Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train and evaluate a grid of runs and compare them: accuracy, uniformity and tolerance against "
+                + "the temperature for each loss (Wang & Liu), NT-Xent against DCL across batch sizes with the NPC "
+                + "multipliers (Yeh et al.), and accuracy against the view strength with the InfoNCE bound (InfoMin).",
+                "By default the grid is three axes through a centre run (one factor at a time); --product runs "
+                        + "every combination. Results go to runs/<name>/: summary.json, report.md and PNG plots. "
+                        + "Ctrl-C stops after the current step and writes what was finished."})
+final class SweepCommand implements Callable<Integer> {
+    /** Epochs per run unless --epochs says otherwise: short runs, so the default grid fits its time budget. */
+    static final int DEFAULT_EPOCHS = 8;
+
+    @Option(names = "--losses", split = ",", paramLabel = "L,L", defaultValue = "ntxent,hard,simple,hardsimple",
+            description = "Losses of the temperature axis (default ${DEFAULT-VALUE}).")
+    List<String> losses;
+
+    @Option(names = "--temperatures", split = ",", paramLabel = "T,T", defaultValue = "0.05,0.1,0.2,0.5,1",
+            description = "Temperatures (default ${DEFAULT-VALUE}).")
+    List<Double> temperatures;
+
+    @Option(names = "--batch-sizes", split = ",", paramLabel = "B,B", defaultValue = "32,64,128,256,512",
+            description = "Batch sizes of NT-Xent and DCL (default ${DEFAULT-VALUE}).")
+    List<Integer> batchSizes;
+
+    @Option(names = "--view-strengths", split = ",", paramLabel = "S,S", defaultValue = "0,0.25,0.5,1,1.5,2",
+            description = "View strengths of NT-Xent (default ${DEFAULT-VALUE}).")
+    List<Double> viewStrengths;
+
+    @Option(names = "--center-temperature", paramLabel = "T", defaultValue = "0.2",
+            description = "τ of the batch and view axes (default ${DEFAULT-VALUE}).")
+    double centerTemperature;
+
+    @Option(names = "--quantile", paramLabel = "A", defaultValue = "0.1",
+            description = "hard, hardsimple: keep the negatives in the upper A-quantile (default ${DEFAULT-VALUE}).")
+    double quantile;
+
+    @Option(names = "--product", description = "Run every combination of losses, temperatures, batch sizes and "
+            + "view strengths instead of the three axes.")
+    boolean product;
+
+    @Mixin
+    TrainOptions options;
+
+    @Option(names = "--data", paramLabel = "PATH",
+            description = "IDX folder or file, or digits CSV (default: the embedded Fashion-MNIST test split).")
+    Path data;
+
+    @Option(names = "--eval-fraction", paramLabel = "F", defaultValue = "0.2",
+            description = "Part of each class held out for evaluation (default ${DEFAULT-VALUE}).")
+    double evalFraction;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads (default: all processors).")
+    Integer threads;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Run folder name (default: sweep-<date>-<time>).")
+    String name;
+
+    @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs",
+            description = "Where run folders go (default ${DEFAULT-VALUE}).")
+    Path runs;
+
+    @Option(names = "--dry-run", description = "Only list the runs of the grid.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws IOException {
+        if (threads != null) {
+            Parallel.setThreads(threads);
+        }
+        TrainConfig center = options.applyTo(TrainConfig.builder().epochs(DEFAULT_EPOCHS)).build();
+        List<Sweep.Point> points = Sweep.plan(grid(), center);
+        if (dryRun) {
+            for (int i = 0; i < points.size(); i++) {
+                System.out.println((i + 1) + "/" + points.size() + "  " + describe(points.get(i)));
+            }
+            return 0;
+        }
+        Dataset all = DataSources.open(data);
+        Dataset.Split split = all.split(evalFraction, center.seed());
+        RunFolder folder = RunFolder.create(runs, name != null ? name : RunFolder.defaultName("sweep",
+                LocalDateTime.now()));
+        System.out.println("jcontrast sweep: " + points.size() + " runs of " + center.epochs() + " epochs on " + all
+                + " (" + split.train().size() + " training / " + split.eval().size() + " held-out); "
+                + Parallel.threads() + " thread(s); results in " + folder.dir());
+        long start = System.nanoTime();
+        FrozenEval.Result raw = FrozenEval.pixels(split);
+        List<Sweep.Outcome> outcomes;
+        try (StopRequest stop = new StopRequest()) {
+            stop.installShutdownHook(Duration.ofSeconds(60), System.err);
+            outcomes = Sweep.run(points, split, new Sweep.Listener() {
+                private Progress progress;
+
+                @Override
+                public TrainListener starting(int index, int count, Sweep.Point p) {
+                    progress = Progress.create("run " + (index + 1) + "/" + count, p.config().epochs(),
+                            split.train().size() / p.config().batchSize(), System.out);
+                    return new TrainListener() {
+                        @Override
+                        public void onStep(int epoch, int step, double loss, int samples) {
+                            progress.step(epoch, step, loss, samples);
+                        }
+                    };
+                }
+
+                @Override
+                public void finished(int index, int count, Sweep.Outcome o) {
+                    progress.close();
+                    System.out.printf(Locale.ROOT, "run %d/%d  %s  linear probe %.4f  kNN %.4f  (%.1f s)%n", index + 1,
+                            count, describe(o.point()), o.result().frozen().linearProbe(), o.result().frozen().knn(),
+                            o.result().trainSeconds());
+                }
+            }, stop);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            SweepReport.write(folder, outcomes, raw, points.size(), seconds, stop.reason());
+            System.out.printf(Locale.ROOT, "%d of %d runs in %.0f s; %s%n", outcomes.size(), points.size(), seconds,
+                    folder.file(RunFolder.REPORT));
+        }
+        return 0;
+    }
+
+    private Sweep.Grid grid() {
+        List<LossSpec> specs = new ArrayList<>();
+        for (String l : losses) {
+            LossSpec spec = LossSpec.of(LossKind.fromName(l));
+            specs.add(spec.kind().selectsNegatives() ? spec.withQuantile(quantile) : spec);
+        }
+        return new Sweep.Grid(specs, temperatures, batchSizes, viewStrengths, Inputs.temperature(centerTemperature),
+                product);
+    }
+
+    static String describe(Sweep.Point p) {
+        TrainConfig c = p.config();
+        String tau = c.loss().kind().usesTemperature() ? " τ=" + c.loss().temperature() : "";
+        return String.format(Locale.ROOT, "%s%s batch %d views %s", c.loss().kind().cliName(), tau, c.batchSize(),
+                c.viewStrength());
+    }
+}

@@ -1,0 +1,197 @@
+package org.jcontrast.cli;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.jcontrast.eval.FrozenEval;
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.train.RunResult;
+import org.jcontrast.train.Sweep;
+import org.jcontrast.train.TrainConfig;
+
+/** What {@code jcontrast sweep} leaves in its run folder: summary.json, report.md with one table, and the plots. */
+final class SweepReport {
+    static final String ACCURACY_TAU = "accuracy_vs_temperature.png";
+    static final String UNIFORMITY_TAU = "uniformity_vs_temperature.png";
+    static final String TOLERANCE_TAU = "tolerance_vs_temperature.png";
+    static final String BATCH = "dcl_vs_ntxent_batch.png";
+    static final String NPC = "npc_multiplier_vs_batch.png";
+    static final String VIEWS = "accuracy_vs_view_strength.png";
+    static final String INFOMIN = "accuracy_vs_infonce_bound.png";
+
+    private SweepReport() {
+    }
+
+    static void write(RunFolder folder, List<Sweep.Outcome> outcomes, FrozenEval.Result raw, int planned,
+                      double seconds, String stopped) throws IOException {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("runs_done", outcomes.size());
+        summary.put("runs_planned", planned);
+        summary.put("seconds", seconds);
+        summary.put("stopped", stopped == null ? "finished" : stopped);
+        summary.put("raw_linear_probe_accuracy", raw.linearProbe());
+        summary.put("raw_knn_accuracy", raw.knn());
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (Sweep.Outcome o : outcomes) {
+            Map<String, Object> r = new LinkedHashMap<>(o.result().summary());
+            r.put("axes", o.point().axes().stream().map(a -> a.name().toLowerCase(Locale.ROOT)).toList());
+            r.put("config", o.result().config().toMap());
+            runs.add(r);
+        }
+        summary.put("runs", runs);
+        folder.writeSummary(summary);
+
+        List<String> images = new ArrayList<>();
+        List<Sweep.Outcome> byTau = on(outcomes, Sweep.Axis.TEMPERATURE);
+        if (!byTau.isEmpty()) {
+            temperaturePlot(folder, ACCURACY_TAU, "Linear probe against τ (Wang & Liu)", "linear probe accuracy", byTau,
+                    r -> r.frozen().linearProbe(), raw.linearProbe());
+            temperaturePlot(folder, UNIFORMITY_TAU, "Uniformity against τ", "uniformity (lower: more uniform)", byTau,
+                    r -> r.metrics().uniformity(), Double.NaN);
+            temperaturePlot(folder, TOLERANCE_TAU, "Tolerance against τ", "tolerance (same-class similarity)", byTau,
+                    r -> r.metrics().tolerance(), Double.NaN);
+            images.addAll(List.of(ACCURACY_TAU, UNIFORMITY_TAU, TOLERANCE_TAU));
+        }
+        List<Sweep.Outcome> byBatch = on(outcomes, Sweep.Axis.BATCH);
+        if (!byBatch.isEmpty()) {
+            List<Plots.Series> acc = new ArrayList<>(), npc = new ArrayList<>();
+            for (LossKind kind : List.of(LossKind.NTXENT, LossKind.DCL)) {
+                List<Sweep.Outcome> ofKind = sorted(of(byBatch, kind), c -> c.batchSize());
+                if (ofKind.isEmpty()) {
+                    continue;
+                }
+                acc.add(series(kind.cliName(), ofKind, c -> c.batchSize(), r -> r.frozen().linearProbe()));
+                npc.add(series(kind.cliName() + " embeddings: mean", ofKind, c -> c.batchSize(),
+                        r -> r.metrics().npc().mean()));
+                npc.add(series(kind.cliName() + " embeddings: coefficient of variation", ofKind, c -> c.batchSize(),
+                        r -> r.metrics().npc().cv()));
+            }
+            Plots.lines(folder.file(BATCH), "DCL against NT-Xent across batch sizes", "batch size",
+                    "linear probe accuracy", acc, true);
+            Plots.lines(folder.file(NPC), "NPC multiplier of NT-Xent in held-out batches of the training size", "batch size",
+                    "NPC multiplier", npc, true);
+            images.addAll(List.of(BATCH, NPC));
+        }
+        List<Sweep.Outcome> byViews = sorted(on(outcomes, Sweep.Axis.VIEWS), TrainConfig::viewStrength);
+        if (!byViews.isEmpty()) {
+            Plots.lines(folder.file(VIEWS), "Accuracy against view strength (InfoMin)", "view strength", "accuracy",
+                    List.of(series("linear probe", byViews, TrainConfig::viewStrength, r -> r.frozen().linearProbe()),
+                            series("kNN", byViews, TrainConfig::viewStrength, r -> r.frozen().knn())), false);
+            double[] bound = values(byViews, r -> r.metrics().infoNceBound());
+            double[] accuracy = values(byViews, r -> r.frozen().linearProbe());
+            Plots.lines(folder.file(INFOMIN), "Accuracy against the views' InfoNCE bound, in order of view strength",
+                    "InfoNCE bound log(2B−1) − NT-Xent (held-out batches, nats)", "linear probe accuracy",
+                    List.of(new Plots.Series("views of strength " + byViews.get(0).point().config().viewStrength()
+                            + " → " + byViews.get(byViews.size() - 1).point().config().viewStrength(), bound,
+                            accuracy)), false);
+            images.addAll(List.of(VIEWS, INFOMIN));
+        }
+        folder.writeReport(markdown(outcomes, raw, planned, seconds, stopped, images));
+    }
+
+    private static void temperaturePlot(RunFolder folder, String file, String title, String yLabel,
+                                        List<Sweep.Outcome> runs, ToDoubleFunction<RunResult> y, double rawLine)
+            throws IOException {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (Sweep.Outcome o : runs) {
+            TrainConfig c = o.point().config();
+            if (c.loss().kind().usesTemperature()) {
+                lo = Math.min(lo, c.loss().temperature());
+                hi = Math.max(hi, c.loss().temperature());
+            }
+        }
+        if (lo > hi) {
+            lo = 0.1;
+            hi = 1;
+        }
+        List<Plots.Series> series = new ArrayList<>();
+        Map<String, List<Sweep.Outcome>> byLoss = new LinkedHashMap<>();
+        for (Sweep.Outcome o : runs) {
+            byLoss.computeIfAbsent(lossLabel(o.point().config()), k -> new ArrayList<>()).add(o);
+        }
+        for (Map.Entry<String, List<Sweep.Outcome>> e : byLoss.entrySet()) {
+            List<Sweep.Outcome> loss = e.getValue();
+            if (loss.get(0).point().config().loss().kind().usesTemperature()) {
+                series.add(series(e.getKey(), sorted(loss, c -> c.loss().temperature()), c -> c.loss().temperature(),
+                        y));
+            } else {
+                double v = y.applyAsDouble(loss.get(0).result());
+                series.add(new Plots.Series(e.getKey() + " (no τ)", new double[] {lo, hi}, new double[] {v, v}));
+            }
+        }
+        if (!Double.isNaN(rawLine)) {
+            series.add(new Plots.Series("raw pixels", new double[] {lo, hi}, new double[] {rawLine, rawLine}));
+        }
+        Plots.lines(folder.file(file), title, "temperature τ", yLabel, series, true);
+    }
+
+    private static MarkdownReport markdown(List<Sweep.Outcome> outcomes, FrozenEval.Result raw, int planned,
+                                           double seconds, String stopped, List<String> images) {
+        MarkdownReport md = new MarkdownReport().heading(1, "jcontrast sweep");
+        md.paragraph(String.format(Locale.ROOT, "%d of %d runs in %.0f s%s. Raw pixels: linear probe %.4f, kNN %.4f.",
+                outcomes.size(), planned, seconds, stopped == null ? "" : ", stopped early (" + stopped + ")",
+                raw.linearProbe(), raw.knn()));
+        List<List<?>> rows = new ArrayList<>();
+        for (Sweep.Outcome o : outcomes) {
+            TrainConfig c = o.point().config();
+            RunResult r = o.result();
+            rows.add(List.of(lossLabel(c), c.loss().kind().usesTemperature() ? c.loss().temperature() : Double.NaN,
+                    c.batchSize(), c.viewStrength(), r.frozen().linearProbe(), r.frozen().knn(),
+                    r.metrics().uniformity(), r.metrics().tolerance(), r.metrics().alignment(),
+                    r.metrics().npc().mean(), r.metrics().npc().cv(),
+                    r.metrics().infoNceBound(), r.finalLoss(), r.trainSeconds(),
+                    String.join(", ", o.point().axes().stream().map(a -> a.name().toLowerCase(Locale.ROOT)).toList())));
+        }
+        md.table(List.of("loss", "τ", "batch", "views", "linear probe", "kNN", "uniformity", "tolerance", "alignment",
+                "NPC mean", "NPC CV", "InfoNCE bound", "final loss", "seconds", "axes"), rows);
+        for (String image : images) {
+            md.image(image.replace(".png", ""), image);
+        }
+        return md;
+    }
+
+    private static String lossLabel(TrainConfig c) {
+        String name = c.loss().kind().cliName();
+        if (c.loss().topK() > 0) {
+            name += " top-" + c.loss().topK();
+        } else if (!Double.isNaN(c.loss().quantile())) {
+            name += " q=" + c.loss().quantile();
+        }
+        return name;
+    }
+
+    private static List<Sweep.Outcome> on(List<Sweep.Outcome> outcomes, Sweep.Axis axis) {
+        return outcomes.stream().filter(o -> o.point().axes().contains(axis)).toList();
+    }
+
+    private static List<Sweep.Outcome> of(List<Sweep.Outcome> outcomes, LossKind kind) {
+        return outcomes.stream().filter(o -> o.point().config().loss().kind() == kind).toList();
+    }
+
+    private static List<Sweep.Outcome> sorted(List<Sweep.Outcome> outcomes, ToDoubleFunction<TrainConfig> key) {
+        return outcomes.stream().sorted(Comparator.comparingDouble(o -> key.applyAsDouble(o.point().config())))
+                .toList();
+    }
+
+    private static Plots.Series series(String name, List<Sweep.Outcome> runs, ToDoubleFunction<TrainConfig> x,
+                                       ToDoubleFunction<RunResult> y) {
+        double[] xs = new double[runs.size()];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = x.applyAsDouble(runs.get(i).point().config());
+        }
+        return new Plots.Series(name, xs, values(runs, y));
+    }
+
+    private static double[] values(List<Sweep.Outcome> runs, ToDoubleFunction<RunResult> y) {
+        double[] out = new double[runs.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = y.applyAsDouble(runs.get(i).result());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,141 @@
+package org.jcontrast.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.jcontrast.data.Dataset;
+import org.jcontrast.eval.FrozenEval;
+import org.jcontrast.io.Checkpoint;
+import org.jcontrast.kernel.Parallel;
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.train.Monitor;
+import org.jcontrast.train.RunResult;
+import org.jcontrast.train.TrainConfig;
+import org.jcontrast.train.TrainListener;
+import org.jcontrast.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code jcontrast train}: SimCLR pre-training, then the frozen evaluation, in a run folder. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Pre-train an MLP encoder with SimCLR, then evaluate its frozen representation (linear probe "
+                + "and kNN) on the held-out part against the same on raw pixels.",
+                "Results go to runs/<name>/: summary.json, report.md, PNG plots and checkpoint.jckp. "
+                        + "Ctrl-C stops after the current step and still writes them."})
+final class TrainCommand implements Callable<Integer> {
+    static final String CHECKPOINT = "checkpoint.jckp";
+
+    @Option(names = "--data", paramLabel = "PATH",
+            description = "IDX folder or file, or digits CSV (default: the embedded Fashion-MNIST test split).")
+    Path data;
+
+    @Option(names = "--eval-fraction", paramLabel = "F", defaultValue = "0.2",
+            description = "Part of each class held out for evaluation (default ${DEFAULT-VALUE}).")
+    double evalFraction;
+
+    @Mixin
+    TrainOptions options;
+
+    @Mixin
+    LossOptions loss;
+
+    @Option(names = "--resume", paramLabel = "CHECKPOINT",
+            description = "Continue the run saved in this checkpoint, with its configuration.")
+    Path resume;
+
+    @Option(names = "--checkpoint-every", paramLabel = "E", defaultValue = "10",
+            description = "Also save a checkpoint every E epochs (default ${DEFAULT-VALUE}; always at the end).")
+    int checkpointEvery;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads (default: all processors).")
+    Integer threads;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Run folder name (default: train-<date>-<time>).")
+    String name;
+
+    @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs",
+            description = "Where run folders go (default ${DEFAULT-VALUE}).")
+    Path runs;
+
+    @Override
+    public Integer call() throws IOException {
+        if (threads != null) {
+            Parallel.setThreads(threads);
+        }
+        if (checkpointEvery < 1) {
+            throw new IllegalArgumentException("--checkpoint-every must be at least 1, got " + checkpointEvery);
+        }
+        Checkpoint saved = resume == null ? null : Checkpoint.read(resume);
+        if (saved != null && (options.anyGiven() || loss.anyGiven())) {
+            throw new IllegalArgumentException("--resume continues the saved run with its own configuration; leave "
+                    + "out the training and loss options");
+        }
+        TrainConfig config = saved != null ? Trainer.configOf(saved)
+                : options.applyTo(TrainConfig.builder().loss(loss.spec(LossKind.NTXENT))).build();
+        Dataset all = DataSources.open(data);
+        Dataset.Split split = all.split(evalFraction, config.seed());
+        Trainer trainer = new Trainer(config, split.train(), Trainer.DEFAULT_LOSSES);
+        if (saved != null) {
+            trainer.restore(saved);
+        }
+        RunFolder folder = RunFolder.create(runs, name != null ? name : RunFolder.defaultName("train",
+                LocalDateTime.now()));
+        System.out.println("jcontrast train: " + all + ", " + split.train().size() + " training / "
+                + split.eval().size() + " held-out images; " + config.model(all.pixels()) + "; "
+                + config.loss() + ", batch " + config.batchSize() + ", " + config.epochs() + " epochs, "
+                + config.optimizer().cliName() + " lr " + config.learningRate() + "; " + Parallel.threads()
+                + " thread(s); results in " + folder.dir());
+
+        Monitor monitor = new Monitor(split, config, Monitor.defaultInterval(config));
+        long start = System.nanoTime();
+        try (StopRequest stop = new StopRequest();
+             Progress progress = Progress.create("train", config.epochs(), trainer.stepsPerEpoch(), System.out)) {
+            stop.installShutdownHook(Duration.ofSeconds(120), System.err);
+            trainer.run(new TrainListener() {
+                @Override
+                public void onStep(int epoch, int step, double value, int samples) {
+                    progress.step(epoch, step, value, samples);
+                }
+
+                @Override
+                public void onEpoch(int epoch, double meanLoss) {
+                    String line = String.format(Locale.ROOT, "loss %.4f", meanLoss);
+                    if (monitor.due(epoch)) {
+                        Monitor.Point p = monitor.measure(trainer.model(), epoch);
+                        line += String.format(Locale.ROOT, ", kNN %.4f, uniformity %.3f, tolerance %.3f, alignment %.3f",
+                                p.knn(), p.uniformity(), p.tolerance(), p.alignment());
+                    }
+                    progress.epoch(epoch, line);
+                    if ((epoch + 1) % checkpointEvery == 0) {
+                        saveCheckpoint(trainer, folder);
+                    }
+                }
+            }, stop);
+            double trainSeconds = (System.nanoTime() - start) / 1e9;
+            progress.close();
+            trainer.checkpoint().write(folder.file(CHECKPOINT));
+            long evalStart = System.nanoTime();
+            RunResult result = RunResult.evaluate(trainer, split, trainSeconds);
+            FrozenEval.Result raw = FrozenEval.pixels(split);
+            TrainReport.write(folder, trainer, result, raw, monitor.points(), stop.reason(),
+                    (System.nanoTime() - evalStart) / 1e9);
+            System.out.printf(Locale.ROOT, "linear probe %.4f (raw pixels %.4f), kNN %.4f (raw pixels %.4f); trained "
+                            + "%.1f s; %s%n", result.frozen().linearProbe(), raw.linearProbe(), result.frozen().knn(),
+                    raw.knn(), trainSeconds, folder.file(RunFolder.REPORT));
+        }
+        return 0;
+    }
+
+    private static void saveCheckpoint(Trainer trainer, RunFolder folder) {
+        try {
+            trainer.checkpoint().write(folder.file(CHECKPOINT));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package org.jcontrast.nn;
+
+import static org.jcontrast.autograd.Arithmetic.add;
+import static org.jcontrast.autograd.Arithmetic.mul;
+import static org.jcontrast.autograd.Arithmetic.sub;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jcontrast.autograd.Variable;
+import org.jcontrast.kernel.Parallel;
+import org.jcontrast.tensor.Tensor;
+
+/**
+ * Batch normalisation over the rows of a batch, as PyTorch's {@code BatchNorm1d}: in training mode
+ * each column is centred by its batch mean, divided by √(biased batch variance + ε), scaled by γ
+ * and shifted by β, and the running mean and (unbiased) variance move towards the batch's with
+ * momentum 0.1; in evaluation mode the running statistics are used instead.
+ */
+public final class BatchNorm implements Layer {
+    /** PyTorch's default ε. */
+    public static final float EPS = 1e-5f;
+    /** PyTorch's default momentum of the running statistics. */
+    public static final float MOMENTUM = 0.1f;
+    private final int columns;
+    private final Weight gamma;
+    private final Weight beta;
+    private final Tensor runningMean;
+    private final Tensor runningVar;
+    private final String name;
+
+    /** γ = 1, β = 0, running mean 0 and variance 1 for {@code columns} columns. */
+    public BatchNorm(String name, int columns) {
+        this.name = name;
+        this.columns = columns;
+        this.gamma = new Weight(name + ".gamma", Tensor.full(1f, columns), false);
+        this.beta = new Weight(name + ".beta", Tensor.zeros(columns), false);
+        this.runningMean = Tensor.zeros(columns);
+        this.runningVar = Tensor.full(1f, columns);
+    }
+
+    @Override
+    public Variable forward(Variable x, boolean training) {
+        if (!training) {
+            // A fixed per-column affine map, composed from broadcasting operations.
+            Tensor invStd = Tensor.zeros(columns);
+            for (int j = 0; j < columns; j++) {
+                invStd.set(j, (float) (1 / Math.sqrt(runningVar.get(j) + EPS)));
+            }
+            Variable scale = mul(gamma.variable(), Variable.constant(invStd));
+            return add(mul(sub(x, Variable.constant(runningMean)), scale), beta.variable());
+        }
+        return normalize(x, gamma.variable(), beta.variable(), runningMean, runningVar);
+    }
+
+
+    @Override
+    public List<Weight> weights() {
+        return List.of(gamma, beta);
+    }
+
+    @Override
+    public Map<String, Tensor> buffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put(name + ".running_mean", runningMean);
+        out.put(name + ".running_var", runningVar);
+        return out;
+    }
+
+    /**
+     * Training-mode batch norm as one operation, updating the running statistics when they are
+     * given (non-null). With x̂ the normalised input and σ its per-column standard deviation, the
+     * gradients are ∂β = Σ G, ∂γ = Σ G·x̂ and ∂x = γ/(σ·B)·(B·G − ∂β − x̂·∂γ) over the B rows.
+     */
+    public static Variable normalize(Variable x, Variable gamma, Variable beta, Tensor runningMean,
+                                     Tensor runningVar) {
+        Tensor xv = x.value();
+        xv.requireRank(2, "batch norm (x)");
+        int rows = xv.dim(0), cols = xv.dim(1);
+        if (rows < 2) {
+            throw new IllegalArgumentException("batch norm needs at least 2 rows to estimate a variance, got "
+                    + xv.shapeString());
+        }
+        Tensor xHat = Tensor.zeros(rows, cols), y = Tensor.zeros(rows, cols), invStd = Tensor.zeros(cols);
+        Tensor mean = Tensor.zeros(cols), variance = Tensor.zeros(cols);
+        float[] xd = xv.array(), hd = xHat.array(), yd = y.array(), sd = invStd.array();
+        float[] md = mean.array(), vd = variance.array();
+        float[] gd = gamma.value().array(), bd = beta.value().array();
+        int xo = xv.offset(), go = gamma.value().offset(), bo = beta.value().offset();
+        Parallel.forRange(cols, columnGrain(rows), (from, to) -> {
+            for (int r = 0; r < rows; r++) {
+                int row = xo + r * cols;
+                for (int j = from; j < to; j++) {
+                    md[j] += xd[row + j];
+                }
+            }
+            for (int j = from; j < to; j++) {
+                md[j] /= rows;
+            }
+            for (int r = 0; r < rows; r++) {
+                int row = xo + r * cols;
+                for (int j = from; j < to; j++) {
+                    float c = xd[row + j] - md[j];
+                    vd[j] += c * c;
+                }
+            }
+            for (int j = from; j < to; j++) {
+                vd[j] /= rows;
+                sd[j] = (float) (1 / Math.sqrt(vd[j] + EPS));
+            }
+            for (int r = 0; r < rows; r++) {
+                int row = r * cols;
+                for (int j = from; j < to; j++) {
+                    float h = (xd[xo + row + j] - md[j]) * sd[j];
+                    hd[row + j] = h;
+                    yd[row + j] = gd[go + j] * h + bd[bo + j];
+                }
+            }
+        });
+        if (runningMean != null) {
+            float unbias = (float) rows / (rows - 1);
+            for (int j = 0; j < cols; j++) {
+                runningMean.set(j, (1 - MOMENTUM) * runningMean.get(j) + MOMENTUM * md[j]);
+                runningVar.set(j, (1 - MOMENTUM) * runningVar.get(j) + MOMENTUM * vd[j] * unbias);
+            }
+        }
+        xHat.markModified();
+        y.markModified();
+        invStd.markModified();
+        return Variable.fromOp("batchNorm", y, List.of(x, gamma, beta), List.of(xHat, invStd, gamma.value()),
+                g -> backward(g, xHat, invStd, gamma.value(), x.requiresGrad()));
+    }
+
+    private static Tensor[] backward(Tensor g, Tensor xHat, Tensor invStd, Tensor gamma, boolean needX) {
+        int rows = g.dim(0), cols = g.dim(1);
+        Tensor dGamma = Tensor.zeros(cols), dBeta = Tensor.zeros(cols);
+        Tensor dx = needX ? Tensor.zeros(rows, cols) : null;
+        float[] gd = g.array(), hd = xHat.array(), sd = invStd.array(), gam = gamma.array();
+        float[] dgd = dGamma.array(), dbd = dBeta.array();
+        int go = g.offset(), gamo = gamma.offset();
+        Parallel.forRange(cols, columnGrain(rows), (from, to) -> {
+            for (int r = 0; r < rows; r++) {
+                int row = r * cols;
+                for (int j = from; j < to; j++) {
+                    float gv = gd[go + row + j];
+                    dbd[j] += gv;
+                    dgd[j] += gv * hd[row + j];
+                }
+            }
+            if (dx == null) {
+                return;
+            }
+            float[] dxd = dx.array();
+            for (int r = 0; r < rows; r++) {
+                int row = r * cols;
+                for (int j = from; j < to; j++) {
+                    float k = gam[gamo + j] * sd[j] / rows;
+                    dxd[row + j] = k * (rows * gd[go + row + j] - dbd[j] - hd[row + j] * dgd[j]);
+                }
+            }
+        });
+        dGamma.markModified();
+        dBeta.markModified();
+        if (dx != null) {
+            dx.markModified();
+        }
+        return new Tensor[] {dx, dGamma, dBeta};
+    }
+
+    /** Columns per parallel chunk: enough rows × columns to pay for a task. */
+    private static int columnGrain(int rows) {
+        return Math.max(8, (1 << 15) / rows);
+    }
+}

@@ -1,0 +1,51 @@
+package org.jcontrast.nn;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jcontrast.autograd.Variable;
+import org.jcontrast.tensor.Tensor;
+
+/** Layers applied one after another. */
+public final class Sequential implements Layer {
+    private final List<Layer> layers;
+
+    /** The layers, in order. */
+    public Sequential(List<Layer> layers) {
+        this.layers = List.copyOf(layers);
+    }
+
+    @Override
+    public Variable forward(Variable x, boolean training) {
+        Variable out = x;
+        for (Layer layer : layers) {
+            out = layer.forward(out, training);
+        }
+        return out;
+    }
+
+
+    @Override
+    public List<Weight> weights() {
+        List<Weight> out = new ArrayList<>();
+        for (Layer layer : layers) {
+            out.addAll(layer.weights());
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, Tensor> buffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Layer layer : layers) {
+            out.putAll(layer.buffers());
+        }
+        return out;
+    }
+
+    /** The layers. */
+    public List<Layer> layers() {
+        return layers;
+    }
+}

@@ -1,0 +1,140 @@
+package org.jcontrast.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.jcontrast.autograd.Normalization;
+import org.jcontrast.autograd.Variable;
+import org.jcontrast.tensor.Tensor;
+import org.jcontrast.testing.GradientCheck;
+import org.junit.jupiter.api.Test;
+
+class LayerTest {
+    private static final SplittableRandom RANDOM = new SplittableRandom(7);
+
+    private static Tensor normal(int rows, int cols) {
+        return Tensor.randn(RANDOM, rows, cols);
+    }
+
+    @Test
+    void affineMatchesFloat64AndItsGradientsMatchCentralDifferences() {
+        int rows = 5, in = 4, out = 3;
+        Tensor x = normal(rows, in), w = normal(in, out), b = Tensor.randn(RANDOM, out), seed = normal(rows, out);
+        GradientCheck.Function64 f = v -> {
+            double[] y = new double[rows * out];
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < out; c++) {
+                    double s = v[2][c];
+                    for (int k = 0; k < in; k++) {
+                        s += v[0][r * in + k] * v[1][k * out + c];
+                    }
+                    y[r * out + c] = s;
+                }
+            }
+            return y;
+        };
+        double[][] x64 = {x.toDoubleArray(), w.toDoubleArray(), b.toDoubleArray()};
+        Variable vx = Variable.parameter(x), vw = Variable.parameter(w), vb = Variable.parameter(b);
+        Variable y = Linear.affine(vx, vw, vb);
+        GradientCheck.assertClose("value", f.apply(x64), y.value(), 1e-5, 1);
+        y.backward(seed);
+        double[] s64 = seed.toDoubleArray();
+        GradientCheck.assertClose("∂x", GradientCheck.vjp(f, x64, 0, s64, 1e-6), vx.grad(), 1e-4, 1);
+        GradientCheck.assertClose("∂W", GradientCheck.vjp(f, x64, 1, s64, 1e-6), vw.grad(), 1e-4, 1);
+        GradientCheck.assertClose("∂b", GradientCheck.vjp(f, x64, 2, s64, 1e-6), vb.grad(), 1e-4, 1);
+    }
+
+    @Test
+    void aConstantInputGetsNoGradientAndABiaslessLayerWorks() {
+        Variable x = Variable.constant(normal(3, 2));
+        Variable w = Variable.parameter(normal(2, 4));
+        Variable y = Linear.affine(x, w, null);
+        y.backward(Tensor.full(1f, 3, 4));
+        assertNull(x.grad());
+        assertEquals(8, w.grad().size());
+        Linear layer = new Linear("l", 2, 4, false, new SplittableRandom(1));
+        assertEquals(List.of("l.weight"), layer.weights().stream().map(Weight::name).toList());
+        assertEquals(2, new Linear("l", 2, 4, true, new SplittableRandom(1)).weights().size());
+        assertThrows(IllegalArgumentException.class, () -> new Linear("l", 0, 4, true, new SplittableRandom(1)));
+    }
+
+    @Test
+    void fusedBatchNormEqualsTheComposedOneInValueAndGradients() {
+        int rows = 6, cols = 5;
+        Tensor x = normal(rows, cols), gamma = Tensor.randn(RANDOM, cols), beta = Tensor.randn(RANDOM, cols);
+        Tensor seed = normal(rows, cols);
+        Variable[] fused = {Variable.parameter(x), Variable.parameter(gamma), Variable.parameter(beta)};
+        Variable[] composed = {Variable.parameter(x), Variable.parameter(gamma), Variable.parameter(beta)};
+        Variable yf = BatchNorm.normalize(fused[0], fused[1], fused[2], null, null);
+        Variable yc = Normalization.batchNorm(composed[0], composed[1], composed[2], BatchNorm.EPS);
+        assertClose(yc.value(), yf.value(), 1e-5);
+        yf.backward(seed);
+        yc.backward(seed);
+        for (int i = 0; i < 3; i++) {
+            assertClose(composed[i].grad(), fused[i].grad(), 1e-4);
+        }
+    }
+
+    @Test
+    void batchNormKeepsPyTorchsRunningStatisticsAndUsesThemInEvaluation() {
+        BatchNorm bn = new BatchNorm("bn", 2);
+        Tensor x = Tensor.fromRows(new float[][] {{1, 10}, {3, 10}, {5, 16}});
+        Tensor yTrain = bn.forward(Variable.constant(x), true).value();
+        // Column 0: mean 3, biased variance 8/3, unbiased 4. Column 1: mean 12, biased 8, unbiased 12.
+        Tensor mean = bn.buffers().get("bn.running_mean"), var = bn.buffers().get("bn.running_var");
+        assertArrayEquals(new float[] {0.3f, 1.2f}, mean.toArray(), 1e-6f);
+        assertArrayEquals(new float[] {0.9f + 0.4f, 0.9f + 1.2f}, var.toArray(), 1e-6f);
+        assertEquals(-2 / Math.sqrt(8.0 / 3 + BatchNorm.EPS), yTrain.get(0, 0), 1e-5);
+        Tensor yEval = bn.forward(Variable.constant(x), false).value();
+        assertEquals((1 - 0.3) / Math.sqrt(1.3 + BatchNorm.EPS), yEval.get(0, 0), 1e-5);
+        assertEquals((16 - 1.2) / Math.sqrt(2.1 + BatchNorm.EPS), yEval.get(2, 1), 1e-4);
+        assertThrows(IllegalArgumentException.class, () -> bn.forward(Variable.constant(normal(1, 2)), true));
+    }
+
+    @Test
+    void takeGradientMovesTheLeafGradientIntoTheParameter() {
+        Weight w = new Weight("w", Tensor.fromRows(new float[][] {{1, 2}}), true);
+        Linear.affine(Variable.constant(Tensor.fromRows(new float[][] {{3}})), w.variable(), null)
+                .backward(Tensor.fromRows(new float[][] {{1, -1}}));
+        w.takeGradient();
+        assertArrayEquals(new float[] {3, -3}, w.parameter().grad().toArray());
+        assertNull(w.variable().grad());
+        w.takeGradient();
+        assertArrayEquals(new float[] {0, 0}, w.parameter().grad().toArray(), "no pass reached it: zero");
+    }
+
+    @Test
+    void aModelIsDeterminedByItsSeedAndRepresentsInEvaluationMode() {
+        ModelSpec spec = new ModelSpec(6, List.of(5, 4), 3, 2, true);
+        SimClrModel a = spec.build(3), b = spec.build(3), c = spec.build(4);
+        assertEquals(List.of("encoder.0.weight", "encoder.0.bn.gamma", "encoder.0.bn.beta", "encoder.1.weight",
+                "encoder.1.bn.gamma", "encoder.1.bn.beta", "head.0.weight", "head.0.bn.gamma", "head.0.bn.beta",
+                "head.1.weight", "head.1.bias", "encoder.0.bn.running_mean", "encoder.0.bn.running_var",
+                "encoder.1.bn.running_mean", "encoder.1.bn.running_var", "head.0.bn.running_mean",
+                "head.0.bn.running_var"), List.copyOf(a.state().keySet()));
+        assertArrayEquals(a.state().get("head.1.weight").toArray(), b.state().get("head.1.weight").toArray());
+        assertNotEquals(a.state().get("head.1.weight").get(0), c.state().get("head.1.weight").get(0));
+        assertEquals(6 * 5 + 5 * 4 + 4 * 3 + 3 * 2 + 2 + 2 * (5 + 4 + 3), a.parameterCount());
+        Tensor images = normal(2500, 6);
+        Tensor h = a.represent(images);
+        assertArrayEquals(new int[] {2500, 4}, h.shape());
+        // Evaluation mode: each row's representation depends on that row alone.
+        Tensor one = a.represent(images.rows(2400, 2401));
+        assertArrayEquals(h.row(2400).toArray(), one.row(0).toArray(), 1e-6f);
+        assertArrayEquals(new int[] {7, 2}, a.embed(normal(7, 6)).value().shape());
+        assertEquals(List.of(true, false, false, true, false, false, true, false, false, true, false),
+                a.parameters().stream().map(p -> p.decays()).toList(), "only weight matrices decay");
+    }
+
+    private static void assertClose(Tensor expected, Tensor actual, double tol) {
+        assertArrayEquals(expected.shape(), actual.shape());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i), actual.get(i), tol * Math.max(1, Math.abs(expected.get(i))), "entry " + i);
+        }
+    }
+}
