@@ -11,9 +11,10 @@ import org.jcontrast.data.BatchOrder;
 import org.jcontrast.data.Dataset;
 import org.jcontrast.io.Checkpoint;
 import org.jcontrast.io.FormatException;
-import org.jcontrast.loss.FusedLosses;
 import org.jcontrast.loss.Loss;
+import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.LossSpec;
+import org.jcontrast.loss.Losses;
 import org.jcontrast.nn.SimClrModel;
 import org.jcontrast.optim.LearningRateSchedule;
 import org.jcontrast.tensor.Tensor;
@@ -30,8 +31,8 @@ import org.jcontrast.tensor.Tensor;
  * a {@link #checkpoint()} continues exactly as if it had never stopped.
  */
 public final class Trainer {
-    /** How the command line turns a loss spec into a loss. */
-    public static final Function<LossSpec, Loss> DEFAULT_LOSSES = FusedLosses::create;
+    /** How the command line turns a loss spec into a loss: materialised for small batches, streamed for large ones. */
+    public static final Function<LossSpec, Loss> DEFAULT_LOSSES = spec -> Losses.create(spec, LossMode.AUTO);
     private final TrainConfig config;
     private final Dataset data;
     private final SimClrStep simclr;
