@@ -64,7 +64,7 @@ final class SweepCommand implements Callable<Integer> {
     TrainOptions options;
 
     @Option(names = "--data", paramLabel = "PATH",
-            description = "IDX folder or file, or digits CSV (default: the embedded Fashion-MNIST test split).")
+            description = "IDX folder or file, digits CSV, or images .npy (labels in NAME.labels.npy) (default: the embedded Fashion-MNIST test split).")
     Path data;
 
     @Option(names = "--eval-fraction", paramLabel = "F", defaultValue = "0.2",

@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.jcontrast.io.FormatException;
+import org.jcontrast.io.Npy;
+import org.jcontrast.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,5 +56,34 @@ class DatasetsTest {
         IdxFiles.write(lonely, "t10k-images-idx3-ubyte", IdxFiles.idx(new int[] {0x803, 1, 1, 1}, new byte[1]));
         NoSuchFileException m = assertThrows(NoSuchFileException.class, () -> Datasets.fromPath(lonely));
         assertTrue(m.getMessage().contains("labels"), m.getMessage());
+    }
+
+    @Test
+    void readsNpyImagesWithTheirLabels() throws IOException {
+        Path images = dir.resolve("faces.npy");
+        Npy.write(images, Tensor.wrap(new float[] {0f, 0.25f, 0.5f, 1f, 1f, 0.5f, 0.25f, 0f, 0f, 0f, 0f, 0f}, 3, 4));
+        Npy.writeLabels(dir.resolve("faces.labels.npy"), new int[] {2, 0, 1});
+        Dataset d = Datasets.fromPath(images);
+        assertEquals("npy/faces", d.name());
+        assertEquals(3, d.size());
+        assertEquals(2, d.height());
+        assertEquals(2, d.width());
+        assertEquals(3, d.classes());
+        assertEquals(2, d.label(0));
+        assertEquals(0.25f, d.image(0).get(1));
+        Files.delete(dir.resolve("faces.labels.npy"));
+        NoSuchFileException none = assertThrows(NoSuchFileException.class, () -> Datasets.fromPath(images));
+        assertTrue(none.getMessage().contains("faces.labels.npy"), none.getMessage());
+        Npy.writeLabels(dir.resolve("labels.npy"), new int[] {1, 1, 0});
+        assertEquals(1, Datasets.fromPath(images).label(0), "labels.npy in the same folder is the fallback");
+        Path oblong = dir.resolve("oblong.npy");
+        Npy.write(oblong, Tensor.zeros(3, 3));
+        Npy.writeLabels(dir.resolve("oblong.labels.npy"), new int[] {0, 0, 0});
+        FormatException e = assertThrows(FormatException.class, () -> Datasets.fromPath(oblong));
+        assertTrue(e.getMessage().contains("oblong.npy") && e.getMessage().contains("[3, 3]"), e.getMessage());
+        Npy.write(oblong, Tensor.wrap(new float[] {0f, 2f, 0f, 0f}, 1, 4));
+        Npy.writeLabels(dir.resolve("oblong.labels.npy"), new int[] {0});
+        IllegalArgumentException range = assertThrows(IllegalArgumentException.class, () -> Datasets.fromPath(oblong));
+        assertTrue(range.getMessage().contains("[0, 1]"), range.getMessage());
     }
 }
