@@ -16,6 +16,7 @@ import org.jcontrast.kernel.Parallel;
 import org.jcontrast.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,7 +25,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gemm", mixinStandardHelpOptions = true,
         description = "Time C = A·Aᵀ (A is M×K) with the full SGEMM and the symmetric kernel, optionally "
-                + "side by side with OpenBLAS; GFLOP/s are counted as 2·M·M·K for all.")
+                + "side by side with OpenBLAS; GFLOP/s are counted as 2·M·M·K for all. --device gpu reports "
+                + "transfers and compute apart.")
 final class GemmBench implements Callable<Integer> {
     @Option(names = "--m", defaultValue = "4096", description = "Rows of A (default ${DEFAULT-VALUE}).")
     int m;
@@ -44,12 +46,8 @@ final class GemmBench implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, or auto: the GPU for products above "
-            + "-Djcontrast.gpu.threshold (default ${DEFAULT-VALUE}). gpu reports transfers and compute apart.")
-    String device;
-
-    @Option(names = "--tf32", description = "On the GPU, round the inputs to TF32 on tensor cores.")
-    boolean tf32;
+    @Mixin
+    DeviceOptions device;
 
     @Override
     public Integer call() {
@@ -62,7 +60,7 @@ final class GemmBench implements Callable<Integer> {
         if (threads != null) {
             Parallel.setThreads(threads);
         }
-        GemmRouter router = GpuGemmBench.route(device, tf32);
+        GemmRouter router = device.route();
         if (router.settings().device() == DeviceMode.GPU) {
             return GpuGemmBench.run(router, m, k, seconds, json);
         }
@@ -91,13 +89,14 @@ final class GemmBench implements Callable<Integer> {
         }
         double peak = FmaPeak.gflops(t, 1.0);
         double[] sec = Stopwatch.alternating(actions, 1.0, seconds, 3);
+        DeviceOptions.requireNoFailure(router);
         double flops = 2.0 * m * m * k;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("m", m);
         r.put("k", k);
         r.put("threads", t);
         r.put("simd", KernelProvider.get().name());
-        r.put("device", router.settings().device().toString());
+        DeviceOptions.report(router, r);
         r.put("gflops_gemm", flops / sec[0] / 1e9);
         r.put("gflops_sym", flops / sec[1] / 1e9);
         r.put("gflops_peak", peak);

@@ -3,11 +3,8 @@ package org.jcontrast.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.jcontrast.backend.DeviceMode;
 import org.jcontrast.backend.GemmBackend;
 import org.jcontrast.backend.GemmRouter;
-import org.jcontrast.backend.OffloadSettings;
-import org.jcontrast.backend.Precision;
 import org.jcontrast.cuda.CudaGemmBackend;
 import org.jcontrast.cuda.DeviceMatrix;
 import org.jcontrast.tensor.Ops;
@@ -21,33 +18,18 @@ final class GpuGemmBench {
     private GpuGemmBench() {
     }
 
-    /** Installs the router for {@code --device} and {@code --tf32}, keeping the threshold of the properties. */
-    static GemmRouter route(String device, boolean tf32) {
-        OffloadSettings settings = new OffloadSettings(DeviceMode.parse(device), tf32 ? Precision.TF32 : Precision.FP32,
-                OffloadSettings.fromSystemProperties().thresholdFlops());
-        GemmRouter router = new GemmRouter(settings);
-        GemmRouter.install(router);
-        return router;
-    }
-
     static int run(GemmRouter router, int m, int k, double seconds, boolean json) {
-        GemmBackend backend = router.backend().orElseThrow(() -> new IllegalStateException(
-                "--device gpu: no GPU backend: " + router.unavailableReason().orElse("")));
+        GemmBackend backend = DeviceOptions.requireBackend(router);
         Tensor a = Tensor.randn(new SplittableRandom(42), m, k);
         Tensor c = Tensor.zeros(m, m);
         double flops = 2.0 * m * m * k;
         double tGemm = Stopwatch.median(() -> Ops.matmulInto(1f, a, false, a, true, 0f, c), 1.0, seconds, 3);
         double tSym = Stopwatch.median(() -> Ops.gram(a), 1.0, seconds, 3);
-        if (router.backend().isEmpty()) {
-            throw new IllegalStateException("the GPU failed during the benchmark: "
-                    + router.unavailableReason().orElse(""));
-        }
+        DeviceOptions.requireNoFailure(router);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("m", m);
         r.put("k", k);
-        r.put("device", "gpu");
-        r.put("backend", backend.name() + ": " + backend.describe());
-        r.put("precision", backend.precision().toString());
+        DeviceOptions.report(router, r);
         r.put("gflops_gemm", flops / tGemm / 1e9);
         r.put("gflops_sym", flops / tSym / 1e9);
         if (backend instanceof CudaGemmBackend cuda) {

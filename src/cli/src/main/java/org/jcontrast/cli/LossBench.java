@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.jcontrast.backend.DeviceMode;
+import org.jcontrast.backend.GemmRouter;
 import org.jcontrast.kernel.KernelProvider;
 import org.jcontrast.kernel.Parallel;
 import org.jcontrast.loss.Loss;
@@ -18,12 +20,15 @@ import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.tensor.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code jcontrast bench loss}: one loss's forward and backward on random views, timed, with the
  * process's resident memory: idle (read first, before anything is allocated) and peak. The process
  * holds nothing big besides the two views and the loss's own memory, so the growth is the loss's.
+ * With {@code --device gpu|auto} the streaming tiles' products go to the GPU backend, in large tiles
+ * unless {@code --tile} says otherwise, and the report says which device and precision computed.
  */
 @Command(name = "loss", mixinStandardHelpOptions = true,
         description = "Time a loss's forward+backward on random views (median after warm-up) and report the "
@@ -46,7 +51,8 @@ final class LossBench implements Callable<Integer> {
             description = "auto, streaming, materialized or composed (default ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--tile", paramLabel = "T", description = "Streaming tile size (default: -Djcontrast.tile, else 256).")
+    @Option(names = "--tile", paramLabel = "T", description = "Streaming tile size (default: -Djcontrast.tile, else "
+            + "256 on the CPU and 4096 when the tile products go to the GPU).")
     Integer tile;
 
     @Option(names = "--temperature", paramLabel = "T", description = "τ (default: the loss's own).")
@@ -83,6 +89,9 @@ final class LossBench implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Mixin
+    DeviceOptions device;
+
     @Override
     public Integer call() {
         OptionalDouble idle = ProcessMemory.residentMib();
@@ -98,7 +107,12 @@ final class LossBench implements Callable<Integer> {
         int n = batch / 2;
         LossSpec spec = spec(n);
         LossMode requested = mode(mode);
+        GemmRouter router = device.route();
+        if (router.settings().device() == DeviceMode.GPU) {
+            DeviceOptions.requireBackend(router);
+        }
         Loss loss = tile == null ? Losses.create(spec, requested) : Losses.create(spec, requested, tile);
+        int usedTile = tile == null ? Losses.defaultTile(spec, n, dim) : tile;
         SplittableRandom random = new SplittableRandom(42);
         Tensor z1 = Tensor.randn(random, n, dim), z2 = Tensor.randn(random, n, dim);
         double[] value = new double[1];
@@ -107,14 +121,16 @@ final class LossBench implements Callable<Integer> {
             value[0] = r.loss();
         }, warmup, seconds, runs);
         OptionalDouble peak = ProcessMemory.peakMib();
+        DeviceOptions.requireNoFailure(router);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("loss", spec.kind().cliName());
         out.put("mode", Losses.resolve(spec, requested, n).name().toLowerCase(Locale.ROOT));
         out.put("batch", batch);
         out.put("dim", dim);
         out.put("threads", Parallel.threads());
-        out.put("tile", tile == null ? Losses.defaultTile() : tile);
+        out.put("tile", usedTile);
         out.put("simd", KernelProvider.get().name());
+        DeviceOptions.report(router, out);
         out.put("value", value[0]);
         out.put("seconds", t);
         out.put("idle_rss_mib", idle.isPresent() ? idle.getAsDouble() : null);
@@ -127,6 +143,9 @@ final class LossBench implements Callable<Integer> {
         } else {
             System.out.printf("%s (%s), 2N=%d, d=%d, %d thread(s), %s kernels: %.4f s per forward+backward%n",
                     spec, out.get("mode"), batch, dim, Parallel.threads(), KernelProvider.get().name(), t);
+            System.out.println(out.containsKey("backend")
+                    ? "matrix products on the GPU (" + out.get("backend") + "), tile " + usedTile
+                    : "matrix products on the CPU, tile " + usedTile);
             if (idle.isPresent() && peak.isPresent()) {
                 System.out.printf("resident memory: %.0f MiB idle, %.0f MiB peak (+%.0f MiB)%n", idle.getAsDouble(),
                         peak.getAsDouble(), peak.getAsDouble() - idle.getAsDouble());

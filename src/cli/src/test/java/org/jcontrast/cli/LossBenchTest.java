@@ -4,15 +4,32 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.jcontrast.backend.GemmRouter;
+import org.jcontrast.backend.OffloadSettings;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.Losses;
 import org.jcontrast.tensor.Tensor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code jcontrast bench loss}: what it reports for every loss and mode, and its errors. */
 class LossBenchTest {
+    private GemmRouter savedRouter;
+
+    @BeforeEach
+    void saveTheRouter() {
+        savedRouter = GemmRouter.install(new GemmRouter(OffloadSettings.fromSystemProperties()));
+    }
+
+    /** The bench installs a router for its --device: put the one of this JVM back. */
+    @AfterEach
+    void restoreTheRouter() {
+        GemmRouter.install(savedRouter == null ? new GemmRouter(OffloadSettings.fromSystemProperties()) : savedRouter)
+                .close();
+    }
 
     private static CliRun bench(String... options) {
         String[] args = new String[options.length + 8];

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -31,6 +32,7 @@ public final class GemmRouter implements AutoCloseable {
     private volatile Probe probe;
     /** Backends dropped after a failure: other threads may still be inside them, so they are closed with the router. */
     private final List<GemmBackend> dropped = new ArrayList<>();
+    private final AtomicLong offloaded = new AtomicLong();
 
     private record Probe(GemmBackend backend, String reason) {
     }
@@ -88,6 +90,19 @@ public final class GemmRouter implements AutoCloseable {
     }
 
     /**
+     * Whether an m×n×k product that does not read C would go to the backend now. Like the products
+     * themselves, it opens the backend only when the settings would send such a product there.
+     */
+    public boolean offloads(int m, int n, int k) {
+        return chosenFor(m, n, k, false) != null;
+    }
+
+    /** How many products the backend has computed for this router: what a report can say ran on the device. */
+    public long offloadedProducts() {
+        return offloaded.get();
+    }
+
+    /**
      * Computes C = alpha·op(A)·op(B) + beta·C on the backend when the settings send it there and the
      * backend accepts it; returns false, with C untouched, when the caller must compute it on the CPU.
      */
@@ -100,6 +115,7 @@ public final class GemmRouter implements AutoCloseable {
         }
         try {
             backend.gemm(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+            offloaded.incrementAndGet();
             return true;
         } catch (RuntimeException e) {
             disable(backend, "gemm", e);
@@ -118,6 +134,7 @@ public final class GemmRouter implements AutoCloseable {
         }
         try {
             backend.gram(n, k, a, offA, lda, c, offC, ldc);
+            offloaded.incrementAndGet();
             return true;
         } catch (RuntimeException e) {
             disable(backend, "gram", e);

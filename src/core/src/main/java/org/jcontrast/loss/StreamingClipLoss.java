@@ -8,9 +8,9 @@ import org.jcontrast.tensor.Tensor;
  * then the recomputed tiles give ∂L/∂X += H·Y_j and ∂L/∂Y += Hᵀ·X_i.
  */
 final class StreamingClipLoss extends FusedLoss {
-    private final int tile;
+    private final TileSweep.TileSize tile;
 
-    StreamingClipLoss(LossSpec spec, int tile) {
+    StreamingClipLoss(LossSpec spec, TileSweep.TileSize tile) {
         super(spec);
         this.tile = tile;
     }

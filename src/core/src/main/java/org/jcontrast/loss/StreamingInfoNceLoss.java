@@ -8,9 +8,9 @@ import org.jcontrast.tensor.Tensor;
  * key observed as a run of one column (column M of its row).
  */
 final class StreamingInfoNceLoss extends FusedLoss {
-    private final int tile;
+    private final TileSweep.TileSize tile;
 
-    StreamingInfoNceLoss(LossSpec spec, int tile) {
+    StreamingInfoNceLoss(LossSpec spec, TileSweep.TileSize tile) {
         super(spec);
         this.tile = tile;
     }

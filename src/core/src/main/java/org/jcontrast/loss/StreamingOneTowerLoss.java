@@ -12,9 +12,9 @@ import org.jcontrast.tensor.Tensor;
  * two dense sweeps.
  */
 final class StreamingOneTowerLoss extends FusedLoss {
-    private final int tile;
+    private final TileSweep.TileSize tile;
 
-    StreamingOneTowerLoss(LossSpec spec, int tile) {
+    StreamingOneTowerLoss(LossSpec spec, TileSweep.TileSize tile) {
         super(spec);
         this.tile = tile;
     }

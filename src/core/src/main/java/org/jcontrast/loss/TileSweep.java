@@ -1,6 +1,7 @@
 package org.jcontrast.loss;
 
 import java.util.concurrent.CancellationException;
+import org.jcontrast.backend.GemmRouter;
 import org.jcontrast.kernel.ArrayKernel;
 import org.jcontrast.kernel.GemmKernel;
 import org.jcontrast.kernel.KernelProvider;
@@ -9,7 +10,8 @@ import org.jcontrast.tensor.Tensor;
 
 /**
  * The passes of the streaming losses over a similarity matrix S = R·Cᵀ that is never held whole.
- * Each tile of S is computed by the GEMM kernel into a per-thread buffer. Its rows are runs of the
+ * Each tile of S is computed into a per-thread buffer by the GPU backend when the global
+ * {@link GemmRouter} takes the product, else by the CPU's GEMM kernel. Its rows are runs of the
  * row anchors' rows; when the columns are anchors too (one tower, CLIP's texts), the tile is also
  * transposed once so that its columns become runs of the column anchors' rows, and both sides go
  * through the same run-level {@link AnchorRule} API. A pass visits the tiles in the rounds of a
@@ -27,8 +29,17 @@ import org.jcontrast.tensor.Tensor;
  * tile holds whole runs of its row anchors only, its H being G + Gᵀ. Memory beyond the inputs and
  * the statistics is two tile buffers per thread. The caller's interrupt stops a pass between rounds
  * with a {@link CancellationException}; no work of the pass is left running.
+ *
+ * <p>A product sent to the GPU moves its operands there and its result back each time: R and C are
+ * not kept on the device between tiles or passes.
  */
 final class TileSweep {
+    /** The tile size of a sweep over a rows × cols similarity matrix of embeddings of a width. */
+    @FunctionalInterface
+    interface TileSize {
+        int of(int rows, int cols, int width);
+    }
+
     /** Per-thread tile buffers, kept across sweeps and grown when a larger tile asks for them. */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
 
@@ -42,30 +53,31 @@ final class TileSweep {
     private final AnchorStats[] stats;
     private final TileSchedule schedule;
 
-    private TileSweep(AnchorRule rule, Tensor rows, Tensor cols, boolean symmetric, int colAnchor0, int tile,
+    private TileSweep(AnchorRule rule, Tensor rows, Tensor cols, boolean symmetric, int colAnchor0, TileSize size,
                       AnchorStats[] stats) {
         this.rule = rule;
         this.rows = rows;
         this.cols = cols;
         this.symmetric = symmetric;
         this.colAnchor0 = colAnchor0;
-        this.tile = tile;
+        this.tile = size.of(rows.dim(0), cols.dim(0), rows.dim(1));
         this.stats = stats;
         int rowBlocks = blocks(rows.dim(0), tile), colBlocks = blocks(cols.dim(0), tile);
         this.schedule = symmetric ? TileSchedule.symmetric(rowBlocks) : TileSchedule.rectangular(rowBlocks, colBlocks);
     }
 
     /** S = F·Fᵀ, whose rows and columns are the anchors 0..2N−1 (the one-tower losses). */
-    static TileSweep symmetric(AnchorRule rule, Tensor f, int tile, AnchorStats[] stats) {
-        return new TileSweep(rule, f, f, true, 0, tile, stats);
+    static TileSweep symmetric(AnchorRule rule, Tensor f, TileSize size, AnchorStats[] stats) {
+        return new TileSweep(rule, f, f, true, 0, size, stats);
     }
 
     /**
      * S = R·Cᵀ: row i is anchor i, column j is anchor {@code colAnchor0} + j, or no anchor when
      * {@code colAnchor0} is −1.
      */
-    static TileSweep rectangular(AnchorRule rule, Tensor r, Tensor c, int colAnchor0, int tile, AnchorStats[] stats) {
-        return new TileSweep(rule, r, c, false, colAnchor0, tile, stats);
+    static TileSweep rectangular(AnchorRule rule, Tensor r, Tensor c, int colAnchor0, TileSize size,
+                                 AnchorStats[] stats) {
+        return new TileSweep(rule, r, c, false, colAnchor0, size, stats);
     }
 
     private static int blocks(int n, int tile) {
@@ -125,9 +137,10 @@ final class TileSweep {
         float[] s = buffers[0], t = buffers[1];
         float[] ra = rows.array(), ca = cols.array();
         int ro = rows.offset() + r0 * d, co = cols.offset() + c0 * d;
+        GemmRouter router = GemmRouter.global();
         GemmKernel gemm = KernelProvider.get().gemm();
         ArrayKernel arrays = KernelProvider.get().array();
-        gemm.gemm(false, true, m, n, d, 1f, ra, ro, d, ca, co, d, 0f, s, 0, n);
+        product(router, gemm, false, true, m, n, d, ra, ro, d, ca, co, d, 0f, s, 0, n);
         boolean diagonal = symmetric && bi == bj;
         boolean columnAnchors = colAnchor0 >= 0 && !diagonal;
         if (columnAnchors) {
@@ -150,9 +163,22 @@ final class TileSweep {
             arrays.transpose(s, 0, n, m, n, t, 0, m, false);
             arrays.add(s, 0, t, 0, s, 0, m * n);
         }
-        gemm.gemm(false, false, m, d, n, 1f, s, 0, n, ca, co, d, 1f, dRows.array(), dRows.offset() + r0 * d, d);
+        product(router, gemm, false, false, m, d, n, s, 0, n, ca, co, d, 1f, dRows.array(), dRows.offset() + r0 * d, d);
         if (dCols != null && !diagonal) {
-            gemm.gemm(true, false, n, d, m, 1f, s, 0, n, ra, ro, d, 1f, dCols.array(), dCols.offset() + c0 * d, d);
+            product(router, gemm, true, false, n, d, m, s, 0, n, ra, ro, d, 1f, dCols.array(), dCols.offset() + c0 * d,
+                    d);
+        }
+    }
+
+    /**
+     * C = op(A)·op(B) + beta·C on the router's backend when it takes the product, else on the CPU
+     * kernel, which also recomputes a product the backend failed (the router then leaves C as it was).
+     */
+    private static void product(GemmRouter router, GemmKernel cpu, boolean transA, boolean transB, int m, int n,
+                                int k, float[] a, int offA, int lda, float[] b, int offB, int ldb, float beta,
+                                float[] c, int offC, int ldc) {
+        if (!router.gemm(transA, transB, m, n, k, 1f, a, offA, lda, b, offB, ldb, beta, c, offC, ldc)) {
+            cpu.gemm(transA, transB, m, n, k, 1f, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
         }
     }
 

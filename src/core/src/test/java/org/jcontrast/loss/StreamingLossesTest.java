@@ -229,10 +229,8 @@ class StreamingLossesTest {
     void theTileSizeComesFromASystemPropertyAndBadOnesAreRejected() {
         String old = System.getProperty(Losses.TILE_PROPERTY);
         try {
-            System.clearProperty(Losses.TILE_PROPERTY);
-            assertEquals(Losses.DEFAULT_TILE, Losses.defaultTile());
             System.setProperty(Losses.TILE_PROPERTY, " 48 ");
-            assertEquals(48, Losses.defaultTile());
+            assertEquals(48, Losses.defaultTile(100, 100, 8));
             for (String bad : new String[] {"0", "-3", "big"}) {
                 System.setProperty(Losses.TILE_PROPERTY, bad);
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -1,0 +1,159 @@
+package org.jcontrast.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.jcontrast.backend.DeviceMode;
+import org.jcontrast.backend.GemmRouter;
+import org.jcontrast.backend.OffloadSettings;
+import org.jcontrast.backend.Precision;
+import org.jcontrast.kernel.Parallel;
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossMode;
+import org.jcontrast.loss.LossResult;
+import org.jcontrast.loss.LossSpec;
+import org.jcontrast.loss.Losses;
+import org.jcontrast.loss.MemoryBank;
+import org.jcontrast.tensor.Tensor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The streaming losses with their tile products on the stub "GPU", through the registered provider:
+ * the CPU's losses and gradients within float32 rounding, every tile product a cuBLAS call, TF32 on
+ * request, and a failing call mid-sweep leaving the CPU's result and one log line.
+ */
+class CudaStreamingLossTest {
+    private static final int N = 24;
+    private static final int D = 8;
+    private static final int TILE = 16;
+    private static CudaStub stub;
+    private final SplittableRandom random = new SplittableRandom(5);
+    private final Tensor z1 = Tensor.randn(random, N, D);
+    private final Tensor z2 = Tensor.randn(random, N, D);
+    private GemmRouter previous;
+    private String previousPath;
+
+    @BeforeAll
+    static void buildStub() {
+        stub = CudaStub.get(CudaStub.Variant.FULL);
+    }
+
+    @BeforeEach
+    void onTheCpu() {
+        stub.reset();
+        previousPath = System.getProperty(CudaLibraries.PATH_PROPERTY);
+        previous = GemmRouter.install(new GemmRouter(new OffloadSettings(DeviceMode.CPU, Precision.FP32, 0)));
+    }
+
+    @AfterEach
+    void restore() {
+        GemmRouter.install(previous == null ? new GemmRouter(OffloadSettings.fromSystemProperties()) : previous)
+                .close();
+        if (previousPath == null) {
+            System.clearProperty(CudaLibraries.PATH_PROPERTY);
+        } else {
+            System.setProperty(CudaLibraries.PATH_PROPERTY, previousPath);
+        }
+        stub.assertNothingLive(); // closing the router released every thread's stream, handle and buffers
+    }
+
+    /** Installs a router that sends every product to the stub, and closes the one it replaces. */
+    private GemmRouter onTheStub(Precision precision) {
+        System.setProperty(CudaLibraries.PATH_PROPERTY, stub.directory().toString());
+        GemmRouter router = new GemmRouter(new OffloadSettings(DeviceMode.GPU, precision, 0));
+        GemmRouter.install(router).close();
+        return router;
+    }
+
+    private LossResult streaming(LossSpec spec) {
+        return Losses.create(spec, LossMode.STREAMING, TILE).compute(z1, z2);
+    }
+
+    @Test
+    void everyTileProductRunsOnTheDeviceAndTheResultIsTheCpus() {
+        // 2N = 48 rows in tiles of 16: 6 tiles i ≤ j; observing takes one product per tile, the gradient
+        // two per diagonal tile and three per other tile. CLIP and InfoNCE sweep 2×2 tiles of 16.
+        record Case(LossSpec spec, int products) {
+        }
+        List<Case> cases = List.of(
+                new Case(LossSpec.of(LossKind.NTXENT), 6 + 3 * 2 + 3 * 3),
+                new Case(LossSpec.of(LossKind.HARDSIMPLE).withTopK(4), 6), // top-K: the selecting sweep only
+                new Case(LossSpec.of(LossKind.CLIP), 4 + 4 * 3),
+                new Case(LossSpec.of(LossKind.INFONCE).withBank(MemoryBank.randomUnit(20, D, 7)), 4 + 4 * 2));
+        for (Case c : cases) {
+            LossResult cpu = streaming(c.spec());
+            stub.reset();
+            GemmRouter router = onTheStub(Precision.FP32);
+            assertClose(c.spec().toString(), cpu, streaming(c.spec()), 1e-5);
+            assertEquals(c.products(), stub.calls("cublasSgemm_v2"), c.spec() + ": SGEMM calls");
+            assertEquals(0, stub.calls("cublasGemmEx"), "FP32 unless TF32 is asked for");
+            assertEquals(c.products(), router.offloadedProducts(), c.spec().toString());
+            GemmRouter.install(new GemmRouter(new OffloadSettings(DeviceMode.CPU, Precision.FP32, 0))).close();
+        }
+    }
+
+    @Test
+    void tf32IsUsedWhenAskedFor() {
+        LossSpec spec = LossSpec.of(LossKind.NTXENT);
+        LossResult cpu = streaming(spec);
+        GemmRouter router = onTheStub(Precision.TF32);
+        LossResult tf32 = streaming(spec);
+        assertEquals(Precision.TF32, router.backend().orElseThrow().precision());
+        assertEquals(21, stub.calls("cublasGemmEx"));
+        assertEquals(0, stub.calls("cublasSgemm_v2"));
+        assertClose("TF32", cpu, tf32, 1e-2); // inputs rounded to 10 mantissa bits
+    }
+
+    @Test
+    void theDefaultTileIsLargeOnTheDevice() {
+        LossSpec spec = LossSpec.of(LossKind.NTXENT);
+        LossResult cpu = streaming(spec);
+        onTheStub(Precision.FP32);
+        assertEquals(Losses.GPU_TILE, Losses.defaultTile(2 * N, 2 * N, D));
+        LossResult gpu = Losses.create(spec, LossMode.STREAMING).compute(z1, z2);
+        assertEquals(3, stub.calls("cublasSgemm_v2"), "one tile: S, then its gradient product (diagonal: no dCols)");
+        assertClose("one large tile", cpu, gpu, 1e-5);
+    }
+
+    @Test
+    void aFailingCallMidSweepGivesTheCpusResultAndOneLogLine() {
+        LossSpec spec = LossSpec.of(LossKind.NTXENT);
+        LossResult cpu = streaming(spec);
+        GemmRouter router = onTheStub(Precision.FP32);
+        stub.failAfter("cublasSgemm_v2", 8, 13); // the 9th product, in the gradient sweep
+        int threads = Parallel.threads();
+        Parallel.setThreads(1); // so that no other tile is inside the device when the call fails
+        try (LogCapture log = new LogCapture()) {
+            assertClose("failing mid-sweep", cpu, streaming(spec), 1e-5);
+            assertEquals(1, log.messages().size(), log.messages().toString());
+            assertTrue(log.messages().get(0).contains("stub: the GPU program failed to execute"),
+                    log.messages().get(0));
+        } finally {
+            Parallel.setThreads(threads);
+        }
+        assertEquals(9, stub.calls("cublasSgemm_v2"), "the device is not used after the failure");
+        assertEquals(8, router.offloadedProducts());
+        assertTrue(router.unavailableReason().orElseThrow().contains("cublasSgemm_v2 failed"));
+    }
+
+    private static void assertClose(String what, LossResult want, LossResult got, double tolerance) {
+        assertEquals(want.loss(), got.loss(), tolerance * (1 + Math.abs(want.loss())), what + ": loss");
+        assertClose(what + ": grad1", want.grad1(), got.grad1(), tolerance);
+        assertClose(what + ": grad2", want.grad2(), got.grad2(), tolerance);
+    }
+
+    private static void assertClose(String what, Tensor want, Tensor got, double tolerance) {
+        float scale = 0;
+        for (int i = 0; i < want.size(); i++) {
+            scale = Math.max(scale, Math.abs(want.get(i)));
+        }
+        for (int i = 0; i < want.size(); i++) {
+            assertEquals(want.get(i), got.get(i), tolerance * scale, what + " element " + i);
+        }
+    }
+}
