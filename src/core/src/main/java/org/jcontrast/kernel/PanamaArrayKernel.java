@@ -1,6 +1,7 @@
 package org.jcontrast.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -8,8 +9,14 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API twins of {@link ScalarArrayKernel}. Reductions keep one vector of partial results
- * and reduce once, so their rounding differs from the scalar twin's by a few ulps of the sum;
- * {@code exp} and {@code log} use the JDK's SVML-backed lanewise intrinsics.
+ * and reduce once, so their rounding differs from the scalar twin's by a few ulps of the sum.
+ *
+ * <p>Every result is the same whether the JIT has compiled the code or not, so that a run is
+ * reproducible: the lanes of a sum are added in a fixed order (the order of
+ * {@code reduceLanes(ADD)} is unspecified and differs between the intrinsic and its fallback),
+ * and {@code exp} is our own range reduction and polynomial built from exactly rounded operations
+ * (the SVML intrinsic behind {@code lanewise(EXP)} and its {@code Math.exp} fallback disagree in
+ * the last bits). {@code log}, which no hot loop needs, is the scalar twin's.
  */
 final class PanamaArrayKernel implements ArrayKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -24,6 +31,16 @@ final class PanamaArrayKernel implements ArrayKernel {
     private static final VectorMask<Float> BIT2 = VectorMask.fromLong(S8, 0b11001100);
     private static final VectorMask<Float> BIT4 = VectorMask.fromLong(S8, 0b11110000);
     private static final ScalarArrayKernel SCALAR = new ScalarArrayKernel();
+    /** exp's arguments are clamped here: below, the result rounds to 0; above, to infinity. */
+    private static final float EXP_LOW = -104f;
+    private static final float EXP_HIGH = 89f;
+    private static final float LOG2E = 1.44269504f;
+    /** ln 2 split in a part exact in a few bits and the rest (Cody and Waite). */
+    private static final float LN2_HIGH = 0.693359375f;
+    private static final float LN2_LOW = -2.12194440e-4f;
+    /** 1.5·2²³: adding it rounds a float of magnitude below 2²² to an integer held in the low mantissa bits. */
+    private static final float ROUNDER = 12582912f;
+    private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
 
     @Override
     public float max(float[] x, int xo, int n) {
@@ -46,7 +63,7 @@ final class PanamaArrayKernel implements ArrayKernel {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             acc = acc.add(FloatVector.fromArray(S, x, xo + i));
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) {
             s += x[xo + i];
         }
@@ -65,7 +82,7 @@ final class PanamaArrayKernel implements ArrayKernel {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             acc0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc0.add(acc1));
         for (; i < n; i++) {
             s = Math.fma(x[xo + i], y[yo + i], s);
         }
@@ -77,9 +94,9 @@ final class PanamaArrayKernel implements ArrayKernel {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            acc = acc.add(FloatVector.fromArray(S, x, xo + i).sub(shift).lanewise(VectorOperators.EXP));
+            acc = acc.add(exp(FloatVector.fromArray(S, x, xo + i).sub(shift)));
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) {
             s += (float) Math.exp(x[xo + i] - shift);
         }
@@ -90,7 +107,7 @@ final class PanamaArrayKernel implements ArrayKernel {
     public void exp(float[] x, int xo, float shift, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(S, x, xo + i).sub(shift).lanewise(VectorOperators.EXP).intoArray(out, oo + i);
+            exp(FloatVector.fromArray(S, x, xo + i).sub(shift)).intoArray(out, oo + i);
         }
         for (; i < n; i++) {
             out[oo + i] = (float) Math.exp(x[xo + i] - shift);
@@ -99,13 +116,44 @@ final class PanamaArrayKernel implements ArrayKernel {
 
     @Override
     public void log(float[] x, int xo, float[] out, int oo, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i);
+        SCALAR.log(x, xo, out, oo, n);
+    }
+
+    private static FloatVector broadcast(float v) {
+        return FloatVector.broadcast(S, v);
+    }
+
+    /** The lanes of {@code v} added from the first to the last. */
+    private static float sumLanes(FloatVector v) {
+        float s = v.lane(0);
+        for (int i = 1; i < L; i++) {
+            s += v.lane(i);
         }
-        for (; i < n; i++) {
-            out[oo + i] = (float) Math.log(x[xo + i]);
-        }
+        return s;
+    }
+
+    /**
+     * e^x lane by lane, within 2 ulps for normal results: x = n·ln 2 + r with |r| ≤ ln 2 / 2, e^r
+     * by Cephes' degree-6 polynomial, and 2^n applied in two halves so that results down to the
+     * subnormal range round once. NaN stays NaN (min and max propagate it).
+     */
+    private static FloatVector exp(FloatVector x) {
+        x = x.max(EXP_LOW).min(EXP_HIGH);
+        FloatVector t = x.fma(LOG2E, ROUNDER);
+        FloatVector nf = t.sub(ROUNDER);
+        IntVector n = t.reinterpretAsInts().sub(ROUNDER_BITS);
+        FloatVector r = nf.fma(broadcast(-LN2_HIGH), x);
+        r = nf.fma(broadcast(-LN2_LOW), r);
+        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+        p = p.fma(r, broadcast(8.3334519073e-3f));
+        p = p.fma(r, broadcast(4.1665795894e-2f));
+        p = p.fma(r, broadcast(1.6666665459e-1f));
+        p = p.fma(r, broadcast(5.0000001201e-1f));
+        FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+        IntVector half = n.lanewise(VectorOperators.ASHR, 1);
+        FloatVector scale1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector scale2 = n.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return y.mul(scale1).mul(scale2);
     }
 
     @Override

@@ -92,6 +92,50 @@ class ArrayKernelTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("providers")
+    void expIsWithinTwoUlpsOverTheWholeRange(String name, ArrayKernel k) {
+        // Every float from −104 to 89 in steps that hit many exponents and mantissas, plus the edges
+        // where the result under- or overflows, and the specials.
+        int n = 200_003;
+        float[] x = new float[n + 8];
+        for (int i = 0; i < n; i++) {
+            x[i] = -104f + 193f * i / (n - 1);
+        }
+        float[] edges = {-103.9f, -87.34f, -0f, 1e-30f, 88.72f, 88.73f, Float.NEGATIVE_INFINITY, Float.NaN};
+        System.arraycopy(edges, 0, x, n, edges.length);
+        float[] out = new float[x.length];
+        k.exp(x, 0, 0f, out, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            float want = (float) Math.exp(x[i]);
+            if (Float.isNaN(want) || Float.isInfinite(want) || want == 0f) {
+                assertEquals(want, out[i], "exp(" + x[i] + ")");
+            } else {
+                double ulps = Math.abs(out[i] - want) / Math.ulp(want);
+                assertTrue(ulps <= 2, "exp(" + x[i] + ") = " + out[i] + ", want " + want + " (" + ulps + " ulps)");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void resultsDoNotDependOnWhetherTheCodeIsCompiled(String name, ArrayKernel k) {
+        // The first calls run interpreted, the last ones compiled: a fallback that rounds
+        // differently from the intrinsic would make the same call give two answers.
+        float[] x = random(new SplittableRandom(5), 1021, 20);
+        float firstSum = k.sumExp(x, 0, 2f, 1021), firstDot = k.dot(x, 0, x, 1, 1020);
+        float[] first = new float[x.length], again = new float[x.length];
+        k.exp(x, 0, 2f, first, 0, x.length);
+        for (int call = 0; call < 20_000; call++) {
+            assertEquals(firstSum, k.sumExp(x, 0, 2f, 1021), "sumExp, call " + call);
+            assertEquals(firstDot, k.dot(x, 0, x, 1, 1020), "dot, call " + call);
+        }
+        k.exp(x, 0, 2f, again, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(first[i], again[i], "exp at " + i);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
     void nanAndInfinityPropagate(String name, ArrayKernel k) {
         float[] x = new float[37];
         x[20] = Float.NaN;
