@@ -9,9 +9,15 @@ import picocli.CommandLine.Command;
         subcommands = {InfoCommand.class, TrainCommand.class, SweepCommand.class, BenchCommand.class, LossCommand.class,
                 MetricsCommand.class})
 public final class Main {
+    private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
+        // The library logs through System.Logger; on the console each record is one line
+        // ("INFO: jcontrast computes ..."), not java.util.logging's two-line default with a date.
+        if (System.getProperty(LOG_FORMAT) == null) {
+            System.setProperty(LOG_FORMAT, "%4$s: %5$s%6$s%n");
+        }
         System.exit(run(args));
     }
 
