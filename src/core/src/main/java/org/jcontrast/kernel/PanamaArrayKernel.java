@@ -63,7 +63,10 @@ final class PanamaArrayKernel implements ArrayKernel {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             acc = acc.add(FloatVector.fromArray(S, x, xo + i));
         }
-        float s = sumLanes(acc);
+        float s = 0f;
+        for (int lane = 0; lane < L; lane++) {
+            s += acc.lane(lane);
+        }
         for (; i < n; i++) {
             s += x[xo + i];
         }
@@ -82,7 +85,11 @@ final class PanamaArrayKernel implements ArrayKernel {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             acc0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), acc0);
         }
-        float s = sumLanes(acc0.add(acc1));
+        FloatVector acc = acc0.add(acc1);
+        float s = 0f;
+        for (int lane = 0; lane < L; lane++) {
+            s += acc.lane(lane);
+        }
         for (; i < n; i++) {
             s = Math.fma(x[xo + i], y[yo + i], s);
         }
@@ -91,27 +98,12 @@ final class PanamaArrayKernel implements ArrayKernel {
 
     @Override
     public float sumExp(float[] x, int xo, float shift, int n) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            acc = acc.add(exp(FloatVector.fromArray(S, x, xo + i).sub(shift)));
-        }
-        float s = sumLanes(acc);
-        for (; i < n; i++) {
-            s += (float) Math.exp(x[xo + i] - shift);
-        }
-        return s;
+        return expRun(x, xo, shift, null, 0, n);
     }
 
     @Override
     public void exp(float[] x, int xo, float shift, float[] out, int oo, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            exp(FloatVector.fromArray(S, x, xo + i).sub(shift)).intoArray(out, oo + i);
-        }
-        for (; i < n; i++) {
-            out[oo + i] = (float) Math.exp(x[xo + i] - shift);
-        }
+        expRun(x, xo, shift, out, oo, n);
     }
 
     @Override
@@ -119,42 +111,53 @@ final class PanamaArrayKernel implements ArrayKernel {
         SCALAR.log(x, xo, out, oo, n);
     }
 
-    private static FloatVector broadcast(float v) {
-        return FloatVector.broadcast(S, v);
-    }
-
-    /** The lanes of {@code v} added from the first to the last. */
-    private static float sumLanes(FloatVector v) {
-        float s = v.lane(0);
-        for (int i = 1; i < L; i++) {
-            s += v.lane(i);
+    /**
+     * e^(x − shift) over a run: stored to {@code out} unless it is null, and summed (lanes in a
+     * fixed order, then the tail). Within 2 ulps for normal results: x = n·ln 2 + r with
+     * |r| ≤ ln 2 / 2, e^r by Cephes' degree-6 polynomial, and 2^n applied in two halves so that
+     * results down to the subnormal range round once; NaN stays NaN (min and max propagate it).
+     * The polynomial is written out in the loop, not in a helper: a vector handed to a method that
+     * C2 declines to inline is boxed, and the intrinsics fall back to allocating Java code.
+     */
+    private static float expRun(float[] x, int xo, float shift, float[] out, int oo, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i).sub(shift).max(EXP_LOW).min(EXP_HIGH);
+            FloatVector t = v.fma(LOG2E, ROUNDER);
+            FloatVector nf = t.sub(ROUNDER);
+            IntVector e = t.reinterpretAsInts().sub(ROUNDER_BITS);
+            FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HIGH), v);
+            r = nf.fma(FloatVector.broadcast(S, -LN2_LOW), r);
+            FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+            p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+            p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+            p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+            p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+            FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+            IntVector half = e.lanewise(VectorOperators.ASHR, 1);
+            y = y.mul(half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(e.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            if (out != null) {
+                y.intoArray(out, oo + i);
+            }
+            acc = acc.add(y);
+        }
+        float s = 0f;
+        for (int lane = 0; lane < L; lane++) {
+            s += acc.lane(lane);
+        }
+        for (; i < n; i++) {
+            float y = (float) Math.exp(x[xo + i] - shift);
+            if (out != null) {
+                out[oo + i] = y;
+            }
+            s += y;
         }
         return s;
     }
 
-    /**
-     * e^x lane by lane, within 2 ulps for normal results: x = n·ln 2 + r with |r| ≤ ln 2 / 2, e^r
-     * by Cephes' degree-6 polynomial, and 2^n applied in two halves so that results down to the
-     * subnormal range round once. NaN stays NaN (min and max propagate it).
-     */
-    private static FloatVector exp(FloatVector x) {
-        x = x.max(EXP_LOW).min(EXP_HIGH);
-        FloatVector t = x.fma(LOG2E, ROUNDER);
-        FloatVector nf = t.sub(ROUNDER);
-        IntVector n = t.reinterpretAsInts().sub(ROUNDER_BITS);
-        FloatVector r = nf.fma(broadcast(-LN2_HIGH), x);
-        r = nf.fma(broadcast(-LN2_LOW), r);
-        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
-        p = p.fma(r, broadcast(8.3334519073e-3f));
-        p = p.fma(r, broadcast(4.1665795894e-2f));
-        p = p.fma(r, broadcast(1.6666665459e-1f));
-        p = p.fma(r, broadcast(5.0000001201e-1f));
-        FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
-        IntVector half = n.lanewise(VectorOperators.ASHR, 1);
-        FloatVector scale1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector scale2 = n.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return y.mul(scale1).mul(scale2);
-    }
+
 
     @Override
     public void affine(float alpha, float[] x, int xo, float beta, float[] out, int oo, int n) {
@@ -209,9 +212,11 @@ final class PanamaArrayKernel implements ArrayKernel {
     public void transpose(float[] src, int so, int lds, int rows, int cols, float[] dst, int dOff, int ldd,
                           boolean accumulate) {
         int rows8 = TRANSPOSE_8X8 ? rows & ~7 : 0, cols8 = TRANSPOSE_8X8 ? cols & ~7 : 0;
+        float[] scratch = new float[64];
         for (int i = 0; i < rows8; i += 8) {
             for (int j = 0; j < cols8; j += 8) {
-                block8(src, so + i * lds + j, lds, dst, dOff + j * ldd + i, ldd, accumulate);
+                swapQuadsAndPairs(src, so + i * lds + j, lds, scratch);
+                swapSingles(scratch, dst, dOff + j * ldd + i, ldd, accumulate);
             }
         }
         if (cols8 < cols) {
@@ -222,7 +227,12 @@ final class PanamaArrayKernel implements ArrayKernel {
         }
     }
 
-    private static void block8(float[] src, int s, int lds, float[] dst, int d, int ldd, boolean accumulate) {
+    /**
+     * Rounds 1 and 2 of an 8×8 transpose: rows of {@code src} in, half-transposed rows out to
+     * {@code scratch}. The rounds are split in two methods through a small buffer because in one
+     * method C2 reaches its node limit, stops inlining the vector helpers and boxes their vectors.
+     */
+    private static void swapQuadsAndPairs(float[] src, int s, int lds, float[] scratch) {
         FloatVector r0 = FloatVector.fromArray(S8, src, s);
         FloatVector r1 = FloatVector.fromArray(S8, src, s + lds);
         FloatVector r2 = FloatVector.fromArray(S8, src, s + 2 * lds);
@@ -235,22 +245,24 @@ final class PanamaArrayKernel implements ArrayKernel {
         FloatVector t1 = low(r1, r5, XOR4, BIT4), t5 = high(r1, r5, XOR4, BIT4);
         FloatVector t2 = low(r2, r6, XOR4, BIT4), t6 = high(r2, r6, XOR4, BIT4);
         FloatVector t3 = low(r3, r7, XOR4, BIT4), t7 = high(r3, r7, XOR4, BIT4);
-        r0 = low(t0, t2, XOR2, BIT2);
-        r2 = high(t0, t2, XOR2, BIT2);
-        r1 = low(t1, t3, XOR2, BIT2);
-        r3 = high(t1, t3, XOR2, BIT2);
-        r4 = low(t4, t6, XOR2, BIT2);
-        r6 = high(t4, t6, XOR2, BIT2);
-        r5 = low(t5, t7, XOR2, BIT2);
-        r7 = high(t5, t7, XOR2, BIT2);
-        store(low(r0, r1, XOR1, BIT1), dst, d, accumulate);
-        store(high(r0, r1, XOR1, BIT1), dst, d + ldd, accumulate);
-        store(low(r2, r3, XOR1, BIT1), dst, d + 2 * ldd, accumulate);
-        store(high(r2, r3, XOR1, BIT1), dst, d + 3 * ldd, accumulate);
-        store(low(r4, r5, XOR1, BIT1), dst, d + 4 * ldd, accumulate);
-        store(high(r4, r5, XOR1, BIT1), dst, d + 5 * ldd, accumulate);
-        store(low(r6, r7, XOR1, BIT1), dst, d + 6 * ldd, accumulate);
-        store(high(r6, r7, XOR1, BIT1), dst, d + 7 * ldd, accumulate);
+        low(t0, t2, XOR2, BIT2).intoArray(scratch, 0);
+        low(t1, t3, XOR2, BIT2).intoArray(scratch, 8);
+        high(t0, t2, XOR2, BIT2).intoArray(scratch, 16);
+        high(t1, t3, XOR2, BIT2).intoArray(scratch, 24);
+        low(t4, t6, XOR2, BIT2).intoArray(scratch, 32);
+        low(t5, t7, XOR2, BIT2).intoArray(scratch, 40);
+        high(t4, t6, XOR2, BIT2).intoArray(scratch, 48);
+        high(t5, t7, XOR2, BIT2).intoArray(scratch, 56);
+    }
+
+    /** Round 3: swaps the single entries of row pairs in {@code scratch} and writes the rows of the transpose. */
+    private static void swapSingles(float[] scratch, float[] dst, int d, int ldd, boolean accumulate) {
+        for (int pair = 0; pair < 4; pair++) {
+            FloatVector a = FloatVector.fromArray(S8, scratch, 16 * pair);
+            FloatVector b = FloatVector.fromArray(S8, scratch, 16 * pair + 8);
+            store(low(a, b, XOR1, BIT1), dst, d + 2 * pair * ldd, accumulate);
+            store(high(a, b, XOR1, BIT1), dst, d + (2 * pair + 1) * ldd, accumulate);
+        }
     }
 
     /** Row a of a pair h rows apart after swapping their off-diagonal h×h blocks: its lanes with bit h set come from b. */
