@@ -9,18 +9,9 @@ Thread counts must be set in the environment before torch is imported (the harne
 OMP_NUM_THREADS, OPENBLAS_NUM_THREADS, MKL_NUM_THREADS.
 """
 import argparse
-import json
-import statistics
 import sys
-import time
 
-
-def rss_mib(field):
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024.0
-    return float("nan")
+from peer_timing import ntxent, rss_mib, time_and_report
 
 
 def main():
@@ -37,7 +28,6 @@ def main():
         sys.exit("--batch must be an even number >= 4 (it is 2N)")
 
     import torch
-    import torch.nn.functional as F
 
     torch.set_num_threads(a.threads)
     idle = rss_mib("VmRSS")
@@ -48,27 +38,13 @@ def main():
     labels = torch.cat([torch.arange(n, 2 * n), torch.arange(0, n)])
 
     def step():
-        z = F.normalize(torch.cat([z1, z2]), dim=1)
-        logits = z @ z.T / a.temperature
-        logits.fill_diagonal_(float("-inf"))
-        loss = F.cross_entropy(logits, labels)
+        loss = ntxent(torch.cat([z1, z2]), labels, a.temperature)
         z1.grad = None
         z2.grad = None
         loss.backward()
         return loss.item()
 
-    for _ in range(a.warmup):
-        loss = step()
-    times = []
-    for _ in range(a.repeats):
-        t0 = time.perf_counter()
-        loss = step()
-        times.append(time.perf_counter() - t0)
-    print(json.dumps({
-        "peer": "pytorch", "torch": torch.__version__, "batch": a.batch, "dim": a.dim,
-        "threads": torch.get_num_threads(), "loss": loss,
-        "seconds": statistics.median(times), "idle_rss_mib": idle, "peak_rss_mib": rss_mib("VmHWM"),
-    }))
+    time_and_report(step, a.warmup, a.repeats, idle, batch=a.batch, dim=a.dim)
 
 
 if __name__ == "__main__":

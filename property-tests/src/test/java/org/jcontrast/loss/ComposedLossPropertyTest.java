@@ -80,15 +80,10 @@ class ComposedLossPropertyTest {
 
     private static void checkKind(LossKind kind) {
         Prop.forAll("composed " + kind.cliName(), TRIALS, g -> {
-            // With d = 1 every similarity is ±1: ties everywhere, which float32 rounding breaks
-            // arbitrarily, so the selecting losses start at d = 2.
-            int n = g.size(kind == LossKind.INFONCE ? 1 : 2, 6), d = g.size(kind.selectsNegatives() ? 2 : 1, 4);
-            LossSpec spec = LossCases.randomSpec(g, kind, n, d);
-            Tensor z1, z2;
-            do {
-                z1 = LossCases.rows(g, spec, n, d);
-                z2 = LossCases.rows(g, spec, n, d);
-            } while (!LossCases.safe(spec, z1.toDoubleArray(), z2.toDoubleArray(), n, d));
+            LossCases.Case c = LossCases.draw(g, kind, 6, 4);
+            LossSpec spec = c.spec();
+            Tensor z1 = c.z1(), z2 = c.z2();
+            int n = c.n(), d = c.d();
             LossResult r = ComposedLosses.create(spec).compute(z1, z2);
             double[] x1 = z1.toDoubleArray(), x2 = z2.toDoubleArray();
             String what = spec + " N=" + n + " d=" + d;

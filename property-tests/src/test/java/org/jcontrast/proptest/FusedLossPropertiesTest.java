@@ -34,38 +34,16 @@ class FusedLossPropertiesTest {
     private static final double GRAD_TOL = 2e-4;
     private static final double GRAD_FLOOR = 0.1;
 
-    /** A spec and inputs from {@link LossCases}. */
-    private record Batch(LossSpec spec, Tensor z1, Tensor z2) {
-        int n() {
-            return z1.dim(0);
-        }
-
-        int d() {
-            return z1.dim(1);
-        }
-    }
-
     /** {@code kind} (a random one when null) with random options, on random inputs safe for it. */
-    private static Batch batch(Gen g, LossKind kind) {
-        LossKind k = kind != null ? kind : LossKind.values()[g.intIn(0, LossKind.values().length - 1)];
-        int n = g.size(k == LossKind.INFONCE ? 1 : 2, 6), d = g.size(k.selectsNegatives() ? 2 : 1, 4);
-        return inputs(g, LossCases.randomSpec(g, k, n, d), n, d);
-    }
-
-    private static Batch inputs(Gen g, LossSpec spec, int n, int d) {
-        Tensor z1, z2;
-        do {
-            z1 = LossCases.rows(g, spec, n, d);
-            z2 = LossCases.rows(g, spec, n, d);
-        } while (!LossCases.safe(spec, z1.toDoubleArray(), z2.toDoubleArray(), n, d));
-        return new Batch(spec, z1, z2);
+    private static LossCases.Case batch(Gen g, LossKind kind) {
+        return LossCases.draw(g, kind, 6, 4);
     }
 
     @Test
     void fusedEqualsComposedForEveryLoss() {
         for (LossKind kind : LossKind.values()) {
             Prop.forAll("fused = composed, " + kind.cliName(), 15, g -> {
-                Batch b = batch(g, kind);
+                LossCases.Case b = batch(g, kind);
                 LossResult fused = FusedLosses.create(b.spec()).compute(b.z1(), b.z2());
                 LossResult composed = ComposedLosses.create(b.spec()).compute(b.z1(), b.z2());
                 assertSame(b.spec() + " N=" + b.n() + " d=" + b.d(), composed, fused);
@@ -76,7 +54,7 @@ class FusedLossPropertiesTest {
     @Test
     void fusedEqualsTheReferenceUnderRandomOptions() {
         Prop.forAll("fused = reference", 100, g -> {
-            Batch b = batch(g, null);
+            LossCases.Case b = batch(g, null);
             LossResult got = FusedLosses.create(b.spec()).compute(b.z1(), b.z2());
             double[] x1 = b.z1().toDoubleArray(), x2 = b.z2().toDoubleArray();
             double ref = ReferenceLosses64.loss(b.spec(), x1, x2, b.n(), b.d());
@@ -109,7 +87,7 @@ class FusedLossPropertiesTest {
             if (kind.usesTemperature()) {
                 spec = spec.withTemperature(g.doubleIn(0.05, 2));
             }
-            Batch b = inputs(g, spec, g.size(2, 6), g.size(2, 4));
+            LossCases.Case b = LossCases.views(g, spec, g.size(2, 6), g.size(2, 4));
             int n = b.n();
             Tensor rows = Ops.gram(Ops.normalizeRows(stack(b.z1(), b.z2()), spec.eps()));
             AnchorRows.apply(AnchorRule.of(spec, n, 0, null), rows);
@@ -169,7 +147,7 @@ class FusedLossPropertiesTest {
     @Test
     void largeTauScaledGradientIsTheSimpleLosssUpToAPositiveFactor() {
         Prop.forAll("τ → ∞ gives L_simple", 40, g -> {
-            Batch b = batch(g, LossKind.NTXENT);
+            LossCases.Case b = batch(g, LossKind.NTXENT);
             int n = b.n();
             double tau = 1e3;
             LossResult nt = FusedLosses.create(LossSpec.of(LossKind.NTXENT).withTemperature(tau))
@@ -192,7 +170,7 @@ class FusedLossPropertiesTest {
     @Test
     void dclIsBelowNtXentAndHardWithEveryNegativeIsNtXent() {
         Prop.forAll("dcl < ntxent; hard(all) = ntxent", 60, g -> {
-            Batch b = batch(g, LossKind.NTXENT);
+            LossCases.Case b = batch(g, LossKind.NTXENT);
             double tau = g.doubleIn(0.05, 2);
             LossResult nt = FusedLosses.create(LossSpec.of(LossKind.NTXENT).withTemperature(tau))
                     .compute(b.z1(), b.z2());
@@ -228,7 +206,7 @@ class FusedLossPropertiesTest {
     @Test
     void invariantUnderARotationOfTheEmbeddingSpace() {
         Prop.forAll("rotation invariance", 60, g -> {
-            Batch b = batch(g, null);
+            LossCases.Case b = batch(g, null);
             Tensor q = orthogonal(g, b.d());
             LossSpec rotated = b.spec();
             if (b.spec().kind() == LossKind.INFONCE) {
@@ -247,7 +225,7 @@ class FusedLossPropertiesTest {
     @Test
     void invariantUnderPositiveScalingOfRows() {
         Prop.forAll("row scaling invariance", 60, g -> {
-            Batch b;
+            LossCases.Case b;
             do {
                 b = batch(g, null); // rows said to be unit-norm, or below a large eps, are not scale-free
             } while (b.spec().normalizedInputs() || b.spec().zeroRowsAllowed());
@@ -275,7 +253,7 @@ class FusedLossPropertiesTest {
     @Test
     void equivariantUnderPermutingTheBatch() {
         Prop.forAll("permutation equivariance", 60, g -> {
-            Batch b = batch(g, null);
+            LossCases.Case b = batch(g, null);
             int n = b.n(), d = b.d();
             int[] perm = new int[n];
             for (int i = 0; i < n; i++) {

@@ -82,6 +82,40 @@ public final class LossCases {
         return spec;
     }
 
+    /** A spec and two views that {@link #safe} accepts. */
+    public record Case(LossSpec spec, Tensor z1, Tensor z2) {
+        /** N, the rows of each view. */
+        public int n() {
+            return z1.dim(0);
+        }
+
+        /** d, the embedding width. */
+        public int d() {
+            return z1.dim(1);
+        }
+    }
+
+    /**
+     * {@code kind} (a random one when null) with random options, N ≤ maxN and d ≤ maxD, on random
+     * views safe for it. With d = 1 every similarity is ±1: ties everywhere, which float32 rounding
+     * breaks arbitrarily, so the selecting losses start at d = 2; InfoNCE's bank gives N = 1 negatives.
+     */
+    public static Case draw(Gen g, LossKind kind, int maxN, int maxD) {
+        LossKind k = kind != null ? kind : LossKind.values()[g.intIn(0, LossKind.values().length - 1)];
+        int n = g.size(k == LossKind.INFONCE ? 1 : 2, maxN), d = g.size(k.selectsNegatives() ? 2 : 1, maxD);
+        return views(g, randomSpec(g, k, n, d), n, d);
+    }
+
+    /** Two random N×d views for {@code spec}, drawn again until {@link #safe} accepts them. */
+    public static Case views(Gen g, LossSpec spec, int n, int d) {
+        Tensor z1, z2;
+        do {
+            z1 = rows(g, spec, n, d);
+            z2 = rows(g, spec, n, d);
+        } while (!safe(spec, z1.toDoubleArray(), z2.toDoubleArray(), n, d));
+        return new Case(spec, z1, z2);
+    }
+
     /**
      * Random rows: unit-norm when the spec says so; with a large eps, each row either well below or
      * well above it (never within 20% of the kink at ‖z‖ = eps); otherwise norms in [0.5, 3].

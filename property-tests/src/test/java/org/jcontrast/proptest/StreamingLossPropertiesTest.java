@@ -35,13 +35,10 @@ class StreamingLossPropertiesTest {
         try {
             for (LossKind kind : LossKind.values()) {
                 Prop.forAll("streaming = materialised, " + kind.cliName(), 25, g -> {
-                    int n = g.size(kind == LossKind.INFONCE ? 1 : 2, 14), d = g.size(kind.selectsNegatives() ? 2 : 1, 5);
-                    LossSpec spec = LossCases.randomSpec(g, kind, n, d);
-                    Tensor z1, z2;
-                    do {
-                        z1 = LossCases.rows(g, spec, n, d);
-                        z2 = LossCases.rows(g, spec, n, d);
-                    } while (!LossCases.safe(spec, z1.toDoubleArray(), z2.toDoubleArray(), n, d));
+                    LossCases.Case c = LossCases.draw(g, kind, 14, 5);
+                    LossSpec spec = c.spec();
+                    Tensor z1 = c.z1(), z2 = c.z2();
+                    int n = c.n(), d = c.d();
                     int tile = g.intIn(1, 9);
                     Parallel.setThreads(g.intIn(1, 3));
                     String what = spec + " N=" + n + " d=" + d + " tile=" + tile + " threads=" + Parallel.threads();
@@ -58,14 +55,10 @@ class StreamingLossPropertiesTest {
     @Test
     void streamingEqualsTheReference() {
         Prop.forAll("streaming = reference", 60, g -> {
-            LossKind kind = LossKind.values()[g.intIn(0, LossKind.values().length - 1)];
-            int n = g.size(kind == LossKind.INFONCE ? 1 : 2, 6), d = g.size(kind.selectsNegatives() ? 2 : 1, 4);
-            LossSpec spec = LossCases.randomSpec(g, kind, n, d);
-            Tensor z1, z2;
-            do {
-                z1 = LossCases.rows(g, spec, n, d);
-                z2 = LossCases.rows(g, spec, n, d);
-            } while (!LossCases.safe(spec, z1.toDoubleArray(), z2.toDoubleArray(), n, d));
+            LossCases.Case c = LossCases.draw(g, null, 6, 4);
+            LossSpec spec = c.spec();
+            Tensor z1 = c.z1(), z2 = c.z2();
+            int n = c.n(), d = c.d();
             LossResult got = Losses.create(spec, LossMode.STREAMING, g.intIn(1, 4)).compute(z1, z2);
             double[] x1 = z1.toDoubleArray(), x2 = z2.toDoubleArray();
             String what = spec + " N=" + n + " d=" + d;

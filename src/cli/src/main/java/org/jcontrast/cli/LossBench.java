@@ -17,7 +17,6 @@ import org.jcontrast.loss.LossResult;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.Losses;
 import org.jcontrast.loss.MemoryBank;
-import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,11 +31,12 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "loss", mixinStandardHelpOptions = true,
         description = "Time a loss's forward+backward on random views (median after warm-up) and report the "
-                + "process's idle and peak resident memory (Linux).")
+                + "process's idle and peak resident memory (Linux). --loss is required; hardsimple takes "
+                + "--top-k 16 unless --top-k or --quantile is given.")
 final class LossBench implements Callable<Integer> {
-    @Option(names = "--loss", required = true, paramLabel = "NAME",
-            description = "ntxent, dcl, dclw, hard, simple, hardsimple, infonce, supcon or clip.")
-    String lossName;
+    /** The loss and its options, as {@code train} and {@code loss} take them; {@code --loss} is required here. */
+    @Mixin
+    LossOptions loss;
 
     @Option(names = "--batch", required = true, paramLabel = "2N", description = "Views in the batch, 2N (even).")
     int batch;
@@ -54,19 +54,6 @@ final class LossBench implements Callable<Integer> {
     @Option(names = "--tile", paramLabel = "T", description = "Streaming tile size (default: -Djcontrast.tile, else "
             + "256 on the CPU and 4096 when the tile products go to the GPU).")
     Integer tile;
-
-    @Option(names = "--temperature", paramLabel = "T", description = "τ (default: the loss's own).")
-    Double temperature;
-
-    @Option(names = "--top-k", paramLabel = "K", description = "hard, hardsimple: top-K selection (default for "
-            + "hardsimple: 16).")
-    Integer topK;
-
-    @Option(names = "--quantile", paramLabel = "A", description = "hard, hardsimple: upper-quantile selection.")
-    Double quantile;
-
-    @Option(names = "--negative-set", paramLabel = "all|cross", description = "hard, simple, hardsimple.")
-    String negativeSet;
 
     @Option(names = "--classes", defaultValue = "10", description = "supcon: labels cycle through this many "
             + "classes (default ${DEFAULT-VALUE}).")
@@ -157,27 +144,14 @@ final class LossBench implements Callable<Integer> {
     }
 
     private LossSpec spec(int n) {
-        LossKind kind = LossKind.fromName(lossName);
-        LossSpec spec = LossSpec.of(kind);
-        if (temperature != null) {
-            spec = spec.withTemperature(temperature);
+        if (loss.lossName == null) {
+            throw new IllegalArgumentException("--loss is required: ntxent, dcl, dclw, hard, simple, hardsimple, "
+                    + "infonce, supcon or clip");
         }
-        if (topK != null) {
-            spec = spec.withTopK(topK);
-        }
-        if (quantile != null) {
-            spec = spec.withQuantile(quantile);
-        }
-        if (kind == LossKind.HARDSIMPLE && topK == null && quantile == null) {
+        LossKind kind = LossKind.fromName(loss.lossName);
+        LossSpec spec = loss.spec(kind);
+        if (kind == LossKind.HARDSIMPLE && loss.topK == null && loss.quantile == null) {
             spec = spec.withTopK(16);
-        }
-        if (negativeSet != null) {
-            spec = spec.withNegativeSet(switch (negativeSet.trim().toLowerCase(Locale.ROOT)) {
-                case "all" -> NegativeSet.ALL;
-                case "cross" -> NegativeSet.CROSS;
-                default -> throw new IllegalArgumentException("--negative-set must be all or cross, got '"
-                        + negativeSet + "'");
-            });
         }
         if (kind == LossKind.SUPCON) {
             if (classes < 1) {

@@ -1,9 +1,7 @@
 package org.jcontrast.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -63,32 +61,15 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     TrainOptions options;
 
-    @Option(names = "--data", paramLabel = "PATH",
-            description = "IDX folder or file, digits CSV, or images .npy (labels in NAME.labels.npy) (default: the embedded Fashion-MNIST test split).")
-    Path data;
-
-    @Option(names = "--eval-fraction", paramLabel = "F", defaultValue = "0.2",
-            description = "Part of each class held out for evaluation (default ${DEFAULT-VALUE}).")
-    double evalFraction;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Threads (default: all processors).")
-    Integer threads;
-
-    @Option(names = "--name", paramLabel = "NAME", description = "Run folder name (default: sweep-<date>-<time>).")
-    String name;
-
-    @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs",
-            description = "Where run folders go (default ${DEFAULT-VALUE}).")
-    Path runs;
+    @Mixin
+    RunOptions run;
 
     @Option(names = "--dry-run", description = "Only list the runs of the grid.")
     boolean dryRun;
 
     @Override
     public Integer call() throws IOException {
-        if (threads != null) {
-            Parallel.setThreads(threads);
-        }
+        run.applyThreads();
         TrainConfig center = options.applyTo(TrainConfig.builder().epochs(DEFAULT_EPOCHS)).build();
         List<Sweep.Point> points = Sweep.plan(grid(), center);
         if (dryRun) {
@@ -97,10 +78,9 @@ final class SweepCommand implements Callable<Integer> {
             }
             return 0;
         }
-        Dataset all = DataSources.open(data);
-        Dataset.Split split = all.split(evalFraction, center.seed());
-        RunFolder folder = RunFolder.create(runs, name != null ? name : RunFolder.defaultName("sweep",
-                LocalDateTime.now()));
+        Dataset all = run.open();
+        Dataset.Split split = run.split(all, center.seed());
+        RunFolder folder = run.folder("sweep");
         System.out.println("jcontrast sweep: " + points.size() + " runs of " + center.epochs() + " epochs on " + all
                 + " (" + split.train().size() + " training / " + split.eval().size() + " held-out); "
                 + Parallel.threads() + " thread(s); results in " + folder.dir());

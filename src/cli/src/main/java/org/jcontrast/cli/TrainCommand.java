@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jcontrast.data.Dataset;
@@ -30,16 +29,11 @@ import picocli.CommandLine.Option;
 final class TrainCommand implements Callable<Integer> {
     static final String CHECKPOINT = "checkpoint.jckp";
 
-    @Option(names = "--data", paramLabel = "PATH",
-            description = "IDX folder or file, digits CSV, or images .npy (labels in NAME.labels.npy) (default: the embedded Fashion-MNIST test split).")
-    Path data;
-
-    @Option(names = "--eval-fraction", paramLabel = "F", defaultValue = "0.2",
-            description = "Part of each class held out for evaluation (default ${DEFAULT-VALUE}).")
-    double evalFraction;
-
     @Mixin
     TrainOptions options;
+
+    @Mixin
+    RunOptions run;
 
     @Mixin
     LossOptions loss;
@@ -52,21 +46,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Also save a checkpoint every E epochs (default ${DEFAULT-VALUE}; always at the end).")
     int checkpointEvery;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads (default: all processors).")
-    Integer threads;
-
-    @Option(names = "--name", paramLabel = "NAME", description = "Run folder name (default: train-<date>-<time>).")
-    String name;
-
-    @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs",
-            description = "Where run folders go (default ${DEFAULT-VALUE}).")
-    Path runs;
-
     @Override
     public Integer call() throws IOException {
-        if (threads != null) {
-            Parallel.setThreads(threads);
-        }
+        run.applyThreads();
         if (checkpointEvery < 1) {
             throw new IllegalArgumentException("--checkpoint-every must be at least 1, got " + checkpointEvery);
         }
@@ -77,14 +59,13 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainConfig config = saved != null ? Trainer.configOf(saved)
                 : options.applyTo(TrainConfig.builder().loss(loss.spec(LossKind.NTXENT))).build();
-        Dataset all = DataSources.open(data);
-        Dataset.Split split = all.split(evalFraction, config.seed());
+        Dataset all = run.open();
+        Dataset.Split split = run.split(all, config.seed());
         Trainer trainer = new Trainer(config, split.train(), Trainer.DEFAULT_LOSSES);
         if (saved != null) {
             trainer.restore(saved);
         }
-        RunFolder folder = RunFolder.create(runs, name != null ? name : RunFolder.defaultName("train",
-                LocalDateTime.now()));
+        RunFolder folder = run.folder("train");
         System.out.println("jcontrast train: " + all + ", " + split.train().size() + " training / "
                 + split.eval().size() + " held-out images; " + config.model(all.pixels()) + "; "
                 + config.loss() + ", batch " + config.batchSize() + ", " + config.epochs() + " epochs, "

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.jcontrast.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
+import org.jcontrast.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 
 /** The routing policy, lazy probing and fallback, with in-memory backends instead of a GPU. */

@@ -4,6 +4,8 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -221,21 +223,11 @@ public final class CudaGemmBackend implements GemmBackend {
     @Override
     public void close() {
         closed = true;
-        RuntimeException failure = null;
+        List<Runnable> contexts = new ArrayList<>();
         for (ThreadContext context = opened.poll(); context != null; context = opened.poll()) {
-            try {
-                context.close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
+            contexts.add(context::close);
         }
-        if (failure != null) {
-            throw failure;
-        }
+        Releases.all(contexts);
     }
 
     private ThreadContext context() {

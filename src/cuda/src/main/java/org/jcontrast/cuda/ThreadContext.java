@@ -1,6 +1,7 @@
 package org.jcontrast.cuda;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * What one thread uses to drive the device: its own stream, a cuBLAS handle bound to that stream
@@ -67,27 +68,13 @@ final class ThreadContext implements AutoCloseable {
 
     @Override
     public void close() {
-        RuntimeException failure = null;
-        for (Runnable release : new Runnable[] {
-            () -> cublas.destroy(handle),
-            () -> cuda.streamDestroy(stream),
-            () -> {
-                if (staging != null) {
-                    staging.close();
-                }
-            }}) {
-            try {
-                release.run();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Releases.all(List.of(
+                () -> cublas.destroy(handle),
+                () -> cuda.streamDestroy(stream),
+                () -> {
+                    if (staging != null) {
+                        staging.close();
+                    }
+                }));
     }
 }

@@ -14,6 +14,7 @@ import org.jcontrast.backend.OffloadSettings;
 import org.jcontrast.backend.Precision;
 import org.jcontrast.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
+import org.jcontrast.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,8 +29,7 @@ class CudaOffloadTest {
     private final Tensor a = Tensor.randn(new SplittableRandom(1), 70, 40);
     private final Tensor b = Tensor.randn(new SplittableRandom(2), 40, 50);
     private static CudaStub full;
-    private GemmRouter previous;
-    private String previousPath;
+    private RouterSwap swap;
     private Tensor cpuProduct;
     private Tensor cpuGram;
 
@@ -41,30 +41,20 @@ class CudaOffloadTest {
     @BeforeEach
     void computeOnTheCpu() {
         full.reset();
-        previousPath = System.getProperty(CudaLibraries.PATH_PROPERTY);
-        previous = GemmRouter.install(new GemmRouter(new OffloadSettings(DeviceMode.CPU, Precision.FP32, 0)));
+        swap = RouterSwap.begin();
         cpuProduct = Ops.matmul(a, b);
         cpuGram = Ops.gram(a);
     }
 
     @AfterEach
     void restore() {
-        GemmRouter.install(previous == null ? new GemmRouter(OffloadSettings.fromSystemProperties()) : previous)
-                .close();
-        if (previousPath == null) {
-            System.clearProperty(CudaLibraries.PATH_PROPERTY);
-        } else {
-            System.setProperty(CudaLibraries.PATH_PROPERTY, previousPath);
-        }
+        swap.end();
         full.assertNothingLive(); // closing the router released everything
     }
 
     /** Installs a router that looks for CUDA in {@code dir} through the registered providers. */
-    private static GemmRouter route(DeviceMode mode, double threshold, Path dir) {
-        System.setProperty(CudaLibraries.PATH_PROPERTY, dir.toString());
-        GemmRouter router = new GemmRouter(new OffloadSettings(mode, Precision.FP32, threshold));
-        GemmRouter.install(router).close();
-        return router;
+    private GemmRouter route(DeviceMode mode, double threshold, Path dir) {
+        return swap.route(new OffloadSettings(mode, Precision.FP32, threshold), dir);
     }
 
     private static void assertClose(Tensor expected, Tensor got) {

@@ -17,6 +17,7 @@ import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.Losses;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.tensor.Tensor;
+import org.jcontrast.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,8 +36,7 @@ class CudaStreamingLossTest {
     private final SplittableRandom random = new SplittableRandom(5);
     private final Tensor z1 = Tensor.randn(random, N, D);
     private final Tensor z2 = Tensor.randn(random, N, D);
-    private GemmRouter previous;
-    private String previousPath;
+    private RouterSwap swap;
 
     @BeforeAll
     static void buildStub() {
@@ -46,28 +46,18 @@ class CudaStreamingLossTest {
     @BeforeEach
     void onTheCpu() {
         stub.reset();
-        previousPath = System.getProperty(CudaLibraries.PATH_PROPERTY);
-        previous = GemmRouter.install(new GemmRouter(new OffloadSettings(DeviceMode.CPU, Precision.FP32, 0)));
+        swap = RouterSwap.begin();
     }
 
     @AfterEach
     void restore() {
-        GemmRouter.install(previous == null ? new GemmRouter(OffloadSettings.fromSystemProperties()) : previous)
-                .close();
-        if (previousPath == null) {
-            System.clearProperty(CudaLibraries.PATH_PROPERTY);
-        } else {
-            System.setProperty(CudaLibraries.PATH_PROPERTY, previousPath);
-        }
+        swap.end();
         stub.assertNothingLive(); // closing the router released every thread's stream, handle and buffers
     }
 
     /** Installs a router that sends every product to the stub, and closes the one it replaces. */
     private GemmRouter onTheStub(Precision precision) {
-        System.setProperty(CudaLibraries.PATH_PROPERTY, stub.directory().toString());
-        GemmRouter router = new GemmRouter(new OffloadSettings(DeviceMode.GPU, precision, 0));
-        GemmRouter.install(router).close();
-        return router;
+        return swap.route(new OffloadSettings(DeviceMode.GPU, precision, 0), stub.directory());
     }
 
     private LossResult streaming(LossSpec spec) {

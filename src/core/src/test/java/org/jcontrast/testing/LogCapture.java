@@ -1,4 +1,4 @@
-package org.jcontrast.cuda;
+package org.jcontrast.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,17 +7,17 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /** Collects the records logged to {@code org.jcontrast} while open, to count the lines a fallback writes. */
-final class LogCapture extends Handler implements AutoCloseable {
+public final class LogCapture extends Handler implements AutoCloseable {
     private final Logger logger = Logger.getLogger("org.jcontrast");
     private final List<LogRecord> records = new ArrayList<>();
 
     /** Starts capturing. */
-    LogCapture() {
+    public LogCapture() {
         logger.addHandler(this);
     }
 
     /** The messages logged so far. */
-    synchronized List<String> messages() {
+    public synchronized List<String> messages() {
         return records.stream().map(LogRecord::getMessage).toList();
     }
 

@@ -1,0 +1,52 @@
+package org.jcontrast.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import org.jcontrast.data.Dataset;
+import org.jcontrast.kernel.Parallel;
+import picocli.CommandLine.Option;
+
+/** Where {@code train} and {@code sweep} read their data, how they split it, and where their results go. */
+final class RunOptions {
+    @Option(names = "--data", paramLabel = "PATH",
+            description = "IDX folder or file, digits CSV, or images .npy (labels in NAME.labels.npy) (default: the "
+                    + "embedded Fashion-MNIST test split).")
+    Path data;
+
+    @Option(names = "--eval-fraction", paramLabel = "F", defaultValue = "0.2",
+            description = "Part of each class held out for evaluation (default ${DEFAULT-VALUE}).")
+    double evalFraction;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads (default: all processors).")
+    Integer threads;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Run folder name (default: the command, date and time).")
+    String name;
+
+    @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs",
+            description = "Where run folders go (default ${DEFAULT-VALUE}).")
+    Path runs;
+
+    /** Sets the thread pool when {@code --threads} was given. */
+    void applyThreads() {
+        if (threads != null) {
+            Parallel.setThreads(threads);
+        }
+    }
+
+    /** The dataset of {@code --data}, or the embedded one. */
+    Dataset open() throws IOException {
+        return DataSources.open(data);
+    }
+
+    /** {@code all} split class by class into training and held-out parts. */
+    Dataset.Split split(Dataset all, long seed) {
+        return all.split(evalFraction, seed);
+    }
+
+    /** The run folder: {@code --name}, else {@code <command>-<date>-<time>}, under {@code --runs}. */
+    RunFolder folder(String command) throws IOException {
+        return RunFolder.create(runs, name != null ? name : RunFolder.defaultName(command, LocalDateTime.now()));
+    }
+}

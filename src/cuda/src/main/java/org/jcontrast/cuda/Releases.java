@@ -1,0 +1,28 @@
+package org.jcontrast.cuda;
+
+/** Runs every release step even when some fail, so that one failure does not leak the rest. */
+final class Releases {
+    private Releases() {
+    }
+
+    /**
+     * Runs each step in order; rethrows the first failure, with the later ones suppressed in it.
+     */
+    static void all(Iterable<? extends Runnable> steps) {
+        RuntimeException failure = null;
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
