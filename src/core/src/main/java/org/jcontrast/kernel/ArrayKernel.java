@@ -24,6 +24,20 @@ public interface ArrayKernel {
     /** out = exp(x − shift). */
     void exp(float[] x, int xo, float shift, float[] out, int oo, int n);
 
+    /**
+     * Σ exp(β·x − shift), the partition sum of logits β·x; unless {@code across} is null, each
+     * term is also added to {@code across[ao + i]}. A block of logits whose rows and columns share
+     * one shift gets its row sums and its column sums from one pass this way.
+     */
+    float sumScaledExp(float[] x, int xo, float beta, float shift, float[] across, int ao, int n);
+
+    /**
+     * out = exp(β·x − shift)·(weight + weights[wo + i]), or with {@code weight} alone when
+     * {@code weights} is null: softmax weights scaled per row and, through {@code weights}, per column.
+     */
+    void scaledExp(float[] x, int xo, float beta, float shift, float weight, float[] weights, int wo,
+                   float[] out, int oo, int n);
+
     /** out = log(x). */
     void log(float[] x, int xo, float[] out, int oo, int n);
 

@@ -98,12 +98,23 @@ final class PanamaArrayKernel implements ArrayKernel {
 
     @Override
     public float sumExp(float[] x, int xo, float shift, int n) {
-        return expRun(x, xo, shift, null, 0, n);
+        return expRun(x, xo, 1f, shift, null, 0, 1f, null, null, 0, n);
     }
 
     @Override
     public void exp(float[] x, int xo, float shift, float[] out, int oo, int n) {
-        expRun(x, xo, shift, out, oo, n);
+        expRun(x, xo, 1f, shift, null, 0, 1f, out, null, oo, n);
+    }
+
+    @Override
+    public float sumScaledExp(float[] x, int xo, float beta, float shift, float[] across, int ao, int n) {
+        return expRun(x, xo, beta, shift, across, ao, 1f, null, null, 0, n);
+    }
+
+    @Override
+    public void scaledExp(float[] x, int xo, float beta, float shift, float weight, float[] weights, int wo,
+                          float[] out, int oo, int n) {
+        expRun(x, xo, beta, shift, null, wo, weight, out, weights, oo, n);
     }
 
     @Override
@@ -112,18 +123,24 @@ final class PanamaArrayKernel implements ArrayKernel {
     }
 
     /**
-     * e^(x − shift) over a run: stored to {@code out} unless it is null, and summed (lanes in a
-     * fixed order, then the tail). Within 2 ulps for normal results: x = n·ln 2 + r with
-     * |r| ≤ ln 2 / 2, e^r by Cephes' degree-6 polynomial, and 2^n applied in two halves so that
-     * results down to the subnormal range round once; NaN stays NaN (min and max propagate it).
-     * The polynomial is written out in the loop, not in a helper: a vector handed to a method that
-     * C2 declines to inline is boxed, and the intrinsics fall back to allocating Java code.
+     * y = e^(β·x − shift) over a run, summed (lanes in a fixed order, then the tail) and returned.
+     * Unless null, {@code across} gets y added and {@code out} gets y·(weight + weights[i]), or
+     * y·weight when {@code weights} is null; {@code across} and {@code weights} share the offset
+     * {@code co}. β·x − shift is one fused multiply-add, so β = 1 gives exactly x − shift, and a
+     * weight of 1 leaves y as it is.
+     *
+     * <p>Within 2 ulps for normal results: x = n·ln 2 + r with |r| ≤ ln 2 / 2, e^r by Cephes'
+     * degree-6 polynomial, and 2^n applied in two halves so that results down to the subnormal
+     * range round once; NaN stays NaN (min and max propagate it). The polynomial is written out
+     * in the loop, not in a helper: a vector handed to a method that C2 declines to inline is
+     * boxed, and the intrinsics fall back to allocating Java code.
      */
-    private static float expRun(float[] x, int xo, float shift, float[] out, int oo, int n) {
+    private static float expRun(float[] x, int xo, float beta, float shift, float[] across, int co, float weight,
+                                float[] out, float[] weights, int oo, int n) {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, xo + i).sub(shift).max(EXP_LOW).min(EXP_HIGH);
+            FloatVector v = FloatVector.fromArray(S, x, xo + i).fma(beta, -shift).max(EXP_LOW).min(EXP_HIGH);
             FloatVector t = v.fma(LOG2E, ROUNDER);
             FloatVector nf = t.sub(ROUNDER);
             IntVector e = t.reinterpretAsInts().sub(ROUNDER_BITS);
@@ -138,8 +155,13 @@ final class PanamaArrayKernel implements ArrayKernel {
             IntVector half = e.lanewise(VectorOperators.ASHR, 1);
             y = y.mul(half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .mul(e.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            if (out != null) {
-                y.intoArray(out, oo + i);
+            if (across != null) {
+                FloatVector.fromArray(S, across, co + i).add(y).intoArray(across, co + i);
+            }
+            if (out != null && weights != null) {
+                y.mul(FloatVector.fromArray(S, weights, co + i).add(weight)).intoArray(out, oo + i);
+            } else if (out != null) {
+                y.mul(weight).intoArray(out, oo + i);
             }
             acc = acc.add(y);
         }
@@ -148,16 +170,17 @@ final class PanamaArrayKernel implements ArrayKernel {
             s += acc.lane(lane);
         }
         for (; i < n; i++) {
-            float y = (float) Math.exp(x[xo + i] - shift);
+            float y = (float) Math.exp(Math.fma(beta, x[xo + i], -shift));
+            if (across != null) {
+                across[co + i] += y;
+            }
             if (out != null) {
-                out[oo + i] = y;
+                out[oo + i] = y * (weights == null ? weight : weight + weights[co + i]);
             }
             s += y;
         }
         return s;
     }
-
-
 
     @Override
     public void affine(float alpha, float[] x, int xo, float beta, float[] out, int oo, int n) {

@@ -242,6 +242,8 @@ final class PanamaGemm implements GemmKernel {
     /**
      * Packs alpha·op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels, each laid out k-major, zero-padded.
      * Scaling here, where every element is touched anyway, keeps alpha out of the micro-kernel.
+     * The vector loops live in methods of their own: in one larger method C2 runs out of inlining
+     * budget, and the vector calls left behind fall back to allocating Java code.
      */
     private static void packA(boolean transA, float alpha, float[] a, int offA, int lda, int ic, int mc, int pc,
                               int kc, float[] pa) {
@@ -250,14 +252,9 @@ final class PanamaGemm implements GemmKernel {
             int mr = Math.min(MR, mc - ir);
             int p = 0;
             if (mr == MR && transA) {
-                // op(A)'s column p is a run of MR floats in A's row pc + p.
-                for (int src = offA + pc * lda + ic + ir; p < kc; p++, src += lda) {
-                    FloatVector.fromArray(S4, a, src).mul(alpha).intoArray(pa, base + p * MR);
-                }
+                p = copyRuns(alpha, a, offA + pc * lda + ic + ir, lda, kc, pa, base);
             } else if (mr == MR) {
-                for (int src = offA + (ic + ir) * lda + pc; p + 4 <= kc; p += 4) {
-                    transpose4x4(alpha, a, src + p, lda, pa, base + p * MR, MR);
-                }
+                p = transposeRuns(alpha, a, offA + (ic + ir) * lda + pc, lda, kc, pa, base);
             }
             for (; p < kc; p++) {
                 for (int r = 0; r < MR; r++) {
@@ -269,6 +266,23 @@ final class PanamaGemm implements GemmKernel {
                 }
             }
         }
+    }
+
+    /** op(A)'s column p is a run of MR floats in A's row pc + p: copies kc such runs, scaled; returns kc. */
+    private static int copyRuns(float alpha, float[] a, int src, int lda, int kc, float[] pa, int base) {
+        for (int p = 0; p < kc; p++, src += lda) {
+            FloatVector.fromArray(S4, a, src).mul(alpha).intoArray(pa, base + p * MR);
+        }
+        return kc;
+    }
+
+    /** MR rows of A, k-major, 4×4 blocks at a time, scaled; returns how many of the kc columns it packed. */
+    private static int transposeRuns(float alpha, float[] a, int src, int lda, int kc, float[] pa, int base) {
+        int p = 0;
+        for (; p + 4 <= kc; p += 4) {
+            transpose4x4(alpha, a, src + p, lda, pa, base + p * MR, MR);
+        }
+        return p;
     }
 
     /** Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-column panels, each laid out k-major, zero-padded. */
@@ -284,13 +298,7 @@ final class PanamaGemm implements GemmKernel {
                     java.util.Arrays.fill(pb, base + p * NR + nr, base + (p + 1) * NR, 0f);
                 }
             } else if (nr == NR) {
-                // op(B)'s row p is column pc + p of B's rows jc+jr .. jc+jr+NR-1: transpose 4×4 blocks.
-                int src = offB + (jc + jr) * ldb + pc;
-                for (; p + 4 <= kc; p += 4) {
-                    for (int j = 0; j < NR; j += 4) {
-                        transpose4x4(1f, b, src + j * ldb + p, ldb, pb, base + p * NR + j, NR);
-                    }
-                }
+                p = transposePanel(b, offB + (jc + jr) * ldb + pc, ldb, kc, pb, base);
             }
             for (; p < kc; p++) {
                 for (int j = 0; j < NR; j++) {
@@ -298,6 +306,20 @@ final class PanamaGemm implements GemmKernel {
                 }
             }
         }
+    }
+
+    /**
+     * op(B)'s row p is column pc + p of B's NR rows from {@code src}: transposes 4×4 blocks into
+     * one k-major panel; returns how many of the kc rows it packed.
+     */
+    private static int transposePanel(float[] b, int src, int ldb, int kc, float[] pb, int base) {
+        int p = 0;
+        for (; p + 4 <= kc; p += 4) {
+            for (int j = 0; j < NR; j += 4) {
+                transpose4x4(1f, b, src + j * ldb + p, ldb, pb, base + p * NR + j, NR);
+            }
+        }
+        return p;
     }
 
     /**

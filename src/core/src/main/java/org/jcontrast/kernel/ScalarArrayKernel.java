@@ -51,6 +51,28 @@ final class ScalarArrayKernel implements ArrayKernel {
     }
 
     @Override
+    public float sumScaledExp(float[] x, int xo, float beta, float shift, float[] across, int ao, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            float y = (float) Math.exp(Math.fma(beta, x[xo + i], -shift));
+            if (across != null) {
+                across[ao + i] += y;
+            }
+            s += y;
+        }
+        return s;
+    }
+
+    @Override
+    public void scaledExp(float[] x, int xo, float beta, float shift, float weight, float[] weights, int wo,
+                          float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            float w = weights == null ? weight : weight + weights[wo + i];
+            out[oo + i] = (float) Math.exp(Math.fma(beta, x[xo + i], -shift)) * w;
+        }
+    }
+
+    @Override
     public void log(float[] x, int xo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = (float) Math.log(x[xo + i]);

@@ -396,7 +396,8 @@ public final class AnchorRule {
      * values. A row may be observed in runs of any cut and order, each column exactly once.
      */
     public void observeRun(int a, int b0, int b1, float[] x, int off, AnchorStats st) {
-        maskOutsideSum(a, b0, b1, x, off, st, true);
+        recordPositives(a, b0, b1, x, off, 1, st);
+        maskOutsideSum(a, b0, b1, x, off, st);
         int len = b1 - b0;
         if (linear) {
             double sum = 0;
@@ -412,10 +413,10 @@ public final class AnchorRule {
             st.negatives += count;
         } else {
             ArrayKernel k = KernelProvider.get().array();
-            k.affine((float) beta, x, off, 0f, x, off, len);
-            float max = k.max(x, off, len);
+            // β > 0, so the largest logit is β times the largest similarity.
+            float max = (float) beta * k.max(x, off, len);
             if (max != Float.NEGATIVE_INFINITY) {
-                st.addPartition(max, k.sumExp(x, off, max, len));
+                st.addPartition(max, k.sumScaledExp(x, off, (float) beta, max, null, 0, len));
             }
         }
     }
@@ -425,7 +426,7 @@ public final class AnchorRule {
      * by ∂L/∂s_ab, once the anchor is finished.
      */
     public void gradientRun(int a, int b0, int b1, float[] x, int off, AnchorStats st) {
-        maskOutsideSum(a, b0, b1, x, off, st, false);
+        maskOutsideSum(a, b0, b1, x, off, st);
         int len = b1 - b0;
         if (linear) {
             float g = (float) st.negativeGradient;
@@ -433,46 +434,66 @@ public final class AnchorRule {
                 x[i] = x[i] == Float.NEGATIVE_INFINITY ? 0f : g;
             }
         } else {
-            ArrayKernel k = KernelProvider.get().array();
-            k.affine((float) beta, x, off, 0f, x, off, len);
-            k.exp(x, off, (float) st.lse, x, off, len);
-            k.affine((float) st.softmaxScale, x, off, 0f, x, off, len);
+            KernelProvider.get().array().scaledExp(x, off, (float) beta, (float) st.lse, (float) st.softmaxScale,
+                    null, 0, x, off, len);
         }
-        float pg = (float) st.positiveGradient;
+        addPositiveGradient(a, b0, b1, x, off, 1, st);
+    }
+
+    /**
+     * True when entry (a, b) is in anchor a's partition exactly when (b, a) is in b's, and the
+     * partition is of exponentials: the one-tower exponential losses without a hard selection
+     * (ntxent, dcl, dclw, supcon). A symmetric tile of such a loss serves its rows and its columns
+     * from one set of exponentials when they share a shift (see {@link #observeRun}'s callers).
+     */
+    boolean symmetricPartition() {
+        return !linear && !selects() && kind != LossKind.CLIP && kind != LossKind.INFONCE;
+    }
+
+    /**
+     * Records anchor a's positives among the columns [b0, b1), column b stored at
+     * {@code x[off + (b − b0)·stride]}: stride 1 for a row of a tile, the tile's width for a column.
+     */
+    void recordPositives(int a, int b0, int b1, float[] x, int off, int stride, AnchorStats st) {
         int p = positive(a);
         if (p >= b0 && p < b1) {
-            x[off + p - b0] += pg;
+            st.positiveSum += x[off + (p - b0) * stride];
+            st.positives++;
         }
         if (labels != null) {
             for (int k = firstSameLabel(a, b0), end = sameLabelEnd(a); k < end && columnsByLabel[k] < b1; k++) {
                 if (columnsByLabel[k] != a) {
-                    x[off + columnsByLabel[k] - b0] += pg;
+                    st.positiveSum += x[off + (columnsByLabel[k] - b0) * stride];
+                    st.positives++;
+                }
+            }
+        }
+    }
+
+    /** Adds the finished anchor a's positive gradient at its positives, laid out as in {@link #recordPositives}. */
+    void addPositiveGradient(int a, int b0, int b1, float[] x, int off, int stride, AnchorStats st) {
+        float pg = (float) st.positiveGradient;
+        int p = positive(a);
+        if (p >= b0 && p < b1) {
+            x[off + (p - b0) * stride] += pg;
+        }
+        if (labels != null) {
+            for (int k = firstSameLabel(a, b0), end = sameLabelEnd(a); k < end && columnsByLabel[k] < b1; k++) {
+                if (columnsByLabel[k] != a) {
+                    x[off + (columnsByLabel[k] - b0) * stride] += pg;
                 }
             }
         }
     }
 
     /**
-     * Sets the entries of a run that are outside anchor a's sum to −∞ (excluded columns, candidates
-     * outside the hard selection, the positive when the loss leaves it out), first recording the
-     * positives' similarities in {@code st} when asked.
+     * Sets the entries of a run that are outside anchor a's sum to −∞: excluded columns, candidates
+     * outside the hard selection, the positive when the loss leaves it out.
      */
-    private void maskOutsideSum(int a, int b0, int b1, float[] x, int off, AnchorStats st, boolean record) {
+    void maskOutsideSum(int a, int b0, int b1, float[] x, int off, AnchorStats st) {
         int p = positive(a);
         boolean hasPositive = p >= b0 && p < b1;
         float ps = hasPositive ? x[off + p - b0] : 0f;
-        if (record && hasPositive) {
-            st.positiveSum += ps;
-            st.positives++;
-        }
-        if (record && labels != null) {
-            for (int k = firstSameLabel(a, b0), end = sameLabelEnd(a); k < end && columnsByLabel[k] < b1; k++) {
-                if (columnsByLabel[k] != a) {
-                    st.positiveSum += x[off + columnsByLabel[k] - b0];
-                    st.positives++;
-                }
-            }
-        }
         if (st.threshold != Float.NEGATIVE_INFINITY) {
             float t = st.threshold;
             int tie = st.tieLimit;

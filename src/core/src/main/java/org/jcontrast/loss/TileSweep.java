@@ -1,5 +1,6 @@
 package org.jcontrast.loss;
 
+import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 import org.jcontrast.backend.GemmRouter;
 import org.jcontrast.kernel.ArrayKernel;
@@ -27,7 +28,16 @@ import org.jcontrast.tensor.Tensor;
  *
  * <p>A one-tower matrix (R = C = F) is symmetric: only tiles i ≤ j are visited, and a diagonal
  * tile holds whole runs of its row anchors only, its H being G + Gᵀ. Memory beyond the inputs and
- * the statistics is two tile buffers per thread. The caller's interrupt stops a pass between rounds
+ * the statistics is two tile buffers per thread.
+ *
+ * <p>When the rule's partition is symmetric ({@link AnchorRule#symmetricPartition}) the rows and
+ * columns of a tile with column anchors share their exponentials: every logit is at most
+ * M = β·max‖r‖·max‖c‖ (Cauchy–Schwarz), so exp(β·s − M) serves entry (a, b) for anchor a and for
+ * anchor b alike. One pass over the untransposed tile then gives the row sums and the column sums,
+ * and the gradient pass builds H directly as exp(β·s − M)·(u_a + u_b) with
+ * u = softmaxScale·exp(M − lse): half the exponentials and none of the transposes. It is used when
+ * 2M ≤ {@value #SHARED_SHIFT_LIMIT}, where no term can fall below the normal floats (e^−80) or any
+ * u overflow (e^80); with colder temperatures each side keeps its own max-shifted runs. The caller's interrupt stops a pass between rounds
  * with a {@link CancellationException}; no work of the pass is left running.
  *
  * <p>A product sent to the GPU moves its operands there and its result back each time: R and C are
@@ -40,8 +50,10 @@ final class TileSweep {
         int of(int rows, int cols, int width);
     }
 
-    /** Per-thread tile buffers, kept across sweeps and grown when a larger tile asks for them. */
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
+    /** Per-thread buffers (two tiles and one row of column values), kept across sweeps and grown on demand. */
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][0]);
+    /** The largest 2M for which rows and columns share one shift (see the class comment). */
+    static final float SHARED_SHIFT_LIMIT = 80f;
 
     private final AnchorRule rule;
     private final Tensor rows;
@@ -52,6 +64,8 @@ final class TileSweep {
     private final int tile;
     private final AnchorStats[] stats;
     private final TileSchedule schedule;
+    /** The shift M that rows and columns share, or NaN when each run is shifted by its own max. */
+    private final float sharedShift;
 
     private TileSweep(AnchorRule rule, Tensor rows, Tensor cols, boolean symmetric, int colAnchor0, TileSize size,
                       AnchorStats[] stats) {
@@ -64,6 +78,24 @@ final class TileSweep {
         this.stats = stats;
         int rowBlocks = blocks(rows.dim(0), tile), colBlocks = blocks(cols.dim(0), tile);
         this.schedule = symmetric ? TileSchedule.symmetric(rowBlocks) : TileSchedule.rectangular(rowBlocks, colBlocks);
+        this.sharedShift = colAnchor0 >= 0 && rule.symmetricPartition() ? sharedShift(rule.beta(), rows, cols) : Float.NaN;
+    }
+
+    /** M = β·max‖r‖·max‖c‖ when 2M is within {@link #SHARED_SHIFT_LIMIT}, else NaN. */
+    private static float sharedShift(double beta, Tensor rows, Tensor cols) {
+        double m = beta * Math.sqrt(maxSquaredNorm(rows) * maxSquaredNorm(cols));
+        return 2 * m <= SHARED_SHIFT_LIMIT ? (float) m : Float.NaN;
+    }
+
+    private static double maxSquaredNorm(Tensor t) {
+        ArrayKernel k = KernelProvider.get().array();
+        int d = t.dim(1);
+        float[] a = t.array();
+        double max = 0;
+        for (int i = 0, o = t.offset(); i < t.dim(0); i++, o += d) {
+            max = Math.max(max, k.dot(a, o, a, o, d));
+        }
+        return max;
     }
 
     /** S = F·Fᵀ, whose rows and columns are the anchors 0..2N−1 (the one-tower losses). */
@@ -143,31 +175,90 @@ final class TileSweep {
         product(router, gemm, false, true, m, n, d, ra, ro, d, ca, co, d, 0f, s, 0, n);
         boolean diagonal = symmetric && bi == bj;
         boolean columnAnchors = colAnchor0 >= 0 && !diagonal;
-        if (columnAnchors) {
-            arrays.transpose(s, 0, n, m, n, t, 0, m, false);
-        }
-        for (int i = 0; i < m; i++) {
-            body.run(s, r0 + i, c0, c1, i * n);
-        }
-        if (columnAnchors) {
-            for (int j = 0; j < n; j++) {
-                body.run(t, colAnchor0 + c0 + j, r0, r1, j * m);
+        if (columnAnchors && !Float.isNaN(sharedShift)) {
+            // Only the observe and gradient passes come here: a rule that selects has no shared shift.
+            if (dRows == null) {
+                observeShared(s, r0, r1, c0, c1, buffers[2], arrays);
+                return;
             }
-        }
-        if (dRows == null) {
-            return;
-        }
-        if (columnAnchors) {
-            arrays.transpose(t, 0, m, n, m, s, 0, n, true);
-        } else if (diagonal) {
-            arrays.transpose(s, 0, n, m, n, t, 0, m, false);
-            arrays.add(s, 0, t, 0, s, 0, m * n);
+            gradientShared(s, r0, r1, c0, c1, buffers[2], arrays);
+        } else {
+            if (columnAnchors) {
+                arrays.transpose(s, 0, n, m, n, t, 0, m, false);
+            }
+            for (int i = 0; i < m; i++) {
+                body.run(s, r0 + i, c0, c1, i * n);
+            }
+            if (columnAnchors) {
+                for (int j = 0; j < n; j++) {
+                    body.run(t, colAnchor0 + c0 + j, r0, r1, j * m);
+                }
+            }
+            if (dRows == null) {
+                return;
+            }
+            if (columnAnchors) {
+                arrays.transpose(t, 0, m, n, m, s, 0, n, true);
+            } else if (diagonal) {
+                arrays.transpose(s, 0, n, m, n, t, 0, m, false);
+                arrays.add(s, 0, t, 0, s, 0, m * n);
+            }
         }
         product(router, gemm, false, false, m, d, n, s, 0, n, ca, co, d, 1f, dRows.array(), dRows.offset() + r0 * d, d);
         if (dCols != null && !diagonal) {
             product(router, gemm, true, false, n, d, m, s, 0, n, ra, ro, d, 1f, dCols.array(), dCols.offset() + c0 * d,
                     d);
         }
+    }
+
+    /**
+     * The observe pass of a tile whose rows and columns share the shift M: records both sides'
+     * positives, masks what is outside the (symmetric) partition, and merges each row's and each
+     * column's sum of exp(β·s − M) into its anchor. The column anchors' positives are read first,
+     * before a decoupled loss masks them out of the sums.
+     */
+    private void observeShared(float[] s, int r0, int r1, int c0, int c1, float[] colSums, ArrayKernel arrays) {
+        int n = c1 - c0;
+        float beta = (float) rule.beta();
+        for (int j = 0; j < n; j++) {
+            int b = colAnchor0 + c0 + j;
+            rule.recordPositives(b, r0, r1, s, j, n, stats[b]);
+        }
+        Arrays.fill(colSums, 0, n, 0f);
+        for (int a = r0, off = 0; a < r1; a++, off += n) {
+            rule.recordPositives(a, c0, c1, s, off, 1, stats[a]);
+            rule.maskOutsideSum(a, c0, c1, s, off, stats[a]);
+            stats[a].addPartition(sharedShift, arrays.sumScaledExp(s, off, beta, sharedShift, colSums, 0, n));
+        }
+        for (int j = 0; j < n; j++) {
+            stats[colAnchor0 + c0 + j].addPartition(sharedShift, colSums[j]);
+        }
+    }
+
+    /**
+     * Turns a recomputed tile into H = G_rows + G_colsᵀ in place: exp(β·s − M)·(u_a + u_b) on the
+     * partition, plus each side's positive gradient at its positives.
+     */
+    private void gradientShared(float[] s, int r0, int r1, int c0, int c1, float[] colWeights, ArrayKernel arrays) {
+        int n = c1 - c0;
+        float beta = (float) rule.beta();
+        for (int j = 0; j < n; j++) {
+            colWeights[j] = sharedWeight(stats[colAnchor0 + c0 + j]);
+        }
+        for (int a = r0, off = 0; a < r1; a++, off += n) {
+            rule.maskOutsideSum(a, c0, c1, s, off, stats[a]);
+            arrays.scaledExp(s, off, beta, sharedShift, sharedWeight(stats[a]), colWeights, 0, s, off, n);
+            rule.addPositiveGradient(a, c0, c1, s, off, 1, stats[a]);
+        }
+        for (int j = 0; j < n; j++) {
+            int b = colAnchor0 + c0 + j;
+            rule.addPositiveGradient(b, r0, r1, s, j, n, stats[b]);
+        }
+    }
+
+    /** u = softmaxScale·exp(M − lse): ∂L/∂s of a summed entry is u·exp(β·s − M); 0 for an empty partition. */
+    private float sharedWeight(AnchorStats st) {
+        return st.lse == Double.NEGATIVE_INFINITY ? 0f : (float) (st.softmaxScale * Math.exp(sharedShift - st.lse));
     }
 
     /**
@@ -182,11 +273,14 @@ final class TileSweep {
         }
     }
 
-    private static float[][] buffers(int size) {
+    private float[][] buffers(int size) {
         float[][] b = BUFFERS.get();
         if (b[0].length < size) {
             b[0] = new float[size];
             b[1] = new float[size];
+        }
+        if (b[2].length < tile) {
+            b[2] = new float[tile];
         }
         return b;
     }

@@ -92,6 +92,60 @@ class ArrayKernelTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("providers")
+    void scaledExpsMatchFloat64(String name, ArrayKernel k) {
+        SplittableRandom r = new SplittableRandom(3);
+        float beta = 2.5f, shift = 1.75f, weight = 0.3f;
+        for (int n : SIZES) {
+            float[] x = random(r, n, 2);
+            float[] across = random(r, n, 1);
+            float[] weights = random(r, n, 1);
+            float[] before = across.clone();
+            double sum = 0;
+            double[] e = new double[n];
+            for (int i = 0; i < n; i++) {
+                e[i] = Math.exp(beta * (double) x[1 + i] - shift);
+                sum += e[i];
+            }
+            assertEquals(sum, k.sumScaledExp(x, 1, beta, shift, null, 0, n), Math.max(1e-6, sum * 1e-5),
+                    "sum alone n=" + n);
+            assertEquals(sum, k.sumScaledExp(x, 1, beta, shift, across, 2, n), Math.max(1e-6, sum * 1e-5),
+                    "sum with across n=" + n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(before[2 + i] + e[i], across[2 + i], 1e-6 + e[i] * 3e-6, "across n=" + n + " i=" + i);
+            }
+            assertEquals(before[0], across[0], 0f, "across written before its window");
+            assertEquals(before[1], across[1], 0f, "across written before its window");
+            float[] out = new float[n + 5];
+            k.scaledExp(x, 1, beta, shift, weight, weights, 3, out, 2, n);
+            for (int i = 0; i < n; i++) {
+                double want = e[i] * (weight + weights[3 + i]);
+                assertEquals(want, out[2 + i], 1e-7 + Math.abs(want) * 4e-6, "weighted n=" + n + " i=" + i);
+            }
+            k.scaledExp(x, 1, beta, shift, weight, null, 0, out, 2, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(e[i] * weight, out[2 + i], 1e-7 + e[i] * weight * 3e-6, "scaled n=" + n + " i=" + i);
+            }
+            assertEquals(0f, out[0], "scaledExp wrote before its window");
+            assertEquals(0f, out[n + 4], "scaledExp wrote past its window");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void unitScalingIsExactlyPlainExp(String name, ArrayKernel k) {
+        // The loss engines mix the plain and the scaled forms: β = 1 and a weight of 1 must not change a bit.
+        float[] x = random(new SplittableRandom(4), 1000, 20);
+        float[] plain = new float[x.length], scaled = new float[x.length];
+        k.exp(x, 0, 0.5f, plain, 0, x.length);
+        k.scaledExp(x, 0, 1f, 0.5f, 1f, null, 0, scaled, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(plain[i], scaled[i], "at " + i);
+        }
+        assertEquals(k.sumExp(x, 0, 0.5f, x.length), k.sumScaledExp(x, 0, 1f, 0.5f, null, 0, x.length));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
     void expIsWithinTwoUlpsOverTheWholeRange(String name, ArrayKernel k) {
         // Every float from −104 to 89 in steps that hit many exponents and mantissas, plus the edges
         // where the result under- or overflows, and the specials.
@@ -122,11 +176,13 @@ class ArrayKernelTest {
         // differently from the intrinsic would make the same call give two answers.
         float[] x = random(new SplittableRandom(5), 1021, 20);
         float firstSum = k.sumExp(x, 0, 2f, 1021), firstDot = k.dot(x, 0, x, 1, 1020);
+        float firstScaled = k.sumScaledExp(x, 0, 0.5f, 2f, null, 0, 1021);
         float[] first = new float[x.length], again = new float[x.length];
         k.exp(x, 0, 2f, first, 0, x.length);
         for (int call = 0; call < 20_000; call++) {
             assertEquals(firstSum, k.sumExp(x, 0, 2f, 1021), "sumExp, call " + call);
             assertEquals(firstDot, k.dot(x, 0, x, 1, 1020), "dot, call " + call);
+            assertEquals(firstScaled, k.sumScaledExp(x, 0, 0.5f, 2f, null, 0, 1021), "sumScaledExp, call " + call);
         }
         k.exp(x, 0, 2f, again, 0, x.length);
         for (int i = 0; i < x.length; i++) {

@@ -99,6 +99,25 @@ class StreamingLossesTest {
     }
 
     @Test
+    void everyTemperatureStreamsAsItMaterialisesOnBothSidesOfTheSharedShiftLimit() {
+        // With unit rows the shared shift is M = 1/τ: τ = 0.026 shares it (2M ≈ 77 ≤ 80), τ = 0.02
+        // and 0.005 do not, and each side keeps its own max-shifted runs.
+        int n = 40, d = 8;
+        SplittableRandom r = new SplittableRandom(23);
+        Tensor z1 = Tensor.randn(r, n, d), z2 = Tensor.randn(r, n, d);
+        int[] labels = r.ints(n, 0, 5).toArray();
+        for (double tau : new double[] {0.026, 0.02, 0.005}) {
+            for (LossSpec spec : List.of(LossSpec.of(LossKind.NTXENT), LossSpec.of(LossKind.DCL),
+                    LossSpec.of(LossKind.DCLW), LossSpec.of(LossKind.SUPCON).withLabels(labels),
+                    LossSpec.of(LossKind.CLIP))) {
+                LossSpec cold = spec.withTemperature(tau);
+                LossResult want = Losses.create(cold, LossMode.MATERIALIZED).compute(z1, z2);
+                assertSameResult(cold.toString(), want, Losses.create(cold, LossMode.STREAMING, 16).compute(z1, z2));
+            }
+        }
+    }
+
+    @Test
     void resultsDoNotDependOnTheThreadCount() {
         int n = 50, d = 8, threads = Parallel.threads();
         SplittableRandom r = new SplittableRandom(23);
