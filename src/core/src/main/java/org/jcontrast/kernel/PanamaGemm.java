@@ -44,11 +44,22 @@ final class PanamaGemm implements GemmKernel {
     /** {@code diag} value that disables the triangle limit. */
     private static final int NO_DIAGONAL = Integer.MAX_VALUE / 2;
 
-    /** Per-thread packing buffers, allocated once: no allocation in the hot loops. */
+    /**
+     * Per-thread packing buffers, kept across calls: no allocation in the hot loops. The packed B
+     * grows to what a call needs (up to KC×NC, 4 MiB), so threads that only multiply small tiles,
+     * as the streaming losses do, hold only a small one.
+     */
     private static final class Workspace {
         final float[] packedA = new float[MC * KC];
-        final float[] packedB = new float[KC * NC];
         final float[] tile = new float[MR * NR];
+        float[] packedB = new float[0];
+
+        float[] packedB(int size) {
+            if (packedB.length < size) {
+                packedB = new float[size];
+            }
+            return packedB;
+        }
     }
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -96,6 +107,7 @@ final class PanamaGemm implements GemmKernel {
             return;
         }
         Workspace ws = WORKSPACE.get();
+        float[] packedB = ws.packedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR));
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             if (jc > m - 1 + diag) {
@@ -103,14 +115,14 @@ final class PanamaGemm implements GemmKernel {
             }
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(transB, b, offB, ldb, pc, kc, jc, nc, ws.packedB);
+                packB(transB, b, offB, ldb, pc, kc, jc, nc, packedB);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     if (jc > ic + mc - 1 + diag) {
                         continue;
                     }
                     packA(transA, alpha, a, offA, lda, ic, mc, pc, kc, ws.packedA);
-                    macroKernel(ws.packedA, ws.packedB, ws.tile, mc, nc, kc, pc > 0 || beta != 0f,
+                    macroKernel(ws.packedA, packedB, ws.tile, mc, nc, kc, pc > 0 || beta != 0f,
                             c, offC + ic * ldc + jc, ldc, ic - jc + diag, mirror && pc + kc == k);
                 }
             }
