@@ -1,6 +1,6 @@
 """Side-by-side peer comparison: runs jcontrast and PyTorch alternately, in one invocation.
 
-  compare.py ntxent --batch 8192 --dim 128 --threads 2 [--rounds 3] [--mode auto]
+  compare.py ntxent --batch 8192 --dim 128 --threads 2 [--rounds 3] [--mode auto] [--warmup 8] [--jvm-opts ...]
   compare.py simclr-step --batch 512 --threads 2 [--rounds 3]
 
 Each round runs jcontrast, then PyTorch (each in its own process, same thread count), so drift in
@@ -34,6 +34,8 @@ def main():
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--mode", default="auto", help="jcontrast's --mode for ntxent")
     p.add_argument("--jvm-opts", default="", help="JCONTRAST_OPTS for the jcontrast runs, e.g. -Xmx1g")
+    p.add_argument("--warmup", type=float, default=8,
+                   help="ntxent: seconds of untimed jcontrast runs first (default 8: C2 settles after ~5 s of the loss)")
     a = p.parse_args()
 
     python = subprocess.run([os.path.join(HERE, "find_torch.sh")], check=True, stdout=subprocess.PIPE,
@@ -44,7 +46,7 @@ def main():
 
     if a.what == "ntxent":
         ours = [os.path.join(ROOT, "jcontrast"), "bench", "loss", "--loss", "ntxent", "--batch", str(a.batch),
-                "--dim", str(a.dim), "--threads", threads, "--mode", a.mode, "--json"]
+                "--dim", str(a.dim), "--threads", threads, "--mode", a.mode, "--warmup", str(a.warmup), "--json"]
         peer = [python, os.path.join(HERE, "ntxent_torch.py"), "--batch", str(a.batch), "--dim", str(a.dim),
                 "--threads", threads]
     else:
@@ -67,7 +69,7 @@ def main():
     summary = {"what": a.what, "batch": a.batch, "dim": a.dim, "threads": a.threads, "rounds": a.rounds,
                "jcontrast_seconds": js, "pytorch_seconds": ts, "speedup": ts / js,
                "jcontrast_rss_growth_mib": jg, "pytorch_rss_growth_mib": tg,
-               "jcontrast_mode": rows[-1][0].get("mode"), "torch": rows[-1][1].get("torch")}
+               "jcontrast_warmup_seconds": a.warmup if a.what == "ntxent" else None, "jcontrast_mode": rows[-1][0].get("mode"), "torch": rows[-1][1].get("torch")}
     print(f"median: jcontrast {js:.4f} s, pytorch {ts:.4f} s, speedup {ts / js:.2f}x; "
           f"RSS growth jcontrast {jg:.0f} MiB, pytorch {tg:.0f} MiB")
     print(json.dumps(summary))
