@@ -66,11 +66,17 @@ def main():
     ts = statistics.median(t["seconds"] for _, t in rows)
     jg = statistics.median(j["peak_rss_mib"] - j["idle_rss_mib"] for j, _ in rows)
     tg = statistics.median(t["peak_rss_mib"] - t["idle_rss_mib"] for _, t in rows)
+    # Each round's own ratio too: both sides of a round ran within seconds of each other, so its
+    # ratio is less exposed to the machine's drift than the ratio of the two medians.
+    per_round = [t["seconds"] / j["seconds"] for j, t in rows]
     summary = {"what": a.what, "batch": a.batch, "dim": a.dim, "threads": a.threads, "rounds": a.rounds,
                "jcontrast_seconds": js, "pytorch_seconds": ts, "speedup": ts / js,
+               "speedup_per_round": per_round, "speedup_median_of_rounds": statistics.median(per_round),
                "jcontrast_rss_growth_mib": jg, "pytorch_rss_growth_mib": tg,
-               "jcontrast_warmup_seconds": a.warmup if a.what == "ntxent" else None, "jcontrast_mode": rows[-1][0].get("mode"), "torch": rows[-1][1].get("torch")}
-    print(f"median: jcontrast {js:.4f} s, pytorch {ts:.4f} s, speedup {ts / js:.2f}x; "
+               "jcontrast_warmup_seconds": a.warmup if a.what == "ntxent" else None,
+               "jcontrast_mode": rows[-1][0].get("mode"), "torch": rows[-1][1].get("torch")}
+    print(f"median: jcontrast {js:.4f} s, pytorch {ts:.4f} s, speedup {ts / js:.2f}x "
+          f"(median of the rounds' own ratios {statistics.median(per_round):.2f}x); "
           f"RSS growth jcontrast {jg:.0f} MiB, pytorch {tg:.0f} MiB")
     print(json.dumps(summary))
 
