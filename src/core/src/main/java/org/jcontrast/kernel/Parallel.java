@@ -4,6 +4,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
@@ -123,9 +124,11 @@ public final class Parallel {
     }
 
     private static ForkJoinPool newPool(int n) {
+        // Numbered here: a worker's pool index is not assigned yet when the factory names it.
+        AtomicInteger next = new AtomicInteger();
         return new ForkJoinPool(n, p -> {
             ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName("jcontrast-" + t.getPoolIndex());
+            t.setName("jcontrast-" + next.getAndIncrement());
             t.setDaemon(true);
             return t;
         }, null, false);

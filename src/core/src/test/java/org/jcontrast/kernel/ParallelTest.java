@@ -1,0 +1,71 @@
+package org.jcontrast.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+class ParallelTest {
+
+    @Test
+    void forRangeVisitsEveryIndexOnceInAtMostThreadsChunks() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(3);
+            for (int n : new int[] {0, 1, 5, 1000}) {
+                AtomicIntegerArray seen = new AtomicIntegerArray(n);
+                Set<String> chunks = ConcurrentHashMap.newKeySet();
+                Parallel.forRange(n, 2, (from, to) -> {
+                    chunks.add(from + ".." + to);
+                    for (int i = from; i < to; i++) {
+                        seen.incrementAndGet(i);
+                    }
+                });
+                for (int i = 0; i < n; i++) {
+                    assertEquals(1, seen.get(i), "index " + i + " of " + n);
+                }
+                assertTrue(chunks.size() <= 3, chunks + " for n = " + n);
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void workersHaveDistinctNames() throws InterruptedException {
+        // Profilers group samples by thread name: two workers with one name look like one thread.
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(3);
+            Set<String> names = ConcurrentHashMap.newKeySet();
+            CountDownLatch all = new CountDownLatch(3);
+            Parallel.forTasks(3, t -> {
+                names.add(Thread.currentThread().getName());
+                all.countDown();
+                try {
+                    // Hold each task until all three run at once, so that three workers take part.
+                    all.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertEquals(0, all.getCount(), "three tasks never ran at once");
+            assertEquals(3, names.size(), names.toString());
+            assertTrue(names.stream().allMatch(s -> s.startsWith("jcontrast-")), names.toString());
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void aThreadCountBelowOneIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
+        assertTrue(e.getMessage().contains("threads must be at least 1, got 0"), e.getMessage());
+    }
+}
