@@ -1,10 +1,8 @@
 package org.jcontrast.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.jcontrast.kernel.KernelProvider;
@@ -41,14 +39,14 @@ final class StepBench implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         if (batch < 2) {
             throw new IllegalArgumentException("--batch must be at least 2, got " + batch);
         }
         if (threads != null) {
             Parallel.setThreads(threads);
         }
-        double idle = rssMib("VmRSS");
+        OptionalDouble idle = ProcessMemory.residentMib();
         TrainConfig config = TrainConfig.builder().batchSize(batch).build();
         SimClrStep step = new SimClrStep(config, PIXELS, Trainer.DEFAULT_LOSSES);
         Tensor views = Tensor.uniform(new SplittableRandom(42), 0, 1, 2 * batch, PIXELS);
@@ -63,8 +61,9 @@ final class StepBench implements Callable<Integer> {
         r.put("model", config.model(PIXELS).toString());
         r.put("loss", loss[0]);
         r.put("seconds", t);
-        r.put("idle_rss_mib", idle);
-        r.put("peak_rss_mib", rssMib("VmHWM"));
+        OptionalDouble peak = ProcessMemory.peakMib();
+        r.put("idle_rss_mib", idle.isPresent() ? idle.getAsDouble() : null);
+        r.put("peak_rss_mib", peak.isPresent() ? peak.getAsDouble() : null);
         if (json) {
             System.out.println(Json.object(r));
         } else {
@@ -74,19 +73,5 @@ final class StepBench implements Callable<Integer> {
             System.out.printf("  %.4f s per step (median), %.0f images/s%n", t, batch / t);
         }
         return 0;
-    }
-
-    /** A memory figure of this process from /proc/self/status, in MiB; NaN where there is none. */
-    private static double rssMib(String field) throws IOException {
-        Path status = Path.of("/proc/self/status");
-        if (!Files.isReadable(status)) {
-            return Double.NaN;
-        }
-        for (String line : Files.readAllLines(status)) {
-            if (line.startsWith(field + ":")) {
-                return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").trim()) / 1024.0;
-            }
-        }
-        return Double.NaN;
     }
 }
