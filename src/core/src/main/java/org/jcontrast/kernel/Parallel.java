@@ -4,12 +4,17 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
  * The one thread pool of jcontrast. Its size comes from {@link #setThreads(int)}, else from
  * {@code -Djcontrast.threads}, else the number of available processors.
+ *
+ * <p>The pool never runs more workers than that: a worker waiting on a join helps with other tasks
+ * or waits, instead of having the pool start a spare thread (ForkJoinPool's default), which put three
+ * busy threads on two cores in the streaming losses' many short rounds.
  *
  * <p>Work is split into chunks that depend only on the problem size and the thread count, never
  * on scheduling, so a computation with the same inputs and the same thread count gives the same
@@ -125,12 +130,13 @@ public final class Parallel {
 
     private static ForkJoinPool newPool(int n) {
         // Numbered here: a worker's pool index is not assigned yet when the factory names it.
+        // At most n workers, and a join that cannot compensate waits (saturate) rather than fails.
         AtomicInteger next = new AtomicInteger();
         return new ForkJoinPool(n, p -> {
             ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
             t.setName("jcontrast-" + next.getAndIncrement());
             t.setDaemon(true);
             return t;
-        }, null, false);
+        }, null, false, 0, n, 1, p -> true, 60, TimeUnit.SECONDS);
     }
 }

@@ -64,6 +64,31 @@ class ParallelTest {
     }
 
     @Test
+    void joinsNeverAddWorkersBeyondTheThreadCount() {
+        // Many short rounds of tasks, as a streaming loss runs them: a worker that waits in a join
+        // must help or wait, not have the pool start a spare thread that oversubscribes the cores.
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            Set<String> names = ConcurrentHashMap.newKeySet();
+            double[] sink = new double[16];
+            for (int round = 0; round < 400; round++) {
+                Parallel.forTasks(16, t -> {
+                    names.add(Thread.currentThread().getName());
+                    double x = t;
+                    for (int i = 0; i < 20_000; i++) {
+                        x = Math.sqrt(x + i);
+                    }
+                    sink[t] = x;
+                });
+            }
+            assertTrue(names.size() <= 2, "workers seen: " + names);
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
     void aThreadCountBelowOneIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
         assertTrue(e.getMessage().contains("threads must be at least 1, got 0"), e.getMessage());
