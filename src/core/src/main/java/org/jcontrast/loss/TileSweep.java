@@ -28,7 +28,8 @@ import org.jcontrast.tensor.Tensor;
  *
  * <p>A one-tower matrix (R = C = F) is symmetric: only tiles i ≤ j are visited, and a diagonal
  * tile holds whole runs of its row anchors only, its H being G + Gᵀ. Memory beyond the inputs and
- * the statistics is two tile buffers per thread.
+ * the statistics is two tile buffers per thread. The caller's interrupt stops a pass between rounds
+ * with a {@link CancellationException}; no work of the pass is left running.
  *
  * <p>When the rule's partition is symmetric ({@link AnchorRule#symmetricPartition}) the rows and
  * columns of a tile with column anchors share their exponentials: every logit is at most
@@ -37,8 +38,7 @@ import org.jcontrast.tensor.Tensor;
  * and the gradient pass builds H directly as exp(β·s − M)·(u_a + u_b) with
  * u = softmaxScale·exp(M − lse): half the exponentials and none of the transposes. It is used when
  * 2M ≤ {@value #SHARED_SHIFT_LIMIT}, where no term can fall below the normal floats (e^−80) or any
- * u overflow (e^80); with colder temperatures each side keeps its own max-shifted runs. The caller's interrupt stops a pass between rounds
- * with a {@link CancellationException}; no work of the pass is left running.
+ * u overflow (e^80); with colder temperatures each side keeps its own max-shifted runs.
  *
  * <p>A product sent to the GPU moves its operands there and its result back each time: R and C are
  * not kept on the device between tiles or passes.
@@ -78,7 +78,9 @@ final class TileSweep {
         this.stats = stats;
         int rowBlocks = blocks(rows.dim(0), tile), colBlocks = blocks(cols.dim(0), tile);
         this.schedule = symmetric ? TileSchedule.symmetric(rowBlocks) : TileSchedule.rectangular(rowBlocks, colBlocks);
-        this.sharedShift = colAnchor0 >= 0 && rule.symmetricPartition() ? sharedShift(rule.beta(), rows, cols) : Float.NaN;
+        this.sharedShift = colAnchor0 >= 0 && rule.symmetricPartition()
+                ? sharedShift(rule.beta(), rows, cols)
+                : Float.NaN;
     }
 
     /** M = β·max‖r‖·max‖c‖ when 2M is within {@link #SHARED_SHIFT_LIMIT}, else NaN. */
