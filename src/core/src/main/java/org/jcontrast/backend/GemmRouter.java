@@ -153,22 +153,9 @@ public final class GemmRouter implements AutoCloseable {
         if (p != null && p.backend() != null) {
             dropped.add(p.backend());
         }
-        RuntimeException failure = null;
-        for (GemmBackend backend : dropped) {
-            try {
-                backend.close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
+        List<GemmBackend> closing = List.copyOf(dropped);
         dropped.clear();
-        if (failure != null) {
-            throw failure;
-        }
+        Releases.all(closing.stream().<Runnable>map(b -> b::close).toList());
     }
 
     private GemmBackend chosenFor(int m, int n, int k, boolean readsC) {

@@ -34,20 +34,16 @@ final class ScalarArrayKernel implements ArrayKernel {
         return s;
     }
 
+    /** β = 1: the fused multiply-add of {@link #sumScaledExp} is then exactly x − shift. */
     @Override
     public float sumExp(float[] x, int xo, float shift, int n) {
-        float s = 0f;
-        for (int i = 0; i < n; i++) {
-            s += (float) Math.exp(x[xo + i] - shift);
-        }
-        return s;
+        return sumScaledExp(x, xo, 1f, shift, null, 0, n);
     }
 
+    /** β = 1 and a weight of 1, which leave every bit as plain exp(x − shift). */
     @Override
     public void exp(float[] x, int xo, float shift, float[] out, int oo, int n) {
-        for (int i = 0; i < n; i++) {
-            out[oo + i] = (float) Math.exp(x[xo + i] - shift);
-        }
+        scaledExp(x, xo, 1f, shift, 1f, null, 0, out, oo, n);
     }
 
     @Override

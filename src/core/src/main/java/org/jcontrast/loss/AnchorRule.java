@@ -443,11 +443,11 @@ public final class AnchorRule {
     /**
      * True when entry (a, b) is in anchor a's partition exactly when (b, a) is in b's, and the
      * partition is of exponentials: the one-tower exponential losses without a hard selection
-     * (ntxent, dcl, dclw, supcon). A symmetric tile of such a loss serves its rows and its columns
-     * from one set of exponentials when they share a shift (see {@link #observeRun}'s callers).
+     * (ntxent, dcl, dclw, supcon), and clip. The streaming engine then serves a tile's rows and its
+     * columns from one set of exponentials when they share a shift.
      */
     boolean symmetricPartition() {
-        return !linear && !selects() && kind != LossKind.CLIP && kind != LossKind.INFONCE;
+        return !linear && !selects() && kind != LossKind.INFONCE;
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jcontrast.backend.BackendUnavailableException;
 import org.jcontrast.backend.GemmBackend;
 import org.jcontrast.backend.Precision;
+import org.jcontrast.backend.Releases;
 
 /**
  * Matrix products with cuBLAS on the first CUDA device, called through the FFM API.

@@ -1,14 +1,17 @@
-package org.jcontrast.cuda;
+package org.jcontrast.backend;
 
-/** Runs every release step even when some fail, so that one failure does not leak the rest. */
-final class Releases {
+/**
+ * Runs every release step even when some fail, so that one failure does not leak the rest: the
+ * router closing its backends, a backend freeing its per-thread device resources.
+ */
+public final class Releases {
     private Releases() {
     }
 
     /**
      * Runs each step in order; rethrows the first failure, with the later ones suppressed in it.
      */
-    static void all(Iterable<? extends Runnable> steps) {
+    public static void all(Iterable<? extends Runnable> steps) {
         RuntimeException failure = null;
         for (Runnable step : steps) {
             try {
