@@ -53,6 +53,8 @@ final class PanamaGemm implements GemmKernel {
         final float[] packedA = new float[MC * KC];
         final float[] tile = new float[MR * NR];
         float[] packedB = new float[0];
+        /** Where {@link #touchColumn}'s loads end up, so that the JIT cannot drop them. */
+        int touched;
 
         float[] packedB(int size) {
             if (packedB.length < size) {
@@ -122,7 +124,7 @@ final class PanamaGemm implements GemmKernel {
                         continue;
                     }
                     packA(transA, alpha, a, offA, lda, ic, mc, pc, kc, ws.packedA);
-                    macroKernel(ws.packedA, packedB, ws.tile, mc, nc, kc, pc > 0 || beta != 0f,
+                    macroKernel(ws, packedB, mc, nc, kc, pc > 0 || beta != 0f,
                             c, offC + ic * ldc + jc, ldc, ic - jc + diag, mirror && pc + kc == k);
                 }
             }
@@ -130,14 +132,19 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
-     * Runs the micro-kernel over one packed A block and one packed B block. With {@code mirror},
-     * every finished tile is also written to its transposed place: whole tiles by 4×4 shuffles,
-     * the few that cross the diagonal or overhang C element by element.
+     * Runs the micro-kernel over the workspace's packed A block and one packed B block. With
+     * {@code mirror}, every finished tile is also written to its transposed place: whole tiles by
+     * 4×4 shuffles, the few that cross the diagonal or overhang C element by element.
      */
-    private static void macroKernel(float[] pa, float[] pb, float[] t, int mc, int nc, int kc,
+    private static void macroKernel(Workspace ws, float[] pb, int mc, int nc, int kc,
                                     boolean accumulate, float[] c, int offC, int ldc, int diag, boolean mirror) {
+        float[] pa = ws.packedA;
+        float[] t = ws.tile;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
+            if (accumulate) {
+                touchColumn(ws, c, offC, ldc, mc, jr, Math.min(jr + NR, nc) - 1);
+            }
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 if (jr > ir + mr - 1 + diag) {
@@ -166,6 +173,20 @@ final class PanamaGemm implements GemmKernel {
                 }
             }
         }
+    }
+
+    /**
+     * Loads the cache lines of C's columns {@code [first, last]} in all {@code mc} rows, before the
+     * tiles of that column add into them. The rows are ldc apart, more streams than the hardware
+     * prefetchers follow, so otherwise each tile waits for its own lines at the end of its k-loop;
+     * issued together, the misses overlap. Worth 2–8% at K = 2048 (alternated in one process).
+     */
+    private static void touchColumn(Workspace ws, float[] c, int offC, int ldc, int mc, int first, int last) {
+        int bits = 0;
+        for (int i = 0, row = offC; i < mc; i++, row += ldc) {
+            bits |= Float.floatToRawIntBits(c[row + first]) | Float.floatToRawIntBits(c[row + last]);
+        }
+        ws.touched = bits;
     }
 
     /**
