@@ -87,8 +87,10 @@ final class GemmBench implements Callable<Integer> {
             actions.add(() -> blas.sgemm(false, true, m, m, k, 1f, nativeA, k, nativeA, k, 0f, c, m));
             nativeC = c;
         }
+        // Two seconds of warm-up: C2 is still compiling the kernels (and the CLI) for about that long.
+        double[] sec = Stopwatch.alternating(actions, 2.0, seconds, 3);
+        // After the timing: at start-up the JIT's compiler threads share the cores and halve it.
         double peak = FmaPeak.gflops(t, 1.0);
-        double[] sec = Stopwatch.alternating(actions, 1.0, seconds, 3);
         DeviceOptions.requireNoFailure(router);
         double flops = 2.0 * m * m * k;
         Map<String, Object> r = new LinkedHashMap<>();

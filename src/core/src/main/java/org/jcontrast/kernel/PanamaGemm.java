@@ -22,10 +22,14 @@ import jdk.incubator.vector.VectorSpecies;
  * finished tile to its mirror position while the tile is still in L1, instead of in a second pass
  * over C.
  *
- * <p>KC = 512 and MC = 48 keep a packed A block (96 KiB) in L2 and need half the passes over C of
- * KC = 256 for long rows; measured on Zen 3, this beat 256/96 and 384/64 at every K ≥ 512 and tied
- * at K = 128. Packing B for all of K before the row blocks (C in L2 across k-blocks) was slower: its
- * packed B outgrows a shared L3.
+ * <p>KC = 512 needs half the passes over C of KC = 256 for long rows; measured on Zen 3, it beat
+ * 256 and 384 at every K ≥ 512 and tied at K = 128. The row block grows with the k-block,
+ * {@code 3·kc/8} rows (48 to 192; a packed A of up to 384 KiB, in L2): each row block reads the
+ * whole packed B, from L3, and on two threads that traffic was the limit (192 rows against 48:
+ * 6–22% faster at K ≥ 512, alternated in one process; equal on one thread). Short k-blocks keep 48
+ * rows: a tile's stores then come often, and C's rows, a page apart, must stay within the TLB.
+ * Packing B for all of K before the row blocks (C in L2 across k-blocks) was slower: its packed B
+ * outgrows a shared L3.
  */
 final class PanamaGemm implements GemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -33,7 +37,9 @@ final class PanamaGemm implements GemmKernel {
     private static final int MR = 4;
     private static final int NR = 2 * L;
     private static final int KC = 512;
-    private static final int MC = 48;
+    /** Fewest and most rows of a packed A block; see {@link #blockRows}. */
+    private static final int MC_MIN = 48;
+    private static final int MC_MAX = 192;
     private static final int NC = 2048;
     /** Four lanes, the size of one transposed column of a tile. */
     private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
@@ -50,7 +56,7 @@ final class PanamaGemm implements GemmKernel {
      * as the streaming losses do, hold only a small one.
      */
     private static final class Workspace {
-        final float[] packedA = new float[MC * KC];
+        final float[] packedA = new float[MC_MAX * KC];
         final float[] tile = new float[MR * NR];
         float[] packedB = new float[0];
         /** Where {@link #touchColumn}'s loads end up, so that the JIT cannot drop them. */
@@ -118,8 +124,9 @@ final class PanamaGemm implements GemmKernel {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 packB(transB, b, offB, ldb, pc, kc, jc, nc, packedB);
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
+                int rows = blockRows(kc);
+                for (int ic = 0; ic < m; ic += rows) {
+                    int mc = Math.min(rows, m - ic);
                     if (jc > ic + mc - 1 + diag) {
                         continue;
                     }
@@ -370,6 +377,11 @@ final class PanamaGemm implements GemmKernel {
                 }
             }
         }
+    }
+
+    /** Rows of A packed at a time for a k-block of {@code kc}: 3·kc/8, a multiple of MR within [MC_MIN, MC_MAX]. */
+    private static int blockRows(int kc) {
+        return Math.clamp(3 * kc / 8 / MR * MR, MC_MIN, MC_MAX);
     }
 
     private static int roundUp(int x, int to) {

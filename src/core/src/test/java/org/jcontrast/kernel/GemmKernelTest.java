@@ -74,8 +74,8 @@ class GemmKernelTest {
         SplittableRandom r = new SplittableRandom(3);
         checkGemm(p, false, true, 1000, 2100, 257, 1f, 0f, r);
         checkGemm(p, true, false, 99, 4098, 33, 1f, 1f, r);
-        // More than two k-blocks and two column blocks, added into an old C.
-        checkGemm(p, false, true, 70, 2100, 1100, 1f, 0.5f, r);
+        // Three k-blocks, two row blocks of the long k-blocks and two column blocks, added into an old C.
+        checkGemm(p, false, true, 250, 2100, 1100, 1f, 0.5f, r);
     }
 
     private static void checkGemm(KernelProvider p, boolean ta, boolean tb, int m, int n, int k, float alpha,
