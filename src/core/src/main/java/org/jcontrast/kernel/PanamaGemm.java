@@ -26,8 +26,9 @@ import jdk.incubator.vector.VectorSpecies;
  * 256 and 384 at every K ≥ 512 and tied at K = 128. The row block grows with the k-block,
  * {@code 3·kc/8} rows (48 to 192; a packed A of up to 384 KiB, in L2): each row block reads the
  * whole packed B, from L3, and on two threads that traffic was the limit (192 rows against 48:
- * 6–22% faster at K ≥ 512, alternated in one process; equal on one thread). Short k-blocks keep 48
- * rows: a tile's stores then come often, and C's rows, a page apart, must stay within the TLB.
+ * 2–22% faster at K ≥ 512, alternated in one process; within ±4% on one thread). Short k-blocks
+ * keep 48 rows: a tile's stores then come often, and C's rows, often a page apart or more, must stay
+ * within the L1 TLB.
  * Packing B for all of K before the row blocks (C in L2 across k-blocks) was slower: its packed B
  * outgrows a shared L3.
  */
