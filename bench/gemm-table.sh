@@ -10,7 +10,7 @@
 # Needs OpenBLAS (Debian: libopenblas0); -Djcontrast.openblas.path=... can go in JCONTRAST_OPTS.
 # GFLOP/s are 2·M·M·K / median seconds for all three, the symmetric kernel included (it computes
 # half of that and mirrors). "% of peak" divides by the best multiply-add rate a loop with no memory
-# traffic reached at that thread count in any of the runs (the bench measures it before timing).
+# traffic reached at that thread count in any of the runs (the bench measures it after timing).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
