@@ -1,8 +1,9 @@
 package org.jcontrast.kernel;
 
 /**
- * Single-threaded matrix products on row-major float arrays, in BLAS's terms but row-major.
- * {@link Parallel} and {@link org.jcontrast.tensor.Ops} split larger problems across threads.
+ * Matrix products on row-major float arrays, in BLAS's terms but row-major. All but
+ * {@link #gemmParallel} run on the calling thread; {@link org.jcontrast.tensor.Ops} splits larger
+ * problems across {@link Parallel}'s threads.
  *
  * <p>As in BLAS, {@code beta == 0} means C is written without being read, so NaN left in C from
  * before does not propagate; every other NaN or infinity in A, B or C propagates as IEEE says.
@@ -17,6 +18,18 @@ public interface GemmKernel {
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
               float[] a, int offA, int lda, float[] b, int offB, int ldb,
               float beta, float[] c, int offC, int ldc);
+
+    /**
+     * {@link #gemm} on {@link Parallel}'s threads, with the same result bits. This default gives each
+     * thread a contiguous chunk of C's rows (at least 32) and runs {@link #gemm} on it;
+     * implementations may share work between the threads more finely.
+     */
+    default void gemmParallel(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                              float[] a, int offA, int lda, float[] b, int offB, int ldb,
+                              float beta, float[] c, int offC, int ldc) {
+        Parallel.forRange(m, 32, (from, to) -> gemm(transA, transB, to - from, n, k, alpha,
+                a, offA + (transA ? from : from * lda), lda, b, offB, ldb, beta, c, offC + from * ldc, ldc));
+    }
 
     /**
      * The lower-triangle band of the symmetric product C = alpha·A·Aᵀ + beta·C: writes exactly the

@@ -54,12 +54,16 @@ final class PanamaGemm implements GemmKernel {
     /**
      * Per-thread packing buffers, kept across calls: no allocation in the hot loops. The packed B
      * grows to what a call needs (up to KC×NC, 4 MiB), so threads that only multiply small tiles,
-     * as the streaming losses do, hold only a small one.
+     * as the streaming losses do, hold only a small one. The shared B is the one a thread packs,
+     * with the others' help, for a {@link #gemmParallel} it calls.
      */
     private static final class Workspace {
         final float[] packedA = new float[MC_MAX * KC];
         final float[] tile = new float[MR * NR];
         float[] packedB = new float[0];
+        float[] sharedB = new float[0];
+        /** True while this thread's {@link #gemmParallel} uses {@link #sharedB}. */
+        boolean sharing;
         /** Where {@link #touchColumn}'s loads end up, so that the JIT cannot drop them. */
         int touched;
 
@@ -68,6 +72,13 @@ final class PanamaGemm implements GemmKernel {
                 packedB = new float[size];
             }
             return packedB;
+        }
+
+        float[] sharedB(int size) {
+            if (sharedB.length < size) {
+                sharedB = new float[size];
+            }
+            return sharedB;
         }
     }
 
@@ -79,6 +90,62 @@ final class PanamaGemm implements GemmKernel {
                      float beta, float[] c, int offC, int ldc) {
         GemmChecks.gemm(transA, transB, m, n, k, a, offA, lda, b, offB, ldb, c, offC, ldc);
         drive(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, NO_DIAGONAL, false);
+    }
+
+    /**
+     * With at least two row blocks per thread, the threads share one packed B per block of B and
+     * take C's row blocks as they come: B is packed once, by all threads, instead of once per
+     * thread, each thread reads one packed B from L3 instead of its own, and a thread the host
+     * slows down takes fewer blocks. Measured against one row chunk per thread, alternated in one
+     * JVM on two threads: 1.02–1.15× at every shape of the GEMM table, in two runs. Each entry of C
+     * is still one micro-kernel's sum in k order, so the bits do not depend on the threads.
+     */
+    @Override
+    public void gemmParallel(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int offA, int lda, float[] b, int offB, int ldb,
+                             float beta, float[] c, int offC, int ldc) {
+        GemmChecks.gemm(transA, transB, m, n, k, a, offA, lda, b, offB, ldb, c, offC, ldc);
+        Workspace own = WORKSPACE.get();
+        int rows = blockRows(Math.min(k, KC));
+        boolean fewBlocks = (m + rows - 1) / rows < 2 * Parallel.threads();
+        // A thread already sharing its B (a product nested in a row block) splits rows instead.
+        if (k == 0 || n == 0 || (beta != 0f && beta != 1f) || fewBlocks || own.sharing) {
+            GemmKernel.super.gemmParallel(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+            return;
+        }
+        own.sharing = true;
+        try {
+            shareB(own.sharedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR)), transA, transB, m, n, k, alpha,
+                    a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+        } finally {
+            own.sharing = false;
+        }
+    }
+
+    /** {@link #gemmParallel}'s loops: B packed by all threads into {@code packedB}, then row blocks as they come. */
+    private static void shareB(float[] packedB, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                               float[] a, int offA, int lda, float[] b, int offB, int ldb,
+                               float beta, float[] c, int offC, int ldc) {
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            int colStart = jc;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                int kStart = pc;
+                int panels = (nc + NR - 1) / NR;
+                Parallel.forRange(panels, 1, (from, to) -> packB(transB, b, offB, ldb, kStart, kc, colStart, nc,
+                        packedB, from * NR, Math.min(nc, to * NR)));
+                int blockRows = blockRows(kc);
+                Parallel.forTasks((m + blockRows - 1) / blockRows, block -> {
+                    Workspace ws = WORKSPACE.get();
+                    int ic = block * blockRows;
+                    int mc = Math.min(blockRows, m - ic);
+                    packA(transA, alpha, a, offA, lda, ic, mc, kStart, kc, ws.packedA);
+                    macroKernel(ws, packedB, mc, nc, kc, kStart > 0 || beta != 0f,
+                            c, offC + ic * ldc + colStart, ldc, NO_DIAGONAL, false);
+                });
+            }
+        }
     }
 
     @Override
@@ -124,7 +191,7 @@ final class PanamaGemm implements GemmKernel {
             }
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(transB, b, offB, ldb, pc, kc, jc, nc, packedB);
+                packB(transB, b, offB, ldb, pc, kc, jc, nc, packedB, 0, nc);
                 int rows = blockRows(kc);
                 for (int ic = 0; ic < m; ic += rows) {
                     int mc = Math.min(rows, m - ic);
@@ -326,10 +393,13 @@ final class PanamaGemm implements GemmKernel {
         return p;
     }
 
-    /** Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-column panels, each laid out k-major, zero-padded. */
+    /**
+     * Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-column panels, each laid out k-major, zero-padded:
+     * the panels of local columns {@code [jrFrom, jrTo)}, {@code jrFrom} a multiple of NR.
+     */
     private static void packB(boolean transB, float[] b, int offB, int ldb, int pc, int kc, int jc, int nc,
-                              float[] pb) {
-        for (int jr = 0; jr < nc; jr += NR) {
+                              float[] pb, int jrFrom, int jrTo) {
+        for (int jr = jrFrom; jr < jrTo; jr += NR) {
             int base = jr * kc;
             int nr = Math.min(NR, nc - jr);
             int p = 0;

@@ -16,7 +16,7 @@ public final class Ops {
     private static final long PARALLEL_FLOPS = 1L << 18;
     /** Below this many elements an elementwise or row operation runs on the calling thread. */
     private static final int PARALLEL_ELEMENTS = 1 << 15;
-    /** Rows per parallel chunk of a matrix product: a multiple of the micro-kernel's rows. */
+    /** Fewest rows per band of a symmetric product on several threads: a multiple of the micro-kernel's rows. */
     private static final int GEMM_ROW_GRAIN = 32;
 
     private Ops() {
@@ -73,12 +73,11 @@ public final class Ops {
         int lda = a.dim(1), ldb = b.dim(1), ldc = n;
         float[] ad = a.array(), bd = b.array(), cd = c.array();
         int ao = a.offset(), bo = b.offset(), co = c.offset();
-        int grain = (long) m * n * k < PARALLEL_FLOPS ? Math.max(m, 1) : GEMM_ROW_GRAIN;
-        Parallel.forRange(m, grain, (from, to) -> {
-            int aStart = ao + (transA ? from : from * lda);
-            g.gemm(transA, transB, to - from, n, k, alpha, ad, aStart, lda, bd, bo, ldb, beta, cd, co + from * ldc,
-                    ldc);
-        });
+        if ((long) m * n * k < PARALLEL_FLOPS) {
+            g.gemm(transA, transB, m, n, k, alpha, ad, ao, lda, bd, bo, ldb, beta, cd, co, ldc);
+        } else {
+            g.gemmParallel(transA, transB, m, n, k, alpha, ad, ao, lda, bd, bo, ldb, beta, cd, co, ldc);
+        }
         c.markModified();
     }
 

@@ -78,6 +78,47 @@ class GemmKernelTest {
         checkGemm(p, false, true, 250, 2100, 1100, 1f, 0.5f, r);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void gemmParallelGivesGemmsBitsOnEveryPath(String name, KernelProvider p) {
+        int before = Parallel.threads();
+        SplittableRandom r = new SplittableRandom(17);
+        // {m, n, k}: row blocks shared across two k-blocks; across two column blocks; too few row
+        // blocks to share; and no k at all.
+        int[][] shapes = {{800, 40, 600}, {200, 2100, 100}, {60, 300, 40}, {300, 20, 0}};
+        try {
+            for (int threads : new int[] {2, 3}) {
+                Parallel.setThreads(threads);
+                for (int[] s : shapes) {
+                    for (boolean ta : new boolean[] {false, true}) {
+                        for (float beta : new float[] {0f, 1f, 0.5f}) {
+                            checkParallelBits(p, ta, !ta, s[0], s[1], s[2], beta, r);
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    private static void checkParallelBits(KernelProvider p, boolean ta, boolean tb, int m, int n, int k, float beta,
+                                          SplittableRandom r) {
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        float[] serial = random(r, m * n);
+        float[] parallel = serial.clone();
+        p.gemm().gemm(ta, tb, m, n, k, 1.5f, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, serial, 0, n);
+        p.gemm().gemmParallel(ta, tb, m, n, k, 1.5f, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, parallel, 0, n);
+        for (int i = 0; i < m * n; i++) {
+            if (Float.floatToRawIntBits(serial[i]) != Float.floatToRawIntBits(parallel[i])) {
+                throw new AssertionError(p.name() + " gemmParallel ta=" + ta + " m=" + m + " n=" + n + " k=" + k
+                        + " beta=" + beta + " on " + Parallel.threads() + " threads: C[" + i / n + "][" + i % n
+                        + "] = " + parallel[i] + ", gemm gives " + serial[i]);
+            }
+        }
+    }
+
     private static void checkGemm(KernelProvider p, boolean ta, boolean tb, int m, int n, int k, float alpha,
                                   float beta, SplittableRandom r) {
         float[] a = random(r, m * k);
