@@ -41,6 +41,29 @@ public interface GemmKernel {
                    float beta, float[] c, int offC, int ldc);
 
     /**
+     * The symmetric product C = A·Aᵀ with both triangles, n×n, on {@link Parallel}'s threads, with
+     * the same result bits as {@code gramBand(0, n, ...)}: C is written without being read. This
+     * default gives each thread one {@link #gramBand} of rows, of equal areas (and at least 32
+     * rows); implementations may share work between the threads more finely.
+     */
+    default void gramParallel(int n, int k, float[] a, int offA, int lda, float[] c, int offC, int ldc) {
+        // One band per thread: each band packs its own copy of A's leading rows, so more bands
+        // would pack more, and equal areas already balance the work.
+        int bands = Math.max(1, Math.min(Parallel.threads(), n / 32));
+        Parallel.forTasks(bands, t -> gramBand(bandEdge(n, t, bands), bandEdge(n, t + 1, bands), k, a, offA, lda,
+                c, offC, ldc));
+    }
+
+    /** Edge t of {@code bands} bands of n rows whose lower triangles have equal areas, a multiple of 16. */
+    private static int bandEdge(int n, int t, int bands) {
+        if (t >= bands) {
+            return n;
+        }
+        int edge = (int) Math.round(n * Math.sqrt((double) t / bands));
+        return Math.min(n, edge / 16 * 16);
+    }
+
+    /**
      * A band of the symmetric product C = A·Aᵀ with both triangles: writes C[i][j] and C[j][i] for
      * {@code rowStart ≤ i < rowEnd} and {@code 0 ≤ j ≤ i}, without reading C. Bands that do not
      * overlap write disjoint entries, so threads can fill one matrix with a band each. A is stored

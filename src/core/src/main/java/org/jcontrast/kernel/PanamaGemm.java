@@ -105,47 +105,69 @@ final class PanamaGemm implements GemmKernel {
                              float[] a, int offA, int lda, float[] b, int offB, int ldb,
                              float beta, float[] c, int offC, int ldc) {
         GemmChecks.gemm(transA, transB, m, n, k, a, offA, lda, b, offB, ldb, c, offC, ldc);
-        Workspace own = WORKSPACE.get();
-        int rows = blockRows(Math.min(k, KC));
-        boolean fewBlocks = (m + rows - 1) / rows < 2 * Parallel.threads();
-        // A thread already sharing its B (a product nested in a row block) splits rows instead.
-        if (k == 0 || n == 0 || (beta != 0f && beta != 1f) || fewBlocks || own.sharing) {
+        boolean scaled = beta != 0f && beta != 1f;
+        if (scaled || !shared(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc,
+                NO_DIAGONAL, false)) {
             GemmKernel.super.gemmParallel(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
-            return;
-        }
-        own.sharing = true;
-        try {
-            shareB(own.sharedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR)), transA, transB, m, n, k, alpha,
-                    a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
-        } finally {
-            own.sharing = false;
         }
     }
 
-    /** {@link #gemmParallel}'s loops: B packed by all threads into {@code packedB}, then row blocks as they come. */
-    private static void shareB(float[] packedB, boolean transA, boolean transB, int m, int n, int k, float alpha,
-                               float[] a, int offA, int lda, float[] b, int offB, int ldb,
-                               float beta, float[] c, int offC, int ldc) {
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            int colStart = jc;
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                int kStart = pc;
-                int panels = (nc + NR - 1) / NR;
-                Parallel.forRange(panels, 1, (from, to) -> packB(transB, b, offB, ldb, kStart, kc, colStart, nc,
-                        packedB, from * NR, Math.min(nc, to * NR)));
-                int blockRows = blockRows(kc);
-                Parallel.forTasks((m + blockRows - 1) / blockRows, block -> {
-                    Workspace ws = WORKSPACE.get();
-                    int ic = block * blockRows;
-                    int mc = Math.min(blockRows, m - ic);
-                    packA(transA, alpha, a, offA, lda, ic, mc, kStart, kc, ws.packedA);
-                    macroKernel(ws, packedB, mc, nc, kc, kStart > 0 || beta != 0f,
-                            c, offC + ic * ldc + colStart, ldc, NO_DIAGONAL, false);
-                });
-            }
+    /**
+     * As {@link #gemmParallel}: one shared packed B per block, the row blocks of the lower triangle
+     * as they come, each mirroring its tiles. Against one band of equal area per thread, alternated
+     * in one JVM on two threads: 1.04–1.10× at every shape of the GEMM table.
+     */
+    @Override
+    public void gramParallel(int n, int k, float[] a, int offA, int lda, float[] c, int offC, int ldc) {
+        GemmChecks.syrk(0, n, k, a, offA, lda, c, offC, ldc);
+        if (!shared(false, true, n, n, k, 1f, a, offA, lda, a, offA, lda, 0f, c, offC, ldc, 0, true)) {
+            GemmKernel.super.gramParallel(n, k, a, offA, lda, c, offC, ldc);
         }
+    }
+
+    /**
+     * {@link #drive}'s loops on all threads, sharing the calling thread's shared B: B's panels are
+     * packed in parallel, then the row blocks of C are tasks. Returns false, having done nothing,
+     * when there are fewer than two row blocks per thread, or when this thread's shared B is
+     * already in use (a product nested in one of its row blocks).
+     */
+    private static boolean shared(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                  float[] a, int offA, int lda, float[] b, int offB, int ldb,
+                                  float beta, float[] c, int offC, int ldc, int diag, boolean mirror) {
+        Workspace own = WORKSPACE.get();
+        if (k == 0 || n == 0 || ceilDiv(m, blockRows(Math.min(k, KC))) < 2 * Parallel.threads() || own.sharing) {
+            return false;
+        }
+        own.sharing = true;
+        try {
+            float[] packedB = own.sharedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR));
+            for (int jc = 0; jc < n && jc <= m - 1 + diag; jc += NC) {
+                int nc = Math.min(NC, n - jc);
+                int colStart = jc;
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    int kStart = pc;
+                    boolean last = pc + kc == k;
+                    Parallel.forRange(ceilDiv(nc, NR), 1, (from, to) -> packB(transB, b, offB, ldb, kStart, kc,
+                            colStart, nc, packedB, from * NR, Math.min(nc, to * NR)));
+                    int rows = blockRows(kc);
+                    Parallel.forTasks(ceilDiv(m, rows), block -> {
+                        int ic = block * rows;
+                        int mc = Math.min(rows, m - ic);
+                        if (colStart > ic + mc - 1 + diag) {
+                            return;
+                        }
+                        Workspace ws = WORKSPACE.get();
+                        packA(transA, alpha, a, offA, lda, ic, mc, kStart, kc, ws.packedA);
+                        macroKernel(ws, packedB, mc, nc, kc, kStart > 0 || beta != 0f, c, offC + ic * ldc + colStart,
+                                ldc, ic - colStart + diag, mirror && last);
+                    });
+                }
+            }
+        } finally {
+            own.sharing = false;
+        }
+        return true;
     }
 
     @Override
@@ -453,6 +475,10 @@ final class PanamaGemm implements GemmKernel {
     /** Rows of A packed at a time for a k-block of {@code kc}: 3·kc/8, a multiple of MR within [MC_MIN, MC_MAX]. */
     private static int blockRows(int kc) {
         return Math.clamp(3 * kc / 8 / MR * MR, MC_MIN, MC_MAX);
+    }
+
+    private static int ceilDiv(int x, int by) {
+        return (x + by - 1) / by;
     }
 
     private static int roundUp(int x, int to) {

@@ -16,8 +16,6 @@ public final class Ops {
     private static final long PARALLEL_FLOPS = 1L << 18;
     /** Below this many elements an elementwise or row operation runs on the calling thread. */
     private static final int PARALLEL_ELEMENTS = 1 << 15;
-    /** Fewest rows per band of a symmetric product on several threads: a multiple of the micro-kernel's rows. */
-    private static final int GEMM_ROW_GRAIN = 32;
 
     private Ops() {
     }
@@ -106,17 +104,11 @@ public final class Ops {
             c.markModified();
             return;
         }
-        GemmKernel g = gemmKernel();
-        long flops = (long) n * n * k / 2;
-        int threads = Parallel.threads();
-        // One band per thread: each band packs its own copy of A's leading rows, so more bands would
-        // pack more, and equal areas already balance the work.
-        int bands = flops < PARALLEL_FLOPS ? 1 : Math.max(1, Math.min(threads, n / GEMM_ROW_GRAIN));
-        Parallel.forTasks(bands, t -> {
-            int from = bandEdge(n, t, bands);
-            int to = bandEdge(n, t + 1, bands);
-            g.gramBand(from, to, k, ad, ao, k, cd, co, n);
-        });
+        if ((long) n * n * k / 2 < PARALLEL_FLOPS) {
+            gemmKernel().gramBand(0, n, k, ad, ao, k, cd, co, n);
+        } else {
+            gemmKernel().gramParallel(n, k, ad, ao, k, cd, co, n);
+        }
         c.markModified();
     }
 
@@ -150,14 +142,6 @@ public final class Ops {
      * Row where band t of {@code bands} starts, so that each band holds about the same triangle
      * area; a multiple of 16, so that no two bands write the same cache line of the upper triangle.
      */
-    private static int bandEdge(int n, int t, int bands) {
-        if (t >= bands) {
-            return n;
-        }
-        int edge = (int) Math.round(n * Math.sqrt((double) t / bands));
-        return Math.min(n, edge / 16 * 16);
-    }
-
     private static String describe(Tensor t, boolean trans) {
         return t.shapeString() + (trans ? "ᵀ" : "");
     }

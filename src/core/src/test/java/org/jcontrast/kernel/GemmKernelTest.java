@@ -102,6 +102,38 @@ class GemmKernelTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void gramParallelGivesOneBandsBits(String name, KernelProvider p) {
+        int before = Parallel.threads();
+        SplittableRandom r = new SplittableRandom(19);
+        // {n, k}: row blocks shared across two k-blocks; across two column blocks; too few row
+        // blocks to share; and no k at all.
+        int[][] shapes = {{900, 600}, {2300, 40}, {100, 30}, {200, 0}};
+        try {
+            for (int threads : new int[] {2, 3}) {
+                Parallel.setThreads(threads);
+                for (int[] s : shapes) {
+                    int n = s[0], k = s[1];
+                    float[] a = random(r, n * k);
+                    float[] whole = random(r, n * n);
+                    float[] parallel = random(r, n * n);
+                    p.gemm().gramBand(0, n, k, a, 0, k, whole, 0, n);
+                    p.gemm().gramParallel(n, k, a, 0, k, parallel, 0, n);
+                    for (int i = 0; i < n * n; i++) {
+                        if (Float.floatToRawIntBits(whole[i]) != Float.floatToRawIntBits(parallel[i])) {
+                            throw new AssertionError(p.name() + " gramParallel n=" + n + " k=" + k + " on " + threads
+                                    + " threads: C[" + i / n + "][" + i % n + "] = " + parallel[i]
+                                    + ", one band gives " + whole[i]);
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
     private static void checkParallelBits(KernelProvider p, boolean ta, boolean tb, int m, int n, int k, float beta,
                                           SplittableRandom r) {
         float[] a = random(r, m * k);
