@@ -28,9 +28,12 @@ import jdk.incubator.vector.VectorSpecies;
  * whole packed B, from L3, and on two threads that traffic was the limit (192 rows against 48:
  * 2–22% faster at K ≥ 512, alternated in one process; within ±4% on one thread). Short k-blocks
  * keep 48 rows: a tile's stores then come often, and C's rows, often a page apart or more, must stay
- * within the L1 TLB.
- * Packing B for all of K before the row blocks (C in L2 across k-blocks) was slower: its packed B
- * outgrows a shared L3.
+ * within the L1 TLB. Packing B for all of K before the row blocks (C in L2 across k-blocks) was
+ * slower: its packed B outgrows a shared L3.
+ *
+ * <p>On several threads ({@link #gemmParallel}, {@link #gramParallel}) the threads pack each block
+ * of B together and take C's row blocks as tasks, rather than each packing all of B for a chunk
+ * of rows of its own.
  */
 final class PanamaGemm implements GemmKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
