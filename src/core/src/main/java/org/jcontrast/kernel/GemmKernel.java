@@ -2,8 +2,8 @@ package org.jcontrast.kernel;
 
 /**
  * Matrix products on row-major float arrays, in BLAS's terms but row-major. All but
- * {@link #gemmParallel} run on the calling thread; {@link org.jcontrast.tensor.Ops} splits larger
- * problems across {@link Parallel}'s threads.
+ * {@link #gemmParallel} and {@link #gramParallel} run on the calling thread;
+ * {@link org.jcontrast.tensor.Ops} calls those two for larger problems.
  *
  * <p>As in BLAS, {@code beta == 0} means C is written without being read, so NaN left in C from
  * before does not propagate; every other NaN or infinity in A, B or C propagates as IEEE says.
@@ -54,7 +54,10 @@ public interface GemmKernel {
                 c, offC, ldc));
     }
 
-    /** Edge t of {@code bands} bands of n rows whose lower triangles have equal areas, a multiple of 16. */
+    /**
+     * Row where band t of {@code bands} starts, so that each band holds about the same triangle
+     * area; a multiple of 16, so that no two bands write the same cache line of the upper triangle.
+     */
     private static int bandEdge(int n, int t, int bands) {
         if (t >= bands) {
             return n;

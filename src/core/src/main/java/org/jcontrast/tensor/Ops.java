@@ -138,10 +138,6 @@ public final class Ops {
         out.markModified();
     }
 
-    /**
-     * Row where band t of {@code bands} starts, so that each band holds about the same triangle
-     * area; a multiple of 16, so that no two bands write the same cache line of the upper triangle.
-     */
     private static String describe(Tensor t, boolean trans) {
         return t.shapeString() + (trans ? "ᵀ" : "");
     }
