@@ -1,5 +1,6 @@
 package org.jcontrast.kernel;
 
+import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
@@ -129,8 +130,8 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
-     * {@link #drive}'s loops on all threads, sharing the calling thread's shared B: B's panels are
-     * packed in parallel, then the row blocks of C are tasks. Returns false, having done nothing,
+     * {@link #loops} on all threads, with the calling thread's shared B: B's panels are packed in
+     * parallel, then the row blocks of C are tasks. Returns false, having done nothing,
      * when there are fewer than two row blocks per thread, or when this thread's shared B is
      * already in use (a product nested in one of its row blocks).
      */
@@ -143,30 +144,8 @@ final class PanamaGemm implements GemmKernel {
         }
         own.sharing = true;
         try {
-            float[] packedB = own.sharedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR));
-            for (int jc = 0; jc < n && jc <= m - 1 + diag; jc += NC) {
-                int nc = Math.min(NC, n - jc);
-                int colStart = jc;
-                for (int pc = 0; pc < k; pc += KC) {
-                    int kc = Math.min(KC, k - pc);
-                    int kStart = pc;
-                    boolean last = pc + kc == k;
-                    Parallel.forRange(ceilDiv(nc, NR), 1, (from, to) -> packB(transB, b, offB, ldb, kStart, kc,
-                            colStart, nc, packedB, from * NR, Math.min(nc, to * NR)));
-                    int rows = blockRows(kc);
-                    Parallel.forTasks(ceilDiv(m, rows), block -> {
-                        int ic = block * rows;
-                        int mc = Math.min(rows, m - ic);
-                        if (colStart > ic + mc - 1 + diag) {
-                            return;
-                        }
-                        Workspace ws = WORKSPACE.get();
-                        packA(transA, alpha, a, offA, lda, ic, mc, kStart, kc, ws.packedA);
-                        macroKernel(ws, packedB, mc, nc, kc, kStart > 0 || beta != 0f, c, offC + ic * ldc + colStart,
-                                ldc, ic - colStart + diag, mirror && last);
-                    });
-                }
-            }
+            loops(Steps.ON_ALL_THREADS, own.sharedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR)),
+                    transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, diag, mirror);
         } finally {
             own.sharing = false;
         }
@@ -191,7 +170,8 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
-     * The blocked loops. Local element (i, j) of C is written only when {@code j ≤ i + diag}; with
+     * One thread's product: beta applied when it is not 0 or 1, then {@link #loops} on the calling
+     * thread. Local element (i, j) of C is written only when {@code j ≤ i + diag}; with
      * {@code mirror}, its value is also copied to local position {@code (j − diag, i + diag)}, which
      * is the transposed entry of the whole matrix when C is a band of rows starting at {@code diag}.
      */
@@ -207,26 +187,71 @@ final class PanamaGemm implements GemmKernel {
         if (k == 0) {
             return;
         }
-        Workspace ws = WORKSPACE.get();
-        float[] packedB = ws.packedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR));
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            if (jc > m - 1 + diag) {
-                break;
+        loops(Steps.ON_CALLER, WORKSPACE.get().packedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR)),
+                transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, diag, mirror);
+    }
+
+    /** How {@link #loops} runs its two steps per block of B: packing B's panels, and C's row blocks. */
+    private enum Steps {
+        ON_CALLER {
+            @Override
+            void panels(int count, Parallel.RangeBody body) {
+                body.run(0, count);
             }
+
+            @Override
+            void blocks(int count, IntConsumer body) {
+                for (int block = 0; block < count; block++) {
+                    body.accept(block);
+                }
+            }
+        },
+        ON_ALL_THREADS {
+            @Override
+            void panels(int count, Parallel.RangeBody body) {
+                Parallel.forRange(count, 1, body);
+            }
+
+            @Override
+            void blocks(int count, IntConsumer body) {
+                Parallel.forTasks(count, body);
+            }
+        };
+
+        abstract void panels(int count, Parallel.RangeBody body);
+
+        abstract void blocks(int count, IntConsumer body);
+    }
+
+    /**
+     * The blocked loops, for k ≥ 1, with B packed into {@code packedB}; each row block uses its
+     * thread's packed A. Local element (i, j) of C is written only when {@code j ≤ i + diag}; with
+     * {@code mirror}, its value is also copied to local position {@code (j − diag, i + diag)}.
+     */
+    private static void loops(Steps steps, float[] packedB, boolean transA, boolean transB, int m, int n, int k,
+                              float alpha, float[] a, int offA, int lda, float[] b, int offB, int ldb,
+                              float beta, float[] c, int offC, int ldc, int diag, boolean mirror) {
+        for (int jc = 0; jc < n && jc <= m - 1 + diag; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            int colStart = jc;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
-                packB(transB, b, offB, ldb, pc, kc, jc, nc, packedB, 0, nc);
+                int kStart = pc;
+                boolean last = pc + kc == k;
+                steps.panels(ceilDiv(nc, NR), (from, to) -> packB(transB, b, offB, ldb, kStart, kc, colStart, nc,
+                        packedB, from * NR, Math.min(nc, to * NR)));
                 int rows = blockRows(kc);
-                for (int ic = 0; ic < m; ic += rows) {
+                steps.blocks(ceilDiv(m, rows), block -> {
+                    int ic = block * rows;
                     int mc = Math.min(rows, m - ic);
-                    if (jc > ic + mc - 1 + diag) {
-                        continue;
+                    if (colStart > ic + mc - 1 + diag) {
+                        return;
                     }
-                    packA(transA, alpha, a, offA, lda, ic, mc, pc, kc, ws.packedA);
-                    macroKernel(ws, packedB, mc, nc, kc, pc > 0 || beta != 0f,
-                            c, offC + ic * ldc + jc, ldc, ic - jc + diag, mirror && pc + kc == k);
-                }
+                    Workspace ws = WORKSPACE.get();
+                    packA(transA, alpha, a, offA, lda, ic, mc, kStart, kc, ws.packedA);
+                    macroKernel(ws, packedB, mc, nc, kc, kStart > 0 || beta != 0f, c, offC + ic * ldc + colStart,
+                            ldc, ic - colStart + diag, mirror && last);
+                });
             }
         }
     }
