@@ -50,20 +50,8 @@ public interface GemmKernel {
         // One band per thread: each band packs its own copy of A's leading rows, so more bands
         // would pack more, and equal areas already balance the work.
         int bands = Math.max(1, Math.min(Parallel.threads(), n / 32));
-        Parallel.forTasks(bands, t -> gramBand(bandEdge(n, t, bands), bandEdge(n, t + 1, bands), k, a, offA, lda,
-                c, offC, ldc));
-    }
-
-    /**
-     * Row where band t of {@code bands} starts, so that each band holds about the same triangle
-     * area; a multiple of 16, so that no two bands write the same cache line of the upper triangle.
-     */
-    private static int bandEdge(int n, int t, int bands) {
-        if (t >= bands) {
-            return n;
-        }
-        int edge = (int) Math.round(n * Math.sqrt((double) t / bands));
-        return Math.min(n, edge / 16 * 16);
+        Parallel.forTasks(bands, t -> gramBand(Parallel.triangleBandEdge(n, t, bands),
+                Parallel.triangleBandEdge(n, t + 1, bands), k, a, offA, lda, c, offC, ldc));
     }
 
     /**

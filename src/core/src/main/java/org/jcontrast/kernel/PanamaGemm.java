@@ -59,14 +59,14 @@ final class PanamaGemm implements GemmKernel {
      * Per-thread packing buffers, kept across calls: no allocation in the hot loops. The packed B
      * grows to what a call needs (up to KC×NC, 4 MiB), so threads that only multiply small tiles,
      * as the streaming losses do, hold only a small one. The shared B is the one a thread packs,
-     * with the others' help, for a {@link #gemmParallel} it calls.
+     * with the others' help, for a parallel product it calls.
      */
     private static final class Workspace {
         final float[] packedA = new float[MC_MAX * KC];
         final float[] tile = new float[MR * NR];
         float[] packedB = new float[0];
         float[] sharedB = new float[0];
-        /** True while this thread's {@link #gemmParallel} uses {@link #sharedB}. */
+        /** True while a {@link #gemmParallel} or {@link #gramParallel} of this thread uses {@link #sharedB}. */
         boolean sharing;
         /** Where {@link #touchColumn}'s loads end up, so that the JIT cannot drop them. */
         int touched;
@@ -109,8 +109,7 @@ final class PanamaGemm implements GemmKernel {
                              float[] a, int offA, int lda, float[] b, int offB, int ldb,
                              float beta, float[] c, int offC, int ldc) {
         GemmChecks.gemm(transA, transB, m, n, k, a, offA, lda, b, offB, ldb, c, offC, ldc);
-        boolean scaled = beta != 0f && beta != 1f;
-        if (scaled || !shared(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc,
+        if (!shared(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc,
                 NO_DIAGONAL, false)) {
             GemmKernel.super.gemmParallel(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
         }
@@ -131,15 +130,17 @@ final class PanamaGemm implements GemmKernel {
 
     /**
      * {@link #loops} on all threads, with the calling thread's shared B: B's panels are packed in
-     * parallel, then the row blocks of C are tasks. Returns false, having done nothing,
-     * when there are fewer than two row blocks per thread, or when this thread's shared B is
-     * already in use (a product nested in one of its row blocks).
+     * parallel, then the row blocks of C are tasks. Returns false, having done nothing, when there
+     * are fewer than two row blocks per thread, when beta is neither 0 nor 1 (C would need its own
+     * scaling pass first), or when this thread's shared B is already in use (a product nested in
+     * one of its row blocks).
      */
     private static boolean shared(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                   float[] a, int offA, int lda, float[] b, int offB, int ldb,
                                   float beta, float[] c, int offC, int ldc, int diag, boolean mirror) {
         Workspace own = WORKSPACE.get();
-        if (k == 0 || n == 0 || ceilDiv(m, blockRows(Math.min(k, KC))) < 2 * Parallel.threads() || own.sharing) {
+        boolean fewBlocks = Math.ceilDiv(m, blockRows(Math.min(k, KC))) < 2 * Parallel.threads();
+        if (k == 0 || n == 0 || fewBlocks || (beta != 0f && beta != 1f) || own.sharing) {
             return false;
         }
         own.sharing = true;
@@ -238,10 +239,10 @@ final class PanamaGemm implements GemmKernel {
                 int kc = Math.min(KC, k - pc);
                 int kStart = pc;
                 boolean last = pc + kc == k;
-                steps.panels(ceilDiv(nc, NR), (from, to) -> packB(transB, b, offB, ldb, kStart, kc, colStart, nc,
+                steps.panels(Math.ceilDiv(nc, NR), (from, to) -> packB(transB, b, offB, ldb, kStart, kc, colStart, nc,
                         packedB, from * NR, Math.min(nc, to * NR)));
                 int rows = blockRows(kc);
-                steps.blocks(ceilDiv(m, rows), block -> {
+                steps.blocks(Math.ceilDiv(m, rows), block -> {
                     int ic = block * rows;
                     int mc = Math.min(rows, m - ic);
                     if (colStart > ic + mc - 1 + diag) {
@@ -504,10 +505,6 @@ final class PanamaGemm implements GemmKernel {
     /** Rows of A packed at a time for a k-block of {@code kc}: 3·kc/8, a multiple of MR within [MC_MIN, MC_MAX]. */
     private static int blockRows(int kc) {
         return Math.clamp(3 * kc / 8 / MR * MR, MC_MIN, MC_MAX);
-    }
-
-    private static int ceilDiv(int x, int by) {
-        return (x + by - 1) / by;
     }
 
     private static int roundUp(int x, int to) {

@@ -85,6 +85,20 @@ public final class Parallel {
         }
     }
 
+    /**
+     * Row where band t of {@code bands} starts (n for t ≥ bands) when the rows of an n×n matrix are
+     * cut into bands whose lower triangles have about equal areas, for work that visits entry
+     * (i, j), j ≤ i, with row i. A multiple of 16, so that no two bands write the same cache line
+     * of the upper triangle when they mirror into it.
+     */
+    public static int triangleBandEdge(int n, int t, int bands) {
+        if (t >= bands) {
+            return n;
+        }
+        int edge = (int) Math.round(n * Math.sqrt((double) t / bands));
+        return Math.min(n, edge / 16 * 16);
+    }
+
     private static boolean inPool(ForkJoinPool p) {
         return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == p;
     }

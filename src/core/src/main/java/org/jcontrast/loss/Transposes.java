@@ -26,7 +26,7 @@ final class Transposes {
         // so no two threads touch the same entry.
         int bands = n < PARALLEL_ROWS ? 1 : Parallel.threads() * 4;
         Parallel.forTasks(bands, t -> {
-            int from = bandEdge(n, t, bands), to = bandEdge(n, t + 1, bands);
+            int from = Parallel.triangleBandEdge(n, t, bands), to = Parallel.triangleBandEdge(n, t + 1, bands);
             for (int i0 = from; i0 < to; i0 += BLOCK) {
                 int i1 = Math.min(to, i0 + BLOCK);
                 for (int j0 = 0; j0 < i1; j0 += BLOCK) {
@@ -56,9 +56,5 @@ final class Transposes {
         Parallel.forRange(n, n < PARALLEL_ROWS ? n : BLOCK, (from, to) ->
                 KernelProvider.get().array().transpose(y, bo + from, n, n, to - from, x, ao + from * n, n, true));
         a.markModified();
-    }
-
-    private static int bandEdge(int n, int t, int bands) {
-        return t >= bands ? n : (int) Math.round(n * Math.sqrt((double) t / bands));
     }
 }

@@ -38,6 +38,27 @@ class ParallelTest {
     }
 
     @Test
+    void triangleBandsCoverTheRowsInEqualAreas() {
+        for (int n : new int[] {1, 40, 1000, 8192}) {
+            for (int bands : new int[] {1, 2, 3, 8}) {
+                assertEquals(0, Parallel.triangleBandEdge(n, 0, bands));
+                assertEquals(n, Parallel.triangleBandEdge(n, bands, bands));
+                for (int t = 0; t < bands; t++) {
+                    int from = Parallel.triangleBandEdge(n, t, bands), to = Parallel.triangleBandEdge(n, t + 1, bands);
+                    assertTrue(from <= to, "band " + t + " of " + bands + " for n = " + n);
+                    assertTrue(to == n || to % 16 == 0, "edge " + to);
+                    if (n >= 1000) {
+                        // Lower-triangle area of the band against an equal share, within a 16-row rounding.
+                        double area = ((double) to * to - (double) from * from) / 2;
+                        double share = (double) n * n / 2 / bands;
+                        assertEquals(share, area, 16.0 * n, "band " + t + " of " + bands + " for n = " + n);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void workersHaveDistinctNames() throws InterruptedException {
         // Profilers group samples by thread name: two workers with one name look like one thread.
         int before = Parallel.threads();
