@@ -2,9 +2,9 @@ package org.jcontrast.bench;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.jcontrast.kernel.KernelProvider;
-import org.jcontrast.kernel.Parallel;
-import org.jcontrast.tensor.Ops;
+import org.jcontrast.internal.kernel.KernelProvider;
+import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -2,8 +2,8 @@ package org.jcontrast.bench;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.jcontrast.kernel.ArrayKernel;
-import org.jcontrast.kernel.KernelProvider;
+import org.jcontrast.internal.kernel.ArrayKernel;
+import org.jcontrast.internal.kernel.KernelProvider;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -10,7 +10,7 @@ import java.util.function.DoubleUnaryOperator;
 import java.util.function.Function;
 import org.jcontrast.proptest.Gen;
 import org.jcontrast.proptest.Prop;
-import org.jcontrast.tensor.Ops;
+import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 import org.jcontrast.testing.GradientCheck;
 import org.jcontrast.testing.GradientCheck.Function64;

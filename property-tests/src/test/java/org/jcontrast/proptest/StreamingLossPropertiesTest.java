@@ -3,7 +3,7 @@ package org.jcontrast.proptest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.jcontrast.kernel.Parallel;
+import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.LossResult;

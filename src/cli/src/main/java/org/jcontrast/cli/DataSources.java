@@ -3,9 +3,9 @@ package org.jcontrast.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import org.jcontrast.data.Dataset;
-import org.jcontrast.data.Datasets;
-import org.jcontrast.data.FashionMnist;
+import org.jcontrast.simclr.data.Dataset;
+import org.jcontrast.simclr.data.Datasets;
+import org.jcontrast.simclr.data.FashionMnist;
 
 /**
  * Where the command line gets its images: a path given with {@code --data}, or by default the

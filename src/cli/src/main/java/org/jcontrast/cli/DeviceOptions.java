@@ -1,11 +1,11 @@
 package org.jcontrast.cli;
 
 import java.util.Map;
-import org.jcontrast.backend.DeviceMode;
-import org.jcontrast.backend.GemmBackend;
-import org.jcontrast.backend.GemmRouter;
-import org.jcontrast.backend.OffloadSettings;
-import org.jcontrast.backend.Precision;
+import org.jcontrast.internal.backend.DeviceMode;
+import org.jcontrast.internal.backend.GemmBackend;
+import org.jcontrast.internal.backend.GemmRouter;
+import org.jcontrast.internal.backend.OffloadSettings;
+import org.jcontrast.internal.backend.Precision;
 import picocli.CommandLine.Option;
 
 /**

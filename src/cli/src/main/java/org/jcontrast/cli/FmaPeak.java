@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.jcontrast.kernel.Parallel;
+import org.jcontrast.internal.kernel.Parallel;
 
 /**
  * The multiply-add throughput a loop with no memory traffic reaches on this machine and JVM: the

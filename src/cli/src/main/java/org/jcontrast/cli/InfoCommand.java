@@ -1,9 +1,9 @@
 package org.jcontrast.cli;
 
 import java.util.concurrent.Callable;
-import org.jcontrast.backend.GemmRouter;
-import org.jcontrast.kernel.KernelProvider;
-import org.jcontrast.kernel.Parallel;
+import org.jcontrast.internal.backend.GemmRouter;
+import org.jcontrast.internal.kernel.KernelProvider;
+import org.jcontrast.internal.kernel.Parallel;
 import picocli.CommandLine.Command;
 
 /** {@code jcontrast info}: what this JVM will run on. */

@@ -1,15 +1,16 @@
 package org.jcontrast.cli;
 
+import org.jcontrast.internal.loss.LossFactory;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.jcontrast.backend.DeviceMode;
-import org.jcontrast.backend.GemmRouter;
-import org.jcontrast.kernel.KernelProvider;
-import org.jcontrast.kernel.Parallel;
+import org.jcontrast.internal.backend.DeviceMode;
+import org.jcontrast.internal.backend.GemmRouter;
+import org.jcontrast.internal.kernel.KernelProvider;
+import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.loss.Loss;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
@@ -99,7 +100,7 @@ final class LossBench implements Callable<Integer> {
             DeviceOptions.requireBackend(router);
         }
         Loss loss = tile == null ? Losses.create(spec, requested) : Losses.create(spec, requested, tile);
-        int usedTile = tile == null ? Losses.defaultTile(spec, n, dim) : tile;
+        int usedTile = tile == null ? LossFactory.defaultTile(spec, n, dim) : tile;
         SplittableRandom random = new SplittableRandom(42);
         Tensor z1 = Tensor.randn(random, n, dim), z2 = Tensor.randn(random, n, dim);
         double[] value = new double[1];
@@ -111,7 +112,7 @@ final class LossBench implements Callable<Integer> {
         DeviceOptions.requireNoFailure(router);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("loss", spec.kind().cliName());
-        out.put("mode", Losses.resolve(spec, requested, n).name().toLowerCase(Locale.ROOT));
+        out.put("mode", LossFactory.resolve(spec, requested, n).name().toLowerCase(Locale.ROOT));
         out.put("batch", batch);
         out.put("dim", dim);
         out.put("threads", Parallel.threads());

@@ -3,8 +3,8 @@ package org.jcontrast.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
-import org.jcontrast.data.Dataset;
-import org.jcontrast.kernel.Parallel;
+import org.jcontrast.simclr.data.Dataset;
+import org.jcontrast.internal.kernel.Parallel;
 import picocli.CommandLine.Option;
 
 /** Where {@code train} and {@code sweep} read their data, how they split it, and where their results go. */

@@ -5,12 +5,12 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.jcontrast.kernel.KernelProvider;
-import org.jcontrast.kernel.Parallel;
+import org.jcontrast.internal.kernel.KernelProvider;
+import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.tensor.Tensor;
-import org.jcontrast.train.SimClrStep;
-import org.jcontrast.train.TrainConfig;
-import org.jcontrast.train.Trainer;
+import org.jcontrast.simclr.train.SimClrStep;
+import org.jcontrast.simclr.train.TrainConfig;
+import org.jcontrast.simclr.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

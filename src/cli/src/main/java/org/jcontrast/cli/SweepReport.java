@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import org.jcontrast.eval.FrozenEval;
+import org.jcontrast.simclr.eval.FrozenEval;
 import org.jcontrast.loss.LossKind;
-import org.jcontrast.train.RunResult;
-import org.jcontrast.train.Sweep;
-import org.jcontrast.train.TrainConfig;
+import org.jcontrast.simclr.train.RunResult;
+import org.jcontrast.simclr.train.Sweep;
+import org.jcontrast.simclr.train.TrainConfig;
 
 /** What {@code jcontrast sweep} leaves in its run folder: summary.json, report.md with one table, and the plots. */
 final class SweepReport {

@@ -1,8 +1,8 @@
 package org.jcontrast.cli;
 
 import java.util.List;
-import org.jcontrast.train.OptimizerKind;
-import org.jcontrast.train.TrainConfig;
+import org.jcontrast.simclr.train.OptimizerKind;
+import org.jcontrast.simclr.train.TrainConfig;
 import picocli.CommandLine.Option;
 
 /** The options of a training run besides its loss; each left out keeps {@link TrainConfig}'s default. */

@@ -6,12 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.jcontrast.eval.FrozenEval;
-import org.jcontrast.kernel.Parallel;
+import org.jcontrast.simclr.eval.FrozenEval;
+import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.metrics.PairMetrics;
-import org.jcontrast.train.Monitor;
-import org.jcontrast.train.RunResult;
-import org.jcontrast.train.Trainer;
+import org.jcontrast.simclr.train.Monitor;
+import org.jcontrast.simclr.train.RunResult;
+import org.jcontrast.simclr.train.Trainer;
 
 /** What {@code jcontrast train} leaves in its run folder: summary.json, report.md and the plots. */
 final class TrainReport {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.Arrays;
-import org.jcontrast.data.Dataset;
+import org.jcontrast.simclr.data.Dataset;
 import org.junit.jupiter.api.Test;
 
 class DataSourcesTest {

@@ -1,5 +1,6 @@
 package org.jcontrast.cli;
 
+import org.jcontrast.internal.loss.LossFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,14 +14,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jcontrast.backend.DeviceMode;
-import org.jcontrast.backend.GemmBackend;
-import org.jcontrast.backend.GemmBackendProvider;
-import org.jcontrast.backend.GemmRouter;
-import org.jcontrast.backend.OffloadSettings;
-import org.jcontrast.backend.Precision;
+import org.jcontrast.internal.backend.DeviceMode;
+import org.jcontrast.internal.backend.GemmBackend;
+import org.jcontrast.internal.backend.GemmBackendProvider;
+import org.jcontrast.internal.backend.GemmRouter;
+import org.jcontrast.internal.backend.OffloadSettings;
+import org.jcontrast.internal.backend.Precision;
 import org.jcontrast.loss.Losses;
-import org.jcontrast.tensor.Ops;
+import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,7 +100,7 @@ class DeviceOptionsTest {
         assertEquals(0, Main.run("bench", "loss", "--loss", "ntxent", "--batch", "64", "--dim", "8", "--mode",
                 "streaming", "--warmup", "0", "--seconds", "0", "--runs", "1", "--device", "cpu", "--tf32", "--json"));
         assertTrue(out().contains("\"device\": \"cpu\"") && out().contains("\"precision\": \"FP32\""), out());
-        assertTrue(out().contains("\"tile\": " + Losses.DEFAULT_TILE), out());
+        assertTrue(out().contains("\"tile\": " + LossFactory.DEFAULT_TILE), out());
         assertFalse(out().contains("\"backend\""), out());
         assertEquals("", err());
     }

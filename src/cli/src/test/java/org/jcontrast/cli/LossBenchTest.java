@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import org.jcontrast.backend.GemmRouter;
-import org.jcontrast.backend.OffloadSettings;
+import org.jcontrast.internal.backend.GemmRouter;
+import org.jcontrast.internal.backend.OffloadSettings;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.LossSpec;

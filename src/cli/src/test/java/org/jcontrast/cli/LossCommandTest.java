@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.jcontrast.io.Npy;
-import org.jcontrast.loss.FusedLosses;
+import org.jcontrast.internal.loss.FusedLosses;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossResult;
 import org.jcontrast.loss.LossSpec;
@@ -111,8 +111,8 @@ class LossCommandTest {
 
     @Test
     void unitNormAndZeroRowsWithAnEps() throws IOException {
-        Tensor u1 = org.jcontrast.tensor.Ops.normalizeRows(z1, 1e-12f);
-        Tensor u2 = org.jcontrast.tensor.Ops.normalizeRows(z2, 1e-12f);
+        Tensor u1 = org.jcontrast.internal.tensor.Ops.normalizeRows(z1, 1e-12f);
+        Tensor u2 = org.jcontrast.internal.tensor.Ops.normalizeRows(z2, 1e-12f);
         f1 = save("u1.npy", u1);
         f2 = save("u2.npy", u2);
         double expect = FusedLosses.create(LossSpec.of(LossKind.NTXENT).withNormalizedInputs(true))

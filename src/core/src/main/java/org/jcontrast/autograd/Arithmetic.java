@@ -2,8 +2,8 @@ package org.jcontrast.autograd;
 
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.jcontrast.kernel.Parallel;
-import org.jcontrast.tensor.Ops;
+import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 
 /**

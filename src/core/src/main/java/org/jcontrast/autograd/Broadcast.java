@@ -1,7 +1,7 @@
 package org.jcontrast.autograd;
 
 import java.util.Arrays;
-import org.jcontrast.tensor.Ops;
+import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 
 /**

@@ -1,7 +1,7 @@
 package org.jcontrast.autograd;
 
 import java.util.List;
-import org.jcontrast.tensor.Shapes;
+import org.jcontrast.internal.tensor.Shapes;
 import org.jcontrast.tensor.Tensor;
 
 /** Stacking, slicing, reshaping and transposing; each returns a new tensor and routes gradients back. */

@@ -8,7 +8,7 @@ import static org.jcontrast.autograd.Arithmetic.sub;
 import static org.jcontrast.autograd.Reductions.meanCols;
 
 import java.util.List;
-import org.jcontrast.tensor.Ops;
+import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 
 /** Row normalisation onto the unit sphere, and batch normalisation for projection heads. */

@@ -1,6 +1,6 @@
 package org.jcontrast.autograd;
 
-import org.jcontrast.tensor.Shapes;
+import org.jcontrast.internal.tensor.Shapes;
 import org.jcontrast.tensor.Tensor;
 
 /** Plain loops over same-shape tensors, for the elementwise maps that have no SIMD kernel. */

@@ -1,8 +1,8 @@
 package org.jcontrast.autograd;
 
 import java.util.List;
-import org.jcontrast.tensor.Ops;
-import org.jcontrast.tensor.Shapes;
+import org.jcontrast.internal.tensor.Ops;
+import org.jcontrast.internal.tensor.Shapes;
 import org.jcontrast.tensor.Tensor;
 
 /** Matrix products on the SIMD GEMM kernels; their gradients are matrix products too. */

@@ -1,7 +1,7 @@
 package org.jcontrast.autograd;
 
 import java.util.Arrays;
-import org.jcontrast.tensor.Shapes;
+import org.jcontrast.internal.tensor.Shapes;
 import org.jcontrast.tensor.Tensor;
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Reverse-mode automatic differentiation over {@link org.jcontrast.tensor.Tensor}, as Karpathy's
  * micrograd does it for scalars: each operation computes its value with the SIMD kernels of
- * {@link org.jcontrast.tensor.Ops} and records, on its result, its inputs and a closure that
+ * {@link org.jcontrast.internal.tensor.Ops} and records, on its result, its inputs and a closure that
  * computes their gradients. These records are the tape: {@link
  * org.jcontrast.autograd.Variable#backward()} orders them without recursion, replays them in
  * reverse and adds every contribution to each parameter's gradient.

@@ -17,7 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
-import org.jcontrast.tensor.Shapes;
+import org.jcontrast.internal.tensor.Shapes;
 import org.jcontrast.tensor.Tensor;
 
 /**

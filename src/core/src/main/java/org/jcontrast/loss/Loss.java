@@ -1,5 +1,7 @@
 package org.jcontrast.loss;
 
+import org.jcontrast.internal.loss.LossInputs;
+
 import org.jcontrast.tensor.Tensor;
 
 /**

@@ -1,5 +1,7 @@
 package org.jcontrast.loss;
 
+import org.jcontrast.internal.loss.ComposedLosses;
+
 /** How a {@link Loss} from {@link Losses#create} computes; every mode gives the same values within float32 rounding. */
 public enum LossMode {
     /** Materialised while the similarity matrix is small, streaming beyond (see {@link Losses}). */

@@ -1,9 +1,9 @@
 package org.jcontrast.metrics;
 
 import java.util.Arrays;
-import org.jcontrast.kernel.ArrayKernel;
-import org.jcontrast.kernel.KernelProvider;
-import org.jcontrast.tensor.Ops;
+import org.jcontrast.internal.kernel.ArrayKernel;
+import org.jcontrast.internal.kernel.KernelProvider;
+import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 
 /**

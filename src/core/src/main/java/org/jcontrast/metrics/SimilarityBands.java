@@ -1,7 +1,7 @@
 package org.jcontrast.metrics;
 
-import org.jcontrast.kernel.Parallel;
-import org.jcontrast.tensor.Ops;
+import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 
 /**

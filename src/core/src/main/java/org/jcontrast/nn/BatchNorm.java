@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jcontrast.autograd.Variable;
-import org.jcontrast.kernel.Parallel;
+import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.tensor.Tensor;
 
 /**

@@ -1,5 +1,7 @@
 package org.jcontrast.tensor;
 
+import org.jcontrast.internal.tensor.Shapes;
+
 import java.util.Arrays;
 import java.util.SplittableRandom;
 

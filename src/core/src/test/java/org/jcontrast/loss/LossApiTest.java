@@ -1,5 +1,7 @@
 package org.jcontrast.loss;
 
+import org.jcontrast.internal.loss.LossInputs;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -2,7 +2,7 @@ package org.jcontrast.testing;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.jcontrast.kernel.KernelProvider;
+import org.jcontrast.internal.kernel.KernelProvider;
 
 /** The kernel providers available in this JVM, for tests parameterised over both paths. */
 public final class Providers {

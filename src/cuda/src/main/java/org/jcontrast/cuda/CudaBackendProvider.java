@@ -1,9 +1,9 @@
 package org.jcontrast.cuda;
 
-import org.jcontrast.backend.BackendUnavailableException;
-import org.jcontrast.backend.GemmBackend;
-import org.jcontrast.backend.GemmBackendProvider;
-import org.jcontrast.backend.Precision;
+import org.jcontrast.internal.backend.BackendUnavailableException;
+import org.jcontrast.internal.backend.GemmBackend;
+import org.jcontrast.internal.backend.GemmBackendProvider;
+import org.jcontrast.internal.backend.Precision;
 
 /**
  * Registers the cuBLAS backend with {@link java.util.ServiceLoader}. Constructing it touches no

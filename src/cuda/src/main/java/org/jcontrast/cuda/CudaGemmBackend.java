@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.jcontrast.backend.BackendUnavailableException;
-import org.jcontrast.backend.GemmBackend;
-import org.jcontrast.backend.Precision;
-import org.jcontrast.backend.Releases;
+import org.jcontrast.internal.backend.BackendUnavailableException;
+import org.jcontrast.internal.backend.GemmBackend;
+import org.jcontrast.internal.backend.Precision;
+import org.jcontrast.internal.backend.Releases;
 
 /**
  * Matrix products with cuBLAS on the first CUDA device, called through the FFM API.

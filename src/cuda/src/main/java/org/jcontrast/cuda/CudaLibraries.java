@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.jcontrast.backend.BackendUnavailableException;
+import org.jcontrast.internal.backend.BackendUnavailableException;
 
 /**
  * Finds libcudart and libcublas: by versioned name, newest first, on the system's search path, or

@@ -9,7 +9,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.util.Optional;
-import org.jcontrast.backend.BackendUnavailableException;
+import org.jcontrast.internal.backend.BackendUnavailableException;
 
 /**
  * The few libcudart functions the backend needs, bound with hand-written descriptors (cudaError_t

@@ -7,7 +7,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.jcontrast.backend.BackendUnavailableException;
+import org.jcontrast.internal.backend.BackendUnavailableException;
 
 /**
  * A shared library opened for the life of the JVM, and the downcalls bound from it. It is never

@@ -2,7 +2,7 @@ package org.jcontrast.cuda;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
-import org.jcontrast.backend.Releases;
+import org.jcontrast.internal.backend.Releases;
 
 /**
  * What one thread uses to drive the device: its own stream, a cuBLAS handle bound to that stream

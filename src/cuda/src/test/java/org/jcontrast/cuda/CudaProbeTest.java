@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.SplittableRandom;
-import org.jcontrast.backend.BackendUnavailableException;
-import org.jcontrast.backend.GemmBackendProvider;
-import org.jcontrast.backend.Precision;
-import org.jcontrast.kernel.KernelProvider;
+import org.jcontrast.internal.backend.BackendUnavailableException;
+import org.jcontrast.internal.backend.GemmBackendProvider;
+import org.jcontrast.internal.backend.Precision;
+import org.jcontrast.internal.kernel.KernelProvider;
 import org.junit.jupiter.api.Test;
 
 /**

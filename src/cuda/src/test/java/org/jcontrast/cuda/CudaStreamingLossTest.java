@@ -1,15 +1,16 @@
 package org.jcontrast.cuda;
 
+import org.jcontrast.internal.loss.LossFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.jcontrast.backend.DeviceMode;
-import org.jcontrast.backend.GemmRouter;
-import org.jcontrast.backend.OffloadSettings;
-import org.jcontrast.backend.Precision;
-import org.jcontrast.kernel.Parallel;
+import org.jcontrast.internal.backend.DeviceMode;
+import org.jcontrast.internal.backend.GemmRouter;
+import org.jcontrast.internal.backend.OffloadSettings;
+import org.jcontrast.internal.backend.Precision;
+import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.LossResult;
@@ -104,7 +105,7 @@ class CudaStreamingLossTest {
         LossSpec spec = LossSpec.of(LossKind.NTXENT);
         LossResult cpu = streaming(spec);
         onTheStub(Precision.FP32);
-        assertEquals(Losses.GPU_TILE, Losses.defaultTile(2 * N, 2 * N, D));
+        assertEquals(LossFactory.GPU_TILE, LossFactory.defaultTile(2 * N, 2 * N, D));
         LossResult gpu = Losses.create(spec, LossMode.STREAMING).compute(z1, z2);
         assertEquals(3, stub.calls("cublasSgemm_v2"), "one tile: S, then its gradient product (diagonal: no dCols)");
         assertClose("one large tile", cpu, gpu, 1e-5);

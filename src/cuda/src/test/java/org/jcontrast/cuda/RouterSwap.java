@@ -1,10 +1,10 @@
 package org.jcontrast.cuda;
 
 import java.nio.file.Path;
-import org.jcontrast.backend.DeviceMode;
-import org.jcontrast.backend.GemmRouter;
-import org.jcontrast.backend.OffloadSettings;
-import org.jcontrast.backend.Precision;
+import org.jcontrast.internal.backend.DeviceMode;
+import org.jcontrast.internal.backend.GemmRouter;
+import org.jcontrast.internal.backend.OffloadSettings;
+import org.jcontrast.internal.backend.Precision;
 
 /**
  * Swaps the JVM's global router and the CUDA library path for one test and puts both back:

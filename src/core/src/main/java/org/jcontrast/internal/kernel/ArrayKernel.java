@@ -1,0 +1,62 @@
+package org.jcontrast.internal.kernel;
+
+/**
+ * Single-threaded primitives over a contiguous run of {@code n} floats starting at an offset, and
+ * the transpose of a row-major block. The row-wise operations of {@link org.jcontrast.internal.tensor.Ops}
+ * (logsumexp, softmax, norms, normalisation) are composed from these, so each provider supplies
+ * only the primitives. Outputs of the run primitives may alias inputs exactly (same array and
+ * offset); a transpose's output must not overlap its input.
+ */
+public interface ArrayKernel {
+
+    /** The largest element; NaN if any element is NaN; −∞ for n = 0. */
+    float max(float[] x, int xo, int n);
+
+    /** Σ x. */
+    float sum(float[] x, int xo, int n);
+
+    /** Σ x·y. */
+    float dot(float[] x, int xo, float[] y, int yo, int n);
+
+    /** Σ exp(x − shift): the max-shifted partition sum of a logsumexp. */
+    float sumExp(float[] x, int xo, float shift, int n);
+
+    /** out = exp(x − shift). */
+    void exp(float[] x, int xo, float shift, float[] out, int oo, int n);
+
+    /**
+     * Σ exp(β·x − shift), the partition sum of logits β·x; unless {@code across} is null, each
+     * term is also added to {@code across[ao + i]}. A block of logits whose rows and columns share
+     * one shift gets its row sums and its column sums from one pass this way.
+     */
+    float sumScaledExp(float[] x, int xo, float beta, float shift, float[] across, int ao, int n);
+
+    /**
+     * out = exp(β·x − shift)·(weight + weights[wo + i]), or with {@code weight} alone when
+     * {@code weights} is null: softmax weights scaled per row and, through {@code weights}, per column.
+     */
+    void scaledExp(float[] x, int xo, float beta, float shift, float weight, float[] weights, int wo,
+                   float[] out, int oo, int n);
+
+    /** out = log(x). */
+    void log(float[] x, int xo, float[] out, int oo, int n);
+
+    /** out = alpha·x + beta (an affine map; {@code beta = 0} is a scale, {@code alpha = 1} a shift). */
+    void affine(float alpha, float[] x, int xo, float beta, float[] out, int oo, int n);
+
+    /** y += alpha·x. */
+    void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n);
+
+    /** out = x + y. */
+    void add(float[] x, int xo, float[] y, int yo, float[] out, int oo, int n);
+
+    /** out = x·y, elementwise. */
+    void mul(float[] x, int xo, float[] y, int yo, float[] out, int oo, int n);
+
+    /**
+     * dst ← srcᵀ, or dst ← dst + srcᵀ when {@code accumulate}: src is a rows×cols block with row
+     * stride {@code lds}, dst a cols×rows block with row stride {@code ldd}.
+     */
+    void transpose(float[] src, int so, int lds, int rows, int cols, float[] dst, int dOff, int ldd,
+                   boolean accumulate);
+}

@@ -1,0 +1,304 @@
+package org.jcontrast.internal.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API twins of {@link ScalarArrayKernel}. Reductions keep one vector of partial results
+ * and reduce once, so their rounding differs from the scalar twin's by a few ulps of the sum.
+ *
+ * <p>Every result is the same whether the JIT has compiled the code or not, so that a run is
+ * reproducible: the lanes of a sum are added in a fixed order (the order of
+ * {@code reduceLanes(ADD)} is unspecified and differs between the intrinsic and its fallback),
+ * and {@code exp} is our own range reduction and polynomial built from exactly rounded operations
+ * (the SVML intrinsic behind {@code lanewise(EXP)} and its {@code Math.exp} fallback disagree in
+ * the last bits). {@code log}, which no hot loop needs, is the scalar twin's.
+ */
+final class PanamaArrayKernel implements ArrayKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Transposes work in 8×8 blocks of 256-bit vectors, where the hardware has them. */
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+    private static final boolean TRANSPOSE_8X8 = S.vectorBitSize() >= 256;
+    private static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(S8, i -> i ^ 1);
+    private static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(S8, i -> i ^ 2);
+    private static final VectorShuffle<Float> XOR4 = VectorShuffle.fromOp(S8, i -> i ^ 4);
+    private static final VectorMask<Float> BIT1 = VectorMask.fromLong(S8, 0b10101010);
+    private static final VectorMask<Float> BIT2 = VectorMask.fromLong(S8, 0b11001100);
+    private static final VectorMask<Float> BIT4 = VectorMask.fromLong(S8, 0b11110000);
+    private static final ScalarArrayKernel SCALAR = new ScalarArrayKernel();
+    /** exp's arguments are clamped here: below, the result rounds to 0; above, to infinity. */
+    private static final float EXP_LOW = -104f;
+    private static final float EXP_HIGH = 89f;
+    private static final float LOG2E = 1.44269504f;
+    /** ln 2 split in a part exact in a few bits and the rest (Cody and Waite). */
+    private static final float LN2_HIGH = 0.693359375f;
+    private static final float LN2_LOW = -2.12194440e-4f;
+    /** 1.5·2²³: adding it rounds a float of magnitude below 2²² to an integer held in the low mantissa bits. */
+    private static final float ROUNDER = 12582912f;
+    private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
+
+    @Override
+    public float max(float[] x, int xo, int n) {
+        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            acc = acc.max(FloatVector.fromArray(S, x, xo + i));
+        }
+        float m = acc.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            m = Math.max(m, x[xo + i]);
+        }
+        return m;
+    }
+
+    @Override
+    public float sum(float[] x, int xo, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            acc = acc.add(FloatVector.fromArray(S, x, xo + i));
+        }
+        float s = 0f;
+        for (int lane = 0; lane < L; lane++) {
+            s += acc.lane(lane);
+        }
+        for (; i < n; i++) {
+            s += x[xo + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float dot(float[] x, int xo, float[] y, int yo, int n) {
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
+            acc0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), acc0);
+            acc1 = FloatVector.fromArray(S, x, xo + i + L).fma(FloatVector.fromArray(S, y, yo + i + L), acc1);
+        }
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            acc0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), acc0);
+        }
+        FloatVector acc = acc0.add(acc1);
+        float s = 0f;
+        for (int lane = 0; lane < L; lane++) {
+            s += acc.lane(lane);
+        }
+        for (; i < n; i++) {
+            s = Math.fma(x[xo + i], y[yo + i], s);
+        }
+        return s;
+    }
+
+    @Override
+    public float sumExp(float[] x, int xo, float shift, int n) {
+        return expRun(x, xo, 1f, shift, null, 0, 1f, null, null, 0, n);
+    }
+
+    @Override
+    public void exp(float[] x, int xo, float shift, float[] out, int oo, int n) {
+        expRun(x, xo, 1f, shift, null, 0, 1f, out, null, oo, n);
+    }
+
+    @Override
+    public float sumScaledExp(float[] x, int xo, float beta, float shift, float[] across, int ao, int n) {
+        return expRun(x, xo, beta, shift, across, ao, 1f, null, null, 0, n);
+    }
+
+    @Override
+    public void scaledExp(float[] x, int xo, float beta, float shift, float weight, float[] weights, int wo,
+                          float[] out, int oo, int n) {
+        expRun(x, xo, beta, shift, null, wo, weight, out, weights, oo, n);
+    }
+
+    @Override
+    public void log(float[] x, int xo, float[] out, int oo, int n) {
+        SCALAR.log(x, xo, out, oo, n);
+    }
+
+    /**
+     * y = e^(β·x − shift) over a run, summed (lanes in a fixed order, then the tail) and returned.
+     * Unless null, {@code across} gets y added and {@code out} gets y·(weight + weights[i]), or
+     * y·weight when {@code weights} is null; {@code across} and {@code weights} share the offset
+     * {@code co}. β·x − shift is one fused multiply-add, so β = 1 gives exactly x − shift, and a
+     * weight of 1 leaves y as it is.
+     *
+     * <p>Within 2 ulps for normal results: x = n·ln 2 + r with |r| ≤ ln 2 / 2, e^r by Cephes'
+     * degree-6 polynomial, and 2^n applied in two halves so that results down to the subnormal
+     * range round once; NaN stays NaN (min and max propagate it). The polynomial is written out
+     * in the loop, not in a helper: a vector handed to a method that C2 declines to inline is
+     * boxed, and the intrinsics fall back to allocating Java code.
+     */
+    private static float expRun(float[] x, int xo, float beta, float shift, float[] across, int co, float weight,
+                                float[] out, float[] weights, int oo, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i).fma(beta, -shift).max(EXP_LOW).min(EXP_HIGH);
+            FloatVector t = v.fma(LOG2E, ROUNDER);
+            FloatVector nf = t.sub(ROUNDER);
+            IntVector e = t.reinterpretAsInts().sub(ROUNDER_BITS);
+            FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HIGH), v);
+            r = nf.fma(FloatVector.broadcast(S, -LN2_LOW), r);
+            FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+            p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+            p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+            p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+            p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+            FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+            IntVector half = e.lanewise(VectorOperators.ASHR, 1);
+            y = y.mul(half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(e.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            if (across != null) {
+                FloatVector.fromArray(S, across, co + i).add(y).intoArray(across, co + i);
+            }
+            if (out != null && weights != null) {
+                y.mul(FloatVector.fromArray(S, weights, co + i).add(weight)).intoArray(out, oo + i);
+            } else if (out != null) {
+                y.mul(weight).intoArray(out, oo + i);
+            }
+            acc = acc.add(y);
+        }
+        float s = 0f;
+        for (int lane = 0; lane < L; lane++) {
+            s += acc.lane(lane);
+        }
+        for (; i < n; i++) {
+            float y = (float) Math.exp(Math.fma(beta, x[xo + i], -shift));
+            if (across != null) {
+                across[co + i] += y;
+            }
+            if (out != null) {
+                out[oo + i] = y * (weights == null ? weight : weight + weights[co + i]);
+            }
+            s += y;
+        }
+        return s;
+    }
+
+    @Override
+    public void affine(float alpha, float[] x, int xo, float beta, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, x, xo + i).fma(alpha, beta).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = Math.fma(alpha, x[xo + i], beta);
+        }
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, x, xo + i).fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, y, yo + i))
+                    .intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] = Math.fma(alpha, x[xo + i], y[yo + i]);
+        }
+    }
+
+    @Override
+    public void add(float[] x, int xo, float[] y, int yo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, x, xo + i).add(FloatVector.fromArray(S, y, yo + i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = x[xo + i] + y[yo + i];
+        }
+    }
+
+    @Override
+    public void mul(float[] x, int xo, float[] y, int yo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, x, xo + i).mul(FloatVector.fromArray(S, y, yo + i)).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = x[xo + i] * y[yo + i];
+        }
+    }
+
+    /**
+     * 8×8 blocks transposed in registers: three rounds that swap the off-diagonal 4×4, 2×2 and 1×1
+     * sub-blocks, each a lane permutation and a blend per row; the fringe goes to the scalar twin.
+     */
+    @Override
+    public void transpose(float[] src, int so, int lds, int rows, int cols, float[] dst, int dOff, int ldd,
+                          boolean accumulate) {
+        int rows8 = TRANSPOSE_8X8 ? rows & ~7 : 0, cols8 = TRANSPOSE_8X8 ? cols & ~7 : 0;
+        float[] scratch = new float[64];
+        for (int i = 0; i < rows8; i += 8) {
+            for (int j = 0; j < cols8; j += 8) {
+                swapQuadsAndPairs(src, so + i * lds + j, lds, scratch);
+                swapSingles(scratch, dst, dOff + j * ldd + i, ldd, accumulate);
+            }
+        }
+        if (cols8 < cols) {
+            SCALAR.transpose(src, so + cols8, lds, rows8, cols - cols8, dst, dOff + cols8 * ldd, ldd, accumulate);
+        }
+        if (rows8 < rows) {
+            SCALAR.transpose(src, so + rows8 * lds, lds, rows - rows8, cols, dst, dOff + rows8, ldd, accumulate);
+        }
+    }
+
+    /**
+     * Rounds 1 and 2 of an 8×8 transpose: rows of {@code src} in, half-transposed rows out to
+     * {@code scratch}. The rounds are split in two methods through a small buffer because in one
+     * method C2 reaches its node limit, stops inlining the vector helpers and boxes their vectors.
+     */
+    private static void swapQuadsAndPairs(float[] src, int s, int lds, float[] scratch) {
+        FloatVector r0 = FloatVector.fromArray(S8, src, s);
+        FloatVector r1 = FloatVector.fromArray(S8, src, s + lds);
+        FloatVector r2 = FloatVector.fromArray(S8, src, s + 2 * lds);
+        FloatVector r3 = FloatVector.fromArray(S8, src, s + 3 * lds);
+        FloatVector r4 = FloatVector.fromArray(S8, src, s + 4 * lds);
+        FloatVector r5 = FloatVector.fromArray(S8, src, s + 5 * lds);
+        FloatVector r6 = FloatVector.fromArray(S8, src, s + 6 * lds);
+        FloatVector r7 = FloatVector.fromArray(S8, src, s + 7 * lds);
+        FloatVector t0 = low(r0, r4, XOR4, BIT4), t4 = high(r0, r4, XOR4, BIT4);
+        FloatVector t1 = low(r1, r5, XOR4, BIT4), t5 = high(r1, r5, XOR4, BIT4);
+        FloatVector t2 = low(r2, r6, XOR4, BIT4), t6 = high(r2, r6, XOR4, BIT4);
+        FloatVector t3 = low(r3, r7, XOR4, BIT4), t7 = high(r3, r7, XOR4, BIT4);
+        low(t0, t2, XOR2, BIT2).intoArray(scratch, 0);
+        low(t1, t3, XOR2, BIT2).intoArray(scratch, 8);
+        high(t0, t2, XOR2, BIT2).intoArray(scratch, 16);
+        high(t1, t3, XOR2, BIT2).intoArray(scratch, 24);
+        low(t4, t6, XOR2, BIT2).intoArray(scratch, 32);
+        low(t5, t7, XOR2, BIT2).intoArray(scratch, 40);
+        high(t4, t6, XOR2, BIT2).intoArray(scratch, 48);
+        high(t5, t7, XOR2, BIT2).intoArray(scratch, 56);
+    }
+
+    /** Round 3: swaps the single entries of row pairs in {@code scratch} and writes the rows of the transpose. */
+    private static void swapSingles(float[] scratch, float[] dst, int d, int ldd, boolean accumulate) {
+        for (int pair = 0; pair < 4; pair++) {
+            FloatVector a = FloatVector.fromArray(S8, scratch, 16 * pair);
+            FloatVector b = FloatVector.fromArray(S8, scratch, 16 * pair + 8);
+            store(low(a, b, XOR1, BIT1), dst, d + 2 * pair * ldd, accumulate);
+            store(high(a, b, XOR1, BIT1), dst, d + (2 * pair + 1) * ldd, accumulate);
+        }
+    }
+
+    /** Row a of a pair h rows apart after swapping their off-diagonal h×h blocks: its lanes with bit h set come from b. */
+    private static FloatVector low(FloatVector a, FloatVector b, VectorShuffle<Float> xor, VectorMask<Float> bit) {
+        return a.blend(b.rearrange(xor), bit);
+    }
+
+    /** Row b of the pair: its lanes with bit h clear come from a. */
+    private static FloatVector high(FloatVector a, FloatVector b, VectorShuffle<Float> xor, VectorMask<Float> bit) {
+        return a.rearrange(xor).blend(b, bit);
+    }
+
+    private static void store(FloatVector v, float[] dst, int d, boolean accumulate) {
+        (accumulate ? v.add(FloatVector.fromArray(S8, dst, d)) : v).intoArray(dst, d);
+    }
+}

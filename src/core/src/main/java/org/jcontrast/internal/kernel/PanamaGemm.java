@@ -1,0 +1,513 @@
+package org.jcontrast.internal.kernel;
+
+import java.util.function.IntConsumer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Packed, register-blocked SGEMM on the Vector API, laid out as in BLIS: B is packed into
+ * {@code KC×NR} column panels, A into {@code MR×KC} row panels, and a micro-kernel keeps an
+ * {@code MR×NR} tile of C in {@code MR·2} vector registers across the whole k-block.
+ *
+ * <p>MR = 4 and NR = two vectors (16 floats on AVX2) gives 8 accumulators; with the two B vectors
+ * and the broadcasts of A that is 14 of the 16 registers. Anything else kept alive across the
+ * k-loop, such as alpha or beta, or a wider tile, makes C2 spill an accumulator to the stack and
+ * halves the speed. So the micro-kernel only sums: alpha is folded into the packed A, and a beta
+ * other than 0 or 1 is applied to C in a pass of its own before the product.
+ *
+ * <p>The packed panels are padded with zeros to whole tiles, so the micro-kernel never branches
+ * inside its loop; tiles that overhang C, or cross the diagonal of a symmetric product, go through
+ * a small buffer. The symmetric product with both triangles ({@link #gramBand}) copies each
+ * finished tile to its mirror position while the tile is still in L1, instead of in a second pass
+ * over C.
+ *
+ * <p>KC = 512 needs half the passes over C of KC = 256 for long rows; measured on Zen 3, it beat
+ * 256 and 384 at every K ≥ 512 and tied at K = 128. The row block grows with the k-block,
+ * {@code 3·kc/8} rows (48 to 192; a packed A of up to 384 KiB, in L2): each row block reads the
+ * whole packed B, from L3, and on two threads that traffic was the limit (192 rows against 48:
+ * 2–22% faster at K ≥ 512, alternated in one process; within ±4% on one thread). Short k-blocks
+ * keep 48 rows: a tile's stores then come often, and C's rows, often a page apart or more, must stay
+ * within the L1 TLB. Packing B for all of K before the row blocks (C in L2 across k-blocks) was
+ * slower: its packed B outgrows a shared L3.
+ *
+ * <p>On several threads ({@link #gemmParallel}, {@link #gramParallel}) the threads pack each block
+ * of B together and take C's row blocks as tasks, rather than each packing all of B for a chunk
+ * of rows of its own.
+ */
+final class PanamaGemm implements GemmKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int MR = 4;
+    private static final int NR = 2 * L;
+    private static final int KC = 512;
+    /** Fewest and most rows of a packed A block; see {@link #blockRows}. */
+    private static final int MC_MIN = 48;
+    private static final int MC_MAX = 192;
+    private static final int NC = 2048;
+    /** Four lanes, the size of one transposed column of a tile. */
+    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
+    private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromValues(S4, 2, 3, 0, 1);
+    private static final VectorShuffle<Float> SWAP_LANES = VectorShuffle.fromValues(S4, 1, 0, 3, 2);
+    private static final VectorMask<Float> HIGH_PAIR = VectorMask.fromValues(S4, false, false, true, true);
+    private static final VectorMask<Float> ODD_LANES = VectorMask.fromValues(S4, false, true, false, true);
+    /** {@code diag} value that disables the triangle limit. */
+    private static final int NO_DIAGONAL = Integer.MAX_VALUE / 2;
+
+    /**
+     * Per-thread packing buffers, kept across calls: no allocation in the hot loops. The packed B
+     * grows to what a call needs (up to KC×NC, 4 MiB), so threads that only multiply small tiles,
+     * as the streaming losses do, hold only a small one. The shared B is the one a thread packs,
+     * with the others' help, for a parallel product it calls.
+     */
+    private static final class Workspace {
+        final float[] packedA = new float[MC_MAX * KC];
+        final float[] tile = new float[MR * NR];
+        float[] packedB = new float[0];
+        float[] sharedB = new float[0];
+        /** True while a {@link #gemmParallel} or {@link #gramParallel} of this thread uses {@link #sharedB}. */
+        boolean sharing;
+        /** Where {@link #touchColumn}'s loads end up, so that the JIT cannot drop them. */
+        int touched;
+
+        float[] packedB(int size) {
+            if (packedB.length < size) {
+                packedB = new float[size];
+            }
+            return packedB;
+        }
+
+        float[] sharedB(int size) {
+            if (sharedB.length < size) {
+                sharedB = new float[size];
+            }
+            return sharedB;
+        }
+    }
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int offA, int lda, float[] b, int offB, int ldb,
+                     float beta, float[] c, int offC, int ldc) {
+        GemmChecks.gemm(transA, transB, m, n, k, a, offA, lda, b, offB, ldb, c, offC, ldc);
+        drive(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, NO_DIAGONAL, false);
+    }
+
+    /**
+     * With at least two row blocks per thread, the threads share one packed B per block of B and
+     * take C's row blocks as they come: B is packed once, by all threads, instead of once per
+     * thread, each thread reads one packed B from L3 instead of its own, and a thread the host
+     * slows down takes fewer blocks. Measured against one row chunk per thread, alternated in one
+     * JVM on two threads: 1.02–1.15× at every shape of the GEMM table, in two runs. Each entry of C
+     * is still one micro-kernel's sum in k order, so the bits do not depend on the threads.
+     */
+    @Override
+    public void gemmParallel(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int offA, int lda, float[] b, int offB, int ldb,
+                             float beta, float[] c, int offC, int ldc) {
+        GemmChecks.gemm(transA, transB, m, n, k, a, offA, lda, b, offB, ldb, c, offC, ldc);
+        if (!shared(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc,
+                NO_DIAGONAL, false)) {
+            GemmKernel.super.gemmParallel(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+        }
+    }
+
+    /**
+     * As {@link #gemmParallel}: one shared packed B per block, the row blocks of the lower triangle
+     * as they come, each mirroring its tiles. Against one band of equal area per thread, alternated
+     * in one JVM on two threads: 1.04–1.10× at every shape of the GEMM table.
+     */
+    @Override
+    public void gramParallel(int n, int k, float[] a, int offA, int lda, float[] c, int offC, int ldc) {
+        GemmChecks.syrk(0, n, k, a, offA, lda, c, offC, ldc);
+        if (!shared(false, true, n, n, k, 1f, a, offA, lda, a, offA, lda, 0f, c, offC, ldc, 0, true)) {
+            GemmKernel.super.gramParallel(n, k, a, offA, lda, c, offC, ldc);
+        }
+    }
+
+    /**
+     * {@link #loops} on all threads, with the calling thread's shared B: B's panels are packed in
+     * parallel, then the row blocks of C are tasks. Returns false, having done nothing, when there
+     * are fewer than two row blocks per thread, when beta is neither 0 nor 1 (C would need its own
+     * scaling pass first), or when this thread's shared B is already in use (a product nested in
+     * one of its row blocks).
+     */
+    private static boolean shared(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                  float[] a, int offA, int lda, float[] b, int offB, int ldb,
+                                  float beta, float[] c, int offC, int ldc, int diag, boolean mirror) {
+        Workspace own = WORKSPACE.get();
+        boolean fewBlocks = Math.ceilDiv(m, blockRows(Math.min(k, KC))) < 2 * Parallel.threads();
+        if (k == 0 || n == 0 || fewBlocks || (beta != 0f && beta != 1f) || own.sharing) {
+            return false;
+        }
+        own.sharing = true;
+        try {
+            loops(Steps.ON_ALL_THREADS, own.sharedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR)),
+                    transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, diag, mirror);
+        } finally {
+            own.sharing = false;
+        }
+        return true;
+    }
+
+    @Override
+    public void syrkLower(int rowStart, int rowEnd, int k, float alpha, float[] a, int offA, int lda,
+                          float beta, float[] c, int offC, int ldc) {
+        GemmChecks.syrk(rowStart, rowEnd, k, a, offA, lda, c, offC, ldc);
+        // Rows [rowStart, rowEnd) of A times Aᵀ, columns 0..rowEnd-1, keeping (i, j) with j ≤ i.
+        drive(false, true, rowEnd - rowStart, rowEnd, k, alpha, a, offA + rowStart * lda, lda,
+                a, offA, lda, beta, c, offC + rowStart * ldc, ldc, rowStart, false);
+    }
+
+    @Override
+    public void gramBand(int rowStart, int rowEnd, int k, float[] a, int offA, int lda,
+                         float[] c, int offC, int ldc) {
+        GemmChecks.syrk(rowStart, rowEnd, k, a, offA, lda, c, offC, ldc);
+        drive(false, true, rowEnd - rowStart, rowEnd, k, 1f, a, offA + rowStart * lda, lda,
+                a, offA, lda, 0f, c, offC + rowStart * ldc, ldc, rowStart, true);
+    }
+
+    /**
+     * One thread's product: beta applied when it is not 0 or 1, then {@link #loops} on the calling
+     * thread. Local element (i, j) of C is written only when {@code j ≤ i + diag}; with
+     * {@code mirror}, its value is also copied to local position {@code (j − diag, i + diag)}, which
+     * is the transposed entry of the whole matrix when C is a band of rows starting at {@code diag}.
+     */
+    private static void drive(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                              float[] a, int offA, int lda, float[] b, int offB, int ldb,
+                              float beta, float[] c, int offC, int ldc, int diag, boolean mirror) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0 || (beta != 0f && beta != 1f)) {
+            scale(m, n, beta, c, offC, ldc, diag, mirror && k == 0);
+        }
+        if (k == 0) {
+            return;
+        }
+        loops(Steps.ON_CALLER, WORKSPACE.get().packedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR)),
+                transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, diag, mirror);
+    }
+
+    /** How {@link #loops} runs its two steps per block of B: packing B's panels, and C's row blocks. */
+    private enum Steps {
+        ON_CALLER {
+            @Override
+            void panels(int count, Parallel.RangeBody body) {
+                body.run(0, count);
+            }
+
+            @Override
+            void blocks(int count, IntConsumer body) {
+                for (int block = 0; block < count; block++) {
+                    body.accept(block);
+                }
+            }
+        },
+        ON_ALL_THREADS {
+            @Override
+            void panels(int count, Parallel.RangeBody body) {
+                Parallel.forRange(count, 1, body);
+            }
+
+            @Override
+            void blocks(int count, IntConsumer body) {
+                Parallel.forTasks(count, body);
+            }
+        };
+
+        abstract void panels(int count, Parallel.RangeBody body);
+
+        abstract void blocks(int count, IntConsumer body);
+    }
+
+    /**
+     * The blocked loops, for k ≥ 1, with B packed into {@code packedB}; each row block uses its
+     * thread's packed A. Local element (i, j) of C is written only when {@code j ≤ i + diag}; with
+     * {@code mirror}, its value is also copied to local position {@code (j − diag, i + diag)}.
+     */
+    private static void loops(Steps steps, float[] packedB, boolean transA, boolean transB, int m, int n, int k,
+                              float alpha, float[] a, int offA, int lda, float[] b, int offB, int ldb,
+                              float beta, float[] c, int offC, int ldc, int diag, boolean mirror) {
+        for (int jc = 0; jc < n && jc <= m - 1 + diag; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            int colStart = jc;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                int kStart = pc;
+                boolean last = pc + kc == k;
+                steps.panels(Math.ceilDiv(nc, NR), (from, to) -> packB(transB, b, offB, ldb, kStart, kc, colStart, nc,
+                        packedB, from * NR, Math.min(nc, to * NR)));
+                int rows = blockRows(kc);
+                steps.blocks(Math.ceilDiv(m, rows), block -> {
+                    int ic = block * rows;
+                    int mc = Math.min(rows, m - ic);
+                    if (colStart > ic + mc - 1 + diag) {
+                        return;
+                    }
+                    Workspace ws = WORKSPACE.get();
+                    packA(transA, alpha, a, offA, lda, ic, mc, kStart, kc, ws.packedA);
+                    macroKernel(ws, packedB, mc, nc, kc, kStart > 0 || beta != 0f, c, offC + ic * ldc + colStart,
+                            ldc, ic - colStart + diag, mirror && last);
+                });
+            }
+        }
+    }
+
+    /**
+     * Runs the micro-kernel over the workspace's packed A block and one packed B block. With
+     * {@code mirror}, every finished tile is also written to its transposed place: whole tiles by
+     * 4×4 shuffles, the few that cross the diagonal or overhang C element by element.
+     */
+    private static void macroKernel(Workspace ws, float[] pb, int mc, int nc, int kc,
+                                    boolean accumulate, float[] c, int offC, int ldc, int diag, boolean mirror) {
+        float[] pa = ws.packedA;
+        float[] t = ws.tile;
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            if (accumulate) {
+                touchColumn(ws, c, offC, ldc, mc, jr, Math.min(jr + NR, nc) - 1);
+            }
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                if (jr > ir + mr - 1 + diag) {
+                    continue;
+                }
+                int cOff = offC + ir * ldc + jr;
+                // Local (i, j) mirrors to (j − diag, i + diag).
+                int mirrorOff = offC + (jr - diag) * ldc + ir + diag;
+                if (mr == MR && nr == NR && jr + NR - 1 <= ir + diag) {
+                    microKernel(kc, pa, ir * kc, pb, jr * kc, accumulate, c, cOff, ldc);
+                    if (mirror) {
+                        mirrorTile(c, cOff, ldc, mirrorOff);
+                    }
+                } else {
+                    microKernel(kc, pa, ir * kc, pb, jr * kc, false, t, 0, NR);
+                    for (int i = 0; i < mr; i++) {
+                        int jEnd = Math.min(nr, ir + i + diag - jr + 1);
+                        for (int j = 0; j < jEnd; j++) {
+                            int ci = cOff + i * ldc + j;
+                            c[ci] = accumulate ? c[ci] + t[i * NR + j] : t[i * NR + j];
+                            if (mirror) {
+                                c[mirrorOff + j * ldc + i] = c[ci];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Loads the cache lines of C's columns {@code [first, last]} in all {@code mc} rows, before the
+     * tiles of that column add into them. The rows are ldc apart, more streams than the hardware
+     * prefetchers follow, so otherwise each tile waits for its own lines at the end of its k-loop;
+     * issued together, the misses overlap. Worth 2–3% at K = 1024 and 2048 on one thread
+     * (alternated in one process).
+     */
+    private static void touchColumn(Workspace ws, float[] c, int offC, int ldc, int mc, int first, int last) {
+        int bits = 0;
+        for (int i = 0, row = offC; i < mc; i++, row += ldc) {
+            bits |= Float.floatToRawIntBits(c[row + first]) | Float.floatToRawIntBits(c[row + last]);
+        }
+        ws.touched = bits;
+    }
+
+    /**
+     * C[0:MR, 0:NR] = Ã·B̃ over kc packed steps, added to C when {@code accumulate}. The stores are
+     * written out here rather than in a helper: a vector handed to a method that C2 declines to
+     * inline is boxed, which costs 10–20× here.
+     */
+    private static void microKernel(int kc, float[] pa, int ai, float[] pb, int bi, boolean accumulate,
+                                    float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bi + L);
+            FloatVector x = FloatVector.broadcast(S, pa[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, pa[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, pa[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, pa[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            ai += MR;
+            bi += NR;
+        }
+        int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(S, c, r0));
+            c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, r1));
+            c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, r2));
+            c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, r3));
+            c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+        }
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+    }
+
+    /**
+     * Copies the MR×NR tile just written at {@code c[src]}, still in L1, to its transposed place at
+     * {@code c[dst]}. Kept out of the micro-kernel: in one larger method C2 stops inlining the
+     * vector helpers, and a vector passed to a call is boxed.
+     */
+    private static void mirrorTile(float[] c, int src, int ldc, int dst) {
+        for (int g = 0; g < NR; g += 4) {
+            transpose4x4(1f, c, src + g, ldc, c, dst + g * ldc, ldc);
+        }
+    }
+
+    /**
+     * Writes alpha times the transpose of the 4×4 block at {@code src[s]} (rows {@code sld} apart)
+     * to {@code dst[d]} (rows {@code dld} apart): two rounds swap the off-diagonal 2×2 blocks, then
+     * the off-diagonal elements, each a lane swap and a blend per row. 16 shuffles for 16 values,
+     * where copying element by element costs a load, a store and two bounds checks per value. The
+     * inner step of packing A and the transposed B, and of mirroring.
+     */
+    private static void transpose4x4(float alpha, float[] src, int s, int sld, float[] dst, int d, int dld) {
+        FloatVector r0 = FloatVector.fromArray(S4, src, s);
+        FloatVector r1 = FloatVector.fromArray(S4, src, s + sld);
+        FloatVector r2 = FloatVector.fromArray(S4, src, s + 2 * sld);
+        FloatVector r3 = FloatVector.fromArray(S4, src, s + 3 * sld);
+        FloatVector a0 = r0.blend(r2.rearrange(SWAP_PAIRS), HIGH_PAIR);
+        FloatVector a2 = r0.rearrange(SWAP_PAIRS).blend(r2, HIGH_PAIR);
+        FloatVector a1 = r1.blend(r3.rearrange(SWAP_PAIRS), HIGH_PAIR);
+        FloatVector a3 = r1.rearrange(SWAP_PAIRS).blend(r3, HIGH_PAIR);
+        a0.blend(a1.rearrange(SWAP_LANES), ODD_LANES).mul(alpha).intoArray(dst, d);
+        a0.rearrange(SWAP_LANES).blend(a1, ODD_LANES).mul(alpha).intoArray(dst, d + dld);
+        a2.blend(a3.rearrange(SWAP_LANES), ODD_LANES).mul(alpha).intoArray(dst, d + 2 * dld);
+        a2.rearrange(SWAP_LANES).blend(a3, ODD_LANES).mul(alpha).intoArray(dst, d + 3 * dld);
+    }
+
+    /**
+     * Packs alpha·op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels, each laid out k-major, zero-padded.
+     * Scaling here, where every element is touched anyway, keeps alpha out of the micro-kernel.
+     * The vector loops live in methods of their own: in one larger method C2 runs out of inlining
+     * budget, and the vector calls left behind fall back to allocating Java code.
+     */
+    private static void packA(boolean transA, float alpha, float[] a, int offA, int lda, int ic, int mc, int pc,
+                              int kc, float[] pa) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int base = ir * kc;
+            int mr = Math.min(MR, mc - ir);
+            int p = 0;
+            if (mr == MR && transA) {
+                p = copyRuns(alpha, a, offA + pc * lda + ic + ir, lda, kc, pa, base);
+            } else if (mr == MR) {
+                p = transposeRuns(alpha, a, offA + (ic + ir) * lda + pc, lda, kc, pa, base);
+            }
+            for (; p < kc; p++) {
+                for (int r = 0; r < MR; r++) {
+                    float v = 0f;
+                    if (r < mr) {
+                        v = alpha * (transA ? a[offA + (pc + p) * lda + ic + ir + r] : a[offA + (ic + ir + r) * lda + pc + p]);
+                    }
+                    pa[base + p * MR + r] = v;
+                }
+            }
+        }
+    }
+
+    /** op(A)'s column p is a run of MR floats in A's row pc + p: copies kc such runs, scaled; returns kc. */
+    private static int copyRuns(float alpha, float[] a, int src, int lda, int kc, float[] pa, int base) {
+        for (int p = 0; p < kc; p++, src += lda) {
+            FloatVector.fromArray(S4, a, src).mul(alpha).intoArray(pa, base + p * MR);
+        }
+        return kc;
+    }
+
+    /** MR rows of A, k-major, 4×4 blocks at a time, scaled; returns how many of the kc columns it packed. */
+    private static int transposeRuns(float alpha, float[] a, int src, int lda, int kc, float[] pa, int base) {
+        int p = 0;
+        for (; p + 4 <= kc; p += 4) {
+            transpose4x4(alpha, a, src + p, lda, pa, base + p * MR, MR);
+        }
+        return p;
+    }
+
+    /**
+     * Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-column panels, each laid out k-major, zero-padded:
+     * the panels of local columns {@code [jrFrom, jrTo)}, {@code jrFrom} a multiple of NR.
+     */
+    private static void packB(boolean transB, float[] b, int offB, int ldb, int pc, int kc, int jc, int nc,
+                              float[] pb, int jrFrom, int jrTo) {
+        for (int jr = jrFrom; jr < jrTo; jr += NR) {
+            int base = jr * kc;
+            int nr = Math.min(NR, nc - jr);
+            int p = 0;
+            if (!transB) {
+                for (; p < kc; p++) {
+                    System.arraycopy(b, offB + (pc + p) * ldb + jc + jr, pb, base + p * NR, nr);
+                    java.util.Arrays.fill(pb, base + p * NR + nr, base + (p + 1) * NR, 0f);
+                }
+            } else if (nr == NR) {
+                p = transposePanel(b, offB + (jc + jr) * ldb + pc, ldb, kc, pb, base);
+            }
+            for (; p < kc; p++) {
+                for (int j = 0; j < NR; j++) {
+                    pb[base + p * NR + j] = j < nr ? b[offB + (jc + jr + j) * ldb + pc + p] : 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * op(B)'s row p is column pc + p of B's NR rows from {@code src}: transposes 4×4 blocks into
+     * one k-major panel; returns how many of the kc rows it packed.
+     */
+    private static int transposePanel(float[] b, int src, int ldb, int kc, float[] pb, int base) {
+        int p = 0;
+        for (; p + 4 <= kc; p += 4) {
+            for (int j = 0; j < NR; j += 4) {
+                transpose4x4(1f, b, src + j * ldb + p, ldb, pb, base + p * NR + j, NR);
+            }
+        }
+        return p;
+    }
+
+    /**
+     * C = beta·C on the allowed entries (BLAS semantics: beta = 0 writes zeros without reading),
+     * and with {@code mirror} on their mirror images too.
+     */
+    private static void scale(int m, int n, float beta, float[] c, int offC, int ldc, int diag, boolean mirror) {
+        for (int i = 0; i < m; i++) {
+            int jEnd = (int) Math.min(n, (long) i + diag + 1);
+            for (int j = 0; j < jEnd; j++) {
+                int ci = offC + i * ldc + j;
+                c[ci] = beta == 0f ? 0f : beta * c[ci];
+                if (mirror) {
+                    c[offC + (j - diag) * ldc + i + diag] = c[ci];
+                }
+            }
+        }
+    }
+
+    /** Rows of A packed at a time for a k-block of {@code kc}: 3·kc/8, a multiple of MR within [MC_MIN, MC_MAX]. */
+    private static int blockRows(int kc) {
+        return Math.clamp(3 * kc / 8 / MR * MR, MC_MIN, MC_MAX);
+    }
+
+    private static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+}

@@ -1,0 +1,156 @@
+package org.jcontrast.internal.kernel;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+/**
+ * The one thread pool of jcontrast. Its size comes from {@link #setThreads(int)}, else from
+ * {@code -Djcontrast.threads}, else the number of available processors.
+ *
+ * <p>The pool never runs more workers than that: a worker waiting on a join helps with other tasks
+ * or waits, instead of having the pool start a spare thread (ForkJoinPool's default), which put three
+ * busy threads on two cores in the streaming losses' many short rounds.
+ *
+ * <p>Work is split into chunks that depend only on the problem size and the thread count, never
+ * on scheduling, so a computation with the same inputs and the same thread count gives the same
+ * bits every time. A caller whose thread is interrupted gets a {@link CancellationException}
+ * from the next parallel section instead of a half-finished result.
+ */
+public final class Parallel {
+    private static int threads = initialThreads();
+    private static ForkJoinPool pool = newPool(threads);
+
+    private Parallel() {
+    }
+
+    /** A body run over a half-open range of indices. */
+    @FunctionalInterface
+    public interface RangeBody {
+        /** Processes indices {@code [from, to)}. */
+        void run(int from, int to);
+    }
+
+    /** Threads used by parallel sections. */
+    public static synchronized int threads() {
+        return threads;
+    }
+
+    /** Sets the number of threads (≥ 1) for all later parallel sections. */
+    public static synchronized void setThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + n);
+        }
+        if (n != threads) {
+            ForkJoinPool old = pool;
+            threads = n;
+            pool = newPool(n);
+            old.shutdown();
+        }
+    }
+
+    /**
+     * Splits {@code [0, n)} into at most {@link #threads()} contiguous chunks of at least
+     * {@code grain} indices and runs them in parallel; returns when all are done.
+     */
+    public static void forRange(int n, int grain, RangeBody body) {
+        int chunks = (int) Math.max(1, Math.min(threads(), (n + (long) grain - 1) / Math.max(1, grain)));
+        forTasks(chunks, t -> body.run((int) ((long) n * t / chunks), (int) ((long) n * (t + 1) / chunks)));
+    }
+
+    /** Runs {@code body} for each task index in {@code [0, tasks)}, in parallel when it pays. */
+    public static void forTasks(int tasks, IntConsumer body) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("interrupted");
+        }
+        ForkJoinPool p;
+        synchronized (Parallel.class) {
+            p = pool;
+        }
+        if (tasks <= 1 || p.getParallelism() == 1) {
+            for (int t = 0; t < tasks; t++) {
+                body.accept(t);
+            }
+            return;
+        }
+        Split root = new Split(0, tasks, body);
+        if (inPool(p)) {
+            root.invoke();
+        } else {
+            p.invoke(root);
+        }
+    }
+
+    /**
+     * Row where band t of {@code bands} starts (n for t ≥ bands) when the rows of an n×n matrix are
+     * cut into bands whose lower triangles have about equal areas, for work that visits entry
+     * (i, j), j ≤ i, with row i. A multiple of 16, so that no two bands write the same cache line
+     * of the upper triangle when they mirror into it.
+     */
+    public static int triangleBandEdge(int n, int t, int bands) {
+        if (t >= bands) {
+            return n;
+        }
+        int edge = (int) Math.round(n * Math.sqrt((double) t / bands));
+        return Math.min(n, edge / 16 * 16);
+    }
+
+    private static boolean inPool(ForkJoinPool p) {
+        return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == p;
+    }
+
+    /** Binary splitting of task indices, so nested sections share the pool without blocking it. */
+    private static final class Split extends RecursiveAction {
+        private final int from;
+        private final int to;
+        private final IntConsumer body;
+
+        Split(int from, int to, IntConsumer body) {
+            this.from = from;
+            this.to = to;
+            this.body = body;
+        }
+
+        @Override
+        protected void compute() {
+            if (to - from == 1) {
+                body.accept(from);
+                return;
+            }
+            int mid = (from + to) >>> 1;
+            invokeAll(new Split(from, mid, body), new Split(mid, to, body));
+        }
+    }
+
+    private static int initialThreads() {
+        String prop = System.getProperty("jcontrast.threads");
+        if (prop == null || prop.isBlank()) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            int n = Integer.parseInt(prop.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw new IllegalArgumentException("-Djcontrast.threads must be a positive integer, got '" + prop + "'");
+    }
+
+    private static ForkJoinPool newPool(int n) {
+        // Numbered here: a worker's pool index is not assigned yet when the factory names it.
+        // At most n workers, and a join that cannot compensate waits (saturate) rather than fails.
+        AtomicInteger next = new AtomicInteger();
+        return new ForkJoinPool(n, p -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+            t.setName("jcontrast-" + next.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        }, null, false, 0, n, 1, p -> true, 60, TimeUnit.SECONDS);
+    }
+}

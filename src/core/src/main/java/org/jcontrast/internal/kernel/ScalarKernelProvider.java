@@ -1,0 +1,32 @@
+package org.jcontrast.internal.kernel;
+
+/** The plain-Java kernels: the reference every fast path is tested against, and the fallback. */
+final class ScalarKernelProvider extends KernelProvider {
+    static final ScalarKernelProvider INSTANCE = new ScalarKernelProvider();
+
+    private final GemmKernel gemm = new ScalarGemm();
+    private final ArrayKernel array = new ScalarArrayKernel();
+
+    private ScalarKernelProvider() {
+    }
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public GemmKernel gemm() {
+        return gemm;
+    }
+
+    @Override
+    public ArrayKernel array() {
+        return array;
+    }
+
+    @Override
+    public String describe() {
+        return "scalar (plain Java loops)";
+    }
+}

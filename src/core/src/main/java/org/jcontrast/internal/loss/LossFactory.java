@@ -1,0 +1,159 @@
+package org.jcontrast.internal.loss;
+
+import java.util.OptionalInt;
+import org.jcontrast.internal.backend.GemmRouter;
+import org.jcontrast.loss.Loss;
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossMode;
+import org.jcontrast.loss.LossResult;
+import org.jcontrast.loss.LossSpec;
+import org.jcontrast.tensor.Tensor;
+
+/**
+ * Where losses come from: {@code Losses.create(spec, LossMode.AUTO)} gives the implementation that
+ * suits each batch, and callers can force one.
+ *
+ * <p>{@link LossMode#AUTO} materialises the similarity matrix while it holds at most
+ * {@link #AUTO_STREAMING_ENTRIES} entries and streams beyond, where the matrix would cost more
+ * memory than it saves time; a hard selection whose {@link CandidateHeaps} would be larger than
+ * the matrix itself stays materialised as long as the matrix fits in one array.
+ *
+ * <p>The streaming tile size is the argument of {@link #create(LossSpec, LossMode, int)}, else
+ * {@code -Djcontrast.tile=T}, else chosen per batch by {@link #defaultTile(int, int, int)}:
+ * {@value #DEFAULT_TILE} on the CPU, {@value #GPU_TILE} when the tile products go to a GPU backend.
+ * Each tile of T×T similarities is computed by one thread, and memory grows as two such tiles per
+ * thread (128 MiB at {@value #GPU_TILE}).
+ */
+public final class LossFactory {
+    /** System property of the default streaming tile size. */
+    public static final String TILE_PROPERTY = "jcontrast.tile";
+    /** Default streaming tile size: a tile and its transpose stay in a core's L2 cache. */
+    public static final int DEFAULT_TILE = 256;
+    /**
+     * Default streaming tile size when the tile products go to a GPU backend: each device call then
+     * carries 2·T²·d flops (4.3 GFLOP at d = 128), so its fixed cost and the transfers of the
+     * operands are small beside the product, where 256-wide tiles would be all overhead.
+     */
+    public static final int GPU_TILE = 4096;
+    /** Similarity matrices above this many entries (16 MiB of floats) stream under {@link LossMode#AUTO}. */
+    public static final long AUTO_STREAMING_ENTRIES = 1L << 22;
+    /** The most entries one float array holds. */
+    private static final long MAX_ENTRIES = Integer.MAX_VALUE - 8;
+
+    private LossFactory() {
+    }
+
+    /** {@code spec} computed in {@code mode}, streaming with each batch's {@link #defaultTile(int, int, int)}. */
+    public static Loss create(LossSpec spec, LossMode mode) {
+        OptionalInt fixed = tileProperty(); // a bad value is refused here, not at the first batch
+        TileSweep.TileSize size = fixed.isPresent() ? (rows, cols, width) -> fixed.getAsInt() : LossFactory::defaultTile;
+        return create(spec, mode, size);
+    }
+
+    /** {@code spec} computed in {@code mode}, streaming with tiles of {@code tile}×{@code tile} similarities. */
+    public static Loss create(LossSpec spec, LossMode mode, int tile) {
+        if (tile < 1) {
+            throw new IllegalArgumentException("the streaming tile size must be positive, got " + tile);
+        }
+        return create(spec, mode, (rows, cols, width) -> tile);
+    }
+
+    private static Loss create(LossSpec spec, LossMode mode, TileSweep.TileSize tile) {
+        return switch (mode) {
+            case MATERIALIZED -> FusedLosses.create(spec);
+            case STREAMING -> streaming(spec, tile);
+            case COMPOSED -> ComposedLosses.create(spec);
+            case AUTO -> new AutoLoss(spec, FusedLosses.create(spec), streaming(spec, tile));
+        };
+    }
+
+    /**
+     * The mode {@code mode} stands for on a batch of {@code n} rows per view: {@link LossMode#AUTO}
+     * resolves to {@link LossMode#MATERIALIZED} or {@link LossMode#STREAMING}, the others to
+     * themselves.
+     */
+    public static LossMode resolve(LossSpec spec, LossMode mode, int n) {
+        if (mode != LossMode.AUTO) {
+            return mode;
+        }
+        int bank = spec.kind() == LossKind.INFONCE && spec.bank() != null ? spec.bank().size() : 0;
+        long anchors = AnchorRule.anchors(spec, n);
+        long entries = anchors * AnchorRule.columns(spec, n, bank);
+        if (entries <= AUTO_STREAMING_ENTRIES) {
+            return LossMode.MATERIALIZED;
+        }
+        int candidates = AnchorRule.candidateCount(spec, n);
+        int kept = spec.kind().selectsNegatives() ? spec.selectionRank(candidates) : candidates;
+        // Each kept candidate costs a long where the matrix costs a float per entry.
+        if (kept < candidates && 2 * anchors * kept > entries && entries <= MAX_ENTRIES) {
+            return LossMode.MATERIALIZED;
+        }
+        return LossMode.STREAMING;
+    }
+
+    /**
+     * The streaming tile size of a rows × cols similarity matrix of embeddings of width {@code width}
+     * when none is given: {@code -Djcontrast.tile} when set; else {@link #GPU_TILE} when
+     * {@link GemmRouter#global()} would send the largest tile product, min(rows, {@value #GPU_TILE}) ×
+     * min(cols, {@value #GPU_TILE}) × width, to its backend (device {@code gpu} with a usable backend,
+     * or {@code auto} and such products pass its threshold); else {@link #DEFAULT_TILE}. The router
+     * opens the backend only when its settings would send such a product there.
+     */
+    public static int defaultTile(int rows, int cols, int width) {
+        OptionalInt fixed = tileProperty();
+        if (fixed.isPresent()) {
+            return fixed.getAsInt();
+        }
+        boolean offloaded = GemmRouter.global().offloads(Math.min(rows, GPU_TILE), Math.min(cols, GPU_TILE), width);
+        return offloaded ? GPU_TILE : DEFAULT_TILE;
+    }
+
+    /**
+     * The tile size the streaming implementation of {@code spec} takes, when none is given, on a
+     * batch of {@code n} rows per view of width {@code width}: {@link #defaultTile(int, int, int)} of
+     * its similarity matrix (2N × 2N for one tower, N × N for CLIP, anchors × bank for InfoNCE).
+     */
+    public static int defaultTile(LossSpec spec, int n, int width) {
+        return switch (spec.kind()) {
+            case CLIP -> defaultTile(n, n, width);
+            case INFONCE -> defaultTile(AnchorRule.anchors(spec, n), spec.bank() == null ? 0 : spec.bank().size(),
+                    width);
+            case NTXENT, DCL, DCLW, HARD, SIMPLE, HARDSIMPLE, SUPCON -> defaultTile(2 * n, 2 * n, width);
+        };
+    }
+
+    /** The tile size of {@code -Djcontrast.tile}, if set. */
+    private static OptionalInt tileProperty() {
+        String value = System.getProperty(TILE_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return OptionalInt.empty();
+        }
+        try {
+            int tile = Integer.parseInt(value.trim());
+            if (tile >= 1) {
+                return OptionalInt.of(tile);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + TILE_PROPERTY + " must be a positive integer, got '" + value + "'");
+    }
+
+    private static Loss streaming(LossSpec spec, TileSweep.TileSize tile) {
+        return switch (spec.kind()) {
+            case CLIP -> new StreamingClipLoss(spec, tile);
+            case INFONCE -> new StreamingInfoNceLoss(spec, tile);
+            case NTXENT, DCL, DCLW, HARD, SIMPLE, HARDSIMPLE, SUPCON -> new StreamingOneTowerLoss(spec, tile);
+        };
+    }
+
+    /** {@link LossMode#AUTO}: picks per batch, by {@link #resolve}. */
+    private record AutoLoss(LossSpec spec, Loss materialized, Loss streaming) implements Loss {
+        @Override
+        public LossResult compute(Tensor z1, Tensor z2) {
+            LossInputs.validate(spec, z1, z2);
+            boolean streams = resolve(spec, LossMode.AUTO, z1.dim(0)) == LossMode.STREAMING;
+            return (streams ? streaming : materialized).compute(z1, z2);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package org.jcontrast.internal.loss;
+
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossSpec;
+import org.jcontrast.loss.MemoryBank;
+import org.jcontrast.loss.NegativeSet;
+
+import org.jcontrast.tensor.Tensor;
+
+/**
+ * The checks every loss implementation runs before computing, so bad input fails the same way,
+ * with a message naming the problem, whatever the implementation.
+ */
+public final class LossInputs {
+    /** How far from 1 a row's norm may be when the caller says the rows are unit-norm. */
+    private static final double UNIT_TOLERANCE = 1e-3;
+
+    private LossInputs() {
+    }
+
+    /**
+     * Throws {@link IllegalArgumentException} unless z1 and z2 are valid inputs for {@code spec}:
+     * matrices of one shape [N, d] with N ≥ 2 (N ≥ 1 for InfoNCE with a non-empty bank), finite
+     * values, no zero-norm row unless the spec accepts them, unit rows where the spec claims so, and
+     * the options the kind needs (labels for SupCon, a bank for InfoNCE, a selection for HardSimple).
+     */
+    public static void validate(LossSpec spec, Tensor z1, Tensor z2) {
+        LossKind kind = spec.kind();
+        if (z1.rank() != 2 || z2.rank() != 2) {
+            throw new IllegalArgumentException(kind.cliName() + ": the views must be [N, d] matrices, got "
+                    + z1.shapeString() + " and " + z2.shapeString());
+        }
+        if (!z1.sameShape(z2)) {
+            throw new IllegalArgumentException(kind.cliName() + ": the two views must have the same shape, got "
+                    + z1.shapeString() + " and " + z2.shapeString());
+        }
+        int n = z1.dim(0), d = z1.dim(1);
+        if (d < 1) {
+            throw new IllegalArgumentException(kind.cliName() + ": the embeddings have no columns " + z1.shapeString());
+        }
+        int minRows = kind == LossKind.INFONCE ? 1 : 2;
+        if (n < minRows) {
+            throw new IllegalArgumentException(kind.cliName() + ": needs at least " + minRows
+                    + " rows per view so that every anchor has a negative, got N = " + n);
+        }
+        checkOptions(spec, n, d);
+        checkRows(spec, z1, "z1");
+        checkRows(spec, z2, "z2");
+        if (kind == LossKind.INFONCE) {
+            checkRows(spec, spec.bank().snapshot(), "the memory bank");
+        }
+    }
+
+    private static void checkOptions(LossSpec spec, int n, int d) {
+        LossKind kind = spec.kind();
+        String name = kind.cliName();
+        boolean selects = spec.topK() > 0 || !Double.isNaN(spec.quantile());
+        if (spec.topK() > 0 && !Double.isNaN(spec.quantile())) {
+            throw new IllegalArgumentException(name + ": give either top-K or a quantile, not both");
+        }
+        if (selects && !kind.selectsNegatives()) {
+            throw new IllegalArgumentException(name + ": top-K and quantile apply to hard and hardsimple only");
+        }
+        if (kind == LossKind.HARDSIMPLE && !selects) {
+            throw new IllegalArgumentException("hardsimple: needs a selection of negatives, top-K or a quantile");
+        }
+        if (spec.negativeSet() != NegativeSet.ALL
+                && kind != LossKind.HARD && kind != LossKind.SIMPLE && kind != LossKind.HARDSIMPLE) {
+            throw new IllegalArgumentException(name + ": the negative set applies to hard, simple and hardsimple only");
+        }
+        if (!Double.isNaN(spec.lambda()) && kind != LossKind.SIMPLE && kind != LossKind.HARDSIMPLE) {
+            throw new IllegalArgumentException(name + ": lambda applies to simple and hardsimple only");
+        }
+        int[] labels = spec.labels();
+        if (kind == LossKind.SUPCON) {
+            if (labels == null) {
+                throw new IllegalArgumentException("supcon: needs labels, one per row of a view");
+            }
+            if (labels.length != n) {
+                throw new IllegalArgumentException("supcon: " + labels.length + " labels for " + n
+                        + " rows per view; give one label per row");
+            }
+        } else if (labels != null) {
+            throw new IllegalArgumentException(name + ": labels apply to supcon only");
+        }
+        MemoryBank bank = spec.bank();
+        if (kind == LossKind.INFONCE) {
+            if (bank == null) {
+                throw new IllegalArgumentException("infonce: needs a memory bank of negatives");
+            }
+            if (bank.dim() != d) {
+                throw new IllegalArgumentException("infonce: the memory bank has dimension " + bank.dim()
+                        + " but the embeddings have " + d);
+            }
+            if (bank.size() == 0) {
+                throw new IllegalArgumentException("infonce: the memory bank is empty; enqueue keys first");
+            }
+        } else if (bank != null) {
+            throw new IllegalArgumentException(name + ": a memory bank applies to infonce only");
+        }
+    }
+
+    private static void checkRows(LossSpec spec, Tensor z, String what) {
+        int n = z.dim(0), d = z.dim(1);
+        float[] a = z.array();
+        int off = z.offset();
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < d; j++) {
+                float v = a[off + i * d + j];
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException(spec.kind().cliName() + ": " + what + " row " + i + " has "
+                            + (Float.isNaN(v) ? "NaN" : "an infinite value") + " at column " + j);
+                }
+                s += (double) v * v;
+            }
+            double norm = Math.sqrt(s);
+            if (spec.normalizedInputs() && Math.abs(norm - 1) > UNIT_TOLERANCE) {
+                throw new IllegalArgumentException(spec.kind().cliName() + ": the rows were said to be unit-norm but "
+                        + what + " row " + i + " has norm " + (float) norm);
+            }
+            if (norm == 0 && !spec.zeroRowsAllowed()) {
+                throw new IllegalArgumentException(spec.kind().cliName() + ": " + what + " row " + i
+                        + " has zero norm, so it has no direction; remove it, or pass an explicit eps to normalise "
+                        + "it to zeros as PyTorch's F.normalize does");
+            }
+        }
+    }
+}

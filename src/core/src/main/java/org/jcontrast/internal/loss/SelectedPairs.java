@@ -1,0 +1,117 @@
+package org.jcontrast.internal.loss;
+
+import org.jcontrast.internal.kernel.ArrayKernel;
+import org.jcontrast.internal.kernel.KernelProvider;
+import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.tensor.Tensor;
+
+/**
+ * The rest of a one-tower hard loss with a top-K selection once {@link CandidateHeaps} hold every
+ * anchor's K selected negatives: only those and the positive are in the anchor's sum and carry
+ * gradient, so the loss and ∂L/∂F follow from the heaps in O(N·K·d), without another dense pass.
+ * Each selected s_ab sends ∂L/∂s_ab·f_b to anchor a and ∂L/∂s_ab·f_a to sample b; the second part
+ * is gathered per sample b through the transposed list of selections, so every gradient row is
+ * written by one task, in a fixed order.
+ */
+final class SelectedPairs {
+    private SelectedPairs() {
+    }
+
+    /**
+     * Finishes the anchors (begun, with their selection fixed from {@code heaps}), writes ∂L/∂F into
+     * the zero-filled {@code df} and returns the loss.
+     */
+    static double lossAndGradient(AnchorRule rule, Tensor f, float[] pairSimilarity, CandidateHeaps heaps,
+                                  AnchorStats[] stats, Tensor df) {
+        int anchors = rule.anchors(), n = anchors / 2, k = heaps.rank(), d = f.dim(1);
+        float[] g = new float[anchors * k];
+        float[] positiveGradient = new float[anchors];
+        Parallel.forRange(anchors, 64, (from, to) -> {
+            double[] logits = new double[k + 1];
+            for (int a = from; a < to; a++) {
+                AnchorStats st = stats[a];
+                int p = a < n ? a + n : a - n;
+                float sp = pairSimilarity[a % n];
+                int summed = 0;
+                if ((rule.observe(a, p, sp, st) & AnchorRule.SUMMED) != 0) {
+                    logits[summed++] = rule.beta() * sp;
+                }
+                for (int e = 0; e < k; e++) {
+                    float s = heaps.value(a, e);
+                    if ((rule.observe(a, heaps.column(a, e), s, st) & AnchorRule.SUMMED) != 0) {
+                        logits[summed++] = rule.beta() * s;
+                    }
+                }
+                if (!rule.linear()) {
+                    mergePartition(logits, summed, st);
+                }
+                rule.finish(st);
+                positiveGradient[a] = (float) rule.gradient(a, p, sp, st);
+                for (int e = 0; e < k; e++) {
+                    g[a * k + e] = (float) rule.gradient(a, heaps.column(a, e), heaps.value(a, e), st);
+                }
+            }
+        });
+        int[] start = new int[anchors + 1];
+        int[] selectors = transposedSelections(heaps, anchors, start);
+        float[] fa = f.array(), ga = df.array();
+        int fo = f.offset(), go = df.offset();
+        Parallel.forRange(anchors, 64, (from, to) -> {
+            ArrayKernel kern = KernelProvider.get().array();
+            for (int b = from; b < to; b++) {
+                int row = go + b * d;
+                int p = b < n ? b + n : b - n;
+                kern.axpy(positiveGradient[b] + positiveGradient[p], fa, fo + p * d, ga, row, d);
+                for (int e = 0; e < k; e++) {
+                    kern.axpy(g[b * k + e], fa, fo + heaps.column(b, e) * d, ga, row, d);
+                }
+                for (int q = start[b]; q < start[b + 1]; q++) {
+                    int entry = selectors[q];
+                    kern.axpy(g[entry], fa, fo + (entry / k) * d, ga, row, d);
+                }
+            }
+        });
+        df.markModified();
+        double loss = 0;
+        for (AnchorStats st : stats) {
+            loss += st.loss();
+        }
+        return loss;
+    }
+
+    private static void mergePartition(double[] logits, int count, AnchorStats st) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < count; i++) {
+            max = Math.max(max, logits[i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < count; i++) {
+            sum += Math.exp(logits[i] - max);
+        }
+        st.addPartition(max, sum);
+    }
+
+    /**
+     * For each sample b, the heap entries (a·K + e) that selected it, in increasing order, at
+     * {@code [start[b], start[b+1])} of the returned array.
+     */
+    private static int[] transposedSelections(CandidateHeaps heaps, int anchors, int[] start) {
+        int k = heaps.rank();
+        for (int a = 0; a < anchors; a++) {
+            for (int e = 0; e < k; e++) {
+                start[heaps.column(a, e) + 1]++;
+            }
+        }
+        for (int b = 0; b < anchors; b++) {
+            start[b + 1] += start[b];
+        }
+        int[] next = start.clone();
+        int[] entries = new int[anchors * k];
+        for (int a = 0; a < anchors; a++) {
+            for (int e = 0; e < k; e++) {
+                entries[next[heaps.column(a, e)]++] = a * k + e;
+            }
+        }
+        return entries;
+    }
+}

@@ -1,0 +1,46 @@
+package org.jcontrast.internal.loss;
+
+import org.jcontrast.loss.LossSpec;
+
+import org.jcontrast.tensor.Tensor;
+
+/**
+ * InfoNCE against a memory bank without the queries × bank matrix: a rectangular
+ * {@link TileSweep} of queries × bank tiles (the bank takes no gradient), and each query's positive
+ * key observed as a run of one column (column M of its row).
+ */
+final class StreamingInfoNceLoss extends FusedLoss {
+    private final TileSweep.TileSize tile;
+
+    StreamingInfoNceLoss(LossSpec spec, TileSweep.TileSize tile) {
+        super(spec);
+        this.tile = tile;
+    }
+
+    @Override
+    double lossAndFeatureGradient(Tensor f, int n, Tensor df) {
+        Tensor bank = normalize(spec.bank().snapshot());
+        int m = bank.dim(0);
+        AnchorRule rule = AnchorRule.of(spec, n, m, null);
+        int anchors = rule.anchors();
+        AnchorStats[] stats = StreamingStats.begin(rule);
+        float[] pairs = pairSimilarities(f, n);
+        float[] positive = new float[1];
+        for (int a = 0; a < anchors; a++) {
+            positive[0] = pairs[a % n];
+            rule.observeRun(a, m, m + 1, positive, 0, stats[a]);
+        }
+        TileSweep sweep = TileSweep.rectangular(rule, f.rows(0, anchors), bank, -1, tile, stats);
+        sweep.observe();
+        double loss = StreamingStats.finish(rule, stats);
+        sweep.gradient(df.rows(0, anchors), null);
+        float[] positiveGradient = new float[anchors];
+        for (int a = 0; a < anchors; a++) {
+            positive[0] = pairs[a % n];
+            rule.gradientRun(a, m, m + 1, positive, 0, stats[a]);
+            positiveGradient[a] = positive[0];
+        }
+        FusedInfoNceLoss.addPositivePairs(f, n, anchors, positiveGradient, df);
+        return loss;
+    }
+}

@@ -1,0 +1,289 @@
+package org.jcontrast.internal.loss;
+
+import java.util.Arrays;
+import java.util.concurrent.CancellationException;
+import org.jcontrast.internal.backend.GemmRouter;
+import org.jcontrast.internal.kernel.ArrayKernel;
+import org.jcontrast.internal.kernel.GemmKernel;
+import org.jcontrast.internal.kernel.KernelProvider;
+import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.tensor.Tensor;
+
+/**
+ * The passes of the streaming losses over a similarity matrix S = R·Cᵀ that is never held whole.
+ * Each tile of S is computed into a per-thread buffer by the GPU backend when the global
+ * {@link GemmRouter} takes the product, else by the CPU's GEMM kernel. Its rows are runs of the
+ * row anchors' rows; when the columns are anchors too (one tower, CLIP's texts), the tile is also
+ * transposed once so that its columns become runs of the column anchors' rows, and both sides go
+ * through the same run-level {@link AnchorRule} API. A pass visits the tiles in the rounds of a
+ * {@link TileSchedule}:
+ *
+ * <ul>
+ *   <li>{@link #select}: offers every anchor's candidate negatives to {@link CandidateHeaps};</li>
+ *   <li>{@link #observe}: merges every run into its anchor's {@link AnchorStats};</li>
+ *   <li>{@link #gradient}: recomputes each tile, turns its runs into ∂L/∂s, adds the column
+ *       anchors' part transposed (H = G_rows + G_colsᵀ, since s_ab is seen by a and by b) and
+ *       accumulates ∂L/∂R_i += H·C_j and ∂L/∂C_j += Hᵀ·R_i.</li>
+ * </ul>
+ *
+ * <p>A one-tower matrix (R = C = F) is symmetric: only tiles i ≤ j are visited, and a diagonal
+ * tile holds whole runs of its row anchors only, its H being G + Gᵀ. Memory beyond the inputs and
+ * the statistics is two tile buffers per thread. The caller's interrupt stops a pass between rounds
+ * with a {@link CancellationException}; no work of the pass is left running.
+ *
+ * <p>When the rule's partition is symmetric ({@link AnchorRule#symmetricPartition}) the rows and
+ * columns of a tile with column anchors share their exponentials: every logit is at most
+ * M = β·max‖r‖·max‖c‖ (Cauchy–Schwarz), so exp(β·s − M) serves entry (a, b) for anchor a and for
+ * anchor b alike. One pass over the untransposed tile then gives the row sums and the column sums,
+ * and the gradient pass builds H directly as exp(β·s − M)·(u_a + u_b) with
+ * u = softmaxScale·exp(M − lse): half the exponentials and none of the transposes. It is used when
+ * 2M ≤ {@value #SHARED_SHIFT_LIMIT}, where no term can fall below the normal floats (e^−80) or any
+ * u overflow (e^80); with colder temperatures each side keeps its own max-shifted runs.
+ *
+ * <p>A product sent to the GPU moves its operands there and its result back each time: R and C are
+ * not kept on the device between tiles or passes.
+ */
+final class TileSweep {
+    /** The tile size of a sweep over a rows × cols similarity matrix of embeddings of a width. */
+    @FunctionalInterface
+    interface TileSize {
+        int of(int rows, int cols, int width);
+    }
+
+    /** Per-thread buffers (two tiles and one row of column values), kept across sweeps and grown on demand. */
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][0]);
+    /** The largest 2M for which rows and columns share one shift (see the class comment). */
+    static final float SHARED_SHIFT_LIMIT = 80f;
+
+    private final AnchorRule rule;
+    private final Tensor rows;
+    private final Tensor cols;
+    private final boolean symmetric;
+    /** Anchor of column 0, or −1 when the columns are not anchors (InfoNCE's bank). */
+    private final int colAnchor0;
+    private final int tile;
+    private final AnchorStats[] stats;
+    private final TileSchedule schedule;
+    /** The shift M that rows and columns share, or NaN when each run is shifted by its own max. */
+    private final float sharedShift;
+
+    private TileSweep(AnchorRule rule, Tensor rows, Tensor cols, boolean symmetric, int colAnchor0, TileSize size,
+                      AnchorStats[] stats) {
+        this.rule = rule;
+        this.rows = rows;
+        this.cols = cols;
+        this.symmetric = symmetric;
+        this.colAnchor0 = colAnchor0;
+        this.tile = size.of(rows.dim(0), cols.dim(0), rows.dim(1));
+        this.stats = stats;
+        int rowBlocks = blocks(rows.dim(0), tile), colBlocks = blocks(cols.dim(0), tile);
+        this.schedule = symmetric ? TileSchedule.symmetric(rowBlocks) : TileSchedule.rectangular(rowBlocks, colBlocks);
+        this.sharedShift = colAnchor0 >= 0 && rule.symmetricPartition()
+                ? sharedShift(rule.beta(), rows, cols)
+                : Float.NaN;
+    }
+
+    /** M = β·max‖r‖·max‖c‖ when 2M is within {@link #SHARED_SHIFT_LIMIT}, else NaN. */
+    private static float sharedShift(double beta, Tensor rows, Tensor cols) {
+        double m = beta * Math.sqrt(maxSquaredNorm(rows) * maxSquaredNorm(cols));
+        return 2 * m <= SHARED_SHIFT_LIMIT ? (float) m : Float.NaN;
+    }
+
+    private static double maxSquaredNorm(Tensor t) {
+        ArrayKernel k = KernelProvider.get().array();
+        int d = t.dim(1);
+        float[] a = t.array();
+        double max = 0;
+        for (int i = 0, o = t.offset(); i < t.dim(0); i++, o += d) {
+            max = Math.max(max, k.dot(a, o, a, o, d));
+        }
+        return max;
+    }
+
+    /** S = F·Fᵀ, whose rows and columns are the anchors 0..2N−1 (the one-tower losses). */
+    static TileSweep symmetric(AnchorRule rule, Tensor f, TileSize size, AnchorStats[] stats) {
+        return new TileSweep(rule, f, f, true, 0, size, stats);
+    }
+
+    /**
+     * S = R·Cᵀ: row i is anchor i, column j is anchor {@code colAnchor0} + j, or no anchor when
+     * {@code colAnchor0} is −1.
+     */
+    static TileSweep rectangular(AnchorRule rule, Tensor r, Tensor c, int colAnchor0, TileSize size,
+                                 AnchorStats[] stats) {
+        return new TileSweep(rule, r, c, false, colAnchor0, size, stats);
+    }
+
+    private static int blocks(int n, int tile) {
+        return (n + tile - 1) / tile;
+    }
+
+    /** Offers every anchor's candidates of every tile to {@code heaps}. */
+    void select(CandidateHeaps heaps) {
+        sweep((tile, a, b0, b1, off) -> {
+            rule.maskNonCandidates(a, b0, b1, tile, off);
+            heaps.offer(a, b0, tile, off, b1 - b0);
+        }, null, null);
+    }
+
+    /** Observes every run of every anchor (the statistics must be begun, and selected when the loss selects). */
+    void observe() {
+        sweep((tile, a, b0, b1, off) -> rule.observeRun(a, b0, b1, tile, off, stats[a]), null, null);
+    }
+
+    /**
+     * Adds ∂L/∂R to {@code dRows} and ∂L/∂C to {@code dCols} (null when the columns take no gradient;
+     * the same tensor as {@code dRows} for a symmetric matrix). The statistics must be finished.
+     */
+    void gradient(Tensor dRows, Tensor dCols) {
+        sweep((tile, a, b0, b1, off) -> rule.gradientRun(a, b0, b1, tile, off, stats[a]), dRows, dCols);
+        dRows.markModified();
+        if (dCols != null) {
+            dCols.markModified();
+        }
+    }
+
+    /** What a pass does with one run of an anchor's row, held in a tile buffer from {@code off}. */
+    @FunctionalInterface
+    private interface RunBody {
+        void run(float[] tile, int anchor, int b0, int b1, int off);
+    }
+
+    private void sweep(RunBody body, Tensor dRows, Tensor dCols) {
+        int rounds = schedule.rounds();
+        for (int round = 0; round < rounds; round++) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CancellationException(rule.spec().kind().cliName() + ": the streaming loss was interrupted "
+                        + "after " + round + " of " + rounds + " tile rounds");
+            }
+            int r = round;
+            Parallel.forTasks(schedule.tiles(round), slot ->
+                    tile(schedule.rowBlock(r, slot), schedule.colBlock(r, slot), body, dRows, dCols));
+        }
+    }
+
+    private void tile(int bi, int bj, RunBody body, Tensor dRows, Tensor dCols) {
+        int d = rows.dim(1);
+        int r0 = bi * tile, r1 = Math.min(rows.dim(0), r0 + tile);
+        int c0 = bj * tile, c1 = Math.min(cols.dim(0), c0 + tile);
+        int m = r1 - r0, n = c1 - c0;
+        float[][] buffers = buffers(m * n);
+        float[] s = buffers[0], t = buffers[1];
+        float[] ra = rows.array(), ca = cols.array();
+        int ro = rows.offset() + r0 * d, co = cols.offset() + c0 * d;
+        GemmRouter router = GemmRouter.global();
+        GemmKernel gemm = KernelProvider.get().gemm();
+        ArrayKernel arrays = KernelProvider.get().array();
+        product(router, gemm, false, true, m, n, d, ra, ro, d, ca, co, d, 0f, s, 0, n);
+        boolean diagonal = symmetric && bi == bj;
+        boolean columnAnchors = colAnchor0 >= 0 && !diagonal;
+        if (columnAnchors && !Float.isNaN(sharedShift)) {
+            // Only the observe and gradient passes come here: a rule that selects has no shared shift.
+            if (dRows == null) {
+                observeShared(s, r0, r1, c0, c1, buffers[2], arrays);
+                return;
+            }
+            gradientShared(s, r0, r1, c0, c1, buffers[2], arrays);
+        } else {
+            if (columnAnchors) {
+                arrays.transpose(s, 0, n, m, n, t, 0, m, false);
+            }
+            for (int i = 0; i < m; i++) {
+                body.run(s, r0 + i, c0, c1, i * n);
+            }
+            if (columnAnchors) {
+                for (int j = 0; j < n; j++) {
+                    body.run(t, colAnchor0 + c0 + j, r0, r1, j * m);
+                }
+            }
+            if (dRows == null) {
+                return;
+            }
+            if (columnAnchors) {
+                arrays.transpose(t, 0, m, n, m, s, 0, n, true);
+            } else if (diagonal) {
+                arrays.transpose(s, 0, n, m, n, t, 0, m, false);
+                arrays.add(s, 0, t, 0, s, 0, m * n);
+            }
+        }
+        product(router, gemm, false, false, m, d, n, s, 0, n, ca, co, d, 1f, dRows.array(), dRows.offset() + r0 * d, d);
+        if (dCols != null && !diagonal) {
+            product(router, gemm, true, false, n, d, m, s, 0, n, ra, ro, d, 1f, dCols.array(), dCols.offset() + c0 * d,
+                    d);
+        }
+    }
+
+    /**
+     * The observe pass of a tile whose rows and columns share the shift M: records both sides'
+     * positives, masks what is outside the (symmetric) partition, and merges each row's and each
+     * column's sum of exp(β·s − M) into its anchor. The column anchors' positives are read first,
+     * before a decoupled loss masks them out of the sums.
+     */
+    private void observeShared(float[] s, int r0, int r1, int c0, int c1, float[] colSums, ArrayKernel arrays) {
+        int n = c1 - c0;
+        float beta = (float) rule.beta();
+        for (int j = 0; j < n; j++) {
+            int b = colAnchor0 + c0 + j;
+            rule.recordPositives(b, r0, r1, s, j, n, stats[b]);
+        }
+        Arrays.fill(colSums, 0, n, 0f);
+        for (int a = r0, off = 0; a < r1; a++, off += n) {
+            rule.recordPositives(a, c0, c1, s, off, 1, stats[a]);
+            rule.maskOutsideSum(a, c0, c1, s, off, stats[a]);
+            stats[a].addPartition(sharedShift, arrays.sumScaledExp(s, off, beta, sharedShift, colSums, 0, n));
+        }
+        for (int j = 0; j < n; j++) {
+            stats[colAnchor0 + c0 + j].addPartition(sharedShift, colSums[j]);
+        }
+    }
+
+    /**
+     * Turns a recomputed tile into H = G_rows + G_colsᵀ in place: exp(β·s − M)·(u_a + u_b) on the
+     * partition, plus each side's positive gradient at its positives.
+     */
+    private void gradientShared(float[] s, int r0, int r1, int c0, int c1, float[] colWeights, ArrayKernel arrays) {
+        int n = c1 - c0;
+        float beta = (float) rule.beta();
+        for (int j = 0; j < n; j++) {
+            colWeights[j] = sharedWeight(stats[colAnchor0 + c0 + j]);
+        }
+        for (int a = r0, off = 0; a < r1; a++, off += n) {
+            rule.maskOutsideSum(a, c0, c1, s, off, stats[a]);
+            arrays.scaledExp(s, off, beta, sharedShift, sharedWeight(stats[a]), colWeights, 0, s, off, n);
+            rule.addPositiveGradient(a, c0, c1, s, off, 1, stats[a]);
+        }
+        for (int j = 0; j < n; j++) {
+            int b = colAnchor0 + c0 + j;
+            rule.addPositiveGradient(b, r0, r1, s, j, n, stats[b]);
+        }
+    }
+
+    /** u = softmaxScale·exp(M − lse): ∂L/∂s of a summed entry is u·exp(β·s − M); 0 for an empty partition. */
+    private float sharedWeight(AnchorStats st) {
+        return st.lse == Double.NEGATIVE_INFINITY ? 0f : (float) (st.softmaxScale * Math.exp(sharedShift - st.lse));
+    }
+
+    /**
+     * C = op(A)·op(B) + beta·C on the router's backend when it takes the product, else on the CPU
+     * kernel, which also recomputes a product the backend failed (the router then leaves C as it was).
+     */
+    private static void product(GemmRouter router, GemmKernel cpu, boolean transA, boolean transB, int m, int n,
+                                int k, float[] a, int offA, int lda, float[] b, int offB, int ldb, float beta,
+                                float[] c, int offC, int ldc) {
+        if (!router.gemm(transA, transB, m, n, k, 1f, a, offA, lda, b, offB, ldb, beta, c, offC, ldc)) {
+            cpu.gemm(transA, transB, m, n, k, 1f, a, offA, lda, b, offB, ldb, beta, c, offC, ldc);
+        }
+    }
+
+    private float[][] buffers(int size) {
+        float[][] b = BUFFERS.get();
+        if (b[0].length < size) {
+            b[0] = new float[size];
+            b[1] = new float[size];
+        }
+        if (b[2].length < tile) {
+            b[2] = new float[tile];
+        }
+        return b;
+    }
+}

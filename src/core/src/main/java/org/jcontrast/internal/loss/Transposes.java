@@ -1,0 +1,60 @@
+package org.jcontrast.internal.loss;
+
+import org.jcontrast.internal.kernel.KernelProvider;
+import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.tensor.Tensor;
+
+/**
+ * Adding a matrix's transpose, which turns per-anchor ∂L/∂s rows into the gradient of the
+ * similarity matrix when each similarity is seen by two anchors (s_ab = s_ba). Blocked so that the
+ * column-wise accesses stay in cache.
+ */
+final class Transposes {
+    private static final int BLOCK = 64;
+    /** Below this many rows the work runs on the calling thread. */
+    private static final int PARALLEL_ROWS = 256;
+
+    private Transposes() {
+    }
+
+    /** g ← g + gᵀ for a square matrix, in place. */
+    static void symmetrize(Tensor g) {
+        int n = g.dim(0);
+        float[] x = g.array();
+        int o = g.offset();
+        // Bands of equal triangle area; a band's thread owns the pairs (i, j), j ≤ i, of its rows i,
+        // so no two threads touch the same entry.
+        int bands = n < PARALLEL_ROWS ? 1 : Parallel.threads() * 4;
+        Parallel.forTasks(bands, t -> {
+            int from = Parallel.triangleBandEdge(n, t, bands), to = Parallel.triangleBandEdge(n, t + 1, bands);
+            for (int i0 = from; i0 < to; i0 += BLOCK) {
+                int i1 = Math.min(to, i0 + BLOCK);
+                for (int j0 = 0; j0 < i1; j0 += BLOCK) {
+                    int j1 = Math.min(j0 + BLOCK, i1);
+                    for (int i = i0; i < i1; i++) {
+                        int jEnd = Math.min(j1, i);
+                        for (int j = j0; j < jEnd; j++) {
+                            float v = x[o + i * n + j] + x[o + j * n + i];
+                            x[o + i * n + j] = v;
+                            x[o + j * n + i] = v;
+                        }
+                    }
+                }
+                for (int i = i0; i < i1; i++) {
+                    x[o + i * n + i] *= 2;
+                }
+            }
+        });
+        g.markModified();
+    }
+
+    /** a ← a + bᵀ for square matrices of one size. */
+    static void addTransposed(Tensor a, Tensor b) {
+        int n = a.dim(0);
+        float[] x = a.array(), y = b.array();
+        int ao = a.offset(), bo = b.offset();
+        Parallel.forRange(n, n < PARALLEL_ROWS ? n : BLOCK, (from, to) ->
+                KernelProvider.get().array().transpose(y, bo + from, n, n, to - from, x, ao + from * n, n, true));
+        a.markModified();
+    }
+}

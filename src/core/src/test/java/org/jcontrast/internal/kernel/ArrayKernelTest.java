@@ -1,0 +1,234 @@
+package org.jcontrast.internal.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.jcontrast.testing.Providers;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ArrayKernelTest {
+    private static final int[] SIZES = {0, 1, 7, 13, 207, 1000, 4098};
+
+    static Stream<Arguments> providers() {
+        return Providers.all().stream().map(p -> Arguments.of(p.name(), p.array()));
+    }
+
+    private static float[] random(SplittableRandom r, int n, double scale) {
+        float[] x = new float[n + 3];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) ((r.nextDouble() * 2 - 1) * scale);
+        }
+        return x;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void reductionsMatchFloat64(String name, ArrayKernel k) {
+        SplittableRandom r = new SplittableRandom(1);
+        for (int n : SIZES) {
+            float[] x = random(r, n, 3);
+            float[] y = random(r, n, 3);
+            int o = 3;
+            double max = Double.NEGATIVE_INFINITY, sum = 0, dot = 0, sumExp = 0;
+            for (int i = 0; i < n; i++) {
+                max = Math.max(max, x[o + i]);
+                sum += x[o + i];
+                dot += (double) x[o + i] * y[o + i];
+                sumExp += Math.exp(x[o + i] - 1.5);
+            }
+            double tol = 1e-6 * (n + 1) * 3;
+            assertEquals(max, k.max(x, o, n), 0.0, "max n=" + n);
+            assertEquals(sum, k.sum(x, o, n), tol, "sum n=" + n);
+            assertEquals(dot, k.dot(x, o, y, o, n), tol * 3, "dot n=" + n);
+            assertEquals(sumExp, k.sumExp(x, o, 1.5f, n), Math.max(1e-6, sumExp * 1e-5), "sumExp n=" + n);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void mapsMatchFloat64(String name, ArrayKernel k) {
+        SplittableRandom r = new SplittableRandom(2);
+        for (int n : SIZES) {
+            float[] x = random(r, n, 4);
+            float[] y = random(r, n, 4);
+            float[] out = new float[n + 5];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = Math.abs(x[i]) + 1e-3f;
+            }
+            k.exp(x, 1, 0.25f, out, 2, n);
+            for (int i = 0; i < n; i++) {
+                double e = Math.exp(x[1 + i] - 0.25);
+                assertEquals(e, out[2 + i], e * 2e-6, "exp n=" + n + " i=" + i);
+            }
+            k.log(x, 1, out, 2, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Math.log(x[1 + i]), out[2 + i], 2e-6, "log");
+            }
+            k.affine(-2f, x, 1, 0.5f, out, 2, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(-2.0 * x[1 + i] + 0.5, out[2 + i], 1e-5, "affine");
+            }
+            k.add(x, 1, y, 0, out, 2, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(x[1 + i] + y[i], out[2 + i], 0f, "add");
+            }
+            k.mul(x, 1, y, 0, out, 2, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(x[1 + i] * y[i], out[2 + i], 0f, "mul");
+            }
+            float[] acc = y.clone();
+            k.axpy(3f, x, 1, acc, 0, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(y[i] + 3.0 * x[1 + i], acc[i], 1e-5, "axpy");
+            }
+            assertEquals(0f, out[0], "exp wrote before its window");
+            assertEquals(0f, out[n + 4], "a map wrote past its window");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void scaledExpsMatchFloat64(String name, ArrayKernel k) {
+        SplittableRandom r = new SplittableRandom(3);
+        float beta = 2.5f, shift = 1.75f, weight = 0.3f;
+        for (int n : SIZES) {
+            float[] x = random(r, n, 2);
+            float[] across = random(r, n, 1);
+            float[] weights = random(r, n, 1);
+            float[] before = across.clone();
+            double sum = 0;
+            double[] e = new double[n];
+            for (int i = 0; i < n; i++) {
+                e[i] = Math.exp(beta * (double) x[1 + i] - shift);
+                sum += e[i];
+            }
+            assertEquals(sum, k.sumScaledExp(x, 1, beta, shift, null, 0, n), Math.max(1e-6, sum * 1e-5),
+                    "sum alone n=" + n);
+            assertEquals(sum, k.sumScaledExp(x, 1, beta, shift, across, 2, n), Math.max(1e-6, sum * 1e-5),
+                    "sum with across n=" + n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(before[2 + i] + e[i], across[2 + i], 1e-6 + e[i] * 3e-6, "across n=" + n + " i=" + i);
+            }
+            assertEquals(before[0], across[0], 0f, "across written before its window");
+            assertEquals(before[1], across[1], 0f, "across written before its window");
+            float[] out = new float[n + 5];
+            k.scaledExp(x, 1, beta, shift, weight, weights, 3, out, 2, n);
+            for (int i = 0; i < n; i++) {
+                double want = e[i] * (weight + weights[3 + i]);
+                assertEquals(want, out[2 + i], 1e-7 + Math.abs(want) * 4e-6, "weighted n=" + n + " i=" + i);
+            }
+            k.scaledExp(x, 1, beta, shift, weight, null, 0, out, 2, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(e[i] * weight, out[2 + i], 1e-7 + e[i] * weight * 3e-6, "scaled n=" + n + " i=" + i);
+            }
+            assertEquals(0f, out[0], "scaledExp wrote before its window");
+            assertEquals(0f, out[n + 4], "scaledExp wrote past its window");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void unitScalingIsExactlyPlainExp(String name, ArrayKernel k) {
+        // The loss engines mix the plain and the scaled forms: β = 1 and a weight of 1 must not change a bit.
+        float[] x = random(new SplittableRandom(4), 1000, 20);
+        float[] plain = new float[x.length], scaled = new float[x.length];
+        k.exp(x, 0, 0.5f, plain, 0, x.length);
+        k.scaledExp(x, 0, 1f, 0.5f, 1f, null, 0, scaled, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(plain[i], scaled[i], "at " + i);
+        }
+        assertEquals(k.sumExp(x, 0, 0.5f, x.length), k.sumScaledExp(x, 0, 1f, 0.5f, null, 0, x.length));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void expIsWithinTwoUlpsOverTheWholeRange(String name, ArrayKernel k) {
+        // Every float from −104 to 89 in steps that hit many exponents and mantissas, plus the edges
+        // where the result under- or overflows, and the specials.
+        int n = 200_003;
+        float[] x = new float[n + 8];
+        for (int i = 0; i < n; i++) {
+            x[i] = -104f + 193f * i / (n - 1);
+        }
+        float[] edges = {-103.9f, -87.34f, -0f, 1e-30f, 88.72f, 88.73f, Float.NEGATIVE_INFINITY, Float.NaN};
+        System.arraycopy(edges, 0, x, n, edges.length);
+        float[] out = new float[x.length];
+        k.exp(x, 0, 0f, out, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            float want = (float) Math.exp(x[i]);
+            if (Float.isNaN(want) || Float.isInfinite(want) || want == 0f) {
+                assertEquals(want, out[i], "exp(" + x[i] + ")");
+            } else {
+                double ulps = Math.abs(out[i] - want) / Math.ulp(want);
+                assertTrue(ulps <= 2, "exp(" + x[i] + ") = " + out[i] + ", want " + want + " (" + ulps + " ulps)");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void resultsDoNotDependOnWhetherTheCodeIsCompiled(String name, ArrayKernel k) {
+        // The first calls run interpreted, the last ones compiled: a fallback that rounds
+        // differently from the intrinsic would make the same call give two answers.
+        float[] x = random(new SplittableRandom(5), 1021, 20);
+        float firstSum = k.sumExp(x, 0, 2f, 1021), firstDot = k.dot(x, 0, x, 1, 1020);
+        float firstScaled = k.sumScaledExp(x, 0, 0.5f, 2f, null, 0, 1021);
+        float[] first = new float[x.length], again = new float[x.length];
+        k.exp(x, 0, 2f, first, 0, x.length);
+        for (int call = 0; call < 20_000; call++) {
+            assertEquals(firstSum, k.sumExp(x, 0, 2f, 1021), "sumExp, call " + call);
+            assertEquals(firstDot, k.dot(x, 0, x, 1, 1020), "dot, call " + call);
+            assertEquals(firstScaled, k.sumScaledExp(x, 0, 0.5f, 2f, null, 0, 1021), "sumScaledExp, call " + call);
+        }
+        k.exp(x, 0, 2f, again, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(first[i], again[i], "exp at " + i);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void nanAndInfinityPropagate(String name, ArrayKernel k) {
+        float[] x = new float[37];
+        x[20] = Float.NaN;
+        assertTrue(Float.isNaN(k.max(x, 0, 37)));
+        assertTrue(Float.isNaN(k.sum(x, 0, 37)));
+        x[20] = Float.POSITIVE_INFINITY;
+        assertEquals(Float.POSITIVE_INFINITY, k.max(x, 0, 37));
+        assertEquals(Float.POSITIVE_INFINITY, k.sum(x, 0, 37));
+        float[] out = new float[37];
+        k.log(new float[37], 0, out, 0, 37);
+        assertEquals(Float.NEGATIVE_INFINITY, out[36], "log 0 = -inf");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void transposeAndAccumulateTransposed(String name, ArrayKernel k) {
+        SplittableRandom r = new SplittableRandom(4);
+        for (int[] shape : new int[][] {{0, 5}, {1, 1}, {3, 9}, {8, 8}, {16, 24}, {17, 9}, {33, 70}}) {
+            int rows = shape[0], cols = shape[1], lds = cols + 3, ldd = rows + 5;
+            float[] src = random(r, 2 + rows * lds, 1);
+            float[] dst = random(r, 1 + cols * ldd, 1);
+            float[] before = dst.clone();
+            k.transpose(src, 2, lds, rows, cols, dst, 1, ldd, true);
+            for (int j = 0; j < cols; j++) {
+                for (int i = 0; i < rows; i++) {
+                    int d = 1 + j * ldd + i;
+                    assertEquals(before[d] + src[2 + i * lds + j], dst[d], 0f, "accumulate " + rows + "x" + cols);
+                    before[d] = Float.NaN;
+                }
+            }
+            k.transpose(src, 2, lds, rows, cols, dst, 1, ldd, false);
+            for (int d = 0; d < dst.length; d++) {
+                int j = (d - 1) / ldd, i = (d - 1) % ldd;
+                boolean inside = d >= 1 && j < cols && i < rows;
+                float want = inside ? src[2 + i * lds + j] : before[d];
+                assertEquals(want, dst[d], 0f, "transpose " + rows + "x" + cols + " at " + d);
+            }
+        }
+    }
+}

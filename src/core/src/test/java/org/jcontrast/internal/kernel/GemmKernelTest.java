@@ -1,0 +1,351 @@
+package org.jcontrast.internal.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.jcontrast.testing.Providers;
+import org.jcontrast.testing.Reference64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class GemmKernelTest {
+    private static final int[] SIZES = {1, 7, 13, 207};
+
+    static Stream<Arguments> providersAndTransposes() {
+        Stream.Builder<Arguments> b = Stream.builder();
+        for (KernelProvider p : Providers.all()) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    b.add(Arguments.of(p.name(), p, ta, tb));
+                }
+            }
+        }
+        return b.build();
+    }
+
+    static Stream<Arguments> providers() {
+        return Providers.all().stream().map(p -> Arguments.of(p.name(), p));
+    }
+
+    /** Tolerance for a float32 dot product of length k with entries of size ~1, relative to float64. */
+    static double tolerance(int k) {
+        return 1e-5 * Math.sqrt(k) * 4 + 1e-6 * k;
+    }
+
+    static float[] random(SplittableRandom r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return x;
+    }
+
+    @ParameterizedTest(name = "{0} transA={2} transB={3}")
+    @MethodSource("providersAndTransposes")
+    void gemmMatchesFloat64OnAwkwardSizes(String name, KernelProvider p, boolean ta, boolean tb) {
+        SplittableRandom r = new SplittableRandom(7);
+        for (int m : SIZES) {
+            for (int n : SIZES) {
+                for (int k : new int[] {1, 13, 300}) {
+                    checkGemm(p, ta, tb, m, n, k, 1.5f, 0f, r);
+                    checkGemm(p, ta, tb, m, n, k, -0.5f, 0.75f, r);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} transA={2} transB={3}")
+    @MethodSource("providersAndTransposes")
+    void gemmMatchesFloat64OnRandomShapes(String name, KernelProvider p, boolean ta, boolean tb) {
+        SplittableRandom r = new SplittableRandom(11);
+        for (int trial = 0; trial < 12; trial++) {
+            checkGemm(p, ta, tb, 1 + r.nextInt(130), 1 + r.nextInt(130), 1 + r.nextInt(600), 1f, 0f, r);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void gemmLargeAndUnevenBlocks(String name, KernelProvider p) {
+        SplittableRandom r = new SplittableRandom(3);
+        checkGemm(p, false, true, 1000, 2100, 257, 1f, 0f, r);
+        checkGemm(p, true, false, 99, 4098, 33, 1f, 1f, r);
+        // Three k-blocks, two row blocks of the long k-blocks and two column blocks, added into an old C.
+        checkGemm(p, false, true, 250, 2100, 1100, 1f, 0.5f, r);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void gemmParallelGivesGemmsBitsOnEveryPath(String name, KernelProvider p) {
+        int before = Parallel.threads();
+        SplittableRandom r = new SplittableRandom(17);
+        // {m, n, k}: row blocks shared across two k-blocks; across two column blocks; too few row
+        // blocks to share; and no k at all.
+        int[][] shapes = {{800, 40, 600}, {200, 2100, 100}, {60, 300, 40}, {300, 20, 0}};
+        try {
+            for (int threads : new int[] {2, 3}) {
+                Parallel.setThreads(threads);
+                for (int[] s : shapes) {
+                    for (boolean ta : new boolean[] {false, true}) {
+                        for (float beta : new float[] {0f, 1f, 0.5f}) {
+                            checkParallelBits(p, ta, !ta, s[0], s[1], s[2], beta, r);
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void gramParallelGivesOneBandsBits(String name, KernelProvider p) {
+        int before = Parallel.threads();
+        SplittableRandom r = new SplittableRandom(19);
+        // {n, k}: row blocks shared across two k-blocks; across two column blocks; too few row
+        // blocks to share; and no k at all.
+        int[][] shapes = {{900, 600}, {2300, 40}, {100, 30}, {200, 0}};
+        try {
+            for (int threads : new int[] {2, 3}) {
+                Parallel.setThreads(threads);
+                for (int[] s : shapes) {
+                    int n = s[0], k = s[1];
+                    float[] a = random(r, n * k);
+                    float[] whole = random(r, n * n);
+                    float[] parallel = random(r, n * n);
+                    p.gemm().gramBand(0, n, k, a, 0, k, whole, 0, n);
+                    p.gemm().gramParallel(n, k, a, 0, k, parallel, 0, n);
+                    for (int i = 0; i < n * n; i++) {
+                        if (Float.floatToRawIntBits(whole[i]) != Float.floatToRawIntBits(parallel[i])) {
+                            throw new AssertionError(p.name() + " gramParallel n=" + n + " k=" + k + " on " + threads
+                                    + " threads: C[" + i / n + "][" + i % n + "] = " + parallel[i]
+                                    + ", one band gives " + whole[i]);
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    private static void checkParallelBits(KernelProvider p, boolean ta, boolean tb, int m, int n, int k, float beta,
+                                          SplittableRandom r) {
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        float[] serial = random(r, m * n);
+        float[] parallel = serial.clone();
+        p.gemm().gemm(ta, tb, m, n, k, 1.5f, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, serial, 0, n);
+        p.gemm().gemmParallel(ta, tb, m, n, k, 1.5f, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, parallel, 0, n);
+        for (int i = 0; i < m * n; i++) {
+            if (Float.floatToRawIntBits(serial[i]) != Float.floatToRawIntBits(parallel[i])) {
+                throw new AssertionError(p.name() + " gemmParallel ta=" + ta + " m=" + m + " n=" + n + " k=" + k
+                        + " beta=" + beta + " on " + Parallel.threads() + " threads: C[" + i / n + "][" + i % n
+                        + "] = " + parallel[i] + ", gemm gives " + serial[i]);
+            }
+        }
+    }
+
+    private static void checkGemm(KernelProvider p, boolean ta, boolean tb, int m, int n, int k, float alpha,
+                                  float beta, SplittableRandom r) {
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        float[] c = random(r, m * n);
+        double[] expect = Reference64.matmul(ta, tb, m, n, k, Reference64.widen(a), Reference64.widen(b));
+        float[] c0 = c.clone();
+        p.gemm().gemm(ta, tb, m, n, k, alpha, a, 0, ta ? m : k, b, 0, tb ? k : n, beta, c, 0, n);
+        double tol = tolerance(k) * Math.abs(alpha) + 1e-6;
+        for (int i = 0; i < m * n; i++) {
+            double e = alpha * expect[i] + beta * c0[i];
+            if (Math.abs(c[i] - e) > tol) {
+                throw new AssertionError(p.name() + " gemm ta=" + ta + " tb=" + tb + " m=" + m + " n=" + n + " k=" + k
+                        + " alpha=" + alpha + " beta=" + beta + ": C[" + i / n + "][" + i % n + "] = " + c[i]
+                        + ", expected " + e);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void gemmWithOffsetsAndStridesTouchesOnlyItsWindow(String name, KernelProvider p) {
+        SplittableRandom r = new SplittableRandom(5);
+        int m = 9, n = 21, k = 17, lda = k + 3, ldb = n + 5, ldc = n + 2, off = 4;
+        float[] a = random(r, off + m * lda);
+        float[] b = random(r, off + k * ldb);
+        float[] c = new float[off + m * ldc + 3];
+        java.util.Arrays.fill(c, 99f);
+        p.gemm().gemm(false, false, m, n, k, 1f, a, off, lda, b, off, ldb, 0f, c, off, ldc);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < ldc; j++) {
+                int at = off + i * ldc + j;
+                if (j >= n) {
+                    assertEquals(99f, c[at], "padding column written at row " + i + " col " + j);
+                    continue;
+                }
+                double s = 0;
+                for (int q = 0; q < k; q++) {
+                    s += (double) a[off + i * lda + q] * b[off + q * ldb + j];
+                }
+                assertEquals(s, c[at], tolerance(k));
+            }
+        }
+        assertEquals(99f, c[0]);
+        assertEquals(99f, c[c.length - 1]);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void betaZeroIgnoresNaNInC(String name, KernelProvider p) {
+        float[] a = {1, 2, 3, 4};
+        float[] c = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+        p.gemm().gemm(false, false, 2, 2, 2, 1f, a, 0, 2, a, 0, 2, 0f, c, 0, 2);
+        assertEquals(7f, c[0]);
+        assertEquals(22f, c[3]);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void nanInAPropagates(String name, KernelProvider p) {
+        float[] a = new float[40 * 40];
+        a[5] = Float.NaN;
+        float[] c = new float[40 * 40];
+        p.gemm().gemm(false, true, 40, 40, 40, 1f, a, 0, 40, a, 0, 40, 0f, c, 0, 40);
+        assertTrue(Float.isNaN(c[0]), "row 0 uses the NaN");
+        assertEquals(0f, c[41], "row 1 times row 1 does not");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void syrkLowerWritesExactlyTheLowerBand(String name, KernelProvider p) {
+        SplittableRandom r = new SplittableRandom(9);
+        for (int n : new int[] {1, 7, 13, 207, 1000}) {
+            for (int k : new int[] {1, 13, 300}) {
+                float[] a = random(r, n * k);
+                double[] full = Reference64.matmul(false, true, n, n, k, Reference64.widen(a), Reference64.widen(a));
+                int from = n / 3, to = n - n / 5;
+                float[] c = new float[n * n];
+                java.util.Arrays.fill(c, 42f);
+                p.gemm().syrkLower(from, to, k, 2f, a, 0, k, 0f, c, 0, n);
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < n; j++) {
+                        boolean inBand = i >= from && i < to && j <= i;
+                        float got = c[i * n + j];
+                        if (inBand) {
+                            assertEquals(2 * full[i * n + j], got, 2 * tolerance(k), "n=" + n + " k=" + k
+                                    + " (" + i + "," + j + ")");
+                        } else {
+                            assertEquals(42f, got, "n=" + n + " k=" + k + " wrote outside the band at (" + i + ","
+                                    + j + ")");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void syrkLowerHonoursBeta(String name, KernelProvider p) {
+        SplittableRandom r = new SplittableRandom(13);
+        int n = 37, k = 29;
+        float[] a = random(r, n * k);
+        float[] c = random(r, n * n);
+        float[] c0 = c.clone();
+        double[] full = Reference64.matmul(false, true, n, n, k, Reference64.widen(a), Reference64.widen(a));
+        p.gemm().syrkLower(0, n, k, 1f, a, 0, k, 0.5f, c, 0, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                assertEquals(full[i * n + j] + 0.5 * c0[i * n + j], c[i * n + j], tolerance(k));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void gramBandWritesTheBandAndItsMirrorOnly(String name, KernelProvider p) {
+        SplittableRandom r = new SplittableRandom(19);
+        for (int n : new int[] {1, 7, 13, 207, 1000}) {
+            for (int k : new int[] {0, 1, 13, 300, 600}) {
+                checkGramBand(p, n, k, n / 3, n - n / 5, r);
+            }
+        }
+        for (int trial = 0; trial < 10; trial++) {
+            int n = 1 + r.nextInt(300);
+            int from = r.nextInt(n + 1);
+            checkGramBand(p, n, 1 + r.nextInt(520), from, from + r.nextInt(n - from + 1), r);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void gramBandWiderThanOneColumnBlock(String name, KernelProvider p) {
+        SplittableRandom r = new SplittableRandom(23);
+        checkGramBand(p, 2100, 40, 1700, 2100, r);
+        checkGramBand(p, 4098, 3, 0, 4098, r);
+    }
+
+    /** Runs gramBand on a C full of 42s and checks every entry: the band and its mirror, and nothing else. */
+    private static void checkGramBand(KernelProvider p, int n, int k, int from, int to, SplittableRandom r) {
+        float[] a = random(r, n * k);
+        double[] full = Reference64.matmul(false, true, n, n, k, Reference64.widen(a), Reference64.widen(a));
+        float[] c = new float[n * n];
+        java.util.Arrays.fill(c, 42f);
+        p.gemm().gramBand(from, to, k, a, 0, k, c, 0, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                int row = Math.max(i, j), col = Math.min(i, j);
+                float got = c[i * n + j];
+                String where = p.name() + " n=" + n + " k=" + k + " band [" + from + ", " + to + ") at (" + i + ","
+                        + j + ")";
+                if (row >= from && row < to) {
+                    assertEquals(full[row * n + col], got, tolerance(k), where);
+                } else if (got != 42f) {
+                    throw new AssertionError(where + ": wrote " + got + " outside the band and its mirror");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void gramBandPropagatesNaN(String name, KernelProvider p) {
+        int n = 40, k = 40;
+        float[] a = new float[n * k];
+        a[5 * k + 3] = Float.NaN;
+        float[] c = new float[n * n];
+        p.gemm().gramBand(0, n, k, a, 0, k, c, 0, n);
+        assertTrue(Float.isNaN(c[5 * n + 30]) && Float.isNaN(c[30 * n + 5]), "row and column 5 use the NaN");
+        assertEquals(0f, c[30 * n + 31], "others do not");
+    }
+
+    @Test
+    void misuseNamesTheProblem() {
+        GemmKernel g = KernelProvider.get().gemm();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> g.gemm(false, false, 4, 4, 4, 1f, new float[15], 0, 4, new float[16], 0, 4, 0f, new float[16], 0, 4));
+        assertTrue(e.getMessage().contains("A: a 4x4 matrix"), e.getMessage());
+    }
+
+    @Test
+    void scalarAndVectorAgreeClosely() {
+        KernelProvider.vector().ifPresent(v -> {
+            SplittableRandom r = new SplittableRandom(17);
+            int m = 133, n = 77, k = 515;
+            float[] a = random(r, m * k);
+            float[] b = random(r, n * k);
+            float[] cs = new float[m * n];
+            float[] cv = new float[m * n];
+            KernelProvider.scalar().gemm().gemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, cs, 0, n);
+            v.gemm().gemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, cv, 0, n);
+            for (int i = 0; i < cs.length; i++) {
+                assertEquals(cs[i], cv[i], tolerance(k), "element " + i);
+            }
+        });
+        assertTrue(Providers.all().size() >= 1);
+    }
+}

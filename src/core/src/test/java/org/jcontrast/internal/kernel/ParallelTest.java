@@ -1,0 +1,117 @@
+package org.jcontrast.internal.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+class ParallelTest {
+
+    @Test
+    void forRangeVisitsEveryIndexOnceInAtMostThreadsChunks() {
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(3);
+            for (int n : new int[] {0, 1, 5, 1000}) {
+                AtomicIntegerArray seen = new AtomicIntegerArray(n);
+                Set<String> chunks = ConcurrentHashMap.newKeySet();
+                Parallel.forRange(n, 2, (from, to) -> {
+                    chunks.add(from + ".." + to);
+                    for (int i = from; i < to; i++) {
+                        seen.incrementAndGet(i);
+                    }
+                });
+                for (int i = 0; i < n; i++) {
+                    assertEquals(1, seen.get(i), "index " + i + " of " + n);
+                }
+                assertTrue(chunks.size() <= 3, chunks + " for n = " + n);
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void triangleBandsCoverTheRowsInEqualAreas() {
+        for (int n : new int[] {1, 40, 1000, 8192}) {
+            for (int bands : new int[] {1, 2, 3, 8}) {
+                assertEquals(0, Parallel.triangleBandEdge(n, 0, bands));
+                assertEquals(n, Parallel.triangleBandEdge(n, bands, bands));
+                for (int t = 0; t < bands; t++) {
+                    int from = Parallel.triangleBandEdge(n, t, bands), to = Parallel.triangleBandEdge(n, t + 1, bands);
+                    assertTrue(from <= to, "band " + t + " of " + bands + " for n = " + n);
+                    assertTrue(to == n || to % 16 == 0, "edge " + to);
+                    if (n >= 1000) {
+                        // Lower-triangle area of the band against an equal share, within a 16-row rounding.
+                        double area = ((double) to * to - (double) from * from) / 2;
+                        double share = (double) n * n / 2 / bands;
+                        assertEquals(share, area, 16.0 * n, "band " + t + " of " + bands + " for n = " + n);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void workersHaveDistinctNames() throws InterruptedException {
+        // Profilers group samples by thread name: two workers with one name look like one thread.
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(3);
+            Set<String> names = ConcurrentHashMap.newKeySet();
+            CountDownLatch all = new CountDownLatch(3);
+            Parallel.forTasks(3, t -> {
+                names.add(Thread.currentThread().getName());
+                all.countDown();
+                try {
+                    // Hold each task until all three run at once, so that three workers take part.
+                    all.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertEquals(0, all.getCount(), "three tasks never ran at once");
+            assertEquals(3, names.size(), names.toString());
+            assertTrue(names.stream().allMatch(s -> s.startsWith("jcontrast-")), names.toString());
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void joinsNeverAddWorkersBeyondTheThreadCount() {
+        // Many short rounds of tasks, as a streaming loss runs them: a worker that waits in a join
+        // must help or wait, not have the pool start a spare thread that oversubscribes the cores.
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(2);
+            Set<String> names = ConcurrentHashMap.newKeySet();
+            double[] sink = new double[16];
+            for (int round = 0; round < 400; round++) {
+                Parallel.forTasks(16, t -> {
+                    names.add(Thread.currentThread().getName());
+                    double x = t;
+                    for (int i = 0; i < 20_000; i++) {
+                        x = Math.sqrt(x + i);
+                    }
+                    sink[t] = x;
+                });
+            }
+            assertTrue(names.size() <= 2, "workers seen: " + names);
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void aThreadCountBelowOneIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
+        assertTrue(e.getMessage().contains("threads must be at least 1, got 0"), e.getMessage());
+    }
+}

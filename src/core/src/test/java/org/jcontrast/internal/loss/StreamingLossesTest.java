@@ -1,0 +1,292 @@
+package org.jcontrast.internal.loss;
+
+import org.jcontrast.loss.Loss;
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossMode;
+import org.jcontrast.loss.LossResult;
+import org.jcontrast.loss.LossSpec;
+import org.jcontrast.loss.Losses;
+import org.jcontrast.loss.MemoryBank;
+import org.jcontrast.loss.NegativeSet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The streaming engine against the materialised kernels for every loss and option, with tiles from
+ * 1×1 up to larger than the batch (so N is rarely a multiple of the tile); its determinism, its
+ * interruption, the AUTO choice and the tile option, and its errors.
+ */
+class StreamingLossesTest {
+    private static final int[] TILES = {1, 2, 3, 5, 8, 64};
+
+    /** Every spec of the materialised tests, plus SupCon and InfoNCE, for N rows per view. */
+    static List<LossSpec> specs(int n, int d, SplittableRandom r) {
+        List<LossSpec> s = new ArrayList<>(FusedLossesTest.specs());
+        int[] labels = r.ints(n, 0, Math.max(1, n / 3)).toArray();
+        s.add(LossSpec.of(LossKind.SUPCON).withLabels(labels));
+        s.add(LossSpec.of(LossKind.SUPCON).withLabels(labels).withRescale(false).withTemperature(0.1));
+        MemoryBank bank = new MemoryBank(13, d);
+        bank.enqueue(Tensor.randn(r, 11, d));
+        s.add(LossSpec.of(LossKind.INFONCE).withBank(bank));
+        s.add(LossSpec.of(LossKind.INFONCE).withBank(bank).withSymmetric(true).withTemperature(0.07));
+        return s;
+    }
+
+    @Test
+    void everyLossStreamsAsItMaterialises() {
+        SplittableRandom r = new SplittableRandom(21);
+        for (int[] shape : new int[][] {{2, 3}, {7, 5}, {13, 4}}) {
+            int n = shape[0], d = shape[1];
+            Tensor z1 = Tensor.randn(r, n, d), z2 = Tensor.randn(r, n, d);
+            for (LossSpec spec : specs(n, d, r)) {
+                LossResult want = Losses.create(spec, LossMode.MATERIALIZED).compute(z1, z2);
+                for (int tile : TILES) {
+                    LossResult got = Losses.create(spec, LossMode.STREAMING, tile).compute(z1, z2);
+                    assertSameResult(spec + " N=" + n + " d=" + d + " tile=" + tile, want, got);
+                }
+            }
+        }
+    }
+
+    static void assertSameResult(String what, LossResult want, LossResult got) {
+        assertEquals(want.loss(), got.loss(), 1e-5 * Math.max(1, Math.abs(want.loss())), what + ": loss");
+        assertClose(want.grad1(), got.grad1(), what + ": grad1");
+        assertClose(want.grad2(), got.grad2(), what + ": grad2");
+        if (Double.isNaN(want.gradLogitScale())) {
+            assertTrue(Double.isNaN(got.gradLogitScale()), what + ": no logit scale");
+        } else {
+            assertEquals(want.gradLogitScale(), got.gradLogitScale(), 1e-5 * Math.max(1, Math.abs(want.gradLogitScale())),
+                    what + ": d/dt");
+        }
+    }
+
+    /** Float32 rounding relative to the largest entry of either gradient. */
+    private static void assertClose(Tensor want, Tensor got, String what) {
+        double scale = 1e-3;
+        for (int i = 0; i < want.size(); i++) {
+            scale = Math.max(scale, Math.abs(want.get(i)));
+        }
+        for (int i = 0; i < want.size(); i++) {
+            if (!(Math.abs(want.get(i) - got.get(i)) <= 1e-5 * scale)) {
+                throw new AssertionError(what + "[" + i + "] = " + got.get(i) + ", materialised " + want.get(i)
+                        + " (scale " + scale + ")");
+            }
+        }
+    }
+
+    @Test
+    void aTileSizeThatIsNotPositiveIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.STREAMING, 0));
+        assertTrue(e.getMessage().contains("tile size must be positive, got 0"), e.getMessage());
+    }
+
+    @Test
+    void aLargerBatchStreamsInParallelAsItMaterialises() {
+        int n = 300, d = 16;
+        SplittableRandom r = new SplittableRandom(22);
+        Tensor z1 = Tensor.randn(r, n, d), z2 = Tensor.randn(r, n, d);
+        for (LossSpec spec : List.of(LossSpec.of(LossKind.NTXENT), LossSpec.of(LossKind.HARD).withTopK(5),
+                LossSpec.of(LossKind.HARD).withQuantile(0.1).withNegativeSet(NegativeSet.CROSS),
+                LossSpec.of(LossKind.CLIP), LossSpec.of(LossKind.DCLW).withWeightGradient(true))) {
+            LossResult want = Losses.create(spec, LossMode.MATERIALIZED).compute(z1, z2);
+            assertSameResult(spec.toString(), want, Losses.create(spec, LossMode.STREAMING, 64).compute(z1, z2));
+        }
+    }
+
+    @Test
+    void everyTemperatureStreamsAsItMaterialisesOnBothSidesOfTheSharedShiftLimit() {
+        // With unit rows the shared shift is M = 1/τ: τ = 0.026 shares it (2M ≈ 77 ≤ 80), τ = 0.02
+        // and 0.005 do not, and each side keeps its own max-shifted runs.
+        int n = 40, d = 8;
+        SplittableRandom r = new SplittableRandom(23);
+        Tensor z1 = Tensor.randn(r, n, d), z2 = Tensor.randn(r, n, d);
+        int[] labels = r.ints(n, 0, 5).toArray();
+        for (double tau : new double[] {0.026, 0.02, 0.005}) {
+            for (LossSpec spec : List.of(LossSpec.of(LossKind.NTXENT), LossSpec.of(LossKind.DCL),
+                    LossSpec.of(LossKind.DCLW), LossSpec.of(LossKind.SUPCON).withLabels(labels),
+                    LossSpec.of(LossKind.CLIP))) {
+                LossSpec cold = spec.withTemperature(tau);
+                LossResult want = Losses.create(cold, LossMode.MATERIALIZED).compute(z1, z2);
+                assertSameResult(cold.toString(), want, Losses.create(cold, LossMode.STREAMING, 16).compute(z1, z2));
+            }
+        }
+    }
+
+    @Test
+    void resultsDoNotDependOnTheThreadCount() {
+        int n = 50, d = 8, threads = Parallel.threads();
+        SplittableRandom r = new SplittableRandom(23);
+        Tensor z1 = Tensor.randn(r, n, d), z2 = Tensor.randn(r, n, d);
+        try {
+            for (LossSpec spec : specs(n, d, r)) {
+                Loss loss = Losses.create(spec, LossMode.STREAMING, 7);
+                // On the vector path, code that C2 has not compiled yet runs the Vector API's Java
+                // fallbacks, which reduce lanes in another order: a compilation landing between two
+                // calls changes the last bits once. A scheduling dependence would show every time.
+                String mismatch = null;
+                for (int attempt = 0; attempt < 3; attempt++) {
+                    mismatch = threadCountMismatch(loss, z1, z2);
+                    if (mismatch == null) {
+                        break;
+                    }
+                }
+                assertEquals(null, mismatch, spec.toString());
+            }
+        } finally {
+            Parallel.setThreads(threads);
+        }
+    }
+
+    /** Null when 1, 2 and 3 threads give the same bits, else which differs. */
+    private static String threadCountMismatch(Loss loss, Tensor z1, Tensor z2) {
+        Parallel.setThreads(1);
+        LossResult one = loss.compute(z1, z2);
+        for (int t : new int[] {2, 3}) {
+            Parallel.setThreads(t);
+            LossResult many = loss.compute(z1, z2);
+            if (one.loss() != many.loss() || !Arrays.equals(one.grad1().toArray(), many.grad1().toArray())
+                    || !Arrays.equals(one.grad2().toArray(), many.grad2().toArray())) {
+                return t + " threads differ from 1";
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void anInterruptedCallerGetsACancellationAndKeepsItsInterrupt() {
+        Tensor z = Tensor.randn(new SplittableRandom(24), 8, 3);
+        Loss loss = Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.STREAMING, 2);
+        Thread.currentThread().interrupt();
+        try {
+            CancellationException e = assertThrows(CancellationException.class, () -> loss.compute(z, z.copy()));
+            assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt stays set for the caller");
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void anInterruptDuringASweepStopsItAndLeavesNoWorkRunning() throws Exception {
+        SplittableRandom r = new SplittableRandom(25);
+        Tensor z1 = Tensor.randn(r, 1500, 4), z2 = Tensor.randn(r, 1500, 4);
+        Loss loss = Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.STREAMING, 2);
+        Throwable[] thrown = new Throwable[1];
+        Thread worker = new Thread(() -> {
+            try {
+                loss.compute(z1, z2);
+            } catch (Throwable t) {
+                thrown[0] = t;
+            }
+        });
+        worker.start();
+        // Interrupt once the first (observation) sweep runs: rounds of it and the gradient sweep remain.
+        while (worker.isAlive() && !inSweep(worker, "observe")) {
+            Thread.sleep(1);
+        }
+        worker.interrupt();
+        worker.join(60_000);
+        assertTrue(!worker.isAlive(), "the loss returned");
+        assertTrue(thrown[0] instanceof CancellationException, "got " + thrown[0]);
+        assertTrue(thrown[0].getMessage().contains("interrupted"), thrown[0].getMessage());
+        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            for (StackTraceElement frame : e.getValue()) {
+                assertTrue(!frame.getClassName().equals(TileSweep.class.getName()),
+                        e.getKey().getName() + " still runs a sweep");
+            }
+        }
+    }
+
+    private static boolean inSweep(Thread t, String method) {
+        for (StackTraceElement frame : t.getStackTrace()) {
+            if (frame.getClassName().equals(TileSweep.class.getName()) && frame.getMethodName().equals(method)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void autoMaterialisesSmallBatchesAndStreamsLargeOnes() {
+        LossSpec nt = LossSpec.of(LossKind.NTXENT);
+        int edge = (int) Math.sqrt(LossFactory.AUTO_STREAMING_ENTRIES) / 2;
+        assertEquals(LossMode.MATERIALIZED, LossFactory.resolve(nt, LossMode.AUTO, edge));
+        assertEquals(LossMode.STREAMING, LossFactory.resolve(nt, LossMode.AUTO, edge + 1));
+        assertEquals(LossMode.STREAMING, LossFactory.resolve(nt.withTemperature(0.1), LossMode.AUTO, 1 << 20));
+        assertEquals(LossMode.MATERIALIZED, LossFactory.resolve(nt, LossMode.MATERIALIZED, 1 << 20));
+        // Top-K heaps are small; heaps holding 60% of every row are larger than the matrix, until it no longer fits an array.
+        LossSpec hard = LossSpec.of(LossKind.HARD);
+        assertEquals(LossMode.STREAMING, LossFactory.resolve(hard.withTopK(64), LossMode.AUTO, 4 * edge));
+        assertEquals(LossMode.MATERIALIZED, LossFactory.resolve(hard.withQuantile(0.6), LossMode.AUTO, 4 * edge));
+        assertEquals(LossMode.STREAMING, LossFactory.resolve(hard.withQuantile(0.6), LossMode.AUTO, 1 << 20));
+        // InfoNCE counts its bank's columns.
+        MemoryBank bank = MemoryBank.randomUnit(1 << 16, 2, 1);
+        LossSpec info = LossSpec.of(LossKind.INFONCE).withBank(bank);
+        assertEquals(LossMode.MATERIALIZED, LossFactory.resolve(info, LossMode.AUTO, 32));
+        assertEquals(LossMode.STREAMING, LossFactory.resolve(info, LossMode.AUTO, 128));
+    }
+
+    @Test
+    void autoGivesWhatTheChosenImplementationGives() {
+        SplittableRandom r = new SplittableRandom(26);
+        Tensor z1 = Tensor.randn(r, 6, 3), z2 = Tensor.randn(r, 6, 3);
+        LossSpec spec = LossSpec.of(LossKind.DCL);
+        LossResult auto = Losses.create(spec, LossMode.AUTO).compute(z1, z2);
+        LossResult materialised = FusedLosses.create(spec).compute(z1, z2);
+        assertEquals(materialised.loss(), auto.loss(), 0.0);
+        assertArrayEquals(materialised.grad1().toArray(), auto.grad1().toArray());
+        LossResult composed = Losses.create(spec, LossMode.COMPOSED).compute(z1, z2);
+        assertSameResult("composed", materialised, composed);
+    }
+
+    @Test
+    void theTileSizeComesFromASystemPropertyAndBadOnesAreRejected() {
+        String old = System.getProperty(LossFactory.TILE_PROPERTY);
+        try {
+            System.setProperty(LossFactory.TILE_PROPERTY, " 48 ");
+            assertEquals(48, LossFactory.defaultTile(100, 100, 8));
+            for (String bad : new String[] {"0", "-3", "big"}) {
+                System.setProperty(LossFactory.TILE_PROPERTY, bad);
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.AUTO));
+                assertTrue(e.getMessage().contains("-Djcontrast.tile must be a positive integer, got '" + bad + "'"),
+                        e.getMessage());
+            }
+        } finally {
+            if (old == null) {
+                System.clearProperty(LossFactory.TILE_PROPERTY);
+            } else {
+                System.setProperty(LossFactory.TILE_PROPERTY, old);
+            }
+        }
+    }
+
+    @Test
+    void badInputIsRejectedAsByTheOtherImplementations() {
+        Loss streaming = Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.STREAMING, 4);
+        Tensor ok = Tensor.randn(new SplittableRandom(27), 4, 3);
+        Tensor nan = ok.copy();
+        nan.set(1, 2, Float.NaN);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> streaming.compute(ok, nan));
+        assertTrue(e.getMessage().contains("z2 row 1 has NaN"), e.getMessage());
+        LossSpec wrongBank = LossSpec.of(LossKind.INFONCE).withBank(MemoryBank.randomUnit(8, 5, 1));
+        for (LossMode mode : new LossMode[] {LossMode.STREAMING, LossMode.AUTO}) {
+            e = assertThrows(IllegalArgumentException.class, () -> Losses.create(wrongBank, mode, 4).compute(ok, ok));
+            assertTrue(e.getMessage().contains("memory bank has dimension 5 but the embeddings have 3"), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package org.jcontrast.internal.loss;
+
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossMode;
+import org.jcontrast.loss.LossResult;
+import org.jcontrast.loss.LossSpec;
+import org.jcontrast.loss.Losses;
+import org.jcontrast.loss.MemoryBank;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jcontrast.internal.backend.BackendUnavailableException;
+import org.jcontrast.internal.backend.DeviceMode;
+import org.jcontrast.internal.backend.GemmBackend;
+import org.jcontrast.internal.backend.GemmBackendProvider;
+import org.jcontrast.internal.backend.GemmRouter;
+import org.jcontrast.internal.backend.OffloadSettings;
+import org.jcontrast.internal.backend.Precision;
+import org.jcontrast.internal.kernel.KernelProvider;
+import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.tensor.Tensor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The streaming losses' tile products through {@link GemmRouter#global()}, with an in-memory backend
+ * that computes on the CPU's own kernel: the same bits as the CPU, every product counted, a failure
+ * mid-sweep recomputed on the CPU, and the large default tile exactly when the tiles go to a backend.
+ */
+class TileOffloadTest {
+    private static final int N = 24;
+    private static final int D = 8;
+    private final SplittableRandom random = new SplittableRandom(31);
+    private final Tensor z1 = Tensor.randn(random, N, D);
+    private final Tensor z2 = Tensor.randn(random, N, D);
+    private GemmRouter previous;
+
+    /** A backend on the CPU kernel that counts its products and fails from product {@code failAt} on. */
+    private static final class KernelBackend implements GemmBackend {
+        final AtomicInteger calls = new AtomicInteger();
+        final int failAt;
+
+        KernelBackend(int failAt) {
+            this.failAt = failAt;
+        }
+
+        @Override
+        public String name() {
+            return "kernel";
+        }
+
+        @Override
+        public String describe() {
+            return "the CPU kernel behind the backend interface";
+        }
+
+        @Override
+        public Precision precision() {
+            return Precision.FP32;
+        }
+
+        @Override
+        public boolean accepts(int m, int n, int k) {
+            return m > 0 && n > 0 && k > 0;
+        }
+
+        @Override
+        public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int offA,
+                         int lda, float[] b, int offB, int ldb, float beta, float[] c, int offC, int ldc) {
+            if (calls.incrementAndGet() >= failAt) {
+                throw new IllegalStateException("kernel backend failed on purpose");
+            }
+            KernelProvider.get().gemm().gemm(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c,
+                    offC, ldc);
+        }
+
+        @Override
+        public void gram(int n, int k, float[] a, int offA, int lda, float[] c, int offC, int ldc) {
+            gemm(false, true, n, n, k, 1f, a, offA, lda, a, offA, lda, 0f, c, offC, ldc);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Opens {@code backend}, or reports it unavailable when it is null; counts the opens. */
+    private record Provider(GemmBackend backend, AtomicInteger opens) implements GemmBackendProvider {
+        Provider(GemmBackend backend) {
+            this(backend, new AtomicInteger());
+        }
+
+        @Override
+        public String name() {
+            return "test";
+        }
+
+        @Override
+        public GemmBackend open(Precision precision) throws BackendUnavailableException {
+            opens.incrementAndGet();
+            if (backend == null) {
+                throw new BackendUnavailableException("no device in this test");
+            }
+            return backend;
+        }
+    }
+
+    @BeforeEach
+    void onTheCpu() {
+        previous = GemmRouter.install(router(DeviceMode.CPU, 0, new Provider(null)));
+    }
+
+    @AfterEach
+    void restore() {
+        GemmRouter.install(previous == null ? new GemmRouter(OffloadSettings.fromSystemProperties()) : previous)
+                .close();
+    }
+
+    private static GemmRouter router(DeviceMode mode, double threshold, Provider provider) {
+        return new GemmRouter(new OffloadSettings(mode, Precision.FP32, threshold), List.of(provider));
+    }
+
+    private static GemmRouter install(GemmRouter router) {
+        GemmRouter.install(router).close();
+        return router;
+    }
+
+    private static void assertSameBits(String what, LossResult want, LossResult got) {
+        assertEquals(want.loss(), got.loss(), 0.0, what);
+        assertArrayEquals(want.grad1().toArray(), got.grad1().toArray(), what + ": grad1");
+        assertArrayEquals(want.grad2().toArray(), got.grad2().toArray(), what + ": grad2");
+    }
+
+    @Test
+    void everyTileProductGoesToTheBackendAndGivesTheCpusBits() {
+        // 2N = 48 rows in tiles of 16: symmetric, 3 blocks, 6 tiles i ≤ j; observing takes one product per
+        // tile, the gradient two per diagonal tile and three per other tile (S, dRows, dCols). CLIP and
+        // InfoNCE sweep 2×2 tiles of 16 (N = 24 rows against 24 texts or a bank of 20).
+        record Case(LossSpec spec, int products) {
+        }
+        List<Case> cases = List.of(
+                new Case(LossSpec.of(LossKind.NTXENT), 6 + 3 * 2 + 3 * 3),
+                new Case(LossSpec.of(LossKind.HARD).withTopK(4), 6), // top-K: one selecting sweep, then sparse
+                new Case(LossSpec.of(LossKind.CLIP), 4 + 4 * 3),
+                new Case(LossSpec.of(LossKind.INFONCE).withBank(MemoryBank.randomUnit(20, D, 7)), 4 + 4 * 2));
+        for (Case c : cases) {
+            LossResult cpu = Losses.create(c.spec(), LossMode.STREAMING, 16).compute(z1, z2);
+            KernelBackend backend = new KernelBackend(Integer.MAX_VALUE);
+            GemmRouter router = install(router(DeviceMode.GPU, 0, new Provider(backend)));
+            assertSameBits(c.spec().toString(), cpu, Losses.create(c.spec(), LossMode.STREAMING, 16).compute(z1, z2));
+            assertEquals(c.products(), backend.calls.get(), c.spec() + ": products on the backend");
+            assertEquals(c.products(), router.offloadedProducts(), c.spec().toString());
+            install(router(DeviceMode.CPU, 0, new Provider(null)));
+        }
+    }
+
+    @Test
+    void aBackendFailingMidSweepLeavesTheCpusResult() {
+        LossSpec spec = LossSpec.of(LossKind.NTXENT);
+        LossResult cpu = Losses.create(spec, LossMode.STREAMING, 16).compute(z1, z2);
+        KernelBackend backend = new KernelBackend(9); // fails in the gradient sweep, and is then dropped
+        GemmRouter router = install(router(DeviceMode.GPU, 0, new Provider(backend)));
+        int threads = Parallel.threads();
+        Parallel.setThreads(1); // so that no other tile is inside the backend when it fails
+        try {
+            assertSameBits("failing at product 9", cpu, Losses.create(spec, LossMode.STREAMING, 16).compute(z1, z2));
+        } finally {
+            Parallel.setThreads(threads);
+        }
+        assertEquals(9, backend.calls.get(), "no product goes to the backend after its failure");
+        assertEquals(8, router.offloadedProducts());
+        assertTrue(router.unavailableReason().orElseThrow().contains("failed on purpose"));
+    }
+
+    @Test
+    void theDefaultTileIsLargeExactlyWhenTheTileProductsGoToABackend() {
+        int large = 3 * LossFactory.GPU_TILE;
+        assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(large, large, 128), "cpu");
+
+        Provider unavailable = new Provider(null);
+        install(router(DeviceMode.GPU, 0, unavailable));
+        assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(large, large, 128), "gpu without a backend");
+
+        Provider auto = new Provider(new KernelBackend(Integer.MAX_VALUE));
+        install(router(DeviceMode.AUTO, 1e9, auto));
+        assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(large, large, 16), "auto: 4096×4096×16 is too small");
+        assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(500, 500, 128), "auto: so is one tile of 500×500×128");
+        assertEquals(0, auto.opens().get(), "and they do not even open the backend");
+        assertEquals(LossFactory.GPU_TILE, LossFactory.defaultTile(large, large, 128), "auto: 4096×4096×128 passes");
+        assertEquals(LossFactory.GPU_TILE, LossFactory.defaultTile(LossSpec.of(LossKind.NTXENT), 1024, 128),
+                "one tower, 2N × 2N: 2048×2048×128 is 1.07e9 flops");
+        assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(LossSpec.of(LossKind.CLIP), 1024, 128),
+                "CLIP, N × N: 1024×1024×128 is below the threshold");
+
+        KernelBackend backend = new KernelBackend(Integer.MAX_VALUE);
+        install(router(DeviceMode.GPU, 0, new Provider(backend)));
+        assertEquals(LossFactory.GPU_TILE, LossFactory.defaultTile(2 * N, 2 * N, D), "gpu");
+        // The default tile covers the whole 48×48 matrix: one diagonal tile, three device calls in all.
+        LossResult big = Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.STREAMING).compute(z1, z2);
+        assertEquals(3, backend.calls.get());
+        install(router(DeviceMode.CPU, 0, new Provider(null)));
+        assertSameBits("one tile", Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.STREAMING, 64)
+                .compute(z1, z2), big);
+
+        String old = System.getProperty(LossFactory.TILE_PROPERTY);
+        try {
+            System.setProperty(LossFactory.TILE_PROPERTY, "48");
+            install(router(DeviceMode.GPU, 0, new Provider(new KernelBackend(Integer.MAX_VALUE))));
+            assertEquals(48, LossFactory.defaultTile(large, large, 128), "-Djcontrast.tile wins");
+        } finally {
+            if (old == null) {
+                System.clearProperty(LossFactory.TILE_PROPERTY);
+            } else {
+                System.setProperty(LossFactory.TILE_PROPERTY, old);
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package org.jcontrast.simclr.data;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.ZipException;
+import org.jcontrast.io.FormatException;
+import org.jcontrast.simclr.data.Streams;
+import org.jcontrast.tensor.Tensor;
+
+/**
+ * Reader for the IDX files of MNIST and Fashion-MNIST, gzipped or not (told apart by their first
+ * bytes). An IDX file is a big-endian int32 magic number ({@code 0x00000803} for a rank-3 array of
+ * unsigned bytes, the images; {@code 0x00000801} for rank 1, the labels), one big-endian int32 per
+ * dimension, then the bytes in row-major order, and nothing after them.
+ */
+public final class Idx {
+    static final int IMAGES_MAGIC = 0x00000803;
+    static final int LABELS_MAGIC = 0x00000801;
+
+    private Idx() {
+    }
+
+    /** Raw images: {@code count} images of {@code rows × cols} unsigned bytes. */
+    record Images(int count, int rows, int cols, byte[] pixels) {
+    }
+
+    /**
+     * Loads an images file and its labels file. Classes are named by {@code classNames}, or
+     * numbered 0..max label when it is null.
+     *
+     * @throws FormatException naming the file if either is not a valid IDX file of its kind, or
+     *         they disagree on the number of samples
+     */
+    public static Dataset load(Path images, Path labels, String name, List<String> classNames) throws IOException {
+        try (InputStream im = open(images); InputStream lb = open(labels)) {
+            return read(im, images.toString(), lb, labels.toString(), name, classNames);
+        }
+    }
+
+    /** As {@link #load} from two streams; {@code imagesSource} and {@code labelsSource} name them in errors. */
+    public static Dataset read(InputStream images, String imagesSource, InputStream labels, String labelsSource,
+                               String name, List<String> classNames) throws IOException {
+        Images im = readImages(Streams.maybeGunzip(images), imagesSource);
+        byte[] lb = readLabels(Streams.maybeGunzip(labels), labelsSource);
+        if (lb.length != im.count()) {
+            throw new FormatException(labelsSource, "has " + lb.length + " labels but " + imagesSource + " has "
+                    + im.count() + " images");
+        }
+        int[] labelValues = new int[lb.length];
+        int max = 0;
+        for (int i = 0; i < lb.length; i++) {
+            labelValues[i] = lb[i] & 0xFF;
+            max = Math.max(max, labelValues[i]);
+        }
+        List<String> names = classNames != null ? classNames : Dataset.numberedClasses(max + 1);
+        if (max >= names.size()) {
+            throw new FormatException(labelsSource, "label " + max + " is outside the " + names.size()
+                    + " classes of " + name);
+        }
+        return new Dataset(name, toUnitFloats(im.pixels(), im.count(), im.rows() * im.cols()), labelValues, im.rows(),
+                im.cols(), names);
+    }
+
+    private static InputStream open(Path file) throws IOException {
+        try {
+            return Files.newInputStream(file);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "no such file");
+        }
+    }
+
+    static Images readImages(InputStream in, String source) throws IOException {
+        DataInputStream d = new DataInputStream(in);
+        int[] dims = header(d, source, IMAGES_MAGIC, 3, "images");
+        long total = (long) dims[0] * dims[1] * dims[2];
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new FormatException(source, "holds " + total + " pixels, more than one array can hold");
+        }
+        byte[] pixels = payload(d, source, (int) total, dims[0] + " images of " + dims[1] + "×" + dims[2]);
+        return new Images(dims[0], dims[1], dims[2], pixels);
+    }
+
+    static byte[] readLabels(InputStream in, String source) throws IOException {
+        DataInputStream d = new DataInputStream(in);
+        int[] dims = header(d, source, LABELS_MAGIC, 1, "labels");
+        return payload(d, source, dims[0], dims[0] + " labels");
+    }
+
+    private static int[] header(DataInputStream d, String source, int magic, int rank, String kind)
+            throws IOException {
+        try {
+            int found = d.readInt();
+            if (found != magic) {
+                throw new FormatException(source, String.format(
+                        "not an IDX %s file: magic number 0x%08x, expected 0x%08x", kind, found, magic));
+            }
+            int[] dims = new int[rank];
+            for (int i = 0; i < rank; i++) {
+                dims[i] = d.readInt();
+                if (dims[i] < 1) {
+                    throw new FormatException(source, "dimension " + i + " is " + dims[i] + ", must be positive");
+                }
+            }
+            return dims;
+        } catch (EOFException e) {
+            throw new FormatException(source, "truncated: the IDX header is incomplete", e);
+        } catch (ZipException e) {
+            throw new FormatException(source, "corrupt gzip data (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static byte[] payload(DataInputStream d, String source, int length, String what) throws IOException {
+        try {
+            byte[] data = d.readNBytes(length);
+            if (data.length < length) {
+                throw new FormatException(source, "truncated: the header announces " + what + " (" + length
+                        + " bytes) but only " + data.length + " follow");
+            }
+            if (d.read() != -1) {
+                throw new FormatException(source, "has bytes after the " + what + " its header announces");
+            }
+            return data;
+        } catch (EOFException | ZipException e) {
+            throw new FormatException(source, "corrupt or truncated gzip data (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Unsigned bytes 0..255 to floats 0..1, one row per sample. */
+    private static Tensor toUnitFloats(byte[] pixels, int count, int perImage) {
+        float[] out = new float[pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+            out[i] = (pixels[i] & 0xFF) / 255f;
+        }
+        return Tensor.wrap(out, count, perImage);
+    }
+}

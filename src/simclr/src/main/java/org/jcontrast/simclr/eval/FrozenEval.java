@@ -1,0 +1,40 @@
+package org.jcontrast.simclr.eval;
+
+import org.jcontrast.simclr.data.Dataset;
+import org.jcontrast.tensor.Tensor;
+
+/**
+ * Both evaluations of frozen features in one call: the linear probe and the weighted kNN monitor,
+ * trained on one set of features and scored on held-out ones. Raw pixels are features too: that
+ * is the baseline every learned representation should beat ({@link #pixels}).
+ */
+public final class FrozenEval {
+    private FrozenEval() {
+    }
+
+    /**
+     * Held-out accuracies.
+     *
+     * @param linearProbe      accuracy of the linear probe on the held-out features
+     * @param linearProbeTrain its accuracy on the training features (a large gap means overfitting)
+     * @param knn              accuracy of the kNN monitor on the held-out features
+     * @param probeIterations  L-BFGS iterations the probe used
+     */
+    public record Result(double linearProbe, double linearProbeTrain, double knn, int probeIterations) {
+    }
+
+    /** Fits on ({@code train}, {@code trainLabels}) and scores on ({@code eval}, {@code evalLabels}). */
+    public static Result evaluate(Tensor train, int[] trainLabels, Tensor eval, int[] evalLabels, int classes,
+                                  LinearProbe probe, KnnClassifier knn) {
+        LinearProbe.Model model = probe.fit(train, trainLabels, classes);
+        return new Result(model.accuracy(eval, evalLabels), model.accuracy(train, trainLabels),
+                knn.accuracy(train, trainLabels, classes, eval, evalLabels), model.iterations());
+    }
+
+    /** The raw-pixel baseline of a split, with the default probe and kNN. */
+    public static Result pixels(Dataset.Split split) {
+        Dataset train = split.train(), eval = split.eval();
+        return evaluate(train.images(), train.labels(), eval.images(), eval.labels(), train.classes(),
+                LinearProbe.defaults(), KnnClassifier.defaults());
+    }
+}

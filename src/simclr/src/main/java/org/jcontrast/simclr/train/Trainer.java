@@ -1,0 +1,205 @@
+package org.jcontrast.simclr.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.jcontrast.simclr.augment.ViewPipeline;
+import org.jcontrast.simclr.data.BatchOrder;
+import org.jcontrast.simclr.data.Dataset;
+import org.jcontrast.io.Checkpoint;
+import org.jcontrast.io.FormatException;
+import org.jcontrast.loss.Loss;
+import org.jcontrast.loss.LossMode;
+import org.jcontrast.loss.LossSpec;
+import org.jcontrast.loss.Losses;
+import org.jcontrast.simclr.train.SimClrModel;
+import org.jcontrast.optim.LearningRateSchedule;
+import org.jcontrast.tensor.Tensor;
+
+/**
+ * SimCLR's training loop. Each step takes a batch of images in the epoch's seeded order, makes
+ * two augmented views of each, embeds both views in one pass through encoder and head, computes
+ * the loss and its gradients with respect to the two embeddings, back-propagates them through
+ * the network and takes an optimiser step on the warm-up-cosine schedule.
+ *
+ * <p>The loss is injected as a factory from {@link LossSpec} to {@link Loss}, so the loop does not
+ * know how the loss is computed. Everything random derives from the configuration's seed and the
+ * step's coordinates, so a run is reproducible for a given thread count, and a run resumed from
+ * a {@link #checkpoint()} continues exactly as if it had never stopped.
+ */
+public final class Trainer {
+    /** How the command line turns a loss spec into a loss: materialised for small batches, streamed for large ones. */
+    public static final Function<LossSpec, Loss> DEFAULT_LOSSES = spec -> Losses.create(spec, LossMode.AUTO);
+    private final TrainConfig config;
+    private final Dataset data;
+    private final SimClrStep simclr;
+    private final LearningRateSchedule schedule;
+    private final BatchOrder order;
+    private final ViewPipeline views;
+    private final Tensor batch;
+    /** Each step's loss, rounded to float32 as the checkpoint keeps it, so a resumed run has the same history. */
+    private final List<Double> losses = new ArrayList<>();
+    private long steps;
+
+    /**
+     * A fresh run: initial weights from the seed, no step taken.
+     *
+     * @param config the run
+     * @param data   the training images (labels are used only by SupCon)
+     * @param losses how a loss spec becomes a loss
+     */
+    public Trainer(TrainConfig config, Dataset data, Function<LossSpec, Loss> losses) {
+        if (config.batchSize() > data.size()) {
+            throw new IllegalArgumentException("--batch-size " + config.batchSize() + " is larger than the "
+                    + data.size() + " training images");
+        }
+        this.config = config;
+        this.data = data;
+        this.simclr = new SimClrStep(config, data.pixels(), losses);
+        this.order = new BatchOrder(data.size(), config.batchSize(), true, config.seed());
+        long total = (long) config.epochs() * order.batchesPerEpoch();
+        long warmup = Math.round(config.warmupEpochs() * order.batchesPerEpoch());
+        this.schedule = LearningRateSchedule.warmupCosine(config.learningRate(), warmup, total, 0);
+        this.views = ViewPipeline.ofStrength(config.viewStrength());
+        int n = config.batchSize();
+        this.batch = Tensor.zeros(2 * n, data.pixels());
+    }
+
+    /** The configuration. */
+    public TrainConfig config() {
+        return config;
+    }
+
+    /** The network being trained. */
+    public SimClrModel model() {
+        return simclr.model();
+    }
+
+    /** Steps per epoch (the incomplete last batch is dropped). */
+    public int stepsPerEpoch() {
+        return order.batchesPerEpoch();
+    }
+
+    /** Optimiser steps taken so far. */
+    public long steps() {
+        return steps;
+    }
+
+    /** Epochs completed so far. */
+    public int epochsDone() {
+        return (int) (steps / stepsPerEpoch());
+    }
+
+    /** True when every epoch of the configuration is done. */
+    public boolean finished() {
+        return epochsDone() >= config.epochs();
+    }
+
+    /** The loss of every step taken so far, in order. */
+    public List<Double> lossHistory() {
+        return List.copyOf(losses);
+    }
+
+    /** The mean loss of the last completed epoch (or of the steps of the current one, if none is complete). */
+    public double recentLoss() {
+        int per = stepsPerEpoch();
+        int done = losses.size();
+        int from = done >= per ? (done / per - 1) * per : 0;
+        int to = done >= per ? from + per : done;
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            s += losses.get(i);
+        }
+        return to > from ? s / (to - from) : Double.NaN;
+    }
+
+    /**
+     * Trains until every epoch is done or {@code stop} answers true after a step; returns normally
+     * in both cases (see {@link #finished()}).
+     */
+    public void run(TrainListener listener, BooleanSupplier stop) {
+        int per = stepsPerEpoch();
+        while (!finished()) {
+            int epoch = epochsDone();
+            int[][] batches = order.epoch(epoch);
+            for (int s = (int) (steps % per); s < per; s++) {
+                double value = trainOn(epoch, batches[s]);
+                listener.onStep(epoch, s, value, batches[s].length);
+                if (s == per - 1) {
+                    listener.onEpoch(epoch, recentLoss());
+                }
+                if (stop.getAsBoolean()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One optimiser step on the images {@code indices}; returns the loss. */
+    private double trainOn(int epoch, int[] indices) {
+        int n = indices.length;
+        views.views(data, indices, config.seed(), epoch, batch.rows(0, n), batch.rows(n, 2 * n));
+        double value = simclr.run(batch, data.labelsAt(indices), schedule.at(steps));
+        steps++;
+        losses.add((double) (float) value);
+        return value;
+    }
+
+    /**
+     * The run's state as a checkpoint (format in {@code docs/checkpoint-format.md}): the metadata
+     * {@code epoch}, {@code step}, {@code seed} and {@code config} (as JSON), and the tensors of
+     * the model, the loss, the optimiser and the loss history.
+     */
+    public Checkpoint checkpoint() {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("epoch", Long.toString(epochsDone()));
+        meta.put("step", Long.toString(steps));
+        meta.put("seed", Long.toString(config.seed()));
+        meta.put("config", FlatJson.write(config.toMap()));
+        Map<String, Tensor> tensors = new LinkedHashMap<>(simclr.liveState());
+        tensors.putAll(simclr.queueState());
+        float[] history = new float[losses.size()];
+        for (int i = 0; i < history.length; i++) {
+            history[i] = losses.get(i).floatValue();
+        }
+        tensors.put("history.loss", Tensor.wrap(history, history.length));
+        return new Checkpoint(meta, tensors);
+    }
+
+    /** The configuration saved in a checkpoint. */
+    public static TrainConfig configOf(Checkpoint c) throws FormatException {
+        return TrainConfig.fromMap(FlatJson.read(c.get("config")));
+    }
+
+    /**
+     * Continues the run saved in {@code c}, which must have been made with this configuration:
+     * restores the weights, batch-norm statistics, optimiser and loss state, the step count and
+     * the loss history.
+     */
+    public void restore(Checkpoint c) throws FormatException {
+        if (!configOf(c).toMap().equals(config.toMap())) {
+            throw new IllegalArgumentException("the checkpoint was made with another configuration: "
+                    + c.get("config"));
+        }
+        long savedSteps = c.getLong("step");
+        Tensor history = c.tensors().get("history.loss");
+        if (history == null || history.size() != savedSteps) {
+            throw new IllegalArgumentException("the checkpoint's loss history does not have one value per step");
+        }
+        Map<String, Tensor> targets = new LinkedHashMap<>(simclr.liveState());
+        Map<String, Tensor> queue = new LinkedHashMap<>();
+        simclr.queueState().forEach((k, v) -> queue.put(k, Tensor.zeros(v.shape())));
+        targets.putAll(queue);
+        targets.put("history.loss", Tensor.zeros(history.shape()));
+        c.restoreInto(targets);
+        simclr.restoreQueue(queue, savedSteps, config.batchSize());
+        losses.clear();
+        for (float v : history.toArray()) {
+            losses.add((double) v);
+        }
+        steps = savedSteps;
+    }
+}
