@@ -2,8 +2,8 @@ package org.jcontrast.bench;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.jcontrast.internal.kernel.KernelProvider;
-import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.internal.Context;
+import org.jcontrast.internal.backend.OffloadSettings;
 import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -44,42 +44,52 @@ public class GemmBenchmark {
     /** k×m: B of A·B, and A stored transposed for Aᵀ·B. */
     Tensor b;
     Tensor c;
+    /** Bound around each product: the forked JVM's threads setting. */
+    Context context;
 
     @Setup
     public void setup() {
-        Parallel.setThreads(threads);
+        context = new Context(Context.simdProperty(), threads, OffloadSettings.fromSystemProperties(), 0);
         SplittableRandom random = new SplittableRandom(1);
         a = Tensor.randn(random, m, k);
         b = Tensor.randn(random, k, m);
         c = Tensor.zeros(m, m);
-        System.out.println("kernels: " + KernelProvider.get().describe());
+        System.out.println("kernels: " + context.kernels().describe());
     }
 
     /** C = A·B. */
     @Benchmark
     public Tensor sgemmNN() {
-        Ops.matmulInto(1f, a, false, b, false, 0f, c);
-        return c;
+        return context.call(() -> {
+            Ops.matmulInto(1f, a, false, b, false, 0f, c);
+            return c;
+        });
     }
 
     /** C = A·Aᵀ, the similarity matrix of the rows of A. */
     @Benchmark
     public Tensor sgemmNT() {
-        Ops.matmulInto(1f, a, false, a, true, 0f, c);
-        return c;
+        return context.call(() -> {
+            Ops.matmulInto(1f, a, false, a, true, 0f, c);
+            return c;
+        });
     }
 
     /** C = Bᵀ·B with B stored k×m, the shape of a weight gradient. */
     @Benchmark
     public Tensor sgemmTN() {
-        Ops.matmulInto(1f, b, true, b, false, 0f, c);
-        return c;
+        return context.call(() -> {
+            Ops.matmulInto(1f, b, true, b, false, 0f, c);
+            return c;
+        });
     }
 
     /** C = A·Aᵀ by the symmetric kernel: one triangle, mirrored. */
     @Benchmark
     public Tensor symmetric() {
-        Ops.gramInto(a, c);
-        return c;
+        return context.call(() -> {
+            Ops.gramInto(a, c);
+            return c;
+        });
     }
 }

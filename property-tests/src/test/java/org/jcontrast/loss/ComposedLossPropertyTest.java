@@ -1,8 +1,7 @@
 package org.jcontrast.loss;
 
-import org.jcontrast.internal.loss.ComposedLosses;
-
 import java.util.Arrays;
+import org.jcontrast.internal.loss.ComposedLosses;
 import org.jcontrast.proptest.LossCases;
 import org.jcontrast.proptest.Prop;
 import org.jcontrast.tensor.Tensor;

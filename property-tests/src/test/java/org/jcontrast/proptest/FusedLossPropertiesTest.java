@@ -5,16 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.jcontrast.internal.loss.AnchorRows;
-import org.jcontrast.internal.loss.ComposedLosses;
 import org.jcontrast.internal.loss.AnchorRule;
+import org.jcontrast.internal.loss.ComposedLosses;
 import org.jcontrast.internal.loss.FusedLosses;
+import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossResult;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.metrics.Metrics;
-import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 import org.jcontrast.testing.GradientCheck;
 import org.jcontrast.testing.ReferenceLosses64;

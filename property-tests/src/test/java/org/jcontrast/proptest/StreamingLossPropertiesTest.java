@@ -3,13 +3,13 @@ package org.jcontrast.proptest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.LossResult;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.Losses;
 import org.jcontrast.tensor.Tensor;
+import org.jcontrast.testing.Contexts;
 import org.jcontrast.testing.GradientCheck;
 import org.jcontrast.testing.ReferenceLosses64;
 import org.junit.jupiter.api.Test;
@@ -31,24 +31,21 @@ class StreamingLossPropertiesTest {
 
     @Test
     void streamingEqualsMaterialisedForEveryLoss() {
-        int threads = Parallel.threads();
-        try {
-            for (LossKind kind : LossKind.values()) {
-                Prop.forAll("streaming = materialised, " + kind.cliName(), 25, g -> {
-                    LossCases.Case c = LossCases.draw(g, kind, 14, 5);
-                    LossSpec spec = c.spec();
-                    Tensor z1 = c.z1(), z2 = c.z2();
-                    int n = c.n(), d = c.d();
-                    int tile = g.intIn(1, 9);
-                    Parallel.setThreads(g.intIn(1, 3));
-                    String what = spec + " N=" + n + " d=" + d + " tile=" + tile + " threads=" + Parallel.threads();
-                    LossResult want = Losses.create(spec, LossMode.MATERIALIZED).compute(z1, z2);
-                    LossResult got = Losses.create(spec, LossMode.STREAMING, tile).compute(z1, z2);
-                    assertSame(what, want, got);
-                });
-            }
-        } finally {
-            Parallel.setThreads(threads);
+        for (LossKind kind : LossKind.values()) {
+            Prop.forAll("streaming = materialised, " + kind.cliName(), 25, g -> {
+                LossCases.Case c = LossCases.draw(g, kind, 14, 5);
+                LossSpec spec = c.spec();
+                Tensor z1 = c.z1(), z2 = c.z2();
+                int n = c.n(), d = c.d();
+                int tile = g.intIn(1, 9);
+                int threads = g.intIn(1, 3);
+                String what = spec + " N=" + n + " d=" + d + " tile=" + tile + " threads=" + threads;
+                LossResult want = Losses.create(spec, LossMode.MATERIALIZED).compute(z1, z2);
+                LossResult[] got = new LossResult[1];
+                Contexts.withThreads(threads,
+                        () -> got[0] = Losses.create(spec, LossMode.STREAMING, tile).compute(z1, z2));
+                assertSame(what, want, got[0]);
+            });
         }
     }
 

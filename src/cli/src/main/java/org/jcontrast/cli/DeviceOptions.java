@@ -1,15 +1,16 @@
 package org.jcontrast.cli;
 
 import java.util.Map;
-import org.jcontrast.internal.backend.DeviceMode;
+import org.jcontrast.Device;
+import org.jcontrast.Engine;
+import org.jcontrast.internal.Context;
 import org.jcontrast.internal.backend.GemmBackend;
 import org.jcontrast.internal.backend.GemmRouter;
-import org.jcontrast.internal.backend.OffloadSettings;
 import org.jcontrast.internal.backend.Precision;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --device} and {@code --tf32} of the benches: the {@link GemmRouter} they install, and what
+ * {@code --device} and {@code --tf32} of the benches: the {@link Engine} they compute with, and what
  * they report about the device that really computed.
  */
 final class DeviceOptions {
@@ -21,13 +22,30 @@ final class DeviceOptions {
     @Option(names = "--tf32", description = "On the GPU, round the inputs to TF32 on tensor cores.")
     boolean tf32;
 
-    /** Installs the global router for these options, keeping the threshold of the system properties. */
-    GemmRouter route() {
-        OffloadSettings settings = new OffloadSettings(DeviceMode.parse(device), tf32 ? Precision.TF32 : Precision.FP32,
-                OffloadSettings.fromSystemProperties().thresholdFlops());
-        GemmRouter router = new GemmRouter(settings);
-        GemmRouter.install(router);
-        return router;
+    /**
+     * The engine of these options and of {@code threads} and {@code tile} when given (null: the system
+     * properties' values), keeping the GPU threshold of the system properties.
+     */
+    Engine engine(Integer threads, Integer tile) {
+        Engine.Builder b = Engine.builder().device(Device.parse(this.device)).tf32(tf32);
+        if (threads != null) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+            }
+            b.threads(threads);
+        }
+        if (tile != null) {
+            if (tile < 1) {
+                throw new IllegalArgumentException("--tile must be at least 1, got " + tile);
+            }
+            b.tile(tile);
+        }
+        return b.build();
+    }
+
+    /** The router of the bound engine: which products it sent to the GPU, and why it would not. */
+    static GemmRouter router() {
+        return Context.current().router();
     }
 
     /** The router's backend; without one, an error naming the reason. */
@@ -41,7 +59,7 @@ final class DeviceOptions {
      * ({@code auto}), was dropped after a failure: the times would mix devices.
      */
     static void requireNoFailure(GemmRouter router) {
-        boolean used = router.settings().device() == DeviceMode.GPU || router.offloadedProducts() > 0;
+        boolean used = router.settings().device() == Device.GPU || router.offloadedProducts() > 0;
         if (used && router.backend().isEmpty()) {
             throw new IllegalStateException("the GPU failed during the benchmark: "
                     + router.unavailableReason().orElse(""));

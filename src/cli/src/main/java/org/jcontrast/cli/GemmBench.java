@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.jcontrast.internal.backend.DeviceMode;
+import org.jcontrast.Device;
+import org.jcontrast.Engine;
+import org.jcontrast.internal.Context;
 import org.jcontrast.internal.backend.GemmRouter;
-import org.jcontrast.internal.kernel.KernelProvider;
-import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -57,11 +57,14 @@ final class GemmBench implements Callable<Integer> {
         if (versus != null && !versus.equals("openblas")) {
             throw new IllegalArgumentException("--vs knows only openblas, got '" + versus + "'");
         }
-        if (threads != null) {
-            Parallel.setThreads(threads);
+        try (Engine engine = device.engine(threads, null)) {
+            return engine.call(this::measure);
         }
-        GemmRouter router = device.route();
-        if (router.settings().device() == DeviceMode.GPU) {
+    }
+
+    private Integer measure() {
+        GemmRouter router = DeviceOptions.router();
+        if (router.settings().device() == Device.GPU) {
             return GpuGemmBench.run(router, m, k, seconds, json);
         }
         try (Arena arena = Arena.ofConfined()) {
@@ -71,7 +74,7 @@ final class GemmBench implements Callable<Integer> {
     }
 
     private int run(Arena arena, OpenBlas blas, GemmRouter router) {
-        int t = Parallel.threads();
+        int t = Context.current().threads();
         Tensor a = Tensor.randn(new SplittableRandom(42), m, k);
         Tensor cGemm = Tensor.zeros(m, m);
         Tensor cSym = Tensor.zeros(m, m);
@@ -97,7 +100,7 @@ final class GemmBench implements Callable<Integer> {
         r.put("m", m);
         r.put("k", k);
         r.put("threads", t);
-        r.put("simd", KernelProvider.get().name());
+        r.put("simd", Context.current().kernels().name());
         DeviceOptions.report(router, r);
         r.put("gflops_gemm", flops / sec[0] / 1e9);
         r.put("gflops_sym", flops / sec[1] / 1e9);
@@ -115,7 +118,7 @@ final class GemmBench implements Callable<Integer> {
             return 0;
         }
         System.out.printf("A·Aᵀ, A %d×%d, %d thread(s), %s kernels, GFLOP/s counted as 2·M·M·K%n", m, k, t,
-                KernelProvider.get().name());
+                Context.current().kernels().name());
         System.out.printf("  sgemm      %8.2f GFLOP/s  (%.4f s)%s%n", flops / sec[0] / 1e9, sec[0],
                 blas == null ? "" : String.format("  %.2f× OpenBLAS", sec[2] / sec[0]));
         System.out.printf("  symmetric  %8.2f GFLOP/s  (%.4f s)%s%n", flops / sec[1] / 1e9, sec[1],

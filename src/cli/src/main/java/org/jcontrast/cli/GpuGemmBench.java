@@ -3,10 +3,10 @@ package org.jcontrast.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.jcontrast.internal.backend.GemmBackend;
-import org.jcontrast.internal.backend.GemmRouter;
 import org.jcontrast.cuda.CudaGemmBackend;
 import org.jcontrast.cuda.DeviceMatrix;
+import org.jcontrast.internal.backend.GemmBackend;
+import org.jcontrast.internal.backend.GemmRouter;
 import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 

@@ -1,9 +1,10 @@
 package org.jcontrast.cli;
 
 import java.util.concurrent.Callable;
+import org.jcontrast.Engine;
+import org.jcontrast.internal.Context;
 import org.jcontrast.internal.backend.GemmRouter;
 import org.jcontrast.internal.kernel.KernelProvider;
-import org.jcontrast.internal.kernel.Parallel;
 import picocli.CommandLine.Command;
 
 /** {@code jcontrast info}: what this JVM will run on. */
@@ -13,14 +14,20 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        KernelProvider p = KernelProvider.get();
+        try (Engine engine = Engine.builder().build()) {
+            return engine.call(this::print);
+        }
+    }
+
+    private Integer print() {
+        KernelProvider p = Context.current().kernels();
         System.out.println("java     " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")");
         System.out.println("simd     " + p.describe());
         KernelProvider.vectorUnavailableReason().ifPresent(r -> System.out.println("         vector path unavailable: " + r));
-        System.out.println("threads  " + Parallel.threads() + " (of " + Runtime.getRuntime().availableProcessors()
+        System.out.println("threads  " + Context.current().threads() + " (of " + Runtime.getRuntime().availableProcessors()
                 + " processors; set with -Djcontrast.threads=N)");
         System.out.println("heap     " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB max");
-        GemmRouter router = GemmRouter.global();
+        GemmRouter router = Context.current().router();
         System.out.println("gpu      " + router.backend().map(b -> b.name() + ": " + b.describe())
                 .orElseGet(() -> "none: " + router.unavailableReason().orElse("")));
         System.out.println("         matrix products: " + router.settings().describe()

@@ -1,16 +1,16 @@
 package org.jcontrast.cli;
 
-import org.jcontrast.internal.loss.LossFactory;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.jcontrast.internal.backend.DeviceMode;
+import org.jcontrast.Device;
+import org.jcontrast.Engine;
+import org.jcontrast.internal.Context;
 import org.jcontrast.internal.backend.GemmRouter;
-import org.jcontrast.internal.kernel.KernelProvider;
-import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.internal.loss.LossFactory;
 import org.jcontrast.loss.Loss;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
@@ -82,25 +82,28 @@ final class LossBench implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OptionalDouble idle = ProcessMemory.residentMib();
         if (batch < 4 || batch % 2 != 0) {
             throw new IllegalArgumentException("--batch is 2N, an even number ≥ 4; got " + batch);
         }
         if (dim < 1 || runs < 1 || warmup < 0 || seconds < 0) {
             throw new IllegalArgumentException("--dim and --runs must be positive, --warmup and --seconds not negative");
         }
-        if (threads != null) {
-            Parallel.setThreads(threads);
+        try (Engine engine = device.engine(threads, tile)) {
+            return engine.call(this::measure);
         }
+    }
+
+    private Integer measure() {
+        OptionalDouble idle = ProcessMemory.residentMib();
         int n = batch / 2;
         LossSpec spec = spec(n);
         LossMode requested = mode(mode);
-        GemmRouter router = device.route();
-        if (router.settings().device() == DeviceMode.GPU) {
+        GemmRouter router = DeviceOptions.router();
+        if (router.settings().device() == Device.GPU) {
             DeviceOptions.requireBackend(router);
         }
-        Loss loss = tile == null ? Losses.create(spec, requested) : Losses.create(spec, requested, tile);
-        int usedTile = tile == null ? LossFactory.defaultTile(spec, n, dim) : tile;
+        Loss loss = Losses.create(spec, requested);
+        int usedTile = LossFactory.defaultTile(spec, n, dim);
         SplittableRandom random = new SplittableRandom(42);
         Tensor z1 = Tensor.randn(random, n, dim), z2 = Tensor.randn(random, n, dim);
         double[] value = new double[1];
@@ -115,9 +118,9 @@ final class LossBench implements Callable<Integer> {
         out.put("mode", LossFactory.resolve(spec, requested, n).name().toLowerCase(Locale.ROOT));
         out.put("batch", batch);
         out.put("dim", dim);
-        out.put("threads", Parallel.threads());
+        out.put("threads", Context.current().threads());
         out.put("tile", usedTile);
-        out.put("simd", KernelProvider.get().name());
+        out.put("simd", Context.current().kernels().name());
         DeviceOptions.report(router, out);
         out.put("value", value[0]);
         out.put("seconds", t);
@@ -130,7 +133,7 @@ final class LossBench implements Callable<Integer> {
             System.out.println(Json.object(out));
         } else {
             System.out.printf("%s (%s), 2N=%d, d=%d, %d thread(s), %s kernels: %.4f s per forward+backward%n",
-                    spec, out.get("mode"), batch, dim, Parallel.threads(), KernelProvider.get().name(), t);
+                    spec, out.get("mode"), batch, dim, Context.current().threads(), Context.current().kernels().name(), t);
             System.out.println(out.containsKey("backend")
                     ? "matrix products on the GPU (" + out.get("backend") + "), tile " + usedTile
                     : "matrix products on the CPU, tile " + usedTile);

@@ -3,8 +3,8 @@ package org.jcontrast.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import org.jcontrast.Engine;
 import org.jcontrast.simclr.data.Dataset;
-import org.jcontrast.internal.kernel.Parallel;
 import picocli.CommandLine.Option;
 
 /** Where {@code train} and {@code sweep} read their data, how they split it, and where their results go. */
@@ -28,11 +28,13 @@ final class RunOptions {
             description = "Where run folders go (default ${DEFAULT-VALUE}).")
     Path runs;
 
-    /** Sets the thread pool when {@code --threads} was given. */
-    void applyThreads() {
+    /** The engine of the run: {@code --threads} when given, the system properties for the rest. */
+    Engine engine() {
+        Engine.Builder b = Engine.builder();
         if (threads != null) {
-            Parallel.setThreads(threads);
+            b.threads(threads);
         }
+        return b.build();
     }
 
     /** The dataset of {@code --data}, or the embedded one. */

@@ -5,12 +5,12 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.jcontrast.internal.kernel.KernelProvider;
-import org.jcontrast.internal.kernel.Parallel;
-import org.jcontrast.tensor.Tensor;
+import org.jcontrast.Engine;
+import org.jcontrast.internal.Context;
 import org.jcontrast.simclr.train.SimClrStep;
 import org.jcontrast.simclr.train.TrainConfig;
 import org.jcontrast.simclr.train.Trainer;
+import org.jcontrast.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,9 +43,16 @@ final class StepBench implements Callable<Integer> {
         if (batch < 2) {
             throw new IllegalArgumentException("--batch must be at least 2, got " + batch);
         }
+        Engine.Builder settings = Engine.builder();
         if (threads != null) {
-            Parallel.setThreads(threads);
+            settings.threads(threads);
         }
+        try (Engine engine = settings.build()) {
+            return engine.call(this::measure);
+        }
+    }
+
+    private Integer measure() {
         OptionalDouble idle = ProcessMemory.residentMib();
         TrainConfig config = TrainConfig.builder().batchSize(batch).build();
         SimClrStep step = new SimClrStep(config, PIXELS, Trainer.DEFAULT_LOSSES);
@@ -56,8 +63,8 @@ final class StepBench implements Callable<Integer> {
                 Math.min(3.0, seconds), seconds, 5);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("batch", batch);
-        r.put("threads", Parallel.threads());
-        r.put("simd", KernelProvider.get().name());
+        r.put("threads", Context.current().threads());
+        r.put("simd", Context.current().kernels().name());
         r.put("model", config.model(PIXELS).toString());
         r.put("loss", loss[0]);
         r.put("seconds", t);
@@ -68,8 +75,8 @@ final class StepBench implements Callable<Integer> {
             System.out.println(Json.object(r));
         } else {
             System.out.printf("SimCLR step, %s, NT-Xent τ=%s, AdamW, batch %d (%d views), %d thread(s), %s kernels%n",
-                    config.model(PIXELS), config.loss().temperature(), batch, 2 * batch, Parallel.threads(),
-                    KernelProvider.get().name());
+                    config.model(PIXELS), config.loss().temperature(), batch, 2 * batch, Context.current().threads(),
+                    Context.current().kernels().name());
             System.out.printf("  %.4f s per step (median), %.0f images/s%n", t, batch / t);
         }
         return 0;

@@ -6,11 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.jcontrast.simclr.data.Dataset;
-import org.jcontrast.simclr.eval.FrozenEval;
-import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.Engine;
+import org.jcontrast.internal.Context;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossSpec;
+import org.jcontrast.simclr.data.Dataset;
+import org.jcontrast.simclr.eval.FrozenEval;
 import org.jcontrast.simclr.train.Sweep;
 import org.jcontrast.simclr.train.TrainConfig;
 import org.jcontrast.simclr.train.TrainListener;
@@ -69,7 +70,12 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        run.applyThreads();
+        try (Engine engine = run.engine()) {
+            return engine.call(this::execute);
+        }
+    }
+
+    private Integer execute() throws IOException {
         TrainConfig center = options.applyTo(TrainConfig.builder().epochs(DEFAULT_EPOCHS)).build();
         List<Sweep.Point> points = Sweep.plan(grid(), center);
         if (dryRun) {
@@ -83,7 +89,7 @@ final class SweepCommand implements Callable<Integer> {
         RunFolder folder = run.folder("sweep");
         System.out.println("jcontrast sweep: " + points.size() + " runs of " + center.epochs() + " epochs on " + all
                 + " (" + split.train().size() + " training / " + split.eval().size() + " held-out); "
-                + Parallel.threads() + " thread(s); results in " + folder.dir());
+                + Context.current().threads() + " thread(s); results in " + folder.dir());
         long start = System.nanoTime();
         FrozenEval.Result raw = FrozenEval.pixels(split);
         List<Sweep.Outcome> outcomes;

@@ -6,11 +6,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jcontrast.Engine;
+import org.jcontrast.internal.Context;
+import org.jcontrast.io.Checkpoint;
+import org.jcontrast.loss.LossKind;
 import org.jcontrast.simclr.data.Dataset;
 import org.jcontrast.simclr.eval.FrozenEval;
-import org.jcontrast.io.Checkpoint;
-import org.jcontrast.internal.kernel.Parallel;
-import org.jcontrast.loss.LossKind;
 import org.jcontrast.simclr.train.Monitor;
 import org.jcontrast.simclr.train.RunResult;
 import org.jcontrast.simclr.train.TrainConfig;
@@ -48,7 +49,12 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        run.applyThreads();
+        try (Engine engine = run.engine()) {
+            return engine.call(this::execute);
+        }
+    }
+
+    private Integer execute() throws IOException {
         if (checkpointEvery < 1) {
             throw new IllegalArgumentException("--checkpoint-every must be at least 1, got " + checkpointEvery);
         }
@@ -69,7 +75,7 @@ final class TrainCommand implements Callable<Integer> {
         System.out.println("jcontrast train: " + all + ", " + split.train().size() + " training / "
                 + split.eval().size() + " held-out images; " + config.model(all.pixels()) + "; "
                 + config.loss() + ", batch " + config.batchSize() + ", " + config.epochs() + " epochs, "
-                + config.optimizer().cliName() + " lr " + config.learningRate() + "; " + Parallel.threads()
+                + config.optimizer().cliName() + " lr " + config.learningRate() + "; " + Context.current().threads()
                 + " thread(s); results in " + folder.dir());
 
         Monitor monitor = new Monitor(split, config, Monitor.defaultInterval(config));

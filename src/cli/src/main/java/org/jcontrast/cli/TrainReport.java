@@ -6,9 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.jcontrast.simclr.eval.FrozenEval;
-import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.internal.Context;
 import org.jcontrast.metrics.PairMetrics;
+import org.jcontrast.simclr.eval.FrozenEval;
 import org.jcontrast.simclr.train.Monitor;
 import org.jcontrast.simclr.train.RunResult;
 import org.jcontrast.simclr.train.Trainer;
@@ -35,7 +35,7 @@ final class TrainReport {
         summary.put("raw_knn_accuracy", raw.knn());
         summary.put("eval_seconds", evalSeconds);
         summary.put("stopped", stopped == null ? "finished" : stopped);
-        summary.put("threads", Parallel.threads());
+        summary.put("threads", Context.current().threads());
         summary.put("config", result.config().toMap());
         folder.writeSummary(summary);
 

@@ -1,6 +1,5 @@
 package org.jcontrast.cli;
 
-import org.jcontrast.internal.loss.LossFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,13 +13,16 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jcontrast.internal.backend.DeviceMode;
+import java.util.concurrent.ForkJoinPool;
+import org.jcontrast.Device;
+import org.jcontrast.Simd;
+import org.jcontrast.internal.Context;
 import org.jcontrast.internal.backend.GemmBackend;
 import org.jcontrast.internal.backend.GemmBackendProvider;
 import org.jcontrast.internal.backend.GemmRouter;
 import org.jcontrast.internal.backend.OffloadSettings;
 import org.jcontrast.internal.backend.Precision;
-import org.jcontrast.loss.Losses;
+import org.jcontrast.internal.loss.LossFactory;
 import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
@@ -34,15 +36,15 @@ class DeviceOptionsTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private PrintStream savedOut;
     private PrintStream savedErr;
-    private GemmRouter savedRouter;
     private String savedPath;
+    private String savedDevice;
 
     @BeforeEach
     void capture() {
         savedOut = System.out;
         savedErr = System.err;
         savedPath = System.getProperty("jcontrast.cuda.path");
-        savedRouter = GemmRouter.install(new GemmRouter(new OffloadSettings(DeviceMode.CPU, Precision.FP32, 0)));
+        savedDevice = System.setProperty("jcontrast.device", "cpu");
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     }
@@ -56,8 +58,11 @@ class DeviceOptionsTest {
         } else {
             System.setProperty("jcontrast.cuda.path", savedPath);
         }
-        GemmRouter.install(savedRouter == null ? new GemmRouter(OffloadSettings.fromSystemProperties()) : savedRouter)
-                .close();
+        if (savedDevice == null) {
+            System.clearProperty("jcontrast.device");
+        } else {
+            System.setProperty("jcontrast.device", savedDevice);
+        }
     }
 
     private String out() {
@@ -119,14 +124,15 @@ class DeviceOptionsTest {
 
     @Test
     void theReportNamesTheBackendOnlyOnceItComputed() {
-        GemmRouter router = new GemmRouter(new OffloadSettings(DeviceMode.GPU, Precision.TF32, 0),
+        GemmRouter router = new GemmRouter(new OffloadSettings(Device.GPU, Precision.TF32, 0),
                 List.of(new FillingProvider()));
-        GemmRouter.install(router);
         Map<String, Object> report = new LinkedHashMap<>();
         DeviceOptions.report(router, report);
         assertEquals(Map.of("device", "cpu", "precision", "FP32"), report, "nothing computed yet");
-        Ops.matmul(Tensor.zeros(2, 3), Tensor.zeros(3, 2));
-        DeviceOptions.report(router, report);
+        try (Context gpu = new Context(Simd.AUTO, new ForkJoinPool(1), router, 0)) {
+            gpu.call(() -> Ops.matmul(Tensor.zeros(2, 3), Tensor.zeros(3, 2)));
+            DeviceOptions.report(router, report);
+        }
         assertEquals(Map.of("device", "gpu", "precision", "TF32", "backend", "filling: fills C with ones"), report);
     }
 

@@ -4,33 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import org.jcontrast.internal.backend.GemmRouter;
-import org.jcontrast.internal.backend.OffloadSettings;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.Losses;
 import org.jcontrast.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code jcontrast bench loss}: what it reports for every loss and mode, and its errors. */
 class LossBenchTest {
-    private GemmRouter savedRouter;
-
-    @BeforeEach
-    void saveTheRouter() {
-        savedRouter = GemmRouter.install(new GemmRouter(OffloadSettings.fromSystemProperties()));
-    }
-
-    /** The bench installs a router for its --device: put the one of this JVM back. */
-    @AfterEach
-    void restoreTheRouter() {
-        GemmRouter.install(savedRouter == null ? new GemmRouter(OffloadSettings.fromSystemProperties()) : savedRouter)
-                .close();
-    }
-
     private static CliRun bench(String... options) {
         String[] args = new String[options.length + 8];
         System.arraycopy(new String[] {"bench", "loss", "--warmup", "0", "--seconds", "0", "--runs", "1"}, 0, args, 0, 8);
@@ -76,7 +58,7 @@ class LossBenchTest {
     @Test
     void badOptionsAreOneLine() {
         bench("--loss", "ntxent", "--batch", "7").failsWith("--batch is 2N, an even number ≥ 4; got 7");
-        bench("--loss", "ntxent", "--batch", "8", "--tile", "0").failsWith("tile size must be positive, got 0");
+        bench("--loss", "ntxent", "--batch", "8", "--tile", "0").failsWith("--tile must be at least 1, got 0");
         bench("--loss", "ntxent", "--batch", "8", "--mode", "fast").failsWith("--mode must be auto, streaming");
         bench("--loss", "nope", "--batch", "8").failsWith("unknown loss 'nope'");
         bench("--loss", "ntxent", "--batch", "8", "--negative-set", "some").failsWith("--negative-set must be all or cross");

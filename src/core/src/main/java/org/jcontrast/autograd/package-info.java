@@ -15,3 +15,4 @@
  * naming the operation, instead of a wrong gradient.
  */
 package org.jcontrast.autograd;
+

@@ -1,7 +1,6 @@
 package org.jcontrast.loss;
 
 import org.jcontrast.internal.loss.LossInputs;
-
 import org.jcontrast.tensor.Tensor;
 
 /**

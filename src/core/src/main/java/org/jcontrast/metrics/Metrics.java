@@ -1,8 +1,8 @@
 package org.jcontrast.metrics;
 
 import java.util.Arrays;
+import org.jcontrast.internal.Context;
 import org.jcontrast.internal.kernel.ArrayKernel;
-import org.jcontrast.internal.kernel.KernelProvider;
 import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 
@@ -133,7 +133,7 @@ public final class Metrics {
             int rows = tile.dim(0), cols = tile.dim(1);
             float[] s = tile.array();
             float[] logits = new float[cols];
-            ArrayKernel kernel = KernelProvider.get().array();
+            ArrayKernel kernel = Context.current().kernels().array();
             for (int i = 0; i < rows; i++) {
                 int a = r0 + i, p = a < n ? a + n : a - n, off = i * cols;
                 for (int j = 0; j < cols; j++) {

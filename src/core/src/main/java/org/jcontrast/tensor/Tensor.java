@@ -1,9 +1,8 @@
 package org.jcontrast.tensor;
 
-import org.jcontrast.internal.tensor.Shapes;
-
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.jcontrast.internal.tensor.Shapes;
 
 /**
  * A dense float32 tensor of rank 0, 1 or 2, stored row-major and contiguously in a {@code float[]}.

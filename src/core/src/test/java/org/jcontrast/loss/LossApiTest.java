@@ -1,12 +1,11 @@
 package org.jcontrast.loss;
 
-import org.jcontrast.internal.loss.LossInputs;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.jcontrast.internal.loss.LossInputs;
 import org.jcontrast.tensor.Tensor;
 import org.jcontrast.testing.ReferenceLosses64;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import org.jcontrast.internal.backend.DeviceMode;
+import org.jcontrast.Device;
+import org.jcontrast.internal.Context;
 import org.jcontrast.internal.backend.GemmRouter;
 import org.jcontrast.internal.backend.OffloadSettings;
 import org.jcontrast.internal.backend.Precision;
@@ -52,8 +53,8 @@ class CudaOffloadTest {
         full.assertNothingLive(); // closing the router released everything
     }
 
-    /** Installs a router that looks for CUDA in {@code dir} through the registered providers. */
-    private GemmRouter route(DeviceMode mode, double threshold, Path dir) {
+    /** A context whose router looks for CUDA in {@code dir} through the registered providers. */
+    private Context route(Device mode, double threshold, Path dir) {
         return swap.route(new OffloadSettings(mode, Precision.FP32, threshold), dir);
     }
 
@@ -65,9 +66,10 @@ class CudaOffloadTest {
 
     @Test
     void opsRunsOnTheDeviceWhenChosen() {
-        GemmRouter router = route(DeviceMode.GPU, 0, full.directory());
-        assertClose(cpuProduct, Ops.matmul(a, b));
-        Tensor gram = Ops.gram(a);
+        Context gpu = route(Device.GPU, 0, full.directory());
+        GemmRouter router = gpu.router();
+        assertClose(cpuProduct, gpu.call(() -> Ops.matmul(a, b)));
+        Tensor gram = gpu.call(() -> Ops.gram(a));
         assertClose(cpuGram, gram);
         for (int i = 0; i < 70; i++) {
             for (int j = 0; j < i; j++) {
@@ -81,23 +83,25 @@ class CudaOffloadTest {
 
     @Test
     void autoProbesOnlyOnceAProductIsLargeEnough() {
-        route(DeviceMode.AUTO, 1e7, full.directory());
-        assertArrayEquals(cpuProduct.toArray(), Ops.matmul(a, b).toArray(), "2.8e5 flops stay on the CPU");
+        Context auto = route(Device.AUTO, 1e7, full.directory());
+        assertArrayEquals(cpuProduct.toArray(), auto.call(() -> Ops.matmul(a, b)).toArray(),
+                "2.8e5 flops stay on the CPU");
         assertEquals(0, full.calls("cudaGetDeviceCount"), "and do not even load CUDA");
 
         Tensor big = Tensor.randn(new SplittableRandom(3), 200, 200);
-        Ops.matmul(big, big); // 1.6e7 flops at 33 flops per byte
+        auto.call(() -> Ops.matmul(big, big)); // 1.6e7 flops at 33 flops per byte
         assertEquals(1, full.calls("cudaGetDeviceCount"));
         assertEquals(1, full.calls("cublasSgemm_v2"));
     }
 
     @Test
     void aFailingCallFallsBackToTheCpuAndTheDeviceIsDropped() {
-        GemmRouter router = route(DeviceMode.GPU, 0, full.directory());
+        Context gpu = route(Device.GPU, 0, full.directory());
+        GemmRouter router = gpu.router();
         full.fail("cublasSgemm_v2", 13);
         try (LogCapture log = new LogCapture()) {
-            assertArrayEquals(cpuProduct.toArray(), Ops.matmul(a, b).toArray());
-            assertArrayEquals(cpuGram.toArray(), Ops.gram(a).toArray());
+            assertArrayEquals(cpuProduct.toArray(), gpu.call(() -> Ops.matmul(a, b)).toArray());
+            assertArrayEquals(cpuGram.toArray(), gpu.call(() -> Ops.gram(a)).toArray());
             assertEquals(1, log.messages().size(), log.messages().toString());
             assertTrue(log.messages().get(0).contains("stub: the GPU program failed to execute"),
                     log.messages().get(0));
@@ -121,10 +125,10 @@ class CudaOffloadTest {
         for (Case c : cases) {
             full.reset();
             c.setUp().accept(full);
-            route(DeviceMode.GPU, 0, c.dir());
+            Context gpu = route(Device.GPU, 0, c.dir());
             try (LogCapture log = new LogCapture()) {
-                assertArrayEquals(cpuProduct.toArray(), Ops.matmul(a, b).toArray(), c.what());
-                assertArrayEquals(cpuGram.toArray(), Ops.gram(a).toArray(), c.what());
+                assertArrayEquals(cpuProduct.toArray(), gpu.call(() -> Ops.matmul(a, b)).toArray(), c.what());
+                assertArrayEquals(cpuGram.toArray(), gpu.call(() -> Ops.gram(a)).toArray(), c.what());
                 assertEquals(1, log.messages().size(), c.what() + ": " + log.messages());
                 assertTrue(log.messages().get(0).contains(c.logged()), c.what() + ": " + log.messages());
             }

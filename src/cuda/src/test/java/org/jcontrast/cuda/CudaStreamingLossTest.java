@@ -1,16 +1,16 @@
 package org.jcontrast.cuda;
 
-import org.jcontrast.internal.loss.LossFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import org.jcontrast.internal.backend.DeviceMode;
+import org.jcontrast.Device;
+import org.jcontrast.internal.Context;
 import org.jcontrast.internal.backend.GemmRouter;
 import org.jcontrast.internal.backend.OffloadSettings;
 import org.jcontrast.internal.backend.Precision;
-import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.internal.loss.LossFactory;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.LossResult;
@@ -56,9 +56,9 @@ class CudaStreamingLossTest {
         stub.assertNothingLive(); // closing the router released every thread's stream, handle and buffers
     }
 
-    /** Installs a router that sends every product to the stub, and closes the one it replaces. */
-    private GemmRouter onTheStub(Precision precision) {
-        return swap.route(new OffloadSettings(DeviceMode.GPU, precision, 0), stub.directory());
+    /** A context whose router sends every product to the stub. */
+    private Context onTheStub(Precision precision) {
+        return swap.route(new OffloadSettings(Device.GPU, precision, 0), stub.directory());
     }
 
     private LossResult streaming(LossSpec spec) {
@@ -79,12 +79,12 @@ class CudaStreamingLossTest {
         for (Case c : cases) {
             LossResult cpu = streaming(c.spec());
             stub.reset();
-            GemmRouter router = onTheStub(Precision.FP32);
-            assertClose(c.spec().toString(), cpu, streaming(c.spec()), 1e-5);
+            Context gpu = onTheStub(Precision.FP32);
+            GemmRouter router = gpu.router();
+            assertClose(c.spec().toString(), cpu, gpu.call(() -> streaming(c.spec())), 1e-5);
             assertEquals(c.products(), stub.calls("cublasSgemm_v2"), c.spec() + ": SGEMM calls");
             assertEquals(0, stub.calls("cublasGemmEx"), "FP32 unless TF32 is asked for");
             assertEquals(c.products(), router.offloadedProducts(), c.spec().toString());
-            GemmRouter.install(new GemmRouter(new OffloadSettings(DeviceMode.CPU, Precision.FP32, 0))).close();
         }
     }
 
@@ -92,8 +92,9 @@ class CudaStreamingLossTest {
     void tf32IsUsedWhenAskedFor() {
         LossSpec spec = LossSpec.of(LossKind.NTXENT);
         LossResult cpu = streaming(spec);
-        GemmRouter router = onTheStub(Precision.TF32);
-        LossResult tf32 = streaming(spec);
+        Context gpu = onTheStub(Precision.TF32);
+        GemmRouter router = gpu.router();
+        LossResult tf32 = gpu.call(() -> streaming(spec));
         assertEquals(Precision.TF32, router.backend().orElseThrow().precision());
         assertEquals(21, stub.calls("cublasGemmEx"));
         assertEquals(0, stub.calls("cublasSgemm_v2"));
@@ -104,9 +105,9 @@ class CudaStreamingLossTest {
     void theDefaultTileIsLargeOnTheDevice() {
         LossSpec spec = LossSpec.of(LossKind.NTXENT);
         LossResult cpu = streaming(spec);
-        onTheStub(Precision.FP32);
-        assertEquals(LossFactory.GPU_TILE, LossFactory.defaultTile(2 * N, 2 * N, D));
-        LossResult gpu = Losses.create(spec, LossMode.STREAMING).compute(z1, z2);
+        Context device = onTheStub(Precision.FP32);
+        assertEquals(LossFactory.GPU_TILE, (int) device.call(() -> LossFactory.defaultTile(2 * N, 2 * N, D)));
+        LossResult gpu = device.call(() -> Losses.create(spec, LossMode.STREAMING).compute(z1, z2));
         assertEquals(3, stub.calls("cublasSgemm_v2"), "one tile: S, then its gradient product (diagonal: no dCols)");
         assertClose("one large tile", cpu, gpu, 1e-5);
     }
@@ -115,17 +116,15 @@ class CudaStreamingLossTest {
     void aFailingCallMidSweepGivesTheCpusResultAndOneLogLine() {
         LossSpec spec = LossSpec.of(LossKind.NTXENT);
         LossResult cpu = streaming(spec);
-        GemmRouter router = onTheStub(Precision.FP32);
+        // One thread, so that no other tile is inside the device when the call fails.
+        Context gpu = swap.route(new OffloadSettings(Device.GPU, Precision.FP32, 0), stub.directory(), 1);
+        GemmRouter router = gpu.router();
         stub.failAfter("cublasSgemm_v2", 8, 13); // the 9th product, in the gradient sweep
-        int threads = Parallel.threads();
-        Parallel.setThreads(1); // so that no other tile is inside the device when the call fails
         try (LogCapture log = new LogCapture()) {
-            assertClose("failing mid-sweep", cpu, streaming(spec), 1e-5);
+            assertClose("failing mid-sweep", cpu, gpu.call(() -> streaming(spec)), 1e-5);
             assertEquals(1, log.messages().size(), log.messages().toString());
             assertTrue(log.messages().get(0).contains("stub: the GPU program failed to execute"),
                     log.messages().get(0));
-        } finally {
-            Parallel.setThreads(threads);
         }
         assertEquals(9, stub.calls("cublasSgemm_v2"), "the device is not used after the failure");
         assertEquals(8, router.offloadedProducts());

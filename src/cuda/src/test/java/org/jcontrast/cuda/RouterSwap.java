@@ -1,42 +1,45 @@
 package org.jcontrast.cuda;
 
 import java.nio.file.Path;
-import org.jcontrast.internal.backend.DeviceMode;
-import org.jcontrast.internal.backend.GemmRouter;
+import java.util.ArrayList;
+import java.util.List;
+import org.jcontrast.internal.Context;
 import org.jcontrast.internal.backend.OffloadSettings;
-import org.jcontrast.internal.backend.Precision;
 
 /**
- * Swaps the JVM's global router and the CUDA library path for one test and puts both back:
- * {@link #begin} installs a CPU router, {@link #route} one that looks for CUDA in a folder, and
- * {@link #end} restores what was there, closing every router the test installed.
+ * The CUDA library path and the contexts of one test: {@link #route} makes a context like the
+ * current one whose router looks for CUDA in a folder, and {@link #end} closes every context the
+ * test made (releasing the device's resources) and puts the saved path back.
  */
 final class RouterSwap {
-    private final GemmRouter previous;
-    private final String previousPath;
+    private final String previousPath = System.getProperty(CudaLibraries.PATH_PROPERTY);
+    private final List<Context> contexts = new ArrayList<>();
 
     private RouterSwap() {
-        previousPath = System.getProperty(CudaLibraries.PATH_PROPERTY);
-        previous = GemmRouter.install(new GemmRouter(new OffloadSettings(DeviceMode.CPU, Precision.FP32, 0)));
     }
 
-    /** Saves the global router and path, and computes on the CPU until {@link #route}. */
+    /** Saves the CUDA library path. */
     static RouterSwap begin() {
         return new RouterSwap();
     }
 
-    /** Installs a router with {@code settings} that finds CUDA in {@code dir}; closes the one it replaces. */
-    GemmRouter route(OffloadSettings settings, Path dir) {
-        System.setProperty(CudaLibraries.PATH_PROPERTY, dir.toString());
-        GemmRouter router = new GemmRouter(settings);
-        GemmRouter.install(router).close();
-        return router;
+    /** A context with {@code settings} whose router finds CUDA in {@code dir}; bind it with {@link Context#call}. */
+    Context route(OffloadSettings settings, Path dir) {
+        return route(settings, dir, Context.current().threads());
     }
 
-    /** Puts the saved router and path back and closes the test's router. */
+    /** {@link #route(OffloadSettings, Path)} on {@code threads} threads. */
+    Context route(OffloadSettings settings, Path dir, int threads) {
+        System.setProperty(CudaLibraries.PATH_PROPERTY, dir.toString());
+        Context now = Context.current();
+        Context c = new Context(now.simd(), threads, settings, now.tile().orElse(0));
+        contexts.add(c);
+        return c;
+    }
+
+    /** Closes the test's contexts and puts the saved path back. */
     void end() {
-        GemmRouter.install(previous == null ? new GemmRouter(OffloadSettings.fromSystemProperties()) : previous)
-                .close();
+        contexts.forEach(Context::close);
         if (previousPath == null) {
             System.clearProperty(CudaLibraries.PATH_PROPERTY);
         } else {

@@ -9,6 +9,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.jcontrast.Device;
 
 /**
  * Decides, product by product, whether a {@link GemmBackend} computes it, and falls back to the CPU
@@ -19,12 +20,11 @@ import java.util.function.Supplier;
  * Each reason for using the CPU is logged once: a backend that cannot be opened, and a backend
  * that failed, which is then not used again by this router (a failed device is not trusted).
  *
- * <p>{@link org.jcontrast.internal.tensor.Ops} consults {@link #global()}, made from the system properties
- * on first use and replaceable with {@link #install}.
+ * <p>Each {@link org.jcontrast.internal.Context} has one; {@link org.jcontrast.internal.tensor.Ops}
+ * consults the current context's.
  */
 public final class GemmRouter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("org.jcontrast");
-    private static volatile GemmRouter global;
 
     private final OffloadSettings settings;
     private final Supplier<List<GemmBackendProvider>> providers;
@@ -50,28 +50,6 @@ public final class GemmRouter implements AutoCloseable {
     private GemmRouter(OffloadSettings settings, Supplier<List<GemmBackendProvider>> providers) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.providers = providers;
-    }
-
-    /** The router of this JVM: from {@link OffloadSettings#fromSystemProperties()} unless one was installed. */
-    public static GemmRouter global() {
-        GemmRouter r = global;
-        if (r == null) {
-            synchronized (GemmRouter.class) {
-                r = global;
-                if (r == null) {
-                    r = new GemmRouter(OffloadSettings.fromSystemProperties());
-                    global = r;
-                }
-            }
-        }
-        return r;
-    }
-
-    /** Makes {@code router} the one {@link #global()} returns and returns the one it replaces (not closed). */
-    public static synchronized GemmRouter install(GemmRouter router) {
-        GemmRouter previous = global;
-        global = Objects.requireNonNull(router, "router");
-        return previous;
     }
 
     /** The settings this router follows. */
@@ -181,7 +159,7 @@ public final class GemmRouter implements AutoCloseable {
     }
 
     private Probe open() {
-        if (settings.device() == DeviceMode.CPU) {
+        if (settings.device() == Device.CPU) {
             return new Probe(null, "the device is set to cpu");
         }
         List<String> reasons = new ArrayList<>();
@@ -206,7 +184,7 @@ public final class GemmRouter implements AutoCloseable {
             return new Probe(null, "no GPU backend on the class path (jcontrast-cuda provides one)");
         }
         String reason = String.join("; ", reasons);
-        LOG.log(settings.device() == DeviceMode.GPU ? Level.WARNING : Level.INFO,
+        LOG.log(settings.device() == Device.GPU ? Level.WARNING : Level.INFO,
                 "jcontrast computes matrix products on the CPU: " + reason);
         return new Probe(null, reason);
     }

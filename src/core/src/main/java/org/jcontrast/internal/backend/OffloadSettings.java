@@ -2,10 +2,12 @@ package org.jcontrast.internal.backend;
 
 import java.util.Locale;
 import java.util.Objects;
+import org.jcontrast.Device;
+import org.jcontrast.internal.Context;
 
 /**
  * Which products go to a {@link GemmBackend}: the device mode, the precision and, for
- * {@link DeviceMode#AUTO}, the size threshold.
+ * {@link Device#AUTO}, the size threshold.
  *
  * <p>The default threshold comes from a rough crossover. An offloaded product pays a fixed cost of
  * about 0.2 ms (device allocations, a few stream synchronisations, the launch): 1e9 flops, about
@@ -15,10 +17,10 @@ import java.util.Objects;
  * hence {@link #MIN_INTENSITY}. For the Gram matrix of n embeddings of width d that is d/2 flops
  * per byte, so widths of 64 and more go to the GPU.
  */
-public record OffloadSettings(DeviceMode device, Precision precision, double thresholdFlops) {
+public record OffloadSettings(Device device, Precision precision, double thresholdFlops) {
     /** Default of {@code -Djcontrast.gpu.threshold}: products of at least this many flops (2·m·n·k). */
     public static final double DEFAULT_THRESHOLD_FLOPS = 1e9;
-    /** In {@link DeviceMode#AUTO}, the fewest flops per byte moved to and from the device that pay. */
+    /** In {@link Device#AUTO}, the fewest flops per byte moved to and from the device that pay. */
     public static final double MIN_INTENSITY = 32;
 
     /** Checks the values. */
@@ -34,22 +36,43 @@ public record OffloadSettings(DeviceMode device, Precision precision, double thr
     /**
      * The settings given by {@code -Djcontrast.device=cpu|gpu|auto} (default auto),
      * {@code -Djcontrast.gpu.tf32=true|false} (default false) and {@code -Djcontrast.gpu.threshold=FLOPS}.
+     *
+     * @throws IllegalArgumentException naming the property when one is invalid
      */
     public static OffloadSettings fromSystemProperties() {
-        DeviceMode device = DeviceMode.parse(System.getProperty("jcontrast.device", "auto"));
-        Precision precision = Boolean.parseBoolean(System.getProperty("jcontrast.gpu.tf32", "false").trim())
-                ? Precision.TF32 : Precision.FP32;
-        String threshold = System.getProperty("jcontrast.gpu.threshold");
-        double flops = DEFAULT_THRESHOLD_FLOPS;
-        if (threshold != null && !threshold.isBlank()) {
-            try {
-                flops = Double.parseDouble(threshold.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("-Djcontrast.gpu.threshold must be a number of flops, got '"
-                        + threshold + "'");
-            }
+        return new OffloadSettings(deviceProperty(), precisionProperty(), thresholdProperty());
+    }
+
+    /** {@code -Djcontrast.device}, default auto. */
+    public static Device deviceProperty() {
+        return Context.named("jcontrast.device", () -> Device.parse(System.getProperty("jcontrast.device", "auto")));
+    }
+
+    /** {@code -Djcontrast.gpu.tf32}: TF32 when true, FP32 by default. */
+    public static Precision precisionProperty() {
+        String tf32 = System.getProperty("jcontrast.gpu.tf32", "false").trim();
+        if (!tf32.equalsIgnoreCase("true") && !tf32.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException("-Djcontrast.gpu.tf32 must be true or false, got '" + tf32 + "'");
         }
-        return new OffloadSettings(device, precision, flops);
+        return Boolean.parseBoolean(tf32) ? Precision.TF32 : Precision.FP32;
+    }
+
+    /** {@code -Djcontrast.gpu.threshold}, default {@value #DEFAULT_THRESHOLD_FLOPS}. */
+    public static double thresholdProperty() {
+        String threshold = System.getProperty("jcontrast.gpu.threshold");
+        if (threshold == null || threshold.isBlank()) {
+            return DEFAULT_THRESHOLD_FLOPS;
+        }
+        try {
+            double flops = Double.parseDouble(threshold.trim());
+            if (flops >= 0 && !Double.isInfinite(flops)) {
+                return flops;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-Djcontrast.gpu.threshold must be a finite number of flops ≥ 0, got '"
+                + threshold + "'");
     }
 
     /**

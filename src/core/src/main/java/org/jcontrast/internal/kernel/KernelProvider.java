@@ -2,19 +2,23 @@ package org.jcontrast.internal.kernel;
 
 import java.lang.System.Logger.Level;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jcontrast.Simd;
 
 /**
- * Chooses the kernel implementations once per JVM, as Lucene's {@code VectorizationProvider} does.
+ * The kernel implementations, as Lucene's {@code VectorizationProvider}: a plain-Java twin and a
+ * Vector API implementation of each kernel, one provider for each.
  *
  * <p>The Vector API implementation is loaded by name, and only when the incubator module
  * {@code jdk.incubator.vector} is in the boot layer; its classes are never touched otherwise,
  * so the library runs everywhere and the plain-Java twins serve as both fallback and reference.
- * {@code -Djcontrast.simd=scalar|vector} forces a path.
+ * Which one a computation uses is its context's {@link Simd} choice.
  */
 public abstract class KernelProvider {
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final String VECTOR_PROVIDER = "org.jcontrast.internal.kernel.PanamaKernelProvider";
     private static final System.Logger LOG = System.getLogger("org.jcontrast");
+    private static final AtomicBoolean FALLBACK_LOGGED = new AtomicBoolean();
 
     /** Short name of the path: {@code scalar} or {@code vector}. */
     public abstract String name();
@@ -28,9 +32,24 @@ public abstract class KernelProvider {
     /** A line describing the path, e.g. the SIMD width. */
     public abstract String describe();
 
-    /** The provider chosen for this JVM. */
-    public static KernelProvider get() {
-        return Holder.INSTANCE;
+    /**
+     * The provider for {@code simd}: {@link Simd#AUTO} takes the Vector API one when it loads and
+     * otherwise the scalar one, logging the reason once per JVM.
+     *
+     * @throws IllegalArgumentException for {@link Simd#VECTOR} when the Vector API implementation cannot load
+     */
+    public static KernelProvider choose(Simd simd) {
+        return switch (simd) {
+            case SCALAR -> scalar();
+            case VECTOR -> vector().orElseThrow(() -> new IllegalArgumentException(
+                    "the vector kernels were asked for but " + VectorHolder.REASON));
+            case AUTO -> vector().orElseGet(() -> {
+                if (FALLBACK_LOGGED.compareAndSet(false, true)) {
+                    LOG.log(Level.WARNING, "jcontrast uses its scalar kernels: " + VectorHolder.REASON);
+                }
+                return scalar();
+            });
+        };
     }
 
     /** The plain-Java implementation, always available. */
@@ -67,31 +86,6 @@ public abstract class KernelProvider {
             }
             INSTANCE = found;
             REASON = reason;
-        }
-    }
-
-    private static final class Holder {
-        static final KernelProvider INSTANCE = choose();
-
-        private static KernelProvider choose() {
-            String forced = System.getProperty("jcontrast.simd", "").trim();
-            switch (forced) {
-                case "scalar":
-                    return scalar();
-                case "vector":
-                    return vector().orElseThrow(() -> new IllegalStateException(
-                            "-Djcontrast.simd=vector was given but " + VectorHolder.REASON));
-                case "":
-                    break;
-                default:
-                    throw new IllegalArgumentException("-Djcontrast.simd must be scalar or vector, got '"
-                            + forced + "'");
-            }
-            if (vector().isPresent()) {
-                return vector().get();
-            }
-            LOG.log(Level.WARNING, "jcontrast uses its scalar kernels: " + VectorHolder.REASON);
-            return scalar();
         }
     }
 }

@@ -4,17 +4,12 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
+import org.jcontrast.internal.Context;
 
 /**
- * The one thread pool of jcontrast. Its size comes from {@link #setThreads(int)}, else from
- * {@code -Djcontrast.threads}, else the number of available processors.
- *
- * <p>The pool never runs more workers than that: a worker waiting on a join helps with other tasks
- * or waits, instead of having the pool start a spare thread (ForkJoinPool's default), which put three
- * busy threads on two cores in the streaming losses' many short rounds.
+ * Parallel sections on the pool of the current {@link Context}; each task runs with that context
+ * bound, so the kernels and settings inside are the caller's.
  *
  * <p>Work is split into chunks that depend only on the problem size and the thread count, never
  * on scheduling, so a computation with the same inputs and the same thread count gives the same
@@ -22,9 +17,6 @@ import java.util.function.IntConsumer;
  * from the next parallel section instead of a half-finished result.
  */
 public final class Parallel {
-    private static int threads = initialThreads();
-    private static ForkJoinPool pool = newPool(threads);
-
     private Parallel() {
     }
 
@@ -35,22 +27,9 @@ public final class Parallel {
         void run(int from, int to);
     }
 
-    /** Threads used by parallel sections. */
-    public static synchronized int threads() {
-        return threads;
-    }
-
-    /** Sets the number of threads (≥ 1) for all later parallel sections. */
-    public static synchronized void setThreads(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, got " + n);
-        }
-        if (n != threads) {
-            ForkJoinPool old = pool;
-            threads = n;
-            pool = newPool(n);
-            old.shutdown();
-        }
+    /** Threads used by parallel sections of the current context. */
+    public static int threads() {
+        return Context.current().threads();
     }
 
     /**
@@ -67,17 +46,15 @@ public final class Parallel {
         if (Thread.currentThread().isInterrupted()) {
             throw new CancellationException("interrupted");
         }
-        ForkJoinPool p;
-        synchronized (Parallel.class) {
-            p = pool;
-        }
+        Context context = Context.current();
+        ForkJoinPool p = context.pool();
         if (tasks <= 1 || p.getParallelism() == 1) {
             for (int t = 0; t < tasks; t++) {
                 body.accept(t);
             }
             return;
         }
-        Split root = new Split(0, tasks, body);
+        Split root = new Split(0, tasks, t -> context.runBound(() -> body.accept(t)));
         if (inPool(p)) {
             root.invoke();
         } else {
@@ -124,33 +101,5 @@ public final class Parallel {
             int mid = (from + to) >>> 1;
             invokeAll(new Split(from, mid, body), new Split(mid, to, body));
         }
-    }
-
-    private static int initialThreads() {
-        String prop = System.getProperty("jcontrast.threads");
-        if (prop == null || prop.isBlank()) {
-            return Runtime.getRuntime().availableProcessors();
-        }
-        try {
-            int n = Integer.parseInt(prop.trim());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the error below
-        }
-        throw new IllegalArgumentException("-Djcontrast.threads must be a positive integer, got '" + prop + "'");
-    }
-
-    private static ForkJoinPool newPool(int n) {
-        // Numbered here: a worker's pool index is not assigned yet when the factory names it.
-        // At most n workers, and a join that cannot compensate waits (saturate) rather than fails.
-        AtomicInteger next = new AtomicInteger();
-        return new ForkJoinPool(n, p -> {
-            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName("jcontrast-" + next.getAndIncrement());
-            t.setDaemon(true);
-            return t;
-        }, null, false, 0, n, 1, p -> true, 60, TimeUnit.SECONDS);
     }
 }

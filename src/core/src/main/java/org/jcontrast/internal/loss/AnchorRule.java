@@ -1,12 +1,11 @@
 package org.jcontrast.internal.loss;
 
+import java.util.Arrays;
+import org.jcontrast.internal.Context;
+import org.jcontrast.internal.kernel.ArrayKernel;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.NegativeSet;
-
-import java.util.Arrays;
-import org.jcontrast.internal.kernel.ArrayKernel;
-import org.jcontrast.internal.kernel.KernelProvider;
 
 /**
  * One loss's conventions for a single anchor: which of its columns are positives, candidate
@@ -416,7 +415,7 @@ public final class AnchorRule {
             st.negativeSum += sum;
             st.negatives += count;
         } else {
-            ArrayKernel k = KernelProvider.get().array();
+            ArrayKernel k = Context.current().kernels().array();
             // β > 0, so the largest logit is β times the largest similarity.
             float max = (float) beta * k.max(x, off, len);
             if (max != Float.NEGATIVE_INFINITY) {
@@ -438,7 +437,7 @@ public final class AnchorRule {
                 x[i] = x[i] == Float.NEGATIVE_INFINITY ? 0f : g;
             }
         } else {
-            KernelProvider.get().array().scaledExp(x, off, (float) beta, (float) st.lse, (float) st.softmaxScale,
+            Context.current().kernels().array().scaledExp(x, off, (float) beta, (float) st.lse, (float) st.softmaxScale,
                     null, 0, x, off, len);
         }
         addPositiveGradient(a, b0, b1, x, off, 1, st);

@@ -1,11 +1,5 @@
 package org.jcontrast.internal.loss;
 
-import org.jcontrast.loss.Loss;
-import org.jcontrast.loss.LossKind;
-import org.jcontrast.loss.LossResult;
-import org.jcontrast.loss.LossSpec;
-import org.jcontrast.loss.NegativeSet;
-
 import static org.jcontrast.autograd.Arithmetic.add;
 import static org.jcontrast.autograd.Arithmetic.clamp;
 import static org.jcontrast.autograd.Arithmetic.exp;
@@ -32,6 +26,11 @@ import static org.jcontrast.autograd.Softmax.softmaxRows;
 import org.jcontrast.autograd.Selection;
 import org.jcontrast.autograd.Variable;
 import org.jcontrast.internal.tensor.Ops;
+import org.jcontrast.loss.Loss;
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossResult;
+import org.jcontrast.loss.LossSpec;
+import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.tensor.Tensor;
 
 /**

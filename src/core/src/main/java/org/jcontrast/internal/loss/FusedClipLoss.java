@@ -1,8 +1,7 @@
 package org.jcontrast.internal.loss;
 
-import org.jcontrast.loss.LossSpec;
-
 import org.jcontrast.internal.tensor.Ops;
+import org.jcontrast.loss.LossSpec;
 import org.jcontrast.tensor.Tensor;
 
 /**

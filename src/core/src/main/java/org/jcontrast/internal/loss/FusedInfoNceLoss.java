@@ -1,11 +1,10 @@
 package org.jcontrast.internal.loss;
 
-import org.jcontrast.loss.LossSpec;
-
+import org.jcontrast.internal.Context;
 import org.jcontrast.internal.kernel.ArrayKernel;
-import org.jcontrast.internal.kernel.KernelProvider;
 import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.internal.tensor.Ops;
+import org.jcontrast.loss.LossSpec;
 import org.jcontrast.tensor.Tensor;
 
 /**
@@ -56,7 +55,7 @@ final class FusedInfoNceLoss extends FusedLoss {
         float[] fd = f.array(), g = df.array();
         int fo = f.offset(), go = df.offset();
         Parallel.forRange(2 * n, Math.max(1, 4096 / d), (from, to) -> {
-            ArrayKernel k = KernelProvider.get().array();
+            ArrayKernel k = Context.current().kernels().array();
             for (int i = from; i < to; i++) {
                 int p = i < n ? i + n : i - n;
                 float coef = (i < anchors ? positiveGradient[i] : 0f) + (p < anchors ? positiveGradient[p] : 0f);

@@ -1,13 +1,12 @@
 package org.jcontrast.internal.loss;
 
+import org.jcontrast.internal.Context;
+import org.jcontrast.internal.kernel.ArrayKernel;
+import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.loss.Loss;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossResult;
 import org.jcontrast.loss.LossSpec;
-
-import org.jcontrast.internal.kernel.ArrayKernel;
-import org.jcontrast.internal.kernel.KernelProvider;
-import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 
 /**
@@ -75,7 +74,7 @@ abstract class FusedLoss implements Loss {
         int d = f.dim(1);
         float[] a = f.array();
         int o = f.offset();
-        ArrayKernel k = KernelProvider.get().array();
+        ArrayKernel k = Context.current().kernels().array();
         float[] c = new float[n];
         for (int i = 0; i < n; i++) {
             c[i] = k.dot(a, o + i * d, a, o + (i + n) * d, d);

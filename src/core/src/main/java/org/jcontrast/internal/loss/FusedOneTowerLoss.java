@@ -1,9 +1,8 @@
 package org.jcontrast.internal.loss;
 
+import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossSpec;
-
-import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 
 /**

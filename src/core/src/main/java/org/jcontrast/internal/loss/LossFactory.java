@@ -1,7 +1,7 @@
 package org.jcontrast.internal.loss;
 
 import java.util.OptionalInt;
-import org.jcontrast.internal.backend.GemmRouter;
+import org.jcontrast.internal.Context;
 import org.jcontrast.loss.Loss;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
@@ -18,15 +18,13 @@ import org.jcontrast.tensor.Tensor;
  * memory than it saves time; a hard selection whose {@link CandidateHeaps} would be larger than
  * the matrix itself stays materialised as long as the matrix fits in one array.
  *
- * <p>The streaming tile size is the argument of {@link #create(LossSpec, LossMode, int)}, else
- * {@code -Djcontrast.tile=T}, else chosen per batch by {@link #defaultTile(int, int, int)}:
+ * <p>The streaming tile size is the argument of {@link #create(LossSpec, LossMode, int)}, else the
+ * current {@link Context}'s tile, else chosen per batch by {@link #defaultTile(int, int, int)}:
  * {@value #DEFAULT_TILE} on the CPU, {@value #GPU_TILE} when the tile products go to a GPU backend.
  * Each tile of T×T similarities is computed by one thread, and memory grows as two such tiles per
  * thread (128 MiB at {@value #GPU_TILE}).
  */
 public final class LossFactory {
-    /** System property of the default streaming tile size. */
-    public static final String TILE_PROPERTY = "jcontrast.tile";
     /** Default streaming tile size: a tile and its transpose stay in a core's L2 cache. */
     public static final int DEFAULT_TILE = 256;
     /**
@@ -45,9 +43,7 @@ public final class LossFactory {
 
     /** {@code spec} computed in {@code mode}, streaming with each batch's {@link #defaultTile(int, int, int)}. */
     public static Loss create(LossSpec spec, LossMode mode) {
-        OptionalInt fixed = tileProperty(); // a bad value is refused here, not at the first batch
-        TileSweep.TileSize size = fixed.isPresent() ? (rows, cols, width) -> fixed.getAsInt() : LossFactory::defaultTile;
-        return create(spec, mode, size);
+        return create(spec, mode, LossFactory::defaultTile);
     }
 
     /** {@code spec} computed in {@code mode}, streaming with tiles of {@code tile}×{@code tile} similarities. */
@@ -93,18 +89,19 @@ public final class LossFactory {
 
     /**
      * The streaming tile size of a rows × cols similarity matrix of embeddings of width {@code width}
-     * when none is given: {@code -Djcontrast.tile} when set; else {@link #GPU_TILE} when
-     * {@link GemmRouter#global()} would send the largest tile product, min(rows, {@value #GPU_TILE}) ×
+     * when none is given: the current context's tile when it fixes one; else {@link #GPU_TILE} when
+     * its router would send the largest tile product, min(rows, {@value #GPU_TILE}) ×
      * min(cols, {@value #GPU_TILE}) × width, to its backend (device {@code gpu} with a usable backend,
      * or {@code auto} and such products pass its threshold); else {@link #DEFAULT_TILE}. The router
      * opens the backend only when its settings would send such a product there.
      */
     public static int defaultTile(int rows, int cols, int width) {
-        OptionalInt fixed = tileProperty();
+        Context context = Context.current();
+        OptionalInt fixed = context.tile();
         if (fixed.isPresent()) {
             return fixed.getAsInt();
         }
-        boolean offloaded = GemmRouter.global().offloads(Math.min(rows, GPU_TILE), Math.min(cols, GPU_TILE), width);
+        boolean offloaded = context.router().offloads(Math.min(rows, GPU_TILE), Math.min(cols, GPU_TILE), width);
         return offloaded ? GPU_TILE : DEFAULT_TILE;
     }
 
@@ -120,23 +117,6 @@ public final class LossFactory {
                     width);
             case NTXENT, DCL, DCLW, HARD, SIMPLE, HARDSIMPLE, SUPCON -> defaultTile(2 * n, 2 * n, width);
         };
-    }
-
-    /** The tile size of {@code -Djcontrast.tile}, if set. */
-    private static OptionalInt tileProperty() {
-        String value = System.getProperty(TILE_PROPERTY);
-        if (value == null || value.isBlank()) {
-            return OptionalInt.empty();
-        }
-        try {
-            int tile = Integer.parseInt(value.trim());
-            if (tile >= 1) {
-                return OptionalInt.of(tile);
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("-D" + TILE_PROPERTY + " must be a positive integer, got '" + value + "'");
     }
 
     private static Loss streaming(LossSpec spec, TileSweep.TileSize tile) {

@@ -4,7 +4,6 @@ import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.loss.NegativeSet;
-
 import org.jcontrast.tensor.Tensor;
 
 /**

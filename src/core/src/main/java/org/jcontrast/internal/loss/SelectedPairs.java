@@ -1,7 +1,7 @@
 package org.jcontrast.internal.loss;
 
+import org.jcontrast.internal.Context;
 import org.jcontrast.internal.kernel.ArrayKernel;
-import org.jcontrast.internal.kernel.KernelProvider;
 import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.tensor.Tensor;
 
@@ -57,7 +57,7 @@ final class SelectedPairs {
         float[] fa = f.array(), ga = df.array();
         int fo = f.offset(), go = df.offset();
         Parallel.forRange(anchors, 64, (from, to) -> {
-            ArrayKernel kern = KernelProvider.get().array();
+            ArrayKernel kern = Context.current().kernels().array();
             for (int b = from; b < to; b++) {
                 int row = go + b * d;
                 int p = b < n ? b + n : b - n;

@@ -1,7 +1,6 @@
 package org.jcontrast.internal.loss;
 
 import org.jcontrast.loss.LossSpec;
-
 import org.jcontrast.tensor.Tensor;
 
 /**

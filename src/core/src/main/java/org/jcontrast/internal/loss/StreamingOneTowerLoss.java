@@ -2,7 +2,6 @@ package org.jcontrast.internal.loss;
 
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossSpec;
-
 import org.jcontrast.tensor.Tensor;
 
 /**

@@ -2,10 +2,10 @@ package org.jcontrast.internal.loss;
 
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
+import org.jcontrast.internal.Context;
 import org.jcontrast.internal.backend.GemmRouter;
 import org.jcontrast.internal.kernel.ArrayKernel;
 import org.jcontrast.internal.kernel.GemmKernel;
-import org.jcontrast.internal.kernel.KernelProvider;
 import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.tensor.Tensor;
 
@@ -90,7 +90,7 @@ final class TileSweep {
     }
 
     private static double maxSquaredNorm(Tensor t) {
-        ArrayKernel k = KernelProvider.get().array();
+        ArrayKernel k = Context.current().kernels().array();
         int d = t.dim(1);
         float[] a = t.array();
         double max = 0;
@@ -171,9 +171,9 @@ final class TileSweep {
         float[] s = buffers[0], t = buffers[1];
         float[] ra = rows.array(), ca = cols.array();
         int ro = rows.offset() + r0 * d, co = cols.offset() + c0 * d;
-        GemmRouter router = GemmRouter.global();
-        GemmKernel gemm = KernelProvider.get().gemm();
-        ArrayKernel arrays = KernelProvider.get().array();
+        GemmRouter router = Context.current().router();
+        GemmKernel gemm = Context.current().kernels().gemm();
+        ArrayKernel arrays = Context.current().kernels().array();
         product(router, gemm, false, true, m, n, d, ra, ro, d, ca, co, d, 0f, s, 0, n);
         boolean diagonal = symmetric && bi == bj;
         boolean columnAnchors = colAnchor0 >= 0 && !diagonal;

@@ -1,6 +1,6 @@
 package org.jcontrast.internal.loss;
 
-import org.jcontrast.internal.kernel.KernelProvider;
+import org.jcontrast.internal.Context;
 import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.tensor.Tensor;
 
@@ -54,7 +54,7 @@ final class Transposes {
         float[] x = a.array(), y = b.array();
         int ao = a.offset(), bo = b.offset();
         Parallel.forRange(n, n < PARALLEL_ROWS ? n : BLOCK, (from, to) ->
-                KernelProvider.get().array().transpose(y, bo + from, n, n, to - from, x, ao + from * n, n, true));
+                Context.current().kernels().array().transpose(y, bo + from, n, n, to - from, x, ao + from * n, n, true));
         a.markModified();
     }
 }

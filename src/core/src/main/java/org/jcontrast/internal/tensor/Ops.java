@@ -1,12 +1,11 @@
 package org.jcontrast.internal.tensor;
 
-import org.jcontrast.tensor.Tensor;
-
-import org.jcontrast.internal.backend.GemmRouter;
+import org.jcontrast.internal.Context;
 import org.jcontrast.internal.kernel.ArrayKernel;
 import org.jcontrast.internal.kernel.GemmKernel;
 import org.jcontrast.internal.kernel.KernelProvider;
 import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.tensor.Tensor;
 
 /**
  * Tensor-level operations: shape checks, then the kernels of the chosen {@link KernelProvider},
@@ -23,11 +22,11 @@ public final class Ops {
     }
 
     private static GemmKernel gemmKernel() {
-        return KernelProvider.get().gemm();
+        return Context.current().kernels().gemm();
     }
 
     private static ArrayKernel arrays() {
-        return KernelProvider.get().array();
+        return Context.current().kernels().array();
     }
 
     // ---- matrix products ----
@@ -64,7 +63,7 @@ public final class Ops {
             throw new IllegalArgumentException("matmul: result " + c.shapeString() + " should be [" + m + ", " + n
                     + "] for " + describe(a, transA) + " · " + describe(b, transB));
         }
-        if (GemmRouter.global().gemm(transA, transB, m, n, k, alpha, a.array(), a.offset(), a.dim(1), b.array(),
+        if (Context.current().router().gemm(transA, transB, m, n, k, alpha, a.array(), a.offset(), a.dim(1), b.array(),
                 b.offset(), b.dim(1), beta, c.array(), c.offset(), n)) {
             c.markModified();
             return;
@@ -102,7 +101,7 @@ public final class Ops {
         }
         float[] ad = a.array(), cd = c.array();
         int ao = a.offset(), co = c.offset();
-        if (GemmRouter.global().gram(n, k, ad, ao, k, cd, co, n)) {
+        if (Context.current().router().gram(n, k, ad, ao, k, cd, co, n)) {
             c.markModified();
             return;
         }
@@ -168,7 +167,7 @@ public final class Ops {
 
     /** Max-shifted logsumexp of {@code n} values. */
     public static float logSumExp(float[] x, int xo, int n) {
-        ArrayKernel k = KernelProvider.get().array();
+        ArrayKernel k = Context.current().kernels().array();
         float m = k.max(x, xo, n);
         if (Float.isInfinite(m) || Float.isNaN(m)) {
             return m; // all −∞, some +∞, or NaN: the shift would turn these into NaN

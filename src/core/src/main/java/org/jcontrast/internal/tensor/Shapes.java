@@ -1,8 +1,7 @@
 package org.jcontrast.internal.tensor;
 
-import org.jcontrast.tensor.Tensor;
-
 import java.util.Arrays;
+import org.jcontrast.tensor.Tensor;
 
 /** Shape checks whose messages name both shapes, so misuse is diagnosed at the call that made it. */
 public final class Shapes {

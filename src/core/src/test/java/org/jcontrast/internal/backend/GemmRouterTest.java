@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.jcontrast.Device;
 import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
+import org.jcontrast.testing.Contexts;
 import org.jcontrast.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 
@@ -107,7 +109,7 @@ class GemmRouterTest {
     @Test
     void cpuModeNeverOpensABackend() {
         CountingProvider provider = new CountingProvider(new MarkerBackend(7f, false), null);
-        GemmRouter router = new GemmRouter(new OffloadSettings(DeviceMode.CPU, Precision.FP32, 0), List.of(provider));
+        GemmRouter router = new GemmRouter(new OffloadSettings(Device.CPU, Precision.FP32, 0), List.of(provider));
         assertFalse(gemm(router, 300, 300, 300, new float[300 * 300]));
         assertTrue(router.backend().isEmpty());
         assertEquals(0, provider.opens);
@@ -118,7 +120,7 @@ class GemmRouterTest {
     void autoOpensLazilyAndSendsOnlyLargeDenseProducts() {
         MarkerBackend backend = new MarkerBackend(7f, false);
         CountingProvider provider = new CountingProvider(backend, null);
-        GemmRouter router = new GemmRouter(new OffloadSettings(DeviceMode.AUTO, Precision.FP32, 1e7),
+        GemmRouter router = new GemmRouter(new OffloadSettings(Device.AUTO, Precision.FP32, 1e7),
                 List.of(provider));
         assertFalse(gemm(router, 100, 100, 100, new float[100 * 100]), "2e6 flops is below the threshold");
         assertEquals(0, provider.opens, "a small product does not even probe");
@@ -135,7 +137,7 @@ class GemmRouterTest {
     @Test
     void gpuModeSendsEverySizeTheBackendAccepts() {
         MarkerBackend backend = new MarkerBackend(3f, false);
-        GemmRouter router = new GemmRouter(new OffloadSettings(DeviceMode.GPU, Precision.FP32, 1e12),
+        GemmRouter router = new GemmRouter(new OffloadSettings(Device.GPU, Precision.FP32, 1e12),
                 List.of(new CountingProvider(backend, null)));
         float[] c = new float[4];
         assertTrue(gemm(router, 2, 2, 1, c));
@@ -147,7 +149,7 @@ class GemmRouterTest {
     @Test
     void aFailingBackendLogsOneLineAndIsNotUsedAgain() {
         MarkerBackend backend = new MarkerBackend(7f, true);
-        GemmRouter router = new GemmRouter(new OffloadSettings(DeviceMode.GPU, Precision.FP32, 0),
+        GemmRouter router = new GemmRouter(new OffloadSettings(Device.GPU, Precision.FP32, 0),
                 List.of(new CountingProvider(backend, null)));
         float[] c = new float[9];
         Arrays.fill(c, -1f);
@@ -166,12 +168,12 @@ class GemmRouterTest {
     void anUnavailableProviderIsLoggedOnceAndTheNextOneIsTried() {
         CountingProvider broken = new CountingProvider(null, "no device here");
         MarkerBackend backend = new MarkerBackend(5f, false);
-        GemmRouter router = new GemmRouter(new OffloadSettings(DeviceMode.GPU, Precision.FP32, 0),
+        GemmRouter router = new GemmRouter(new OffloadSettings(Device.GPU, Precision.FP32, 0),
                 List.of(broken, new CountingProvider(backend, null)));
         assertTrue(router.backend().isPresent());
         assertEquals(1, broken.opens);
 
-        GemmRouter none = new GemmRouter(new OffloadSettings(DeviceMode.AUTO, Precision.FP32, 0), List.of(broken));
+        GemmRouter none = new GemmRouter(new OffloadSettings(Device.AUTO, Precision.FP32, 0), List.of(broken));
         try (LogCapture log = new LogCapture()) {
             assertFalse(gemm(none, 300, 300, 300, new float[300 * 300]));
             assertFalse(gemm(none, 300, 300, 300, new float[300 * 300]));
@@ -183,7 +185,7 @@ class GemmRouterTest {
 
     @Test
     void withoutProvidersTheCpuIsUsedSilently() {
-        GemmRouter router = new GemmRouter(new OffloadSettings(DeviceMode.GPU, Precision.FP32, 0), List.of());
+        GemmRouter router = new GemmRouter(new OffloadSettings(Device.GPU, Precision.FP32, 0), List.of());
         try (LogCapture log = new LogCapture()) {
             assertTrue(router.backend().isEmpty());
             assertEquals(List.of(), log.messages());
@@ -199,7 +201,7 @@ class GemmRouterTest {
             System.setProperty(keys[0], "GPU");
             System.setProperty(keys[1], "true");
             System.setProperty(keys[2], "2.5e8");
-            assertEquals(new OffloadSettings(DeviceMode.GPU, Precision.TF32, 2.5e8),
+            assertEquals(new OffloadSettings(Device.GPU, Precision.TF32, 2.5e8),
                     OffloadSettings.fromSystemProperties());
             System.setProperty(keys[2], "lots");
             assertThrows(IllegalArgumentException.class, OffloadSettings::fromSystemProperties);
@@ -214,34 +216,31 @@ class GemmRouterTest {
                 }
             }
         }
-        assertThrows(IllegalArgumentException.class, () -> new OffloadSettings(DeviceMode.AUTO, Precision.FP32, -1));
-        assertEquals(DeviceMode.AUTO, OffloadSettings.fromSystemProperties().device());
+        assertThrows(IllegalArgumentException.class, () -> new OffloadSettings(Device.AUTO, Precision.FP32, -1));
+        assertEquals(Device.AUTO, OffloadSettings.fromSystemProperties().device());
     }
 
     @Test
-    void opsConsultsTheGlobalRouterAndFallsBackToTheCpuBitForBit() {
+    void opsConsultsTheContextsRouterAndFallsBackToTheCpuBitForBit() throws Exception {
         Tensor a = Tensor.randn(new SplittableRandom(1), 40, 30);
         Tensor b = Tensor.randn(new SplittableRandom(2), 30, 20);
-        GemmRouter cpu = new GemmRouter(new OffloadSettings(DeviceMode.CPU, Precision.FP32, 0), List.of());
-        GemmRouter previous = GemmRouter.install(cpu);
-        try {
-            Tensor expected = Ops.matmul(a, b);
-            Tensor expectedGram = Ops.gram(a);
-
-            GemmRouter.install(new GemmRouter(new OffloadSettings(DeviceMode.GPU, Precision.FP32, 0),
-                    List.of(new CountingProvider(new MarkerBackend(9f, false), null))));
+        Tensor[] expected = new Tensor[2];
+        Contexts.withRouter(new GemmRouter(new OffloadSettings(Device.CPU, Precision.FP32, 0), List.of()), () -> {
+            expected[0] = Ops.matmul(a, b);
+            expected[1] = Ops.gram(a);
+        });
+        Contexts.withRouter(new GemmRouter(new OffloadSettings(Device.GPU, Precision.FP32, 0),
+                List.of(new CountingProvider(new MarkerBackend(9f, false), null))), () -> {
             assertTrue(Arrays.equals(Tensor.full(9f, 40, 20).toArray(), Ops.matmul(a, b).toArray()));
             assertTrue(Arrays.equals(Tensor.full(9f, 40, 40).toArray(), Ops.gram(a).toArray()));
-
-            GemmRouter.install(new GemmRouter(new OffloadSettings(DeviceMode.GPU, Precision.FP32, 0),
-                    List.of(new CountingProvider(new MarkerBackend(9f, true), null))));
+        });
+        Contexts.withRouter(new GemmRouter(new OffloadSettings(Device.GPU, Precision.FP32, 0),
+                List.of(new CountingProvider(new MarkerBackend(9f, true), null))), () -> {
             try (LogCapture log = new LogCapture()) {
-                assertArrayEquals(expected.toArray(), Ops.matmul(a, b).toArray());
-                assertArrayEquals(expectedGram.toArray(), Ops.gram(a).toArray());
+                assertArrayEquals(expected[0].toArray(), Ops.matmul(a, b).toArray());
+                assertArrayEquals(expected[1].toArray(), Ops.gram(a).toArray());
                 assertEquals(1, log.messages().size());
             }
-        } finally {
-            GemmRouter.install(previous == null ? new GemmRouter(OffloadSettings.fromSystemProperties()) : previous);
-        }
+        });
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.jcontrast.internal.Context;
+import org.jcontrast.testing.Contexts;
 import org.jcontrast.testing.Providers;
 import org.jcontrast.testing.Reference64;
 import org.junit.jupiter.api.Test;
@@ -80,15 +82,13 @@ class GemmKernelTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("providers")
-    void gemmParallelGivesGemmsBitsOnEveryPath(String name, KernelProvider p) {
-        int before = Parallel.threads();
+    void gemmParallelGivesGemmsBitsOnEveryPath(String name, KernelProvider p) throws Exception {
         SplittableRandom r = new SplittableRandom(17);
         // {m, n, k}: row blocks shared across two k-blocks; across two column blocks; too few row
         // blocks to share; and no k at all.
         int[][] shapes = {{800, 40, 600}, {200, 2100, 100}, {60, 300, 40}, {300, 20, 0}};
-        try {
-            for (int threads : new int[] {2, 3}) {
-                Parallel.setThreads(threads);
+        for (int threads : new int[] {2, 3}) {
+            Contexts.withThreads(threads, () -> {
                 for (int[] s : shapes) {
                     for (boolean ta : new boolean[] {false, true}) {
                         for (float beta : new float[] {0f, 1f, 0.5f}) {
@@ -96,23 +96,20 @@ class GemmKernelTest {
                         }
                     }
                 }
-            }
-        } finally {
-            Parallel.setThreads(before);
+            });
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("providers")
-    void gramParallelGivesOneBandsBits(String name, KernelProvider p) {
-        int before = Parallel.threads();
+    void gramParallelGivesOneBandsBits(String name, KernelProvider p) throws Exception {
         SplittableRandom r = new SplittableRandom(19);
         // {n, k}: row blocks shared across two k-blocks; across two column blocks; too few row
         // blocks to share; and no k at all.
         int[][] shapes = {{900, 600}, {2300, 40}, {100, 30}, {200, 0}};
-        try {
-            for (int threads : new int[] {2, 3}) {
-                Parallel.setThreads(threads);
+        for (int threads : new int[] {2, 3}) {
+            int t = threads;
+            Contexts.withThreads(threads, () -> {
                 for (int[] s : shapes) {
                     int n = s[0], k = s[1];
                     float[] a = random(r, n * k);
@@ -122,15 +119,13 @@ class GemmKernelTest {
                     p.gemm().gramParallel(n, k, a, 0, k, parallel, 0, n);
                     for (int i = 0; i < n * n; i++) {
                         if (Float.floatToRawIntBits(whole[i]) != Float.floatToRawIntBits(parallel[i])) {
-                            throw new AssertionError(p.name() + " gramParallel n=" + n + " k=" + k + " on " + threads
+                            throw new AssertionError(p.name() + " gramParallel n=" + n + " k=" + k + " on " + t
                                     + " threads: C[" + i / n + "][" + i % n + "] = " + parallel[i]
                                     + ", one band gives " + whole[i]);
                         }
                     }
                 }
-            }
-        } finally {
-            Parallel.setThreads(before);
+            });
         }
     }
 
@@ -325,7 +320,7 @@ class GemmKernelTest {
 
     @Test
     void misuseNamesTheProblem() {
-        GemmKernel g = KernelProvider.get().gemm();
+        GemmKernel g = Context.current().kernels().gemm();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> g.gemm(false, false, 4, 4, 4, 1f, new float[15], 0, 4, new float[16], 0, 4, 0f, new float[16], 0, 4));
         assertTrue(e.getMessage().contains("A: a 4x4 matrix"), e.getMessage());

@@ -9,15 +9,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.jcontrast.Simd;
+import org.jcontrast.internal.Context;
+import org.jcontrast.internal.backend.OffloadSettings;
+import org.jcontrast.testing.Contexts;
 import org.junit.jupiter.api.Test;
 
 class ParallelTest {
 
     @Test
-    void forRangeVisitsEveryIndexOnceInAtMostThreadsChunks() {
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(3);
+    void forRangeVisitsEveryIndexOnceInAtMostThreadsChunks() throws Exception {
+        Contexts.withThreads(3, () -> {
             for (int n : new int[] {0, 1, 5, 1000}) {
                 AtomicIntegerArray seen = new AtomicIntegerArray(n);
                 Set<String> chunks = ConcurrentHashMap.newKeySet();
@@ -32,9 +34,7 @@ class ParallelTest {
                 }
                 assertTrue(chunks.size() <= 3, chunks + " for n = " + n);
             }
-        } finally {
-            Parallel.setThreads(before);
-        }
+        });
     }
 
     @Test
@@ -59,11 +59,9 @@ class ParallelTest {
     }
 
     @Test
-    void workersHaveDistinctNames() throws InterruptedException {
+    void workersHaveDistinctNames() throws Exception {
         // Profilers group samples by thread name: two workers with one name look like one thread.
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(3);
+        Contexts.withThreads(3, () -> {
             Set<String> names = ConcurrentHashMap.newKeySet();
             CountDownLatch all = new CountDownLatch(3);
             Parallel.forTasks(3, t -> {
@@ -79,18 +77,14 @@ class ParallelTest {
             assertEquals(0, all.getCount(), "three tasks never ran at once");
             assertEquals(3, names.size(), names.toString());
             assertTrue(names.stream().allMatch(s -> s.startsWith("jcontrast-")), names.toString());
-        } finally {
-            Parallel.setThreads(before);
-        }
+        });
     }
 
     @Test
-    void joinsNeverAddWorkersBeyondTheThreadCount() {
+    void joinsNeverAddWorkersBeyondTheThreadCount() throws Exception {
         // Many short rounds of tasks, as a streaming loss runs them: a worker that waits in a join
         // must help or wait, not have the pool start a spare thread that oversubscribes the cores.
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(2);
+        Contexts.withThreads(2, () -> {
             Set<String> names = ConcurrentHashMap.newKeySet();
             double[] sink = new double[16];
             for (int round = 0; round < 400; round++) {
@@ -104,14 +98,13 @@ class ParallelTest {
                 });
             }
             assertTrue(names.size() <= 2, "workers seen: " + names);
-        } finally {
-            Parallel.setThreads(before);
-        }
+        });
     }
 
     @Test
     void aThreadCountBelowOneIsRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Parallel.setThreads(0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Context(Simd.SCALAR, 0, OffloadSettings.fromSystemProperties(), 0));
         assertTrue(e.getMessage().contains("threads must be at least 1, got 0"), e.getMessage());
     }
 }

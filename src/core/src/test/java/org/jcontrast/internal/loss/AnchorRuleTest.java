@@ -1,9 +1,5 @@
 package org.jcontrast.internal.loss;
 
-import org.jcontrast.loss.LossKind;
-import org.jcontrast.loss.LossSpec;
-import org.jcontrast.loss.MemoryBank;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -13,6 +9,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.jcontrast.internal.tensor.Ops;
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossSpec;
+import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 

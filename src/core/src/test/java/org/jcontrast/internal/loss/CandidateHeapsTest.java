@@ -1,8 +1,5 @@
 package org.jcontrast.internal.loss;
 
-import org.jcontrast.loss.LossKind;
-import org.jcontrast.loss.LossSpec;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossSpec;
 import org.junit.jupiter.api.Test;
 
 /**

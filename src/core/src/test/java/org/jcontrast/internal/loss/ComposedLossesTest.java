@@ -1,11 +1,5 @@
 package org.jcontrast.internal.loss;
 
-import org.jcontrast.loss.LossKind;
-import org.jcontrast.loss.LossResult;
-import org.jcontrast.loss.LossSpec;
-import org.jcontrast.loss.MemoryBank;
-import org.jcontrast.loss.NegativeSet;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.jcontrast.autograd.Variable;
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossResult;
+import org.jcontrast.loss.LossSpec;
+import org.jcontrast.loss.MemoryBank;
+import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.tensor.Tensor;
 import org.jcontrast.testing.GradientCheck;
 import org.jcontrast.testing.ReferenceLosses64;

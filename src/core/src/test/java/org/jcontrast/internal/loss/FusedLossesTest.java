@@ -1,12 +1,5 @@
 package org.jcontrast.internal.loss;
 
-import org.jcontrast.loss.Loss;
-import org.jcontrast.loss.LossKind;
-import org.jcontrast.loss.LossResult;
-import org.jcontrast.loss.LossSpec;
-import org.jcontrast.loss.MemoryBank;
-import org.jcontrast.loss.NegativeSet;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.jcontrast.internal.tensor.Ops;
+import org.jcontrast.loss.Loss;
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossResult;
+import org.jcontrast.loss.LossSpec;
+import org.jcontrast.loss.MemoryBank;
+import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.tensor.Tensor;
 import org.jcontrast.testing.ReferenceLosses64;
 import org.junit.jupiter.api.Test;

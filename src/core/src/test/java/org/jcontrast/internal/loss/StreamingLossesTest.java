@@ -1,14 +1,5 @@
 package org.jcontrast.internal.loss;
 
-import org.jcontrast.loss.Loss;
-import org.jcontrast.loss.LossKind;
-import org.jcontrast.loss.LossMode;
-import org.jcontrast.loss.LossResult;
-import org.jcontrast.loss.LossSpec;
-import org.jcontrast.loss.Losses;
-import org.jcontrast.loss.MemoryBank;
-import org.jcontrast.loss.NegativeSet;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,8 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
-import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.loss.Loss;
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossMode;
+import org.jcontrast.loss.LossResult;
+import org.jcontrast.loss.LossSpec;
+import org.jcontrast.loss.Losses;
+import org.jcontrast.loss.MemoryBank;
+import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.tensor.Tensor;
+import org.jcontrast.testing.Contexts;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -127,37 +126,34 @@ class StreamingLossesTest {
     }
 
     @Test
-    void resultsDoNotDependOnTheThreadCount() {
-        int n = 50, d = 8, threads = Parallel.threads();
+    void resultsDoNotDependOnTheThreadCount() throws Exception {
+        int n = 50, d = 8;
         SplittableRandom r = new SplittableRandom(23);
         Tensor z1 = Tensor.randn(r, n, d), z2 = Tensor.randn(r, n, d);
-        try {
-            for (LossSpec spec : specs(n, d, r)) {
-                Loss loss = Losses.create(spec, LossMode.STREAMING, 7);
-                // On the vector path, code that C2 has not compiled yet runs the Vector API's Java
-                // fallbacks, which reduce lanes in another order: a compilation landing between two
-                // calls changes the last bits once. A scheduling dependence would show every time.
-                String mismatch = null;
-                for (int attempt = 0; attempt < 3; attempt++) {
-                    mismatch = threadCountMismatch(loss, z1, z2);
-                    if (mismatch == null) {
-                        break;
-                    }
+        for (LossSpec spec : specs(n, d, r)) {
+            Loss loss = Losses.create(spec, LossMode.STREAMING, 7);
+            // On the vector path, code that C2 has not compiled yet runs the Vector API's Java
+            // fallbacks, which reduce lanes in another order: a compilation landing between two
+            // calls changes the last bits once. A scheduling dependence would show every time.
+            String mismatch = null;
+            for (int attempt = 0; attempt < 3; attempt++) {
+                mismatch = threadCountMismatch(loss, z1, z2);
+                if (mismatch == null) {
+                    break;
                 }
-                assertEquals(null, mismatch, spec.toString());
             }
-        } finally {
-            Parallel.setThreads(threads);
+            assertEquals(null, mismatch, spec.toString());
         }
     }
 
     /** Null when 1, 2 and 3 threads give the same bits, else which differs. */
-    private static String threadCountMismatch(Loss loss, Tensor z1, Tensor z2) {
-        Parallel.setThreads(1);
-        LossResult one = loss.compute(z1, z2);
+    private static String threadCountMismatch(Loss loss, Tensor z1, Tensor z2) throws Exception {
+        LossResult[] results = new LossResult[2];
+        Contexts.withThreads(1, () -> results[0] = loss.compute(z1, z2));
+        LossResult one = results[0];
         for (int t : new int[] {2, 3}) {
-            Parallel.setThreads(t);
-            LossResult many = loss.compute(z1, z2);
+            Contexts.withThreads(t, () -> results[1] = loss.compute(z1, z2));
+            LossResult many = results[1];
             if (one.loss() != many.loss() || !Arrays.equals(one.grad1().toArray(), many.grad1().toArray())
                     || !Arrays.equals(one.grad2().toArray(), many.grad2().toArray())) {
                 return t + " threads differ from 1";
@@ -251,28 +247,6 @@ class StreamingLossesTest {
         assertArrayEquals(materialised.grad1().toArray(), auto.grad1().toArray());
         LossResult composed = Losses.create(spec, LossMode.COMPOSED).compute(z1, z2);
         assertSameResult("composed", materialised, composed);
-    }
-
-    @Test
-    void theTileSizeComesFromASystemPropertyAndBadOnesAreRejected() {
-        String old = System.getProperty(LossFactory.TILE_PROPERTY);
-        try {
-            System.setProperty(LossFactory.TILE_PROPERTY, " 48 ");
-            assertEquals(48, LossFactory.defaultTile(100, 100, 8));
-            for (String bad : new String[] {"0", "-3", "big"}) {
-                System.setProperty(LossFactory.TILE_PROPERTY, bad);
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.AUTO));
-                assertTrue(e.getMessage().contains("-Djcontrast.tile must be a positive integer, got '" + bad + "'"),
-                        e.getMessage());
-            }
-        } finally {
-            if (old == null) {
-                System.clearProperty(LossFactory.TILE_PROPERTY);
-            } else {
-                System.setProperty(LossFactory.TILE_PROPERTY, old);
-            }
-        }
     }
 
     @Test

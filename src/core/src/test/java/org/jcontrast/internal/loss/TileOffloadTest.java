@@ -1,12 +1,5 @@
 package org.jcontrast.internal.loss;
 
-import org.jcontrast.loss.LossKind;
-import org.jcontrast.loss.LossMode;
-import org.jcontrast.loss.LossResult;
-import org.jcontrast.loss.LossSpec;
-import org.jcontrast.loss.Losses;
-import org.jcontrast.loss.MemoryBank;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,18 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jcontrast.Device;
+import org.jcontrast.internal.Context;
 import org.jcontrast.internal.backend.BackendUnavailableException;
-import org.jcontrast.internal.backend.DeviceMode;
 import org.jcontrast.internal.backend.GemmBackend;
 import org.jcontrast.internal.backend.GemmBackendProvider;
 import org.jcontrast.internal.backend.GemmRouter;
 import org.jcontrast.internal.backend.OffloadSettings;
 import org.jcontrast.internal.backend.Precision;
-import org.jcontrast.internal.kernel.KernelProvider;
-import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossMode;
+import org.jcontrast.loss.LossResult;
+import org.jcontrast.loss.LossSpec;
+import org.jcontrast.loss.Losses;
+import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.tensor.Tensor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.jcontrast.testing.Contexts;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +36,6 @@ class TileOffloadTest {
     private final SplittableRandom random = new SplittableRandom(31);
     private final Tensor z1 = Tensor.randn(random, N, D);
     private final Tensor z2 = Tensor.randn(random, N, D);
-    private GemmRouter previous;
 
     /** A backend on the CPU kernel that counts its products and fails from product {@code failAt} on. */
     private static final class KernelBackend implements GemmBackend {
@@ -76,7 +72,7 @@ class TileOffloadTest {
             if (calls.incrementAndGet() >= failAt) {
                 throw new IllegalStateException("kernel backend failed on purpose");
             }
-            KernelProvider.get().gemm().gemm(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c,
+            Context.current().kernels().gemm().gemm(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c,
                     offC, ldc);
         }
 
@@ -111,24 +107,8 @@ class TileOffloadTest {
         }
     }
 
-    @BeforeEach
-    void onTheCpu() {
-        previous = GemmRouter.install(router(DeviceMode.CPU, 0, new Provider(null)));
-    }
-
-    @AfterEach
-    void restore() {
-        GemmRouter.install(previous == null ? new GemmRouter(OffloadSettings.fromSystemProperties()) : previous)
-                .close();
-    }
-
-    private static GemmRouter router(DeviceMode mode, double threshold, Provider provider) {
+    private static GemmRouter router(Device mode, double threshold, Provider provider) {
         return new GemmRouter(new OffloadSettings(mode, Precision.FP32, threshold), List.of(provider));
-    }
-
-    private static GemmRouter install(GemmRouter router) {
-        GemmRouter.install(router).close();
-        return router;
     }
 
     private static void assertSameBits(String what, LossResult want, LossResult got) {
@@ -138,7 +118,7 @@ class TileOffloadTest {
     }
 
     @Test
-    void everyTileProductGoesToTheBackendAndGivesTheCpusBits() {
+    void everyTileProductGoesToTheBackendAndGivesTheCpusBits() throws Exception {
         // 2N = 48 rows in tiles of 16: symmetric, 3 blocks, 6 tiles i ≤ j; observing takes one product per
         // tile, the gradient two per diagonal tile and three per other tile (S, dRows, dCols). CLIP and
         // InfoNCE sweep 2×2 tiles of 16 (N = 24 rows against 24 texts or a bank of 20).
@@ -150,75 +130,73 @@ class TileOffloadTest {
                 new Case(LossSpec.of(LossKind.CLIP), 4 + 4 * 3),
                 new Case(LossSpec.of(LossKind.INFONCE).withBank(MemoryBank.randomUnit(20, D, 7)), 4 + 4 * 2));
         for (Case c : cases) {
-            LossResult cpu = Losses.create(c.spec(), LossMode.STREAMING, 16).compute(z1, z2);
+            LossResult[] cpu = new LossResult[1];
+            Contexts.withRouter(router(Device.CPU, 0, new Provider(null)),
+                    () -> cpu[0] = Losses.create(c.spec(), LossMode.STREAMING, 16).compute(z1, z2));
             KernelBackend backend = new KernelBackend(Integer.MAX_VALUE);
-            GemmRouter router = install(router(DeviceMode.GPU, 0, new Provider(backend)));
-            assertSameBits(c.spec().toString(), cpu, Losses.create(c.spec(), LossMode.STREAMING, 16).compute(z1, z2));
-            assertEquals(c.products(), backend.calls.get(), c.spec() + ": products on the backend");
-            assertEquals(c.products(), router.offloadedProducts(), c.spec().toString());
-            install(router(DeviceMode.CPU, 0, new Provider(null)));
+            GemmRouter router = router(Device.GPU, 0, new Provider(backend));
+            Contexts.withRouter(router, () -> {
+                assertSameBits(c.spec().toString(), cpu[0],
+                        Losses.create(c.spec(), LossMode.STREAMING, 16).compute(z1, z2));
+                assertEquals(c.products(), backend.calls.get(), c.spec() + ": products on the backend");
+                assertEquals(c.products(), router.offloadedProducts(), c.spec().toString());
+            });
         }
     }
 
     @Test
-    void aBackendFailingMidSweepLeavesTheCpusResult() {
+    void aBackendFailingMidSweepLeavesTheCpusResult() throws Exception {
         LossSpec spec = LossSpec.of(LossKind.NTXENT);
-        LossResult cpu = Losses.create(spec, LossMode.STREAMING, 16).compute(z1, z2);
+        LossResult[] cpu = new LossResult[1];
+        Contexts.withRouter(router(Device.CPU, 0, new Provider(null)),
+                () -> cpu[0] = Losses.create(spec, LossMode.STREAMING, 16).compute(z1, z2));
         KernelBackend backend = new KernelBackend(9); // fails in the gradient sweep, and is then dropped
-        GemmRouter router = install(router(DeviceMode.GPU, 0, new Provider(backend)));
-        int threads = Parallel.threads();
-        Parallel.setThreads(1); // so that no other tile is inside the backend when it fails
-        try {
-            assertSameBits("failing at product 9", cpu, Losses.create(spec, LossMode.STREAMING, 16).compute(z1, z2));
-        } finally {
-            Parallel.setThreads(threads);
-        }
-        assertEquals(9, backend.calls.get(), "no product goes to the backend after its failure");
-        assertEquals(8, router.offloadedProducts());
-        assertTrue(router.unavailableReason().orElseThrow().contains("failed on purpose"));
+        GemmRouter router = router(Device.GPU, 0, new Provider(backend));
+        // One thread, so that no other tile is inside the backend when it fails.
+        Contexts.withThreads(1, () -> Contexts.withRouter(router, () -> {
+            assertSameBits("failing at product 9", cpu[0], Losses.create(spec, LossMode.STREAMING, 16).compute(z1, z2));
+            assertEquals(9, backend.calls.get(), "no product goes to the backend after its failure");
+            assertEquals(8, router.offloadedProducts());
+            assertTrue(router.unavailableReason().orElseThrow().contains("failed on purpose"));
+        }));
     }
 
     @Test
-    void theDefaultTileIsLargeExactlyWhenTheTileProductsGoToABackend() {
+    void theDefaultTileIsLargeExactlyWhenTheTileProductsGoToABackend() throws Exception {
         int large = 3 * LossFactory.GPU_TILE;
-        assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(large, large, 128), "cpu");
+        Contexts.withRouter(router(Device.CPU, 0, new Provider(null)),
+                () -> assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(large, large, 128), "cpu"));
 
-        Provider unavailable = new Provider(null);
-        install(router(DeviceMode.GPU, 0, unavailable));
-        assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(large, large, 128), "gpu without a backend");
+        Contexts.withRouter(router(Device.GPU, 0, new Provider(null)), () -> assertEquals(LossFactory.DEFAULT_TILE,
+                LossFactory.defaultTile(large, large, 128), "gpu without a backend"));
 
         Provider auto = new Provider(new KernelBackend(Integer.MAX_VALUE));
-        install(router(DeviceMode.AUTO, 1e9, auto));
-        assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(large, large, 16), "auto: 4096×4096×16 is too small");
-        assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(500, 500, 128), "auto: so is one tile of 500×500×128");
-        assertEquals(0, auto.opens().get(), "and they do not even open the backend");
-        assertEquals(LossFactory.GPU_TILE, LossFactory.defaultTile(large, large, 128), "auto: 4096×4096×128 passes");
-        assertEquals(LossFactory.GPU_TILE, LossFactory.defaultTile(LossSpec.of(LossKind.NTXENT), 1024, 128),
-                "one tower, 2N × 2N: 2048×2048×128 is 1.07e9 flops");
-        assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(LossSpec.of(LossKind.CLIP), 1024, 128),
-                "CLIP, N × N: 1024×1024×128 is below the threshold");
+        Contexts.withRouter(router(Device.AUTO, 1e9, auto), () -> {
+            assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(large, large, 16),
+                    "auto: 4096×4096×16 is too small");
+            assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(500, 500, 128),
+                    "auto: so is one tile of 500×500×128");
+            assertEquals(0, auto.opens().get(), "and they do not even open the backend");
+            assertEquals(LossFactory.GPU_TILE, LossFactory.defaultTile(large, large, 128), "auto: 4096×4096×128 passes");
+            assertEquals(LossFactory.GPU_TILE, LossFactory.defaultTile(LossSpec.of(LossKind.NTXENT), 1024, 128),
+                    "one tower, 2N × 2N: 2048×2048×128 is 1.07e9 flops");
+            assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(LossSpec.of(LossKind.CLIP), 1024, 128),
+                    "CLIP, N × N: 1024×1024×128 is below the threshold");
+        });
 
         KernelBackend backend = new KernelBackend(Integer.MAX_VALUE);
-        install(router(DeviceMode.GPU, 0, new Provider(backend)));
-        assertEquals(LossFactory.GPU_TILE, LossFactory.defaultTile(2 * N, 2 * N, D), "gpu");
-        // The default tile covers the whole 48×48 matrix: one diagonal tile, three device calls in all.
-        LossResult big = Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.STREAMING).compute(z1, z2);
-        assertEquals(3, backend.calls.get());
-        install(router(DeviceMode.CPU, 0, new Provider(null)));
-        assertSameBits("one tile", Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.STREAMING, 64)
-                .compute(z1, z2), big);
+        LossResult[] big = new LossResult[1];
+        Contexts.withRouter(router(Device.GPU, 0, new Provider(backend)), () -> {
+            assertEquals(LossFactory.GPU_TILE, LossFactory.defaultTile(2 * N, 2 * N, D), "gpu");
+            // The default tile covers the whole 48×48 matrix: one diagonal tile, three device calls in all.
+            big[0] = Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.STREAMING).compute(z1, z2);
+            assertEquals(3, backend.calls.get());
+        });
+        Contexts.withRouter(router(Device.CPU, 0, new Provider(null)), () -> assertSameBits("one tile",
+                Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.STREAMING, 64).compute(z1, z2), big[0]));
 
-        String old = System.getProperty(LossFactory.TILE_PROPERTY);
-        try {
-            System.setProperty(LossFactory.TILE_PROPERTY, "48");
-            install(router(DeviceMode.GPU, 0, new Provider(new KernelBackend(Integer.MAX_VALUE))));
-            assertEquals(48, LossFactory.defaultTile(large, large, 128), "-Djcontrast.tile wins");
-        } finally {
-            if (old == null) {
-                System.clearProperty(LossFactory.TILE_PROPERTY);
-            } else {
-                System.setProperty(LossFactory.TILE_PROPERTY, old);
-            }
-        }
+        Contexts.withRouter(router(Device.GPU, 0, new Provider(new KernelBackend(Integer.MAX_VALUE))),
+                () -> Contexts.withTile(48,
+                        () -> assertEquals(48, LossFactory.defaultTile(large, large, 128), "the context's tile wins")));
     }
 }

@@ -1,14 +1,13 @@
 package org.jcontrast.internal.tensor;
 
-import org.jcontrast.tensor.Tensor;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.tensor.Tensor;
+import org.jcontrast.testing.Contexts;
 import org.jcontrast.testing.Reference64;
 import org.junit.jupiter.api.Test;
 
@@ -43,18 +42,11 @@ class OpsTest {
     }
 
     @Test
-    void matmulIsIdenticalForAnyThreadCount() {
+    void matmulIsIdenticalForAnyThreadCount() throws Exception {
         Tensor a = randn(3, 300, 200);
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(1);
-            Tensor one = Ops.matmul(a, false, a, true);
-            Parallel.setThreads(3);
-            Tensor three = Ops.matmul(a, false, a, true);
-            assertArrayEquals(one.toArray(), three.toArray());
-        } finally {
-            Parallel.setThreads(before);
-        }
+        Tensor[] one = new Tensor[1];
+        Contexts.withThreads(1, () -> one[0] = Ops.matmul(a, false, a, true));
+        Contexts.withThreads(3, () -> assertArrayEquals(one[0].toArray(), Ops.matmul(a, false, a, true).toArray()));
     }
 
     @Test
@@ -73,21 +65,18 @@ class OpsTest {
     }
 
     @Test
-    void gramIsIdenticalForAnyThreadCountAndMatchesTheFullProduct() {
+    void gramIsIdenticalForAnyThreadCountAndMatchesTheFullProduct() throws Exception {
         Tensor a = randn(5, 700, 150);
-        int before = Parallel.threads();
-        try {
-            Parallel.setThreads(1);
-            Tensor one = Ops.gram(a);
-            Parallel.setThreads(3);
+        Tensor[] gram = new Tensor[1];
+        Contexts.withThreads(1, () -> gram[0] = Ops.gram(a));
+        Tensor one = gram[0];
+        Contexts.withThreads(3, () -> {
             Tensor three = Tensor.full(Float.NaN, 700, 700);
             Ops.gramInto(a, three);
             assertArrayEquals(one.toArray(), three.toArray());
             double[] ref = Reference64.matmul(false, true, 700, 700, 150, a.toDoubleArray(), a.toDoubleArray());
             assertClose(ref, three, 1e-4, "gram 700x150 on 3 threads");
-        } finally {
-            Parallel.setThreads(before);
-        }
+        });
     }
 
     @Test

@@ -2,9 +2,9 @@ package org.jcontrast.simclr.augment;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.simclr.data.Dataset;
 import org.jcontrast.simclr.data.Seeds;
-import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.tensor.Tensor;
 
 /**

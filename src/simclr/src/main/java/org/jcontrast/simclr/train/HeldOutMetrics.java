@@ -1,11 +1,11 @@
 package org.jcontrast.simclr.train;
 
-import org.jcontrast.simclr.augment.ViewPipeline;
-import org.jcontrast.simclr.data.Dataset;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.metrics.Metrics;
 import org.jcontrast.metrics.Moments;
 import org.jcontrast.metrics.PairMetrics;
+import org.jcontrast.simclr.augment.ViewPipeline;
+import org.jcontrast.simclr.data.Dataset;
 import org.jcontrast.simclr.train.SimClrModel;
 import org.jcontrast.tensor.Tensor;
 

@@ -1,14 +1,13 @@
 package org.jcontrast.simclr.train;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.jcontrast.nn.BatchNorm;
 import org.jcontrast.nn.Layer;
 import org.jcontrast.nn.Linear;
 import org.jcontrast.nn.Relu;
 import org.jcontrast.nn.Sequential;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
 import org.jcontrast.simclr.data.Seeds;
 
 /**

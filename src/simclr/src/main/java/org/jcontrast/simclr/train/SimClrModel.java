@@ -1,14 +1,13 @@
 package org.jcontrast.simclr.train;
 
-import org.jcontrast.nn.Sequential;
-import org.jcontrast.nn.Weight;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jcontrast.autograd.NoGrad;
 import org.jcontrast.autograd.Variable;
+import org.jcontrast.nn.Sequential;
+import org.jcontrast.nn.Weight;
 import org.jcontrast.optim.Parameter;
 import org.jcontrast.tensor.Tensor;
 

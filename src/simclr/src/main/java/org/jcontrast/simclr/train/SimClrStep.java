@@ -9,10 +9,10 @@ import org.jcontrast.autograd.Variable;
 import org.jcontrast.loss.Loss;
 import org.jcontrast.loss.LossResult;
 import org.jcontrast.loss.LossSpec;
-import org.jcontrast.simclr.train.SimClrModel;
 import org.jcontrast.nn.Weight;
 import org.jcontrast.optim.Optimizer;
 import org.jcontrast.optim.Parameter;
+import org.jcontrast.simclr.train.SimClrModel;
 import org.jcontrast.tensor.Tensor;
 
 /**

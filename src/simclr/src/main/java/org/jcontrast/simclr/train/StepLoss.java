@@ -3,14 +3,14 @@ package org.jcontrast.simclr.train;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.jcontrast.simclr.data.Seeds;
+import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.loss.Loss;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossResult;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.nn.Weight;
-import org.jcontrast.internal.tensor.Ops;
+import org.jcontrast.simclr.data.Seeds;
 import org.jcontrast.tensor.Tensor;
 
 /**

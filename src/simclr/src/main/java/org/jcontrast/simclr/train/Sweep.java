@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import org.jcontrast.simclr.data.Dataset;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossSpec;
+import org.jcontrast.simclr.data.Dataset;
 
 /**
  * A grid of training runs for the papers' comparisons, all sharing the other settings of a

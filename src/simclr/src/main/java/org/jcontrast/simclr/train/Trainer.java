@@ -6,17 +6,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import org.jcontrast.simclr.augment.ViewPipeline;
-import org.jcontrast.simclr.data.BatchOrder;
-import org.jcontrast.simclr.data.Dataset;
 import org.jcontrast.io.Checkpoint;
 import org.jcontrast.io.FormatException;
 import org.jcontrast.loss.Loss;
 import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.Losses;
-import org.jcontrast.simclr.train.SimClrModel;
 import org.jcontrast.optim.LearningRateSchedule;
+import org.jcontrast.simclr.augment.ViewPipeline;
+import org.jcontrast.simclr.data.BatchOrder;
+import org.jcontrast.simclr.data.Dataset;
+import org.jcontrast.simclr.train.SimClrModel;
 import org.jcontrast.tensor.Tensor;
 
 /**

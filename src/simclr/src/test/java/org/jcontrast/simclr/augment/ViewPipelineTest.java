@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.jcontrast.simclr.data.Dataset;
-import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.tensor.Tensor;
+import org.jcontrast.testing.Contexts;
 import org.junit.jupiter.api.Test;
 
 class ViewPipelineTest {
@@ -55,24 +55,13 @@ class ViewPipelineTest {
     }
 
     @Test
-    void viewsDependOnSeedEpochSampleAndViewOnly() {
+    void viewsDependOnSeedEpochSampleAndViewOnly() throws Exception {
         Dataset d = blobs();
         ViewPipeline p = ViewPipeline.simclr();
-        int before = Parallel.threads();
-        Tensor[] one;
-        try {
-            Parallel.setThreads(1);
-            one = views(p, d, all(), 5, 2);
-        } finally {
-            Parallel.setThreads(before);
-        }
-        Parallel.setThreads(Math.max(2, before));
-        Tensor[] many;
-        try {
-            many = views(p, d, all(), 5, 2);
-        } finally {
-            Parallel.setThreads(before);
-        }
+        Tensor[][] runs = new Tensor[2][];
+        Contexts.withThreads(1, () -> runs[0] = views(p, d, all(), 5, 2));
+        Contexts.withThreads(3, () -> runs[1] = views(p, d, all(), 5, 2));
+        Tensor[] one = runs[0], many = runs[1];
         assertArrayEquals(one[0].toArray(), many[0].toArray(), "thread count does not matter");
         assertArrayEquals(one[1].toArray(), many[1].toArray());
         assertFalse(Arrays.equals(one[0].toArray(), one[1].toArray()), "the two views differ");

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
 import java.util.List;
-import org.jcontrast.simclr.data.Dataset;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.metrics.Metrics;
+import org.jcontrast.simclr.data.Dataset;
 import org.junit.jupiter.api.Test;
 
 class SweepTest {

@@ -1,0 +1,211 @@
+package org.jcontrast;
+
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.ForkJoinPool;
+import org.jcontrast.internal.Context;
+import org.jcontrast.internal.backend.GemmRouter;
+import org.jcontrast.internal.backend.OffloadSettings;
+import org.jcontrast.internal.backend.Precision;
+
+/**
+ * The runtime settings a computation runs with: its threads (a pool of its own, or a
+ * {@link ForkJoinPool} of the caller's), its kernels ({@link Simd}), where its large matrix products
+ * run ({@link Device}) and the tile of the streaming losses. Nothing here is global: a service gives
+ * each call site the engine it wants.
+ *
+ * <p>An engine is used in one of two ways. {@code Losses.create(spec, engine)} makes a loss that
+ * always computes with it. {@link #run} and {@link #call} bind it for a block of code on this thread
+ * (for a forward pass, an optimiser step, a metric), as {@code jax.default_device} does: the binding
+ * ends with the block and is seen by the parallel sections it starts. Code that binds none uses
+ * {@link #defaults()}, made from the system properties {@code jcontrast.threads} (default: all
+ * processors), {@code jcontrast.simd} ({@code auto|scalar|vector}), {@code jcontrast.tile},
+ * {@code jcontrast.device} ({@code cpu|gpu|auto}, default auto), {@code jcontrast.gpu.threshold} (flops,
+ * default 1e9) and {@code jcontrast.gpu.tf32}; a {@link #builder()} starts from those too.
+ *
+ * <p>Settings never change the result's definition, only how fast it comes: for one thread count
+ * the same inputs give the same bits, run after run.
+ *
+ * <p>Thread-safe: one engine may serve many threads at once. Close the engines you build (their pool
+ * threads and GPU resources); closing {@link #defaults()} does nothing.
+ */
+public final class Engine implements AutoCloseable {
+    private final Context context;
+
+    private Engine(Context context) {
+        this.context = context;
+    }
+
+    /**
+     * The engine of code that binds none, made from the system properties on first use.
+     *
+     * @throws IllegalArgumentException naming the property when one is invalid (every time, until it is fixed)
+     */
+    public static Engine defaults() {
+        return new Engine(Context.defaults());
+    }
+
+    /** The engine bound on this thread by {@link #run} or {@link #call}, else {@link #defaults()}. */
+    public static Engine current() {
+        return new Engine(Context.current());
+    }
+
+    /** A builder whose unset settings take the system properties' values (see the class comment). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Runs {@code block} with this engine bound on this thread. */
+    public void run(Runnable block) {
+        context.call(() -> {
+            block.run();
+            return null;
+        });
+    }
+
+    /** Runs {@code block} with this engine bound on this thread and returns its result; its exception passes through. */
+    public <T, X extends Throwable> T call(ScopedValue.CallableOp<T, X> block) throws X {
+        return context.call(block);
+    }
+
+    /** Threads of the parallel sections. */
+    public int threads() {
+        return context.threads();
+    }
+
+    /** The kernels as asked for ({@link #describe()} says which ran: {@link Simd#AUTO} may fall back). */
+    public Simd simd() {
+        return context.simd();
+    }
+
+    /** Where large matrix products run. */
+    public Device device() {
+        return context.device();
+    }
+
+    /** The tile of the streaming losses when fixed; empty when chosen per batch (256 on the CPU, 4096 on a GPU). */
+    public OptionalInt tile() {
+        return context.tile();
+    }
+
+    /** The settings in words, e.g. {@code vector (512-bit); 2 thread(s); device cpu; streaming tile per batch}. */
+    public String describe() {
+        return context.describe();
+    }
+
+    /** Shuts down the pool this engine made and releases its GPU resources; does nothing for {@link #defaults()}. */
+    @Override
+    public void close() {
+        context.close();
+    }
+
+    /** Engines are equal when they are handles on the same settings and resources. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Engine e && e.context == context;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(context);
+    }
+
+    @Override
+    public String toString() {
+        return "Engine[" + describe() + "]";
+    }
+
+    /**
+     * Settings of a new engine; each unset one takes its system property's value at {@link #build()}.
+     * Not thread-safe.
+     */
+    public static final class Builder {
+        private Integer threads;
+        private ForkJoinPool pool;
+        private Simd simd;
+        private Device device;
+        private Double gpuThresholdFlops;
+        private Boolean tf32;
+        private Integer tile;
+
+        private Builder() {
+        }
+
+        /** A pool of its own with this many threads (≥ 1). */
+        public Builder threads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + n);
+            }
+            this.threads = n;
+            this.pool = null;
+            return this;
+        }
+
+        /**
+         * The caller's pool instead of one of its own; its parallelism is the thread count, and closing
+         * the engine leaves it running. A {@link ForkJoinPool} because a parallel section waits for its
+         * parts by joining them, which a worker does while helping, so nested sections never starve it.
+         */
+        public Builder executor(ForkJoinPool executor) {
+            this.pool = Objects.requireNonNull(executor, "executor");
+            this.threads = null;
+            return this;
+        }
+
+        /** Which kernels compute. */
+        public Builder simd(Simd choice) {
+            this.simd = Objects.requireNonNull(choice, "simd");
+            return this;
+        }
+
+        /** Where large matrix products run. */
+        public Builder device(Device where) {
+            this.device = Objects.requireNonNull(where, "device");
+            return this;
+        }
+
+        /** With {@link Device#AUTO}: the products of at least this many flops (2·m·n·k) that go to the GPU. */
+        public Builder gpuThresholdFlops(double flops) {
+            if (!(flops >= 0) || Double.isInfinite(flops)) {
+                throw new IllegalArgumentException("gpuThresholdFlops must be a finite number ≥ 0, got " + flops);
+            }
+            this.gpuThresholdFlops = flops;
+            return this;
+        }
+
+        /** On the GPU, round the inputs of products to TF32 on tensor cores (about 1e-3 relative error). */
+        public Builder tf32(boolean on) {
+            this.tf32 = on;
+            return this;
+        }
+
+        /** The streaming losses' tile, tile × tile similarities per task (≥ 1). */
+        public Builder tile(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("tile must be at least 1, got " + size);
+            }
+            this.tile = size;
+            return this;
+        }
+
+        /**
+         * The engine.
+         *
+         * @throws IllegalArgumentException naming the setting or system property that is invalid, or when
+         *                                  {@link Simd#VECTOR} was asked for and the Vector API cannot load
+         */
+        public Engine build() {
+            OffloadSettings offload = new OffloadSettings(
+                    device != null ? device : OffloadSettings.deviceProperty(),
+                    tf32 != null ? (tf32 ? Precision.TF32 : Precision.FP32) : OffloadSettings.precisionProperty(),
+                    gpuThresholdFlops != null ? gpuThresholdFlops : OffloadSettings.thresholdProperty());
+            Simd kernels = simd != null ? simd : Context.simdProperty();
+            int tileSize = tile != null ? tile : Context.tileProperty();
+            if (pool != null) {
+                return new Engine(new Context(kernels, pool, new GemmRouter(offload), tileSize));
+            }
+            return new Engine(new Context(kernels, threads != null ? threads : Context.threadsProperty(), offload,
+                    tileSize));
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package org.jcontrast.internal;
+
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jcontrast.Device;
+import org.jcontrast.Simd;
+import org.jcontrast.internal.backend.GemmRouter;
+import org.jcontrast.internal.backend.OffloadSettings;
+import org.jcontrast.internal.kernel.KernelProvider;
+
+/**
+ * What a computation runs with: the kernels, the thread pool, the router that sends large products
+ * to a GPU, and the streaming tile. The public {@link org.jcontrast.Engine} is a handle on one.
+ *
+ * <p>Code finds its context with {@link #current()}: the one bound by {@link #call} on this thread
+ * (a {@link ScopedValue}, so a binding ends with its scope and never leaks into other calls), or
+ * else the defaults of this JVM, made from the system properties on first use. A bad property is
+ * an {@link IllegalArgumentException} naming it, thrown again at each use until it is fixed; it is
+ * never cached and never an {@link ExceptionInInitializerError}. Parallel sections bind the caller's
+ * context on the pool's threads, so a computation sees one context throughout.
+ *
+ * <p>Thread-safe: a context is immutable but for its router's lazily opened backend.
+ */
+public final class Context implements AutoCloseable {
+    /** Threads of the default context (default: all processors). */
+    public static final String THREADS_PROPERTY = "jcontrast.threads";
+    /** Kernels of the default context: {@code auto}, {@code scalar} or {@code vector}. */
+    public static final String SIMD_PROPERTY = "jcontrast.simd";
+    /** Streaming tile of the default context (default: chosen per batch). */
+    public static final String TILE_PROPERTY = "jcontrast.tile";
+
+    private static final ScopedValue<Context> CURRENT = ScopedValue.newInstance();
+    private static final Object DEFAULTS_LOCK = new Object();
+    private static volatile Context defaults;
+
+    private final Simd simd;
+    private final KernelProvider kernels;
+    private final ForkJoinPool pool;
+    private final boolean ownsPool;
+    private final GemmRouter router;
+    private final int tile;
+
+    /**
+     * A context with its own pool of {@code threads} daemon threads.
+     *
+     * @param tile the streaming tile size, or 0 to choose it per batch
+     * @throws IllegalArgumentException naming the setting when one is invalid, or when the vector
+     *                                  kernels are asked for and cannot load
+     */
+    public Context(Simd simd, int threads, OffloadSettings offload, int tile) {
+        this(simd, newPool(checkThreads(threads)), true, new GemmRouter(offload), tile);
+    }
+
+    /**
+     * A context running its parallel sections on {@code pool}, which the caller owns (closing the
+     * context leaves it running), and sending products to {@code router}, which the context owns.
+     */
+    public Context(Simd simd, ForkJoinPool pool, GemmRouter router, int tile) {
+        this(simd, pool, false, router, tile);
+    }
+
+    private Context(Simd simd, ForkJoinPool pool, boolean ownsPool, GemmRouter router, int tile) {
+        this.simd = Objects.requireNonNull(simd, "simd");
+        this.pool = Objects.requireNonNull(pool, "pool");
+        this.router = Objects.requireNonNull(router, "router");
+        if (tile < 0) {
+            throw new IllegalArgumentException("the streaming tile must be positive (or 0 to choose per batch), got "
+                    + tile);
+        }
+        this.kernels = KernelProvider.choose(simd);
+        this.ownsPool = ownsPool;
+        this.tile = tile;
+    }
+
+    /** The context bound to this thread by {@link #call}, else {@link #defaults()}. */
+    public static Context current() {
+        return CURRENT.isBound() ? CURRENT.get() : defaults();
+    }
+
+    /**
+     * The context of code that binds none, from {@code -Djcontrast.threads}, {@code -Djcontrast.simd},
+     * {@code -Djcontrast.tile}, {@code -Djcontrast.device}, {@code -Djcontrast.gpu.threshold} and
+     * {@code -Djcontrast.gpu.tf32}; made on first use and kept while the properties were valid.
+     *
+     * @throws IllegalArgumentException naming the property when one is invalid
+     */
+    public static Context defaults() {
+        Context d = defaults;
+        if (d == null) {
+            synchronized (DEFAULTS_LOCK) {
+                d = defaults;
+                if (d == null) {
+                    d = new Context(simdProperty(), threadsProperty(), OffloadSettings.fromSystemProperties(),
+                            tileProperty());
+                    defaults = d;
+                }
+            }
+        }
+        return d;
+    }
+
+    /** Runs {@code op} with this context bound as {@link #current()} on this thread. */
+    public <T, X extends Throwable> T call(ScopedValue.CallableOp<T, X> op) throws X {
+        return ScopedValue.where(CURRENT, this).call(op);
+    }
+
+    /** Runs {@code op} with this context bound, unless it already is (the cheap path of the pool's tasks). */
+    public void runBound(Runnable op) {
+        if (CURRENT.isBound() && CURRENT.get() == this) {
+            op.run();
+        } else {
+            ScopedValue.where(CURRENT, this).run(op);
+        }
+    }
+
+    /** The SIMD choice as asked for. */
+    public Simd simd() {
+        return simd;
+    }
+
+    /** The kernels of that choice. */
+    public KernelProvider kernels() {
+        return kernels;
+    }
+
+    /** The pool of the parallel sections. */
+    public ForkJoinPool pool() {
+        return pool;
+    }
+
+    /** The threads parallel sections use: the pool's parallelism. */
+    public int threads() {
+        return pool.getParallelism();
+    }
+
+    /** The router of the large matrix products. */
+    public GemmRouter router() {
+        return router;
+    }
+
+    /** Where products run. */
+    public Device device() {
+        return router.settings().device();
+    }
+
+    /** The streaming tile size, when one is fixed. */
+    public OptionalInt tile() {
+        return tile == 0 ? OptionalInt.empty() : OptionalInt.of(tile);
+    }
+
+    /** Closes the router's backend and, when the context made it, shuts its pool down. The defaults are never closed. */
+    @Override
+    public void close() {
+        if (this == defaults) {
+            return;
+        }
+        router.close();
+        if (ownsPool) {
+            pool.shutdown();
+        }
+    }
+
+    /** The settings in words: kernels, threads, device, tile. */
+    public String describe() {
+        return kernels.describe() + "; " + threads() + " thread(s); device " + router.settings().describe()
+                + "; streaming tile " + (tile == 0 ? "per batch" : String.valueOf(tile));
+    }
+
+    private static int checkThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        return threads;
+    }
+
+    /** {@code parse}'s value, or its error prefixed with the property it read. */
+    public static <T> T named(String property, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("-D" + property + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code -Djcontrast.simd}, default auto. */
+    public static Simd simdProperty() {
+        return named(SIMD_PROPERTY, () -> Simd.parse(System.getProperty(SIMD_PROPERTY, "")));
+    }
+
+    /** {@code -Djcontrast.threads}, default all processors. */
+    public static int threadsProperty() {
+        String value = System.getProperty(THREADS_PROPERTY);
+        return value == null || value.isBlank() ? Runtime.getRuntime().availableProcessors()
+                : positiveInt(THREADS_PROPERTY, value);
+    }
+
+    /** {@code -Djcontrast.tile}, or 0 when unset (chosen per batch). */
+    public static int tileProperty() {
+        String value = System.getProperty(TILE_PROPERTY);
+        return value == null || value.isBlank() ? 0 : positiveInt(TILE_PROPERTY, value);
+    }
+
+    private static int positiveInt(String property, String value) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + property + " must be a positive integer, got '" + value + "'");
+    }
+
+    /**
+     * A pool of at most {@code n} workers: a worker waiting on a join helps with other tasks or waits,
+     * instead of having the pool start a spare thread (ForkJoinPool's default), which put three busy
+     * threads on two cores in the streaming losses' many short rounds.
+     */
+    private static ForkJoinPool newPool(int n) {
+        // Numbered here: a worker's pool index is not assigned yet when the factory names it.
+        AtomicInteger next = new AtomicInteger();
+        return new ForkJoinPool(n, p -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+            t.setName("jcontrast-" + next.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        }, null, false, 0, n, 1, p -> true, 60, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,91 @@
+package org.jcontrast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.Supplier;
+import org.jcontrast.internal.Context;
+import org.jcontrast.internal.kernel.Parallel;
+import org.junit.jupiter.api.Test;
+
+/** Engines: settings from the builder or the system properties, bound per block, seen by the pool's threads. */
+class EngineTest {
+
+    @Test
+    void aBoundEngineIsWhatTheComputationAndItsWorkersSee() {
+        try (Engine engine = Engine.builder().threads(3).simd(Simd.SCALAR).tile(64).build()) {
+            assertEquals(3, engine.threads());
+            assertEquals(64, engine.tile().orElseThrow());
+            Set<String> seen = ConcurrentHashMap.newKeySet();
+            engine.run(() -> {
+                assertEquals(engine, Engine.current());
+                Parallel.forTasks(12, t -> seen.add(Context.current().kernels().name() + "/" + Context.current().threads()));
+            });
+            assertEquals(Set.of("scalar/3"), seen, "every task ran with the bound engine's kernels and threads");
+            assertNotEquals(engine, Engine.current(), "the binding ends with the block");
+        }
+    }
+
+    @Test
+    void aCallersPoolIsUsedAndLeftRunning() {
+        ForkJoinPool pool = new ForkJoinPool(2);
+        try (Engine engine = Engine.builder().executor(pool).build()) {
+            assertEquals(2, engine.threads());
+            int result = engine.call(() -> {
+                Parallel.forTasks(4, t -> assertEquals(2, Context.current().threads()));
+                return 7;
+            });
+            assertEquals(7, result);
+        }
+        assertTrue(!pool.isShutdown(), "the caller's pool is the caller's to shut down");
+        pool.shutdown();
+    }
+
+    @Test
+    void badSettingsAreOrdinaryExceptionsNamingTheSetting() {
+        assertMessage("threads must be at least 1, got 0", () -> Engine.builder().threads(0));
+        assertMessage("tile must be at least 1, got -2", () -> Engine.builder().tile(-2));
+        assertMessage("gpuThresholdFlops must be a finite number ≥ 0, got NaN",
+                () -> Engine.builder().gpuThresholdFlops(Double.NaN));
+    }
+
+    @Test
+    void aBadSystemPropertyIsNamedEveryTimeAndNeverBreaksTheClasses() {
+        for (String[] bad : new String[][] {{"jcontrast.simd", "bogus", "-Djcontrast.simd: the SIMD choice must be "
+                + "auto, scalar or vector, got 'bogus'"}, {"jcontrast.threads", "many", "-Djcontrast.threads must be a "
+                + "positive integer, got 'many'"}, {"jcontrast.tile", "0", "-Djcontrast.tile must be a positive integer, "
+                + "got '0'"}, {"jcontrast.device", "tpu", "-Djcontrast.device: the device must be cpu, gpu or auto, got "
+                + "'tpu'"}, {"jcontrast.gpu.tf32", "yes", "-Djcontrast.gpu.tf32 must be true or false, got 'yes'"},
+                {"jcontrast.gpu.threshold", "-1", "-Djcontrast.gpu.threshold must be a finite number of flops ≥ 0, "
+                        + "got '-1'"}}) {
+            String saved = System.setProperty(bad[0], bad[1]);
+            try {
+                for (int attempt = 0; attempt < 2; attempt++) {
+                    assertMessage(bad[2], () -> Engine.builder().build());
+                }
+                // A setting the builder is given explicitly does not read its property.
+                if (bad[0].equals("jcontrast.simd")) {
+                    try (Engine e = Engine.builder().simd(Simd.SCALAR).build()) {
+                        assertEquals(Simd.SCALAR, e.simd());
+                    }
+                }
+            } finally {
+                if (saved == null) {
+                    System.clearProperty(bad[0]);
+                } else {
+                    System.setProperty(bad[0], saved);
+                }
+            }
+        }
+    }
+
+    private static void assertMessage(String expected, Supplier<?> action) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, action::get);
+        assertEquals(expected, e.getMessage());
+    }
+}

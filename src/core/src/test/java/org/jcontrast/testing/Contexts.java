@@ -1,0 +1,55 @@
+package org.jcontrast.testing;
+
+import java.util.concurrent.ForkJoinPool;
+import org.jcontrast.internal.Context;
+import org.jcontrast.internal.backend.GemmRouter;
+
+/**
+ * Contexts for tests: like the current one (so the scalar run of the suite stays scalar) but with
+ * another thread count, router or tile, bound for the length of a block and closed after it.
+ */
+public final class Contexts {
+    private Contexts() {
+    }
+
+    /** A block of test code. */
+    @FunctionalInterface
+    public interface Block {
+        /** Runs it. */
+        void run() throws Exception;
+    }
+
+    /** Runs {@code block} on a context like the current one with {@code threads} threads. */
+    public static void withThreads(int threads, Block block) throws Exception {
+        Context now = Context.current();
+        try (Context c = new Context(now.simd(), threads, now.router().settings(), now.tile().orElse(0))) {
+            bound(c, block);
+        }
+    }
+
+    /** Runs {@code block} on a context like the current one whose products go to {@code router} (closed after). */
+    public static void withRouter(GemmRouter router, Block block) throws Exception {
+        Context now = Context.current();
+        ForkJoinPool pool = new ForkJoinPool(now.threads());
+        try (Context c = new Context(now.simd(), pool, router, now.tile().orElse(0))) {
+            bound(c, block);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** Runs {@code block} on a context like the current one with streaming tiles of {@code tile}. */
+    public static void withTile(int tile, Block block) throws Exception {
+        Context now = Context.current();
+        try (Context c = new Context(now.simd(), now.threads(), now.router().settings(), tile)) {
+            bound(c, block);
+        }
+    }
+
+    private static void bound(Context c, Block block) throws Exception {
+        c.call(() -> {
+            block.run();
+            return null;
+        });
+    }
+}
