@@ -2,6 +2,7 @@ package org.jcontrast.loss;
 
 import java.util.Arrays;
 import org.jcontrast.internal.loss.ComposedLosses;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.proptest.LossCases;
 import org.jcontrast.proptest.Prop;
 import org.jcontrast.tensor.Tensor;
@@ -82,7 +83,7 @@ class ComposedLossPropertyTest {
     private static void checkKind(LossKind kind) {
         Prop.forAll("composed " + kind.cliName(), TRIALS, g -> {
             LossCases.Case c = LossCases.draw(g, kind, 6, 4);
-            LossSpec spec = c.spec();
+            LossOptions spec = c.spec();
             Tensor z1 = c.z1(), z2 = c.z2();
             int n = c.n(), d = c.d();
             LossResult r = ComposedLosses.create(spec).compute(z1, z2);

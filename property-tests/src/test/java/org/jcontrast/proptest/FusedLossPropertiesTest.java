@@ -8,10 +8,10 @@ import org.jcontrast.internal.loss.AnchorRows;
 import org.jcontrast.internal.loss.AnchorRule;
 import org.jcontrast.internal.loss.ComposedLosses;
 import org.jcontrast.internal.loss.FusedLosses;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossResult;
-import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.metrics.Metrics;
@@ -77,7 +77,7 @@ class FusedLossPropertiesTest {
         LossKind[] kinds = {LossKind.NTXENT, LossKind.HARD, LossKind.SIMPLE, LossKind.HARDSIMPLE, LossKind.DCL};
         Prop.forAll("gradient balance", 60, g -> {
             LossKind kind = kinds[g.intIn(0, kinds.length - 1)];
-            LossSpec spec = LossSpec.of(kind);
+            LossOptions spec = LossOptions.of(kind);
             if (kind.selectsNegatives()) {
                 spec = (g.bool() ? spec.withTopK(g.intIn(1, 12)) : spec.withQuantile(g.doubleIn(0.05, 1)))
                         .withNegativeSet(g.bool() ? NegativeSet.ALL : NegativeSet.CROSS);
@@ -150,9 +150,9 @@ class FusedLossPropertiesTest {
             LossCases.Case b = batch(g, LossKind.NTXENT);
             int n = b.n();
             double tau = 1e3;
-            LossResult nt = FusedLosses.create(LossSpec.of(LossKind.NTXENT).withTemperature(tau))
+            LossResult nt = FusedLosses.create(LossOptions.of(LossKind.NTXENT).withTemperature(tau))
                     .compute(b.z1(), b.z2());
-            LossResult simple = FusedLosses.create(LossSpec.of(LossKind.SIMPLE).withLambda(1.0 / (2 * n - 2)))
+            LossResult simple = FusedLosses.create(LossOptions.of(LossKind.SIMPLE).withLambda(1.0 / (2 * n - 2)))
                     .compute(b.z1(), b.z2());
             double factor = (2 * n - 2.0) / (2 * n - 1);
             double[] expect1 = simple.grad1().toDoubleArray(), expect2 = simple.grad2().toDoubleArray();
@@ -172,13 +172,13 @@ class FusedLossPropertiesTest {
         Prop.forAll("dcl < ntxent; hard(all) = ntxent", 60, g -> {
             LossCases.Case b = batch(g, LossKind.NTXENT);
             double tau = g.doubleIn(0.05, 2);
-            LossResult nt = FusedLosses.create(LossSpec.of(LossKind.NTXENT).withTemperature(tau))
+            LossResult nt = FusedLosses.create(LossOptions.of(LossKind.NTXENT).withTemperature(tau))
                     .compute(b.z1(), b.z2());
-            double dcl = FusedLosses.create(LossSpec.of(LossKind.DCL).withTemperature(tau)).compute(b.z1(), b.z2())
+            double dcl = FusedLosses.create(LossOptions.of(LossKind.DCL).withTemperature(tau)).compute(b.z1(), b.z2())
                     .loss();
             assertTrue(dcl < nt.loss(), "dcl " + dcl + " < ntxent " + nt.loss());
-            LossSpec hard = g.bool() ? LossSpec.of(LossKind.HARD).withTopK(g.intIn(2 * b.n() - 2, 4 * b.n()))
-                    : LossSpec.of(LossKind.HARD).withQuantile(1);
+            LossOptions hard = g.bool() ? LossOptions.of(LossKind.HARD).withTopK(g.intIn(2 * b.n() - 2, 4 * b.n()))
+                    : LossOptions.of(LossKind.HARD).withQuantile(1);
             LossResult h = FusedLosses.create(hard.withTemperature(tau)).compute(b.z1(), b.z2());
             // Keeping every candidate skips the selection: the same arithmetic, so the same bits.
             assertEquals(nt.loss(), h.loss(), 0.0, hard + ": loss");
@@ -197,7 +197,7 @@ class FusedLossPropertiesTest {
                 z.row(i).copyFrom(row.row(0));
             }
             double tau = g.doubleIn(0.05, 2);
-            double loss = FusedLosses.create(LossSpec.of(LossKind.NTXENT).withTemperature(tau)).compute(z, z.copy())
+            double loss = FusedLosses.create(LossOptions.of(LossKind.NTXENT).withTemperature(tau)).compute(z, z.copy())
                     .loss();
             assertEquals(Math.log(2 * n - 1), loss, 1e-5 * Math.log(2 * n - 1));
         });
@@ -208,7 +208,7 @@ class FusedLossPropertiesTest {
         Prop.forAll("rotation invariance", 60, g -> {
             LossCases.Case b = batch(g, null);
             Tensor q = orthogonal(g, b.d());
-            LossSpec rotated = b.spec();
+            LossOptions rotated = b.spec();
             if (b.spec().kind() == LossKind.INFONCE) {
                 Tensor bank = b.spec().bank().snapshot();
                 MemoryBank turned = new MemoryBank(bank.dim(0), b.d());
@@ -266,7 +266,7 @@ class FusedLossPropertiesTest {
                 p1.row(i).copyFrom(b.z1().row(perm[i]));
                 p2.row(i).copyFrom(b.z2().row(perm[i]));
             }
-            LossSpec spec = b.spec();
+            LossOptions spec = b.spec();
             if (spec.kind() == LossKind.SUPCON) {
                 int[] y = spec.labels(), py = new int[n];
                 for (int i = 0; i < n; i++) {

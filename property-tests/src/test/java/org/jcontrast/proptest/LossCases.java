@@ -3,8 +3,8 @@ package org.jcontrast.proptest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.loss.LossKind;
-import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.tensor.Tensor;
@@ -22,8 +22,8 @@ public final class LossCases {
     }
 
     /** The kind with random options, among those it accepts. */
-    public static LossSpec randomSpec(Gen g, LossKind kind, int n, int d) {
-        LossSpec spec = LossSpec.of(kind);
+    public static LossOptions randomSpec(Gen g, LossKind kind, int n, int d) {
+        LossOptions spec = LossOptions.of(kind);
         if (kind.usesTemperature() && g.bool()) {
             spec = spec.withTemperature(g.doubleIn(0.05, 1));
         }
@@ -38,11 +38,11 @@ public final class LossCases {
                 NegativeSet set = g.bool() ? NegativeSet.ALL : NegativeSet.CROSS;
                 spec = spec.withNegativeSet(set);
                 int candidates = set == NegativeSet.ALL ? 2 * n - 2 : n - 1;
-                int selection = g.intIn(kind == LossKind.HARD ? 0 : 1, 2);
-                if (selection == 1) {
+                // A quantile of 1 keeps every negative: NT-Xent over the negative set.
+                if (g.bool()) {
                     spec = spec.withTopK(g.intIn(1, candidates + 1));
-                } else if (selection == 2) {
-                    spec = spec.withQuantile(g.doubleIn(0.05, 1));
+                } else {
+                    spec = spec.withQuantile(g.bool() ? 1 : g.doubleIn(0.05, 1));
                 }
                 if (kind == LossKind.HARDSIMPLE && g.bool()) {
                     spec = spec.withLambda(g.doubleIn(0, 2));
@@ -83,7 +83,7 @@ public final class LossCases {
     }
 
     /** A spec and two views that {@link #safe} accepts. */
-    public record Case(LossSpec spec, Tensor z1, Tensor z2) {
+    public record Case(LossOptions spec, Tensor z1, Tensor z2) {
         /** N, the rows of each view. */
         public int n() {
             return z1.dim(0);
@@ -107,7 +107,7 @@ public final class LossCases {
     }
 
     /** Two random N×d views for {@code spec}, drawn again until {@link #safe} accepts them. */
-    public static Case views(Gen g, LossSpec spec, int n, int d) {
+    public static Case views(Gen g, LossOptions spec, int n, int d) {
         Tensor z1, z2;
         do {
             z1 = rows(g, spec, n, d);
@@ -120,7 +120,7 @@ public final class LossCases {
      * Random rows: unit-norm when the spec says so; with a large eps, each row either well below or
      * well above it (never within 20% of the kink at ‖z‖ = eps); otherwise norms in [0.5, 3].
      */
-    public static Tensor rows(Gen g, LossSpec spec, int n, int d) {
+    public static Tensor rows(Gen g, LossOptions spec, int n, int d) {
         Tensor z = g.normal(n, d, 1);
         boolean bigEps = spec.zeroRowsAllowed();
         for (int i = 0; i < n; i++) {
@@ -144,7 +144,7 @@ public final class LossCases {
     }
 
     /** Whether the point is away from selection near-ties and from a clamped weight's kink. */
-    public static boolean safe(LossSpec spec, double[] z1, double[] z2, int n, int d) {
+    public static boolean safe(LossOptions spec, double[] z1, double[] z2, int n, int d) {
         double[][] f = new double[2 * n][];
         for (int i = 0; i < n; i++) {
             f[i] = feature(spec, Arrays.copyOfRange(z1, i * d, (i + 1) * d));
@@ -188,7 +188,7 @@ public final class LossCases {
         return true;
     }
 
-    private static double[] feature(LossSpec spec, double[] z) {
+    private static double[] feature(LossOptions spec, double[] z) {
         if (spec.normalizedInputs()) {
             return z;
         }

@@ -3,11 +3,11 @@ package org.jcontrast.proptest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.jcontrast.internal.loss.LossFactory;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.LossResult;
-import org.jcontrast.loss.LossSpec;
-import org.jcontrast.loss.Losses;
 import org.jcontrast.tensor.Tensor;
 import org.jcontrast.testing.Contexts;
 import org.jcontrast.testing.GradientCheck;
@@ -34,16 +34,16 @@ class StreamingLossPropertiesTest {
         for (LossKind kind : LossKind.values()) {
             Prop.forAll("streaming = materialised, " + kind.cliName(), 25, g -> {
                 LossCases.Case c = LossCases.draw(g, kind, 14, 5);
-                LossSpec spec = c.spec();
+                LossOptions spec = c.spec();
                 Tensor z1 = c.z1(), z2 = c.z2();
                 int n = c.n(), d = c.d();
                 int tile = g.intIn(1, 9);
                 int threads = g.intIn(1, 3);
                 String what = spec + " N=" + n + " d=" + d + " tile=" + tile + " threads=" + threads;
-                LossResult want = Losses.create(spec, LossMode.MATERIALIZED).compute(z1, z2);
+                LossResult want = LossFactory.create(spec, LossMode.MATERIALIZED).compute(z1, z2);
                 LossResult[] got = new LossResult[1];
                 Contexts.withThreads(threads,
-                        () -> got[0] = Losses.create(spec, LossMode.STREAMING, tile).compute(z1, z2));
+                        () -> got[0] = LossFactory.create(spec, LossMode.STREAMING, tile).compute(z1, z2));
                 assertSame(what, want, got[0]);
             });
         }
@@ -53,10 +53,10 @@ class StreamingLossPropertiesTest {
     void streamingEqualsTheReference() {
         Prop.forAll("streaming = reference", 60, g -> {
             LossCases.Case c = LossCases.draw(g, null, 6, 4);
-            LossSpec spec = c.spec();
+            LossOptions spec = c.spec();
             Tensor z1 = c.z1(), z2 = c.z2();
             int n = c.n(), d = c.d();
-            LossResult got = Losses.create(spec, LossMode.STREAMING, g.intIn(1, 4)).compute(z1, z2);
+            LossResult got = LossFactory.create(spec, LossMode.STREAMING, g.intIn(1, 4)).compute(z1, z2);
             double[] x1 = z1.toDoubleArray(), x2 = z2.toDoubleArray();
             String what = spec + " N=" + n + " d=" + d;
             double ref = ReferenceLosses64.loss(spec, x1, x2, n, d);

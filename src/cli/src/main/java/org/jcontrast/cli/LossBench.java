@@ -11,6 +11,8 @@ import org.jcontrast.Engine;
 import org.jcontrast.internal.Context;
 import org.jcontrast.internal.backend.GemmRouter;
 import org.jcontrast.internal.loss.LossFactory;
+import org.jcontrast.internal.loss.LossOptions;
+import org.jcontrast.loss.BatchInputs;
 import org.jcontrast.loss.Loss;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
@@ -18,6 +20,7 @@ import org.jcontrast.loss.LossResult;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.Losses;
 import org.jcontrast.loss.MemoryBank;
+import org.jcontrast.loss.Selection;
 import org.jcontrast.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,7 +40,7 @@ import picocli.CommandLine.Option;
 final class LossBench implements Callable<Integer> {
     /** The loss and its options, as {@code train} and {@code loss} take them; {@code --loss} is required here. */
     @Mixin
-    LossOptions loss;
+    LossFlags loss;
 
     @Option(names = "--batch", required = true, paramLabel = "2N", description = "Views in the batch, 2N (even).")
     int batch;
@@ -96,26 +99,28 @@ final class LossBench implements Callable<Integer> {
     private Integer measure() {
         OptionalDouble idle = ProcessMemory.residentMib();
         int n = batch / 2;
-        LossSpec spec = spec(n);
+        LossSpec spec = spec();
+        BatchInputs inputs = batch(spec.kind(), n);
+        LossOptions options = LossOptions.of(spec, inputs);
         LossMode requested = mode(mode);
         GemmRouter router = DeviceOptions.router();
         if (router.settings().device() == Device.GPU) {
             DeviceOptions.requireBackend(router);
         }
         Loss loss = Losses.create(spec, requested);
-        int usedTile = LossFactory.defaultTile(spec, n, dim);
+        int usedTile = LossFactory.defaultTile(options, n, dim);
         SplittableRandom random = new SplittableRandom(42);
         Tensor z1 = Tensor.randn(random, n, dim), z2 = Tensor.randn(random, n, dim);
         double[] value = new double[1];
         double t = Stopwatch.median(() -> {
-            LossResult r = loss.compute(z1, z2);
+            LossResult r = loss.compute(z1, z2, inputs);
             value[0] = r.loss();
         }, warmup, seconds, runs);
         OptionalDouble peak = ProcessMemory.peakMib();
         DeviceOptions.requireNoFailure(router);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("loss", spec.kind().cliName());
-        out.put("mode", LossFactory.resolve(spec, requested, n).name().toLowerCase(Locale.ROOT));
+        out.put("mode", LossFactory.resolve(options, requested, n).name().toLowerCase(Locale.ROOT));
         out.put("batch", batch);
         out.put("dim", dim);
         out.put("threads", Context.current().threads());
@@ -133,7 +138,7 @@ final class LossBench implements Callable<Integer> {
             System.out.println(Json.object(out));
         } else {
             System.out.printf("%s (%s), 2N=%d, d=%d, %d thread(s), %s kernels: %.4f s per forward+backward%n",
-                    spec, out.get("mode"), batch, dim, Context.current().threads(), Context.current().kernels().name(), t);
+                    spec.describe(), out.get("mode"), batch, dim, Context.current().threads(), Context.current().kernels().name(), t);
             System.out.println(out.containsKey("backend")
                     ? "matrix products on the GPU (" + out.get("backend") + "), tile " + usedTile
                     : "matrix products on the CPU, tile " + usedTile);
@@ -147,16 +152,21 @@ final class LossBench implements Callable<Integer> {
         return 0;
     }
 
-    private LossSpec spec(int n) {
+    private LossSpec spec() {
         if (loss.lossName == null) {
             throw new IllegalArgumentException("--loss is required: ntxent, dcl, dclw, hard, simple, hardsimple, "
                     + "infonce, supcon or clip");
         }
         LossKind kind = LossKind.fromName(loss.lossName);
-        LossSpec spec = loss.spec(kind);
-        if (kind == LossKind.HARDSIMPLE && loss.topK == null && loss.quantile == null) {
-            spec = spec.withTopK(16);
+        LossSpec.Builder b = loss.builder(kind, loss.temperature);
+        if (kind.selectsNegatives() && loss.topK == null && loss.quantile == null) {
+            b.selection(Selection.topK(16));
         }
+        return b.build();
+    }
+
+    /** Labels of {@code --classes} classes for SupCon, a random unit bank for InfoNCE. */
+    private BatchInputs batch(LossKind kind, int n) {
         if (kind == LossKind.SUPCON) {
             if (classes < 1) {
                 throw new IllegalArgumentException("--classes must be positive, got " + classes);
@@ -165,12 +175,12 @@ final class LossBench implements Callable<Integer> {
             for (int i = 0; i < n; i++) {
                 labels[i] = i % classes;
             }
-            spec = spec.withLabels(labels);
+            return BatchInputs.labels(labels);
         }
         if (kind == LossKind.INFONCE) {
-            spec = spec.withBank(MemoryBank.randomUnit(bankRows == null ? 2 * n : bankRows, dim, 7));
+            return BatchInputs.bank(MemoryBank.randomUnit(bankRows == null ? 2 * n : bankRows, dim, 7));
         }
-        return spec;
+        return BatchInputs.none();
     }
 
     private static LossMode mode(String name) {

@@ -8,12 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jcontrast.io.Npy;
+import org.jcontrast.loss.BatchInputs;
 import org.jcontrast.loss.LossKind;
-import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.LossResult;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.Losses;
 import org.jcontrast.loss.MemoryBank;
+import org.jcontrast.loss.Normalize;
 import org.jcontrast.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Option;
                 + "with respect to the raw embeddings (to compare with PyTorch's autograd).")
 final class LossCommand implements Callable<Integer> {
     @Mixin
-    LossOptions options;
+    LossFlags options;
 
     @Option(names = "--views", required = true, arity = "2", paramLabel = "FILE",
             description = "The two views z1.npy z2.npy, [N, d] float32 or float64 each (CLIP: image, text).")
@@ -54,9 +55,10 @@ final class LossCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         LossSpec spec = spec();
+        BatchInputs batch = batch();
         Tensor z1 = Inputs.matrix(views.get(0), "--views");
         Tensor z2 = Inputs.matrix(views.get(1), "--views");
-        LossResult r = Losses.create(spec, LossMode.AUTO).compute(z1, z2);
+        LossResult r = Losses.create(spec).compute(z1, z2, batch);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("loss", r.loss());
         out.put("kind", spec.kind().cliName());
@@ -79,7 +81,7 @@ final class LossCommand implements Callable<Integer> {
         if (json) {
             System.out.println(Json.object(out));
         } else {
-            System.out.println("loss  " + r.loss() + "  (" + spec + ", N=" + z1.dim(0) + ", d=" + z1.dim(1) + ")");
+            System.out.println("loss  " + r.loss() + "  (" + spec.describe() + ", N=" + z1.dim(0) + ", d=" + z1.dim(1) + ")");
             if (spec.kind() == LossKind.CLIP) {
                 System.out.println("dL/dt " + r.gradLogitScale() + "  (t = log(1/τ), the logit scale)");
             }
@@ -91,20 +93,31 @@ final class LossCommand implements Callable<Integer> {
     }
 
     /** The spec the options describe; an option that does not apply to the loss is an error, never ignored. */
-    private LossSpec spec() throws IOException {
+    private LossSpec spec() {
         if (options.lossName == null) {
             throw new IllegalArgumentException("--loss is required: ntxent, dcl, dclw, hard, simple, hardsimple, "
                     + "infonce, supcon or clip");
         }
-        LossSpec spec = options.spec(LossKind.NTXENT);
+        LossSpec.Builder b = options.builder(LossKind.NTXENT);
+        if (eps != null && normalized) {
+            throw new IllegalArgumentException("--eps and --normalized: give one of them, not both");
+        }
         if (eps != null) {
-            spec = spec.withNormalizeEps(eps);
+            b.normalize(Normalize.likePyTorch(eps));
         }
         if (normalized) {
-            spec = spec.withNormalizedInputs(true);
+            b.normalize(Normalize.unitRows());
+        }
+        return b.build();
+    }
+
+    /** The labels and bank of {@code --labels} and {@code --bank}. */
+    private BatchInputs batch() throws IOException {
+        if (labels != null && bank != null) {
+            throw new IllegalArgumentException("--labels (supcon) and --bank (infonce): give the one your loss takes");
         }
         if (labels != null) {
-            spec = spec.withLabels(Npy.readLabels(labels));
+            return BatchInputs.labels(Npy.readLabels(labels));
         }
         if (bank != null) {
             Tensor b = Inputs.matrix(bank, "--bank");
@@ -113,9 +126,8 @@ final class LossCommand implements Callable<Integer> {
             }
             MemoryBank mb = new MemoryBank(b.dim(0), b.dim(1));
             mb.enqueue(b);
-            spec = spec.withBank(mb);
+            return BatchInputs.bank(mb);
         }
-        return spec;
+        return BatchInputs.none();
     }
-
 }

@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.jcontrast.Engine;
 import org.jcontrast.internal.Context;
+import org.jcontrast.optim.LearningRateSchedule;
 import org.jcontrast.simclr.train.SimClrStep;
 import org.jcontrast.simclr.train.TrainConfig;
 import org.jcontrast.simclr.train.Trainer;
@@ -55,11 +56,12 @@ final class StepBench implements Callable<Integer> {
     private Integer measure() {
         OptionalDouble idle = ProcessMemory.residentMib();
         TrainConfig config = TrainConfig.builder().batchSize(batch).build();
-        SimClrStep step = new SimClrStep(config, PIXELS, Trainer.DEFAULT_LOSSES);
+        SimClrStep step = new SimClrStep(config, PIXELS, Trainer.DEFAULT_LOSSES,
+                LearningRateSchedule.constant(config.learningRate()));
         Tensor views = Tensor.uniform(new SplittableRandom(42), 0, 1, 2 * batch, PIXELS);
         int[] labels = new int[batch];
         double[] loss = new double[1];
-        double t = Stopwatch.median(() -> loss[0] = step.run(views, labels, config.learningRate()),
+        double t = Stopwatch.median(() -> loss[0] = step.run(views, labels),
                 Math.min(3.0, seconds), seconds, 5);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("batch", batch);

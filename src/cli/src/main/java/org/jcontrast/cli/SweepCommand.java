@@ -10,6 +10,7 @@ import org.jcontrast.Engine;
 import org.jcontrast.internal.Context;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossSpec;
+import org.jcontrast.loss.Selection;
 import org.jcontrast.simclr.data.Dataset;
 import org.jcontrast.simclr.eval.FrozenEval;
 import org.jcontrast.simclr.train.Sweep;
@@ -129,8 +130,8 @@ final class SweepCommand implements Callable<Integer> {
     private Sweep.Grid grid() {
         List<LossSpec> specs = new ArrayList<>();
         for (String l : losses) {
-            LossSpec spec = LossSpec.of(LossKind.fromName(l));
-            specs.add(spec.kind().selectsNegatives() ? spec.withQuantile(quantile) : spec);
+            LossSpec.Builder spec = LossSpec.builder(LossKind.fromName(l));
+            specs.add((spec.kind().selectsNegatives() ? spec.selection(Selection.quantile(quantile)) : spec).build());
         }
         return new Sweep.Grid(specs, temperatures, batchSizes, viewStrengths, Inputs.temperature(centerTemperature),
                 product);

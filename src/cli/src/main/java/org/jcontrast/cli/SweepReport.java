@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossSpec;
+import org.jcontrast.loss.Selection;
 import org.jcontrast.simclr.eval.FrozenEval;
 import org.jcontrast.simclr.train.RunResult;
 import org.jcontrast.simclr.train.Sweep;
@@ -157,12 +159,11 @@ final class SweepReport {
 
     private static String lossLabel(TrainConfig c) {
         String name = c.loss().kind().cliName();
-        if (c.loss().topK() > 0) {
-            name += " top-" + c.loss().topK();
-        } else if (!Double.isNaN(c.loss().quantile())) {
-            name += " q=" + c.loss().quantile();
-        }
-        return name;
+        return switch (LossSpec.builder(c.loss()).selection()) {
+            case Selection.TopK top -> name + " top-" + top.k();
+            case Selection.Quantile q -> name + " q=" + q.alpha();
+            case null -> name;
+        };
     }
 
     private static List<Sweep.Outcome> on(List<Sweep.Outcome> outcomes, Sweep.Axis axis) {

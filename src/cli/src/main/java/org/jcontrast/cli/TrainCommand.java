@@ -37,7 +37,7 @@ final class TrainCommand implements Callable<Integer> {
     RunOptions run;
 
     @Mixin
-    LossOptions loss;
+    LossFlags loss;
 
     @Option(names = "--resume", paramLabel = "CHECKPOINT",
             description = "Continue the run saved in this checkpoint, with its configuration.")

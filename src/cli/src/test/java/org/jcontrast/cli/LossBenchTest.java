@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.jcontrast.internal.loss.LossFactory;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
-import org.jcontrast.loss.LossSpec;
-import org.jcontrast.loss.Losses;
 import org.jcontrast.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +30,7 @@ class LossBenchTest {
         // The value is the library's on the same random views.
         SplittableRandom random = new SplittableRandom(42);
         Tensor z1 = Tensor.randn(random, 32, 8), z2 = Tensor.randn(random, 32, 8);
-        double want = Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.STREAMING, 16).compute(z1, z2).loss();
+        double want = LossFactory.create(LossOptions.of(LossKind.NTXENT), LossMode.STREAMING, 16).compute(z1, z2).loss();
         assertEquals(want, r.number("value"), 0.0);
         if (ProcessMemory.residentMib().isPresent()) {
             double idle = r.number("idle_rss_mib"), peak = r.number("peak_rss_mib");

@@ -11,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.jcontrast.internal.loss.FusedLosses;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.io.Npy;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossResult;
-import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.tensor.Tensor;
@@ -58,11 +58,11 @@ class LossCommandTest {
         return CliRun.of(args.toArray(String[]::new));
     }
 
-    private LossResult direct(LossSpec spec) {
+    private LossResult direct(LossOptions spec) {
         return FusedLosses.create(spec).compute(z1, z2);
     }
 
-    private double expected(LossSpec spec) {
+    private double expected(LossOptions spec) {
         return direct(spec).loss();
     }
 
@@ -70,7 +70,7 @@ class LossCommandTest {
     void ntxentValueAndGradientFiles() throws IOException {
         Path out = dir.resolve("grads");
         CliRun run = loss("--loss", "ntxent", "--grad-out", out.toString()).ok();
-        LossSpec spec = LossSpec.of(LossKind.NTXENT);
+        LossOptions spec = LossOptions.of(LossKind.NTXENT);
         LossResult expect = direct(spec);
         assertEquals(expect.loss(), run.number("loss"), 1e-12);
         assertEquals(0.5, run.number("temperature"));
@@ -83,28 +83,28 @@ class LossCommandTest {
 
     @Test
     void everyOptionReachesTheLoss() throws IOException {
-        assertEquals(expected(LossSpec.of(LossKind.HARD).withTopK(2).withNegativeSet(NegativeSet.CROSS)
+        assertEquals(expected(LossOptions.of(LossKind.HARD).withTopK(2).withNegativeSet(NegativeSet.CROSS)
                 .withTemperature(0.3)), loss("--loss", "hard", "--top-k", "2", "--negative-set", "cross",
                 "--temperature", "0.3").ok().number("loss"), 1e-12);
-        assertEquals(expected(LossSpec.of(LossKind.HARDSIMPLE).withQuantile(0.5).withLambda(0.25)),
+        assertEquals(expected(LossOptions.of(LossKind.HARDSIMPLE).withQuantile(0.5).withLambda(0.25)),
                 loss("--loss", "hardsimple", "--quantile", "0.5", "--lambda", "0.25").ok().number("loss"), 1e-12);
-        assertEquals(expected(LossSpec.of(LossKind.DCLW).withSigma(0.2).withWeightGradient(true)
+        assertEquals(expected(LossOptions.of(LossKind.DCLW).withSigma(0.2).withWeightGradient(true)
                 .withClampWeight(true)), loss("--loss", "dclw", "--sigma", "0.2", "--weight-gradient",
                 "--clamp-weight").ok().number("loss"), 1e-12);
-        assertEquals(expected(LossSpec.of(LossKind.DCL)), loss("--loss", "DCL").ok().number("loss"), 1e-12);
+        assertEquals(expected(LossOptions.of(LossKind.DCL)), loss("--loss", "DCL").ok().number("loss"), 1e-12);
         int[] labels = {1, 0, 1, 2};
         Path y = dir.resolve("y.npy");
         Npy.writeLabels(y, labels);
-        assertEquals(expected(LossSpec.of(LossKind.SUPCON).withLabels(labels).withRescale(false)),
+        assertEquals(expected(LossOptions.of(LossKind.SUPCON).withLabels(labels).withRescale(false)),
                 loss("--loss", "supcon", "--labels", y.toString(), "--no-rescale").ok().number("loss"), 1e-12);
         Tensor bankRows = Tensor.randn(new SplittableRandom(3), 6, D);
         MemoryBank bank = new MemoryBank(6, D);
         bank.enqueue(bankRows);
-        assertEquals(expected(LossSpec.of(LossKind.INFONCE).withBank(bank).withSymmetric(true)),
+        assertEquals(expected(LossOptions.of(LossKind.INFONCE).withBank(bank).withSymmetric(true)),
                 loss("--loss", "infonce", "--bank", save("bank.npy", bankRows).toString(), "--symmetric")
                         .ok().number("loss"), 1e-12);
         CliRun clip = loss("--loss", "clip").ok();
-        LossResult clipExpect = direct(LossSpec.of(LossKind.CLIP));
+        LossResult clipExpect = direct(LossOptions.of(LossKind.CLIP));
         assertEquals(clipExpect.loss(), clip.number("loss"), 1e-12);
         assertEquals(clipExpect.gradLogitScale(), clip.number("grad_logit_scale"), 1e-12);
     }
@@ -115,7 +115,7 @@ class LossCommandTest {
         Tensor u2 = org.jcontrast.internal.tensor.Ops.normalizeRows(z2, 1e-12f);
         f1 = save("u1.npy", u1);
         f2 = save("u2.npy", u2);
-        double expect = FusedLosses.create(LossSpec.of(LossKind.NTXENT).withNormalizedInputs(true))
+        double expect = FusedLosses.create(LossOptions.of(LossKind.NTXENT).withNormalizedInputs(true))
                 .compute(u1, u2).loss();
         assertEquals(expect, loss("--loss", "ntxent", "--normalized").ok().number("loss"), 1e-12);
         Tensor zero = z1.copy();
@@ -124,7 +124,7 @@ class LossCommandTest {
         }
         f1 = save("zero.npy", zero);
         f2 = save("z2b.npy", z2);
-        double withZero = FusedLosses.create(LossSpec.of(LossKind.NTXENT).withNormalizeEps(1e-8f))
+        double withZero = FusedLosses.create(LossOptions.of(LossKind.NTXENT).withNormalizeEps(1e-8f))
                 .compute(zero, z2).loss();
         assertEquals(withZero, loss("--loss", "ntxent", "--eps", "1e-8").ok().number("loss"), 1e-12);
         loss("--loss", "ntxent").failsWith("z1 row 1 has zero norm");

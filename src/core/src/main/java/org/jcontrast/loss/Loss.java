@@ -1,22 +1,90 @@
 package org.jcontrast.loss;
 
-import org.jcontrast.internal.loss.LossInputs;
+import java.util.List;
+import org.jcontrast.autograd.Variable;
+import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 
 /**
- * A contrastive loss over two views z1, z2 of shape [N, d] (for CLIP: the two towers; for InfoNCE:
- * queries and their positive keys, with negatives from the spec's memory bank). Rows are normalised
- * inside as z / max(‖z‖, eps) unless the spec says they already are.
+ * A contrastive loss over two views z1, z2 of N rows of d values each (for CLIP the two towers, for
+ * InfoNCE the queries and their positive keys): the value and its exact gradients with respect to
+ * the raw rows, normalisation included.
  *
- * <p>Implementations differ in how they compute, never in what: the fused kernels, the composition
- * on the autograd and the streaming engine give the same value and gradients within float32
- * rounding. Bad input is rejected by {@link LossInputs#validate} with a message naming the problem.
+ * <p>Built-in losses come from {@link Losses#create(LossSpec)}; a loss of your own implements
+ * {@link #compute(Tensor, Tensor, BatchInputs)} and gets the rest. Embeddings go in as
+ * {@link Tensor}s (wrap a row-major {@code float[]} without copying with {@link Tensor#wrap}) or
+ * {@code float[][]} rows; gradients come back in a {@link LossResult}, or are written into buffers
+ * the caller owns ({@link #computeInto}). In an autograd graph, {@link #apply} is one operation
+ * whose backward is the loss's exact gradient, so a projection head before it trains with
+ * {@code apply(...).backward()}.
+ *
+ * <p>Built-in losses are thread-safe: one instance may serve many threads at once, and the same
+ * inputs give the same bits on every call for a given thread count.
  */
+@FunctionalInterface
 public interface Loss {
 
-    /** What this loss computes. */
-    LossSpec spec();
+    /**
+     * The loss and its gradients for one batch.
+     *
+     * @throws IllegalArgumentException naming the problem when the views are not [N, d] matrices of
+     *                                  one shape with finite values, or the batch lacks an input the
+     *                                  loss needs (or has one it does not use)
+     */
+    LossResult compute(Tensor z1, Tensor z2, BatchInputs batch);
 
-    /** The loss and its gradients with respect to z1 and z2. */
-    LossResult compute(Tensor z1, Tensor z2);
+    /** {@link #compute(Tensor, Tensor, BatchInputs)} for a loss that needs nothing beyond the views. */
+    default LossResult compute(Tensor z1, Tensor z2) {
+        return compute(z1, z2, BatchInputs.none());
+    }
+
+    /** The same on rows given as arrays (copied); the gradients are {@link LossResult#grad1Rows()}. */
+    default LossResult compute(float[][] z1, float[][] z2, BatchInputs batch) {
+        return compute(Tensor.fromRows(z1), Tensor.fromRows(z2), batch);
+    }
+
+    /** {@link #compute(float[][], float[][], BatchInputs)} for a loss that needs nothing beyond the views. */
+    default LossResult compute(float[][] z1, float[][] z2) {
+        return compute(z1, z2, BatchInputs.none());
+    }
+
+    /**
+     * Writes ∂L/∂z1 into {@code grad1} and ∂L/∂z2 into {@code grad2} (tensors of the views' shapes,
+     * owned by the caller) and returns the loss. The built-in losses allocate nothing here once warm
+     * but their working memory, whose size depends only on the shapes.
+     */
+    default double computeInto(Tensor z1, Tensor z2, Tensor grad1, Tensor grad2, BatchInputs batch) {
+        LossResult r = compute(z1, z2, batch);
+        grad1.copyFrom(r.grad1());
+        grad2.copyFrom(r.grad2());
+        return r.loss();
+    }
+
+    /** {@link #computeInto(Tensor, Tensor, Tensor, Tensor, BatchInputs)} on rows given and returned as arrays. */
+    default double computeInto(float[][] z1, float[][] z2, float[][] grad1, float[][] grad2, BatchInputs batch) {
+        LossResult r = compute(z1, z2, batch);
+        r.grad1().copyToRows(grad1);
+        r.grad2().copyToRows(grad2);
+        return r.loss();
+    }
+
+    /**
+     * The loss as one autograd operation on {@code z1} and {@code z2}: its value is the loss, and its
+     * backward multiplies the exact gradients, computed together with the value, by the incoming one.
+     */
+    default Variable apply(Variable z1, Variable z2, BatchInputs batch) {
+        LossResult r = compute(z1.value(), z2.value(), batch);
+        return Variable.fromOp("loss", Tensor.scalar((float) r.loss()), List.of(z1, z2),
+                List.of(z1.value(), z2.value()), g -> {
+                    float scale = g.item();
+                    return new Tensor[] {
+                            z1.requiresGrad() ? Ops.scale(r.grad1(), scale) : null,
+                            z2.requiresGrad() ? Ops.scale(r.grad2(), scale) : null};
+                });
+    }
+
+    /** {@link #apply(Variable, Variable, BatchInputs)} for a loss that needs nothing beyond the views. */
+    default Variable apply(Variable z1, Variable z2) {
+        return apply(z1, z2, BatchInputs.none());
+    }
 }

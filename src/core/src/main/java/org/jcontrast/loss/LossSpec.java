@@ -1,304 +1,285 @@
 package org.jcontrast.loss;
 
-import java.util.Arrays;
+import java.util.Objects;
 
 /**
- * What a loss computes: its kind and options. Immutable; each {@code with…} method returns a copy.
+ * What a contrastive loss computes: one record per loss, each holding exactly the options that loss
+ * has, checked when it is built, so an impossible combination cannot be expressed. Records compare
+ * by value. Per-batch inputs (SupCon's labels, InfoNCE's memory bank) are not part of the spec:
+ * they go to {@link Loss#compute(org.jcontrast.tensor.Tensor, org.jcontrast.tensor.Tensor, BatchInputs)}.
+ * Immutable and thread-safe.
  *
- * <p>Unset options take the kind's defaults: τ from {@link LossKind#defaultTemperature()}; λ for
- * the simple losses is 1/(number of negatives summed), which makes L_simple the τ → ∞ limit of
- * NT-Xent's gradient direction and satisfies Wang &amp; Liu's identity |∂L/∂s_ii| = Σ_j |∂L/∂s_ij|.
+ * <pre>{@code
+ * Loss ntxent = Losses.create(new NtXent(0.2));
+ * Loss hard = Losses.create(new HardContrastive(0.5, Selection.topK(16)));
+ * Loss dclw = Losses.create(new Dclw(0.1).withSigma(0.5));
+ * }</pre>
  */
-public final class LossSpec {
-    /** Default eps of the row normalisation z / max(‖z‖, eps), as in PyTorch's F.normalize. */
-    public static final float DEFAULT_EPS = 1e-12f;
+public sealed interface LossSpec permits NtXent, Dcl, Dclw, HardContrastive, Simple, HardSimple, InfoNce, SupCon, Clip {
 
-    private final LossKind kind;
-    private double temperature = Double.NaN;
-    private int topK;
-    private double quantile = Double.NaN;
-    private NegativeSet negativeSet = NegativeSet.ALL;
-    private double lambda = Double.NaN;
-    private double sigma = 0.5;
-    private boolean weightGradient;
-    private boolean clampWeight;
-    private boolean rescale = true;
-    private boolean symmetric;
-    private boolean normalizedInputs;
-    private float eps = DEFAULT_EPS;
-    private boolean zeroRowsAllowed;
-    private int[] labels;
-    private MemoryBank bank;
+    /** Which loss this is (its command-line name and default temperature). */
+    LossKind kind();
 
-    private LossSpec(LossKind kind) {
-        this.kind = kind;
-    }
+    /** τ, dividing the similarities; NaN for simple and hardsimple, which have none. */
+    double temperature();
 
-    /** A spec with the defaults of {@code kind}. */
-    public static LossSpec of(LossKind kind) {
-        return new LossSpec(kind);
-    }
+    /** How the rows are normalised before they are compared. */
+    Normalize normalize();
 
-    private LossSpec copy() {
-        LossSpec s = new LossSpec(kind);
-        s.temperature = temperature;
-        s.topK = topK;
-        s.quantile = quantile;
-        s.negativeSet = negativeSet;
-        s.lambda = lambda;
-        s.sigma = sigma;
-        s.weightGradient = weightGradient;
-        s.clampWeight = clampWeight;
-        s.rescale = rescale;
-        s.symmetric = symmetric;
-        s.normalizedInputs = normalizedInputs;
-        s.eps = eps;
-        s.zeroRowsAllowed = zeroRowsAllowed;
-        s.labels = labels;
-        s.bank = bank;
-        return s;
-    }
+    /** The same loss with another normalisation. */
+    LossSpec withNormalize(Normalize normalize);
 
-    /** The loss. */
-    public LossKind kind() {
-        return kind;
-    }
-
-    /** τ: the given one, else the kind's default (NaN for the simple losses). */
-    public double temperature() {
-        return Double.isNaN(temperature) ? kind.defaultTemperature() : temperature;
-    }
-
-    /** K of the top-K selection; 0 when unset. */
-    public int topK() {
-        return topK;
-    }
-
-    /** α of the upper-quantile selection; NaN when unset. */
-    public double quantile() {
-        return quantile;
-    }
-
-    /**
-     * How many of an anchor's {@code m} candidate negatives the hard selection ranks in: min(K, m)
-     * for top-K; r = ⌈α·m⌉ (at least 1) for the quantile, whose threshold is the r-th largest
-     * similarity, every negative at or above it being kept (ties included); m without a selection.
-     * Top-K breaks ties by the lower index in the concatenated [view 1 | view 2] order.
-     */
-    public int selectionRank(int m) {
-        if (topK > 0) {
-            return Math.min(topK, m);
+    /** The spec in the command line's words, e.g. {@code ntxent τ=0.5} or {@code hard τ=0.5 top-k=16}. */
+    default String describe() {
+        StringBuilder sb = new StringBuilder(kind().cliName());
+        switch (this) {
+            case NtXent s -> sb.append(" τ=").append(s.temperature());
+            case Dcl s -> sb.append(" τ=").append(s.temperature());
+            case Dclw s -> sb.append(" τ=").append(s.temperature()).append(" σ=").append(s.sigma())
+                    .append(s.weightGradient() ? " w-grad" : "").append(s.clampWeight() ? " w≥0" : "");
+            case HardContrastive s -> sb.append(" τ=").append(s.temperature()).append(' ').append(s.selection())
+                    .append(s.negatives() == NegativeSet.ALL ? "" : " negatives=cross");
+            case Simple s -> sb.append(Double.isNaN(s.lambda()) ? "" : " λ=" + s.lambda())
+                    .append(s.negatives() == NegativeSet.ALL ? "" : " negatives=cross");
+            case HardSimple s -> sb.append(' ').append(s.selection())
+                    .append(Double.isNaN(s.lambda()) ? "" : " λ=" + s.lambda())
+                    .append(s.negatives() == NegativeSet.ALL ? "" : " negatives=cross");
+            case InfoNce s -> sb.append(" τ=").append(s.temperature()).append(s.symmetric() ? " symmetric" : "");
+            case SupCon s -> sb.append(" τ=").append(s.temperature()).append(s.rescale() ? "" : " no-rescale");
+            case Clip s -> sb.append(" τ=").append(s.temperature());
         }
-        if (!Double.isNaN(quantile)) {
-            return Math.max(1, Math.min(m, (int) Math.ceil(quantile * m - 1e-9)));
+        if (!normalize().equals(Normalize.strict())) {
+            sb.append(" (").append(normalize()).append(')');
         }
-        return m;
+        return sb.toString();
     }
 
-    /** The negatives of the hard and simple losses. */
-    public NegativeSet negativeSet() {
-        return negativeSet;
+    /** A builder of a {@code kind} spec from options set one by one, as from a configuration file or flags. */
+    static Builder builder(LossKind kind) {
+        return new Builder(kind);
     }
 
-    /** λ of the simple losses as given; NaN means 1/(number of negatives summed per anchor). */
-    public double lambda() {
-        return lambda;
+    /** A builder holding {@code spec}'s options, to change some of them. */
+    static Builder builder(LossSpec spec) {
+        Builder b = new Builder(spec.kind()).normalize(spec.normalize());
+        switch (spec) {
+            case NtXent s -> b.temperature(s.temperature());
+            case Dcl s -> b.temperature(s.temperature());
+            case Dclw s -> b.temperature(s.temperature()).sigma(s.sigma()).weightGradient(s.weightGradient())
+                    .clampWeight(s.clampWeight());
+            case HardContrastive s -> b.temperature(s.temperature()).selection(s.selection()).negatives(s.negatives());
+            case Simple s -> b.lambda(s.lambda()).negatives(s.negatives());
+            case HardSimple s -> b.selection(s.selection()).lambda(s.lambda()).negatives(s.negatives());
+            case InfoNce s -> b.temperature(s.temperature()).symmetric(s.symmetric());
+            case SupCon s -> b.temperature(s.temperature()).rescale(s.rescale());
+            case Clip s -> b.temperature(s.temperature());
+        }
+        return b;
     }
 
-    /** σ of DCLW's von Mises–Fisher weight. */
-    public double sigma() {
-        return sigma;
-    }
-
-    /** DCLW: whether the gradient flows through the weight w (by default it is detached). */
-    public boolean weightGradient() {
-        return weightGradient;
-    }
-
-    /** DCLW: whether w is clamped at 0. */
-    public boolean clampWeight() {
-        return clampWeight;
-    }
-
-    /** SupCon: whether the loss is multiplied by τ, as lightly does by default. */
-    public boolean rescale() {
-        return rescale;
-    }
-
-    /** InfoNCE: whether the loss averages both directions (z1 as queries, then z2 as queries). */
-    public boolean symmetric() {
-        return symmetric;
-    }
-
-    /** Whether the rows are already unit-norm (checked to 1e-3, then used as given). */
-    public boolean normalizedInputs() {
-        return normalizedInputs;
-    }
-
-    /** eps of z / max(‖z‖, eps). */
-    public float eps() {
-        return eps;
-    }
-
-    /** Whether zero-norm rows are accepted (PyTorch's F.normalize behaviour) instead of rejected. */
-    public boolean zeroRowsAllowed() {
-        return zeroRowsAllowed;
-    }
-
-    /** SupCon's class labels, one per row of a view; null when unset. */
-    public int[] labels() {
-        return labels == null ? null : labels.clone();
-    }
-
-    /** InfoNCE's bank of negatives; null when unset. */
-    public MemoryBank bank() {
-        return bank;
-    }
-
-    /** With τ &gt; 0. */
-    public LossSpec withTemperature(double t) {
+    /** Checks a temperature: positive and finite. */
+    static double checkTemperature(double t) {
         if (!(t > 0) || Double.isInfinite(t)) {
             throw new IllegalArgumentException("the temperature must be a positive finite number, got " + t);
         }
-        LossSpec s = copy();
-        s.temperature = t;
-        return s;
+        return t;
     }
 
-    /** With top-K negative selection, K ≥ 1. */
-    public LossSpec withTopK(int k) {
-        if (k < 1) {
-            throw new IllegalArgumentException("top-K needs K ≥ 1, got " + k);
+    /** Checks λ of the simple losses: NaN (1/negatives), or finite and ≥ 0. */
+    static double checkLambda(double lambda) {
+        if (!Double.isNaN(lambda) && (!(lambda >= 0) || Double.isInfinite(lambda))) {
+            throw new IllegalArgumentException("lambda must be a finite number ≥ 0 (or NaN for 1/negatives), got "
+                    + lambda);
         }
-        LossSpec s = copy();
-        s.topK = k;
-        return s;
+        return lambda;
     }
 
-    /** With upper-quantile negative selection, 0 &lt; α ≤ 1: keep the negatives at or above it. */
-    public LossSpec withQuantile(double alpha) {
-        if (!(alpha > 0 && alpha <= 1)) {
-            throw new IllegalArgumentException("the quantile must be in (0, 1], got " + alpha);
+    /** Checks a required option is present. */
+    static <T> T require(T value, String what) {
+        if (value == null) {
+            throw new IllegalArgumentException(what + " must be given");
         }
-        LossSpec s = copy();
-        s.quantile = alpha;
-        return s;
-    }
-
-    /** With the given negative set. */
-    public LossSpec withNegativeSet(NegativeSet set) {
-        LossSpec s = copy();
-        s.negativeSet = set;
-        return s;
-    }
-
-    /** With λ of the simple losses (finite, ≥ 0). */
-    public LossSpec withLambda(double l) {
-        if (!(l >= 0) || Double.isInfinite(l)) {
-            throw new IllegalArgumentException("lambda must be a finite number ≥ 0, got " + l);
-        }
-        LossSpec s = copy();
-        s.lambda = l;
-        return s;
-    }
-
-    /** With σ of DCLW's weight (&gt; 0). */
-    public LossSpec withSigma(double sg) {
-        if (!(sg > 0) || Double.isInfinite(sg)) {
-            throw new IllegalArgumentException("sigma must be a positive finite number, got " + sg);
-        }
-        LossSpec s = copy();
-        s.sigma = sg;
-        return s;
-    }
-
-    /** DCLW: let the gradient flow through w (default: detached). */
-    public LossSpec withWeightGradient(boolean on) {
-        LossSpec s = copy();
-        s.weightGradient = on;
-        return s;
-    }
-
-    /** DCLW: clamp w at 0. */
-    public LossSpec withClampWeight(boolean on) {
-        LossSpec s = copy();
-        s.clampWeight = on;
-        return s;
-    }
-
-    /** SupCon: multiply by τ (default true, as lightly). */
-    public LossSpec withRescale(boolean on) {
-        LossSpec s = copy();
-        s.rescale = on;
-        return s;
-    }
-
-    /** InfoNCE: average both directions. */
-    public LossSpec withSymmetric(boolean on) {
-        LossSpec s = copy();
-        s.symmetric = on;
-        return s;
-    }
-
-    /** The inputs are already unit-norm. */
-    public LossSpec withNormalizedInputs(boolean on) {
-        LossSpec s = copy();
-        s.normalizedInputs = on;
-        return s;
+        return value;
     }
 
     /**
-     * Normalise as PyTorch's {@code F.normalize(z, eps=eps)}: zero-norm rows are accepted and come
-     * out as zeros. Without this, a zero-norm row is an error naming the row.
+     * Options set one at a time, checked together by {@link #build()}: an option the loss does not
+     * have is an error naming it, never ignored. Unset options take the loss's defaults. The getters
+     * give the options as set or defaulted. Not thread-safe.
      */
-    public LossSpec withNormalizeEps(float e) {
-        if (!(e > 0) || Float.isInfinite(e)) {
-            throw new IllegalArgumentException("eps must be a positive finite number, got " + e);
-        }
-        LossSpec s = copy();
-        s.eps = e;
-        s.zeroRowsAllowed = true;
-        return s;
-    }
+    final class Builder {
+        private final LossKind kind;
+        private double temperature = Double.NaN;
+        private Selection selection;
+        private NegativeSet negatives;
+        private double lambda = Double.NaN;
+        private Double sigma;
+        private Boolean weightGradient;
+        private Boolean clampWeight;
+        private Boolean rescale;
+        private Boolean symmetric;
+        private Normalize normalize = Normalize.strict();
 
-    /** SupCon's labels, one per row of a view. */
-    public LossSpec withLabels(int[] y) {
-        LossSpec s = copy();
-        s.labels = y.clone();
-        return s;
-    }
+        private Builder(LossKind kind) {
+            this.kind = Objects.requireNonNull(kind, "kind");
+        }
 
-    /** InfoNCE's bank of negatives. */
-    public LossSpec withBank(MemoryBank b) {
-        LossSpec s = copy();
-        s.bank = b;
-        return s;
-    }
+        /** τ (not for simple and hardsimple). */
+        public Builder temperature(double t) {
+            this.temperature = t;
+            return this;
+        }
 
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder(kind.cliName());
-        if (kind.usesTemperature()) {
-            sb.append(" τ=").append(temperature());
+        /** The hard losses' selection of negatives (required by hard and hardsimple). */
+        public Builder selection(Selection s) {
+            if (selection != null && s != null && selection.getClass() != s.getClass()) {
+                throw new IllegalArgumentException(kind.cliName() + ": give either top-K or a quantile, not both");
+            }
+            this.selection = s;
+            return this;
         }
-        if (topK > 0) {
-            sb.append(" top-k=").append(topK);
+
+        /** Which negatives the hard and simple losses consider. */
+        public Builder negatives(NegativeSet set) {
+            this.negatives = set;
+            return this;
         }
-        if (!Double.isNaN(quantile)) {
-            sb.append(" quantile=").append(quantile);
+
+        /** λ of simple and hardsimple (NaN: 1/negatives). */
+        public Builder lambda(double l) {
+            this.lambda = l;
+            return this;
         }
-        if (negativeSet != NegativeSet.ALL) {
-            sb.append(" negatives=").append(negativeSet.name().toLowerCase(java.util.Locale.ROOT));
+
+        /** σ of DCLW's weight. */
+        public Builder sigma(double s) {
+            this.sigma = s;
+            return this;
         }
-        if (!Double.isNaN(lambda)) {
-            sb.append(" λ=").append(lambda);
+
+        /** DCLW: whether the gradient flows through the weight. */
+        public Builder weightGradient(boolean on) {
+            this.weightGradient = on;
+            return this;
         }
-        if (kind == LossKind.DCLW) {
-            sb.append(" σ=").append(sigma).append(weightGradient ? " w-grad" : "").append(clampWeight ? " w≥0" : "");
+
+        /** DCLW: whether the weight is clamped at 0. */
+        public Builder clampWeight(boolean on) {
+            this.clampWeight = on;
+            return this;
         }
-        if (labels != null) {
-            sb.append(" labels=").append(labels.length > 8 ? labels.length + " values" : Arrays.toString(labels));
+
+        /** SupCon: whether the loss is multiplied by τ. */
+        public Builder rescale(boolean on) {
+            this.rescale = on;
+            return this;
         }
-        return sb.toString();
+
+        /** InfoNCE: whether both directions are averaged. */
+        public Builder symmetric(boolean on) {
+            this.symmetric = on;
+            return this;
+        }
+
+        /** How rows are normalised. */
+        public Builder normalize(Normalize n) {
+            this.normalize = Objects.requireNonNull(n, "normalize");
+            return this;
+        }
+
+        /** The loss. */
+        public LossKind kind() {
+            return kind;
+        }
+
+        /** τ as set, else the loss's default (NaN for simple and hardsimple). */
+        public double temperature() {
+            return Double.isNaN(temperature) ? kind.defaultTemperature() : temperature;
+        }
+
+        /** The selection, or null. */
+        public Selection selection() {
+            return selection;
+        }
+
+        /** The negative set (default {@link NegativeSet#ALL}). */
+        public NegativeSet negatives() {
+            return negatives == null ? NegativeSet.ALL : negatives;
+        }
+
+        /** λ (NaN: 1/negatives). */
+        public double lambda() {
+            return lambda;
+        }
+
+        /** σ (default 0.5). */
+        public double sigma() {
+            return sigma == null ? 0.5 : sigma;
+        }
+
+        /** Whether the gradient flows through DCLW's weight (default false). */
+        public boolean weightGradient() {
+            return Boolean.TRUE.equals(weightGradient);
+        }
+
+        /** Whether DCLW's weight is clamped at 0 (default false). */
+        public boolean clampWeight() {
+            return Boolean.TRUE.equals(clampWeight);
+        }
+
+        /** Whether SupCon is multiplied by τ (default true). */
+        public boolean rescale() {
+            return !Boolean.FALSE.equals(rescale);
+        }
+
+        /** Whether InfoNCE averages both directions (default false). */
+        public boolean symmetric() {
+            return Boolean.TRUE.equals(symmetric);
+        }
+
+        /** How rows are normalised (default strict). */
+        public Normalize normalize() {
+            return normalize;
+        }
+
+        /**
+         * The spec.
+         *
+         * @throws IllegalArgumentException naming the option that the loss does not have, or that is
+         *                                  missing or out of range
+         */
+        public LossSpec build() {
+            String name = kind.cliName();
+            only(!Double.isNaN(temperature), kind.usesTemperature(), name + " has no temperature");
+            only(selection != null, kind.selectsNegatives(), "top-K and quantile apply to hard and hardsimple only");
+            only(negatives != null, kind == LossKind.HARD || kind == LossKind.SIMPLE || kind == LossKind.HARDSIMPLE,
+                    "the negative set applies to hard, simple and hardsimple only");
+            only(!Double.isNaN(lambda), kind == LossKind.SIMPLE || kind == LossKind.HARDSIMPLE,
+                    "lambda applies to simple and hardsimple only");
+            only(sigma != null || weightGradient != null || clampWeight != null, kind == LossKind.DCLW,
+                    "sigma, the weight gradient and the weight clamp apply to dclw only");
+            only(rescale != null, kind == LossKind.SUPCON, "rescale applies to supcon only");
+            only(symmetric != null, kind == LossKind.INFONCE, "symmetric applies to infonce only");
+            if (kind.selectsNegatives() && selection == null) {
+                throw new IllegalArgumentException(name + ": needs a selection of negatives, top-K or a quantile");
+            }
+            return switch (kind) {
+                case NTXENT -> new NtXent(temperature(), normalize);
+                case DCL -> new Dcl(temperature(), normalize);
+                case DCLW -> new Dclw(temperature(), sigma(), weightGradient(), clampWeight(), normalize);
+                case HARD -> new HardContrastive(temperature(), selection, negatives(), normalize);
+                case SIMPLE -> new Simple(lambda, negatives(), normalize);
+                case HARDSIMPLE -> new HardSimple(selection, lambda, negatives(), normalize);
+                case INFONCE -> new InfoNce(temperature(), symmetric(), normalize);
+                case SUPCON -> new SupCon(temperature(), rescale(), normalize);
+                case CLIP -> new Clip(temperature(), normalize);
+            };
+        }
+
+        private void only(boolean given, boolean applies, String message) {
+            if (given && !applies) {
+                throw new IllegalArgumentException(kind.cliName() + ": " + message);
+            }
+        }
     }
 }

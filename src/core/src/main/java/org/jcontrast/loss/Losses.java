@@ -1,22 +1,38 @@
 package org.jcontrast.loss;
 
-import org.jcontrast.internal.loss.LossFactory;
+import java.util.Objects;
+import org.jcontrast.Engine;
 
 /**
- * Where losses come from: {@code Losses.create(spec, LossMode.AUTO)} gives the implementation that
- * suits each batch, and callers can force one.
+ * The built-in losses: {@code Losses.create(spec)} computes {@code spec} exactly, choosing per batch
+ * between fused kernels over the materialised 2N×2N similarity matrix (small batches) and a
+ * streaming engine that never holds it (O(N·d) memory); a {@link LossMode} forces one.
+ *
+ * <p>A loss made without an engine computes with {@link Engine#current()} at each call; one made
+ * with an engine always computes with that one. Losses are thread-safe.
  */
 public final class Losses {
     private Losses() {
     }
 
-    /** {@code spec} computed in {@code mode}, streaming with each batch's default tile. */
-    public static Loss create(LossSpec spec, LossMode mode) {
-        return LossFactory.create(spec, mode);
+    /** {@code spec}, in {@link LossMode#AUTO}, on the engine current at each call. */
+    public static Loss create(LossSpec spec) {
+        return create(spec, LossMode.AUTO);
     }
 
-    /** {@code spec} computed in {@code mode}, streaming with tiles of {@code tile}×{@code tile} similarities. */
-    public static Loss create(LossSpec spec, LossMode mode, int tile) {
-        return LossFactory.create(spec, mode, tile);
+    /** {@code spec}, in {@link LossMode#AUTO}, always on {@code engine}. */
+    public static Loss create(LossSpec spec, Engine engine) {
+        return create(spec, LossMode.AUTO, engine);
+    }
+
+    /** {@code spec} computed in {@code mode}, on the engine current at each call. */
+    public static Loss create(LossSpec spec, LossMode mode) {
+        return new BuiltInLoss(Objects.requireNonNull(spec, "spec"), Objects.requireNonNull(mode, "mode"), null);
+    }
+
+    /** {@code spec} computed in {@code mode}, always on {@code engine}. */
+    public static Loss create(LossSpec spec, LossMode mode, Engine engine) {
+        return new BuiltInLoss(Objects.requireNonNull(spec, "spec"), Objects.requireNonNull(mode, "mode"),
+                Objects.requireNonNull(engine, "engine"));
     }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.jcontrast.autograd.Variable;
 import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.optim.Parameter;
 import org.jcontrast.tensor.Tensor;
 
 /**
@@ -23,8 +24,8 @@ public final class BatchNorm implements Layer {
     /** PyTorch's default momentum of the running statistics. */
     public static final float MOMENTUM = 0.1f;
     private final int columns;
-    private final Weight gamma;
-    private final Weight beta;
+    private final Parameter gamma;
+    private final Parameter beta;
     private final Tensor runningMean;
     private final Tensor runningVar;
     private final String name;
@@ -33,8 +34,8 @@ public final class BatchNorm implements Layer {
     public BatchNorm(String name, int columns) {
         this.name = name;
         this.columns = columns;
-        this.gamma = new Weight(name + ".gamma", Tensor.full(1f, columns), false);
-        this.beta = new Weight(name + ".beta", Tensor.zeros(columns), false);
+        this.gamma = new Parameter(name + ".gamma", Tensor.full(1f, columns), false);
+        this.beta = new Parameter(name + ".beta", Tensor.zeros(columns), false);
         this.runningMean = Tensor.zeros(columns);
         this.runningVar = Tensor.full(1f, columns);
     }
@@ -53,9 +54,8 @@ public final class BatchNorm implements Layer {
         return normalize(x, gamma.variable(), beta.variable(), runningMean, runningVar);
     }
 
-
     @Override
-    public List<Weight> weights() {
+    public List<Parameter> parameters() {
         return List.of(gamma, beta);
     }
 

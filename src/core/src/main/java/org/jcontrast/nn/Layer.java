@@ -3,9 +3,14 @@ package org.jcontrast.nn;
 import java.util.List;
 import java.util.Map;
 import org.jcontrast.autograd.Variable;
+import org.jcontrast.optim.Parameter;
 import org.jcontrast.tensor.Tensor;
 
-/** One stage of a network: a forward pass on the autograd, its weights, and its non-trained state. */
+/**
+ * One stage of a network: a forward pass on the autograd, its trained parameters, and its
+ * non-trained state. Not thread-safe: a forward pass in training mode updates state (batch norm's
+ * running statistics), and the parameters are shared with the optimiser.
+ */
 public interface Layer {
 
     /**
@@ -14,9 +19,8 @@ public interface Layer {
      */
     Variable forward(Variable x, boolean training);
 
-
     /** The trained tensors, in a fixed order. */
-    List<Weight> weights();
+    List<Parameter> parameters();
 
     /** State that is not trained but must be saved (batch norm's running statistics); empty by default. */
     default Map<String, Tensor> buffers() {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.jcontrast.autograd.Variable;
 import org.jcontrast.internal.tensor.Ops;
+import org.jcontrast.optim.Parameter;
 import org.jcontrast.tensor.Tensor;
 
 /**
@@ -13,8 +14,8 @@ import org.jcontrast.tensor.Tensor;
  * ±1/√inputs.
  */
 public final class Linear implements Layer {
-    private final Weight weight;
-    private final Weight bias;
+    private final Parameter weight;
+    private final Parameter bias;
 
     /**
      * @param name    prefix of the weight names ({@code name.weight}, {@code name.bias})
@@ -29,8 +30,8 @@ public final class Linear implements Layer {
                     + inputs + " and " + outputs);
         }
         float bound = (float) (1 / Math.sqrt(inputs));
-        this.weight = new Weight(name + ".weight", Tensor.uniform(random, -bound, bound, inputs, outputs), true);
-        this.bias = hasBias ? new Weight(name + ".bias", Tensor.uniform(random, -bound, bound, outputs), false) : null;
+        this.weight = new Parameter(name + ".weight", Tensor.uniform(random, -bound, bound, inputs, outputs), true);
+        this.bias = hasBias ? new Parameter(name + ".bias", Tensor.uniform(random, -bound, bound, outputs), false) : null;
     }
 
     @Override
@@ -38,9 +39,8 @@ public final class Linear implements Layer {
         return affine(x, weight.variable(), bias == null ? null : bias.variable());
     }
 
-
     @Override
-    public List<Weight> weights() {
+    public List<Parameter> parameters() {
         return bias == null ? List.of(weight) : List.of(weight, bias);
     }
 

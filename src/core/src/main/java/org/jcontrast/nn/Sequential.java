@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jcontrast.autograd.Variable;
+import org.jcontrast.optim.Parameter;
 import org.jcontrast.tensor.Tensor;
 
 /** Layers applied one after another. */
@@ -25,12 +26,11 @@ public final class Sequential implements Layer {
         return out;
     }
 
-
     @Override
-    public List<Weight> weights() {
-        List<Weight> out = new ArrayList<>();
+    public List<Parameter> parameters() {
+        List<Parameter> out = new ArrayList<>();
         for (Layer layer : layers) {
-            out.addAll(layer.weights());
+            out.addAll(layer.parameters());
         }
         return out;
     }

@@ -7,7 +7,9 @@ import org.jcontrast.tensor.Tensor;
  * Adam with decoupled weight decay (Loshchilov &amp; Hutter 2019), as PyTorch's {@code AdamW}:
  * w −= lr·λ·w (only where {@link Parameter#decays()}), m = β₁·m + (1 − β₁)·g,
  * v = β₂·v + (1 − β₂)·g², w −= lr·m̂ / (√v̂ + ε) with the bias corrections m̂ = m / (1 − β₁ᵗ),
- * v̂ = v / (1 − β₂ᵗ).
+ * v̂ = v / (1 − β₂ᵗ). Not thread-safe.
+ *
+ * <pre>{@code Optimizer adam = AdamW.builder(head.parameters()).learningRate(1e-3).weightDecay(1e-4).build();}</pre>
  */
 public final class AdamW extends Optimizer {
     private final double beta1;
@@ -15,33 +17,30 @@ public final class AdamW extends Optimizer {
     private final double epsilon;
     private final double weightDecay;
 
-    /** β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸ and the given decay, PyTorch's defaults apart from λ. */
-    public AdamW(List<Parameter> parameters, double weightDecay) {
-        this(parameters, 0.9, 0.999, 1e-8, weightDecay);
-    }
-
-    /**
-     * @param beta1       β₁ in [0, 1)
-     * @param beta2       β₂ in [0, 1)
-     * @param epsilon     ε &gt; 0
-     * @param weightDecay λ ≥ 0
-     */
-    public AdamW(List<Parameter> parameters, double beta1, double beta2, double epsilon, double weightDecay) {
-        super(parameters);
-        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon > 0) || !(weightDecay >= 0)) {
-            throw new IllegalArgumentException("AdamW needs β₁, β₂ in [0, 1), ε > 0 and weight decay ≥ 0, got "
-                    + beta1 + ", " + beta2 + ", " + epsilon + ", " + weightDecay);
+    private AdamW(Builder b) {
+        super(b.parameters, b.requireSchedule());
+        if (!(b.beta1 >= 0 && b.beta1 < 1) || !(b.beta2 >= 0 && b.beta2 < 1) || !(b.epsilon > 0)) {
+            throw new IllegalArgumentException("AdamW needs β₁, β₂ in [0, 1) and ε > 0, got " + b.beta1 + ", "
+                    + b.beta2 + ", " + b.epsilon);
         }
-        this.beta1 = beta1;
-        this.beta2 = beta2;
-        this.epsilon = epsilon;
-        this.weightDecay = weightDecay;
+        this.beta1 = b.beta1;
+        this.beta2 = b.beta2;
+        this.epsilon = b.epsilon;
+        this.weightDecay = b.weightDecay;
         createBuffers("adam_m", "adam_v");
     }
 
+    /**
+     * A builder over {@code parameters} with PyTorch's defaults β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸, but no
+     * weight decay unless given (PyTorch's is 0.01); the learning rate is required.
+     */
+    public static Builder builder(List<Parameter> parameters) {
+        return new Builder(parameters);
+    }
+
     @Override
-    protected void update(Parameter p, double learningRate, long t) {
-        Tensor value = p.value(), grad = p.grad(), mBuf = buffer(p, "adam_m"), vBuf = buffer(p, "adam_v");
+    protected void update(Parameter p, Tensor grad, double learningRate, long t) {
+        Tensor value = p.value(), mBuf = buffer(p, "adam_m"), vBuf = buffer(p, "adam_v");
         float[] w = value.array(), g = grad.array(), m = mBuf.array(), v = vBuf.array();
         int wo = value.offset(), go = grad.offset(), n = value.size();
         float keep = p.decays() ? (float) (1 - learningRate * weightDecay) : 1f;
@@ -59,5 +58,34 @@ public final class AdamW extends Optimizer {
         }
         mBuf.markModified();
         vBuf.markModified();
+    }
+
+    /** AdamW's settings. Not thread-safe. */
+    public static final class Builder extends Optimizer.Builder<Builder> {
+        private double beta1 = 0.9;
+        private double beta2 = 0.999;
+        private double epsilon = 1e-8;
+
+        private Builder(List<Parameter> parameters) {
+            super("AdamW", parameters);
+        }
+
+        /** β₁ and β₂ in [0, 1). */
+        public Builder betas(double b1, double b2) {
+            this.beta1 = b1;
+            this.beta2 = b2;
+            return this;
+        }
+
+        /** ε &gt; 0. */
+        public Builder epsilon(double e) {
+            this.epsilon = e;
+            return this;
+        }
+
+        @Override
+        public AdamW build() {
+            return new AdamW(this);
+        }
     }
 }

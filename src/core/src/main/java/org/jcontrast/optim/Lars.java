@@ -8,7 +8,7 @@ import org.jcontrast.tensor.Tensor;
  * multiplied, per parameter tensor, by the trust ratio η·‖w‖ / ‖g‖ with g = ∇ + λ·w. Parameters
  * that do not decay (biases, batch-norm) get neither the weight decay nor the trust ratio.
  * Update: v = μ·v + lr·trust·g, w −= v (Nesterov: w −= μ·v + lr·trust·g). When ‖w‖ or ‖g‖ is 0
- * the trust ratio is 1.
+ * the trust ratio is 1. Not thread-safe.
  *
  * <p>SimCLR's setting: μ = 0.9, λ = 10⁻⁶, η = 0.001, lr = 0.3 × batch / 256 (or 0.075·√batch).
  */
@@ -18,29 +18,27 @@ public final class Lars extends Optimizer {
     private final double trustCoefficient;
     private final boolean nesterov;
 
-    /**
-     * @param momentum         μ in [0, 1)
-     * @param weightDecay      λ ≥ 0
-     * @param trustCoefficient η &gt; 0
-     * @param nesterov         use Nesterov momentum
-     */
-    public Lars(List<Parameter> parameters, double momentum, double weightDecay, double trustCoefficient,
-                boolean nesterov) {
-        super(parameters);
-        if (!(momentum >= 0 && momentum < 1) || !(weightDecay >= 0) || !(trustCoefficient > 0)) {
-            throw new IllegalArgumentException("LARS needs momentum in [0, 1), weight decay ≥ 0 and a trust "
-                    + "coefficient > 0, got " + momentum + ", " + weightDecay + ", " + trustCoefficient);
+    private Lars(Builder b) {
+        super(b.parameters, b.requireSchedule());
+        if (!(b.momentum >= 0 && b.momentum < 1) || !(b.trustCoefficient > 0)) {
+            throw new IllegalArgumentException("LARS needs momentum in [0, 1) and a trust coefficient > 0, got "
+                    + b.momentum + " and " + b.trustCoefficient);
         }
-        this.momentum = momentum;
-        this.weightDecay = weightDecay;
-        this.trustCoefficient = trustCoefficient;
-        this.nesterov = nesterov;
+        this.momentum = b.momentum;
+        this.weightDecay = b.weightDecay;
+        this.trustCoefficient = b.trustCoefficient;
+        this.nesterov = b.nesterov;
         createBuffers("momentum");
     }
 
+    /** A builder over {@code parameters}: SimCLR's μ = 0.9 and η = 0.001, no weight decay; the learning rate is required. */
+    public static Builder builder(List<Parameter> parameters) {
+        return new Builder(parameters);
+    }
+
     @Override
-    protected void update(Parameter p, double learningRate, long t) {
-        Tensor value = p.value(), grad = p.grad(), buf = buffer(p, "momentum");
+    protected void update(Parameter p, Tensor grad, double learningRate, long t) {
+        Tensor value = p.value(), buf = buffer(p, "momentum");
         float[] w = value.array(), g = grad.array(), v = buf.array();
         int wo = value.offset(), go = grad.offset(), n = value.size();
         float wd = p.decays() ? (float) weightDecay : 0f;
@@ -64,5 +62,39 @@ public final class Lars extends Optimizer {
             w[wo + i] -= nesterov ? mu * vi + lr * gi : vi;
         }
         buf.markModified();
+    }
+
+    /** LARS's settings. Not thread-safe. */
+    public static final class Builder extends Optimizer.Builder<Builder> {
+        private double momentum = 0.9;
+        private double trustCoefficient = 0.001;
+        private boolean nesterov;
+
+        private Builder(List<Parameter> parameters) {
+            super("LARS", parameters);
+        }
+
+        /** μ in [0, 1). */
+        public Builder momentum(double mu) {
+            this.momentum = mu;
+            return this;
+        }
+
+        /** η &gt; 0. */
+        public Builder trustCoefficient(double eta) {
+            this.trustCoefficient = eta;
+            return this;
+        }
+
+        /** Nesterov momentum. */
+        public Builder nesterov(boolean on) {
+            this.nesterov = on;
+            return this;
+        }
+
+        @Override
+        public Lars build() {
+            return new Lars(this);
+        }
     }
 }

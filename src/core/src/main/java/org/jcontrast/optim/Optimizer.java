@@ -4,50 +4,82 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jcontrast.tensor.Tensor;
 
 /**
- * Updates a fixed list of parameters from their gradients. Subclasses implement the update of one
- * parameter; this class checks the gradients, counts steps and keeps the per-parameter state
- * buffers that a checkpoint saves ({@link #state()}).
+ * Updates a fixed list of parameters from the gradients the backward pass left on them, with the
+ * learning rate its schedule gives for the step. Subclasses implement the update of one parameter;
+ * this class checks the gradients, counts steps and keeps the per-parameter state buffers that a
+ * checkpoint saves ({@link #state()}).
  *
- * <p>All arithmetic is sequential per parameter, so a step is deterministic.
+ * <p>A step consumes the gradients: afterwards every parameter's gradient is cleared, so gradients
+ * never leak into the next step (several backward passes before one step still add up, for
+ * gradient accumulation). A step with no gradient at all is an error, not a silent no-op.
+ * Parameters the backward passes did not reach are left as they are, as in PyTorch.
+ *
+ * <p>All arithmetic is sequential per parameter, so a step is deterministic. Not thread-safe.
  */
 public abstract class Optimizer {
     private final List<Parameter> parameters;
+    private final LearningRateSchedule schedule;
     private final Map<String, Tensor> state = new LinkedHashMap<>();
     private final Tensor steps = Tensor.scalar(0f);
 
-    /** Takes the parameters to update; their names must be unique. */
-    protected Optimizer(List<Parameter> parameters) {
+    /** Takes the parameters to update (names unique) and the learning rate of each step. */
+    protected Optimizer(List<Parameter> parameters, LearningRateSchedule schedule) {
         this.parameters = List.copyOf(parameters);
+        this.schedule = Objects.requireNonNull(schedule, "schedule");
         Parameter.valuesByName(this.parameters); // throws on a repeated name
         state.put("optimizer.steps", steps);
     }
 
     /**
-     * Applies one update with learning rate {@code learningRate} to every parameter.
+     * Applies one update to every parameter that has a gradient, with the learning rate of this step,
+     * then clears the gradients.
      *
-     * @throws IllegalStateException naming the parameter if a gradient holds NaN or an infinity
+     * @return the learning rate used
+     * @throws IllegalStateException when no parameter has a gradient (call {@code backward()} first),
+     *                               or naming the parameter whose gradient holds NaN or an infinity
      */
-    public final void step(double learningRate) {
+    public final double step() {
+        boolean any = false;
         for (Parameter p : parameters) {
-            double norm2 = squaredNorm(p.grad());
-            if (!Double.isFinite(norm2)) {
+            Tensor g = p.grad();
+            if (g == null) {
+                continue;
+            }
+            any = true;
+            if (!Double.isFinite(squaredNorm(g))) {
                 throw new IllegalStateException("the gradient of " + p.name() + " is not finite at step " + steps()
                         + " (NaN or infinity); lower the learning rate or check the loss");
             }
         }
+        if (!any) {
+            throw new IllegalStateException("step(): no parameter has a gradient; call backward() on the loss "
+                    + "first (a step consumes the gradients, so each step needs its own backward pass)");
+        }
+        double learningRate = learningRate();
         long t = steps() + 1;
         for (Parameter p : parameters) {
-            update(p, learningRate, t);
-            p.value().markModified();
+            Tensor g = p.grad();
+            if (g != null) {
+                update(p, g, learningRate, t);
+                p.value().markModified();
+                p.zeroGrad();
+            }
         }
         steps.set(0, t);
+        return learningRate;
     }
 
-    /** Updates one parameter in place for step {@code t} (1 for the first step). */
-    protected abstract void update(Parameter p, double learningRate, long t);
+    /** Updates one parameter in place from its gradient for step {@code t} (1 for the first step). */
+    protected abstract void update(Parameter p, Tensor grad, double learningRate, long t);
+
+    /** The learning rate the next step will use. */
+    public final double learningRate() {
+        return schedule.at(steps());
+    }
 
     /** Steps taken so far (kept exactly up to 2<sup>24</sup> steps, the float32 integer range). */
     public final long steps() {
@@ -59,7 +91,7 @@ public abstract class Optimizer {
         return parameters;
     }
 
-    /** Sets every gradient to zero. */
+    /** Clears every gradient without a step (after a batch that is to be skipped, say). */
     public final void zeroGrad() {
         for (Parameter p : parameters) {
             p.zeroGrad();
@@ -97,5 +129,69 @@ public abstract class Optimizer {
             s += (double) d[i] * d[i];
         }
         return s;
+    }
+
+    /**
+     * The settings every optimiser has: the learning rate (a constant or a schedule, one of which is
+     * required) and the weight decay λ ≥ 0 (default 0). Named setters, so that no number can be read
+     * as another. Not thread-safe.
+     *
+     * @param <B> the concrete builder
+     */
+    public abstract static class Builder<B extends Builder<B>> {
+        final String optimizer;
+        final List<Parameter> parameters;
+        LearningRateSchedule schedule;
+        double weightDecay;
+
+        Builder(String optimizer, List<Parameter> parameters) {
+            this.optimizer = optimizer;
+            this.parameters = List.copyOf(parameters);
+        }
+
+        /** The same learning rate at every step (finite, ≥ 0). */
+        public B learningRate(double rate) {
+            if (!(rate >= 0) || Double.isInfinite(rate)) {
+                throw new IllegalArgumentException(optimizer + ": the learning rate must be a finite number ≥ 0, got "
+                        + rate);
+            }
+            return schedule(LearningRateSchedule.constant(rate));
+        }
+
+        /** The learning rate of each step, e.g. {@link LearningRateSchedule#warmupCosine}. */
+        public B schedule(LearningRateSchedule s) {
+            this.schedule = Objects.requireNonNull(s, "schedule");
+            return self();
+        }
+
+        /** λ ≥ 0, applied to the parameters that decay. */
+        public B weightDecay(double lambda) {
+            if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+                throw new IllegalArgumentException(optimizer + ": the weight decay must be a finite number ≥ 0, got "
+                        + lambda);
+            }
+            this.weightDecay = lambda;
+            return self();
+        }
+
+        /**
+         * The schedule, checked to be given.
+         *
+         * @throws IllegalStateException when neither a learning rate nor a schedule was set
+         */
+        LearningRateSchedule requireSchedule() {
+            if (schedule == null) {
+                throw new IllegalStateException(optimizer + ": set a learningRate(..) or a schedule(..) before build()");
+            }
+            return schedule;
+        }
+
+        @SuppressWarnings("unchecked")
+        private B self() {
+            return (B) this;
+        }
+
+        /** The optimiser. */
+        public abstract Optimizer build();
     }
 }

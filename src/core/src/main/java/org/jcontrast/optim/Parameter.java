@@ -3,60 +3,60 @@ package org.jcontrast.optim;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jcontrast.autograd.Variable;
 import org.jcontrast.tensor.Tensor;
 
 /**
- * A trainable tensor as an optimiser sees it: its value, the gradient the backward pass
- * accumulates into, a unique name (used for checkpoints and messages), and whether weight decay
- * applies to it. Biases and batch-norm scales and shifts are usually excluded from decay (and, in
- * LARS, from the layer-wise trust ratio), as in SimCLR.
+ * A trainable tensor: an autograd leaf with a unique name (for checkpoints and messages) and a flag
+ * saying whether weight decay applies. Its gradient is the one {@link Variable#backward()} leaves
+ * on the leaf, the only place gradients are kept; an {@link Optimizer} reads it there and clears it
+ * after each step. Biases and batch-norm scales and shifts are usually excluded from decay (and, in
+ * LARS, from the layer-wise trust ratio), as in SimCLR. Not thread-safe.
  */
 public final class Parameter {
     private final String name;
-    private final Tensor value;
-    private final Tensor grad;
-    private final boolean decay;
+    private final Variable variable;
+    private final boolean decays;
 
-    /** A parameter with its own zero gradient of the same shape. */
-    public Parameter(String name, Tensor value, boolean decay) {
-        this(name, value, Tensor.zeros(value.shape()), decay);
-    }
-
-    /** A parameter over an existing value and gradient (e.g. an autograd variable's), of the same shape. */
-    public Parameter(String name, Tensor value, Tensor grad, boolean decay) {
-        if (!value.sameShape(grad)) {
-            throw new IllegalArgumentException("parameter " + name + ": gradient shape " + grad.shapeString()
-                    + " differs from value shape " + value.shapeString());
-        }
+    /**
+     * @param name   unique name, e.g. {@code encoder.0.weight}
+     * @param value  the initial value, updated in place by the optimiser
+     * @param decays whether weight decay (and LARS's trust ratio) applies
+     */
+    public Parameter(String name, Tensor value, boolean decays) {
         this.name = name;
-        this.value = value;
-        this.grad = grad;
-        this.decay = decay;
+        this.variable = Variable.parameter(name, value);
+        this.decays = decays;
     }
 
-    /** The unique name, e.g. {@code encoder.0.weight}. */
+    /** The unique name. */
     public String name() {
         return name;
     }
 
-    /** The value the optimiser updates in place. */
-    public Tensor value() {
-        return value;
+    /** The autograd leaf the forward pass reads. */
+    public Variable variable() {
+        return variable;
     }
 
-    /** The gradient of the loss with respect to the value. */
+    /** The value (shared with the leaf). */
+    public Tensor value() {
+        return variable.value();
+    }
+
+    /** The gradient the backward passes since the last step accumulated, or null when none reached it. */
     public Tensor grad() {
-        return grad;
+        return variable.grad();
     }
 
     /** True when weight decay (and LARS adaptation) applies. */
     public boolean decays() {
-        return decay;
+        return decays;
     }
 
-    /** Sets the gradient to zero. */
+    /** Forgets the accumulated gradient. */
     public void zeroGrad() {
-        grad.fill(0f);
+        variable.zeroGrad();
     }
 
     /** The values by name, in list order: with {@link Optimizer#state()}, what a checkpoint saves. */
@@ -72,6 +72,6 @@ public final class Parameter {
 
     @Override
     public String toString() {
-        return name + value.shapeString() + (decay ? "" : " (no decay)");
+        return name + value().shapeString() + (decays ? "" : " (no decay)");
     }
 }

@@ -14,6 +14,8 @@ import org.jcontrast.internal.tensor.Shapes;
  * <p>Arithmetic follows IEEE 754: NaN and infinities propagate through every kernel and are never
  * silently replaced. Functions that must reject them (the losses, the normalisation with a
  * zero-norm check) say so in their own documentation.
+ *
+ * <p>Not thread-safe: threads may read one tensor at once, but a write needs exclusive access.
  */
 public final class Tensor {
     private final float[] data;
@@ -249,6 +251,33 @@ public final class Tensor {
         return Arrays.copyOfRange(data, offset, offset + size);
     }
 
+    /** The rows of a rank-2 tensor, copied into new arrays. */
+    public float[][] toRows() {
+        requireRank(2, "toRows()");
+        float[][] out = new float[shape[0]][];
+        for (int i = 0; i < shape[0]; i++) {
+            out[i] = Arrays.copyOfRange(data, offset + i * shape[1], offset + (i + 1) * shape[1]);
+        }
+        return out;
+    }
+
+    /** Copies the rows of a rank-2 tensor into {@code rows}, which must have its shape. */
+    public void copyToRows(float[][] rows) {
+        checkRows(rows, "copyToRows(rows)");
+        for (int i = 0; i < shape[0]; i++) {
+            System.arraycopy(data, offset + i * shape[1], rows[i], 0, shape[1]);
+        }
+    }
+
+    /** Copies rows (of this rank-2 tensor's shape) into it. */
+    public void copyFromRows(float[][] rows) {
+        checkRows(rows, "copyFromRows(rows)");
+        for (int i = 0; i < shape[0]; i++) {
+            System.arraycopy(rows[i], 0, data, offset + i * shape[1], shape[1]);
+        }
+        version[0]++;
+    }
+
     /** The elements widened to float64, in row-major order. */
     public double[] toDoubleArray() {
         double[] out = new double[size];
@@ -256,6 +285,19 @@ public final class Tensor {
             out[i] = data[offset + i];
         }
         return out;
+    }
+
+    private void checkRows(float[][] rows, String what) {
+        requireRank(2, what);
+        if (rows.length != shape[0]) {
+            throw new IllegalArgumentException(what + ": " + rows.length + " rows for a tensor of shape " + shapeString());
+        }
+        for (int i = 0; i < shape[0]; i++) {
+            if (rows[i].length != shape[1]) {
+                throw new IllegalArgumentException(what + ": row " + i + " has " + rows[i].length
+                        + " values, the tensor " + shapeString() + " has " + shape[1] + " per row");
+            }
+        }
     }
 
     /** Throws unless the tensor has the given rank. */

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.loss.LossKind;
-import org.jcontrast.loss.LossSpec;
 import org.jcontrast.tensor.Tensor;
 import org.jcontrast.testing.ReferenceLosses64;
 import org.junit.jupiter.api.Test;
@@ -166,7 +166,7 @@ class MetricsTest {
             assertEquals(Moments.of(top).std(), m.topNegativeMoments().std(), 1e-6);
             assertEquals(Moments.of(npc).cv(), m.npcMoments().cv(), 1e-4 * Math.abs(Moments.of(npc).cv()) + 1e-6);
             if (n < 50) {
-                assertEquals(ReferenceLosses64.loss(LossSpec.of(LossKind.NTXENT).withTemperature(tau),
+                assertEquals(ReferenceLosses64.loss(LossOptions.of(LossKind.NTXENT).withTemperature(tau),
                         z1.toDoubleArray(), z2.toDoubleArray(), n, d), nt, 1e-9, "the same NT-Xent as the reference");
             }
             assertEquals(nt, m.ntxent(), 1e-5 * Math.max(1, nt), what + " ntxent");

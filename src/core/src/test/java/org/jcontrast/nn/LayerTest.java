@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.jcontrast.autograd.Normalization;
 import org.jcontrast.autograd.Variable;
+import org.jcontrast.optim.Parameter;
 import org.jcontrast.tensor.Tensor;
 import org.jcontrast.testing.GradientCheck;
 import org.junit.jupiter.api.Test;
@@ -57,8 +58,8 @@ class LayerTest {
         assertNull(x.grad());
         assertEquals(8, w.grad().size());
         Linear layer = new Linear("l", 2, 4, false, new SplittableRandom(1));
-        assertEquals(List.of("l.weight"), layer.weights().stream().map(Weight::name).toList());
-        assertEquals(2, new Linear("l", 2, 4, true, new SplittableRandom(1)).weights().size());
+        assertEquals(List.of("l.weight"), layer.parameters().stream().map(Parameter::name).toList());
+        assertEquals(2, new Linear("l", 2, 4, true, new SplittableRandom(1)).parameters().size());
         assertThrows(IllegalArgumentException.class, () -> new Linear("l", 0, 4, true, new SplittableRandom(1)));
     }
 
@@ -93,18 +94,6 @@ class LayerTest {
         assertEquals((1 - 0.3) / Math.sqrt(1.3 + BatchNorm.EPS), yEval.get(0, 0), 1e-5);
         assertEquals((16 - 1.2) / Math.sqrt(2.1 + BatchNorm.EPS), yEval.get(2, 1), 1e-4);
         assertThrows(IllegalArgumentException.class, () -> bn.forward(Variable.constant(normal(1, 2)), true));
-    }
-
-    @Test
-    void takeGradientMovesTheLeafGradientIntoTheParameter() {
-        Weight w = new Weight("w", Tensor.fromRows(new float[][] {{1, 2}}), true);
-        Linear.affine(Variable.constant(Tensor.fromRows(new float[][] {{3}})), w.variable(), null)
-                .backward(Tensor.fromRows(new float[][] {{1, -1}}));
-        w.takeGradient();
-        assertArrayEquals(new float[] {3, -3}, w.parameter().grad().toArray());
-        assertNull(w.variable().grad());
-        w.takeGradient();
-        assertArrayEquals(new float[] {0, 0}, w.parameter().grad().toArray(), "no pass reached it: zero");
     }
 
     private static void assertClose(Tensor expected, Tensor actual, double tol) {

@@ -25,17 +25,24 @@ class OptimizerTest {
         return new Parameter(name, Tensor.wrap(w, w.length), decay);
     }
 
-    /** Runs the three steps of G on a decaying and a non-decaying copy of W0. */
+    /** Leaves {@code g} on {@code p} as a backward pass would. */
+    private static void backward(Parameter p, double... g) {
+        float[] f = new float[g.length];
+        for (int i = 0; i < g.length; i++) {
+            f[i] = (float) g[i];
+        }
+        p.variable().backward(Tensor.wrap(f, f.length));
+    }
+
+    /** Runs the three steps of G, at learning rate LR, on a decaying and a non-decaying copy of W0. */
     private static float[][] run(Function<List<Parameter>, Optimizer> make) {
         Parameter a = param("a", true), b = param("b", false);
         Optimizer opt = make.apply(List.of(a, b));
         for (double[] g : G) {
-            for (Parameter p : List.of(a, b)) {
-                for (int i = 0; i < g.length; i++) {
-                    p.grad().set(i, (float) g[i]);
-                }
-            }
-            opt.step(LR);
+            backward(a, g);
+            backward(b, g);
+            assertEquals(LR, opt.step(), 0.0);
+            assertEquals(null, a.grad(), "a step consumes the gradients");
         }
         assertEquals(3, opt.steps());
         return new float[][] {a.value().toArray(), b.value().toArray()};
@@ -62,22 +69,24 @@ class OptimizerTest {
 
     @Test
     void sgdMatchesHandComputedSteps() {
-        float[][] plain = run(ps -> new Sgd(ps, 0.9, 0.01, false));
+        float[][] plain = run(ps -> Sgd.builder(ps).learningRate(LR).momentum(0.9).weightDecay(0.01).build());
         assertClose(sgdReference(0.9, 0.01, false), plain[0]);
         assertClose(sgdReference(0.9, 0.0, false), plain[1]);
-        float[][] nesterov = run(ps -> new Sgd(ps, 0.9, 0.01, true));
+        float[][] nesterov = run(ps -> Sgd.builder(ps).learningRate(LR).momentum(0.9).weightDecay(0.01).nesterov(true)
+                .build());
         assertClose(sgdReference(0.9, 0.01, true), nesterov[0]);
         // First step by hand: w = 0.5 − 0.1·(0.2 + 0.01·0.5) = 0.4795 for both variants' buffers.
         Parameter p = param("p", true);
-        p.grad().set(0, 0.2f);
-        new Sgd(List.of(p), 0.9, 0.01, false).step(LR);
+        backward(p, 0.2, 0, 0);
+        Sgd.builder(List.of(p)).learningRate(LR).momentum(0.9).weightDecay(0.01).build().step();
         assertEquals(0.4795, p.value().get(0), 1e-7);
     }
 
     @Test
     void larsScalesEachTensorByItsTrustRatio() {
         double mu = 0.9, wd = 0.01, eta = 0.001;
-        float[][] out = run(ps -> new Lars(ps, mu, wd, eta, false));
+        float[][] out = run(ps -> Lars.builder(ps).learningRate(LR).momentum(mu).weightDecay(wd).trustCoefficient(eta)
+                .build());
         double[] w = W0.clone(), v = new double[3];
         for (double[] g : G) {
             double wn = 0, gn = 0;
@@ -100,7 +109,7 @@ class OptimizerTest {
     @Test
     void adamWMatchesHandComputedSteps() {
         double b1 = 0.9, b2 = 0.999, eps = 1e-8, wd = 0.1;
-        float[][] out = run(ps -> new AdamW(ps, b1, b2, eps, wd));
+        float[][] out = run(ps -> AdamW.builder(ps).learningRate(LR).betas(b1, b2).epsilon(eps).weightDecay(wd).build());
         for (int which = 0; which < 2; which++) {
             double decay = which == 0 ? wd : 0;
             double[] w = W0.clone(), m = new double[3], v = new double[3];
@@ -119,17 +128,18 @@ class OptimizerTest {
     }
 
     /** f(w) = ½ Σ a_i (w_i − c_i)², minimum at c. */
-    private static double[] minimise(Function<List<Parameter>, Optimizer> make, LearningRateSchedule lr, int steps) {
+    private static double[] minimise(Function<List<Parameter>, Optimizer> make, int steps) {
         double[] a = {0.5, 1, 2, 4}, c = {3, -2, 1, 0.5};
         Parameter p = new Parameter("w", Tensor.zeros(4), true);
         p.value().fill(0.1f);
         Optimizer opt = make.apply(List.of(p));
         for (int s = 0; s < steps; s++) {
-            opt.zeroGrad();
+            double[] g = new double[4];
             for (int i = 0; i < 4; i++) {
-                p.grad().set(i, (float) (a[i] * (p.value().get(i) - c[i])));
+                g[i] = a[i] * (p.value().get(i) - c[i]);
             }
-            opt.step(lr.at(s));
+            backward(p, g);
+            opt.step();
         }
         double[] err = new double[4];
         for (int i = 0; i < 4; i++) {
@@ -140,14 +150,15 @@ class OptimizerTest {
 
     @Test
     void everyOptimiserConvergesOnAQuadratic() {
-        for (double e : minimise(ps -> new Sgd(ps, 0.9, 0, true), LearningRateSchedule.constant(0.1), 300)) {
+        for (double e : minimise(ps -> Sgd.builder(ps).learningRate(0.1).momentum(0.9).nesterov(true).build(), 300)) {
             assertTrue(e < 1e-3, "SGD error " + e);
         }
-        for (double e : minimise(ps -> new AdamW(ps, 0), LearningRateSchedule.warmupCosine(0.1, 10, 600, 0), 600)) {
+        for (double e : minimise(ps -> AdamW.builder(ps).schedule(LearningRateSchedule.warmupCosine(0.1, 10, 600, 0))
+                .build(), 600)) {
             assertTrue(e < 1e-2, "AdamW error " + e);
         }
-        for (double e : minimise(ps -> new Lars(ps, 0.9, 0, 0.001, false),
-                LearningRateSchedule.warmupCosine(5, 10, 2000, 0), 2000)) {
+        for (double e : minimise(ps -> Lars.builder(ps).schedule(LearningRateSchedule.warmupCosine(5, 10, 2000, 0))
+                .build(), 2000)) {
             assertTrue(e < 2e-2, "LARS error " + e);
         }
     }
@@ -155,9 +166,9 @@ class OptimizerTest {
     @Test
     void stateRestoredIntoAFreshOptimiserResumesExactly() {
         Parameter p = param("p", true);
-        Optimizer opt = new AdamW(List.of(p), 0.01);
+        Optimizer opt = AdamW.builder(List.of(p)).learningRate(LR).weightDecay(0.01).build();
         Parameter q = param("p", true);
-        Optimizer resumed = new AdamW(List.of(q), 0.01);
+        Optimizer resumed = AdamW.builder(List.of(q)).learningRate(LR).weightDecay(0.01).build();
         assertEquals(opt.state().keySet(), resumed.state().keySet());
         for (int s = 0; s < 4; s++) {
             if (s == 2) {
@@ -166,12 +177,10 @@ class OptimizerTest {
                     resumed.state().get(e.getKey()).copyFrom(e.getValue());
                 }
             }
-            for (int i = 0; i < 3; i++) {
-                p.grad().set(i, (float) G[s % 3][i]);
-                q.grad().set(i, (float) G[s % 3][i]);
-            }
-            opt.step(LR);
-            resumed.step(LR);
+            backward(p, G[s % 3]);
+            backward(q, G[s % 3]);
+            opt.step();
+            resumed.step();
         }
         assertEquals(4, opt.steps());
         assertEquals(4, resumed.steps());
@@ -181,20 +190,48 @@ class OptimizerTest {
     @Test
     void badGradientsAndSettingsAreReported() {
         Parameter p = param("encoder.weight", true);
-        p.grad().set(1, Float.NaN);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Sgd(List.of(p), 0.9, 0, false)
-                .step(0.1));
+        backward(p, 0, Double.NaN, 0);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Sgd.builder(List.of(p)).learningRate(0.1).momentum(0.9).build().step());
         assertTrue(e.getMessage().contains("encoder.weight"), e.getMessage());
         assertEquals(0.5f, p.value().get(0), "no parameter moved");
-        assertThrows(IllegalArgumentException.class, () -> new Sgd(List.of(param("x", true), param("x", true)), 0, 0,
-                false));
-        assertThrows(IllegalArgumentException.class, () -> new AdamW(List.of(param("x", true)), 1.0, 0.9, 1e-8, 0));
-        assertThrows(IllegalArgumentException.class, () -> new Parameter("x", Tensor.zeros(2), Tensor.zeros(3), true));
+        assertThrows(IllegalArgumentException.class,
+                () -> Sgd.builder(List.of(param("x", true), param("x", true))).learningRate(0.1).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> AdamW.builder(List.of(param("x", true))).learningRate(0.1).betas(1.0, 0.9).build());
         assertThrows(IllegalArgumentException.class, () -> Parameter.valuesByName(List.of(p, p)));
         Parameter bias = new Parameter("encoder.bias", Tensor.zeros(3), false);
         assertEquals(List.of("encoder.weight", "encoder.bias"),
                 List.copyOf(Parameter.valuesByName(List.of(p, bias)).keySet()));
         assertEquals(bias.value(), Parameter.valuesByName(List.of(p, bias)).get("encoder.bias"));
+    }
+
+    @Test
+    void theLearningRateCannotBeForgottenOrMisreadAndAStepNeedsABackwardPass() {
+        Parameter p = param("w", true);
+        IllegalStateException missing = assertThrows(IllegalStateException.class,
+                () -> AdamW.builder(List.of(p)).weightDecay(0.01).build());
+        assertEquals("AdamW: set a learningRate(..) or a schedule(..) before build()", missing.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Sgd.builder(List.of(p)).learningRate(-1));
+        assertThrows(IllegalArgumentException.class, () -> Lars.builder(List.of(p)).weightDecay(Double.NaN));
+        Optimizer opt = Sgd.builder(List.of(p)).learningRate(0.1).build();
+        IllegalStateException noGradient = assertThrows(IllegalStateException.class, opt::step);
+        assertTrue(noGradient.getMessage().contains("call backward() on the loss first"), noGradient.getMessage());
+        backward(p, 1, 1, 1);
+        opt.step();
+        assertThrows(IllegalStateException.class, opt::step, "the gradient was consumed: no second step on it");
+        assertArrayEquals(new float[] {0.4f, -1.6f, 1.9f}, p.value().toArray(), 1e-6f);
+    }
+
+    @Test
+    void backwardPassesBeforeOneStepAccumulate() {
+        Parameter a = param("a", true), b = param("b", true);
+        backward(a, 1, 2, 3);
+        backward(a, 1, 2, 3);
+        backward(b, 2, 4, 6);
+        Optimizer sgd = Sgd.builder(List.of(a, b)).learningRate(0.1).build();
+        sgd.step();
+        assertArrayEquals(b.value().toArray(), a.value().toArray(), "two passes add up as one of twice the gradient");
     }
 
     @Test

@@ -3,8 +3,8 @@ package org.jcontrast.testing;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.loss.LossKind;
-import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.tensor.Tensor;
 
@@ -24,14 +24,14 @@ public final class ReferenceLosses64 {
 
     /** A loss with its non-differentiable parts fixed at a base point. */
     public static final class Frozen {
-        private final LossSpec spec;
+        private final LossOptions spec;
         private final int n;
         private final int d;
         private final int[][] selected;
         private final double[] weights;
         private final double[][] bank;
 
-        private Frozen(LossSpec spec, int n, int d, int[][] selected, double[] weights, double[][] bank) {
+        private Frozen(LossOptions spec, int n, int d, int[][] selected, double[] weights, double[][] bank) {
             this.spec = spec;
             this.n = n;
             this.d = d;
@@ -158,7 +158,7 @@ public final class ReferenceLosses64 {
     }
 
     /** Freezes the selection and DCLW's detached weights at (z1, z2). */
-    public static Frozen freeze(LossSpec spec, double[] z1, double[] z2, int n, int d) {
+    public static Frozen freeze(LossOptions spec, double[] z1, double[] z2, int n, int d) {
         double[][] f = features(spec, z1, z2, n, d);
         int[][] selected = null;
         if (spec.kind().selectsNegatives()) {
@@ -180,7 +180,7 @@ public final class ReferenceLosses64 {
     }
 
     /** The loss at (z1, z2); CLIP's logit scale is log(1/τ) of the spec. */
-    public static double loss(LossSpec spec, double[] z1, double[] z2, int n, int d) {
+    public static double loss(LossOptions spec, double[] z1, double[] z2, int n, int d) {
         return freeze(spec, z1, z2, n, d).value(z1, z2, Math.log(1 / spec.temperature()));
     }
 
@@ -188,7 +188,7 @@ public final class ReferenceLosses64 {
      * Central finite differences of the frozen loss: {grad z1, grad z2, {∂/∂t}} where t is CLIP's
      * logit scale (the last is computed for every loss and is 0 where t is unused).
      */
-    public static double[][] gradient(LossSpec spec, double[] z1, double[] z2, int n, int d, double h) {
+    public static double[][] gradient(LossOptions spec, double[] z1, double[] z2, int n, int d, double h) {
         Frozen fr = freeze(spec, z1, z2, n, d);
         double t = Math.log(1 / spec.temperature());
         double[] g1 = new double[z1.length];
@@ -213,7 +213,7 @@ public final class ReferenceLosses64 {
     }
 
     /** The 2N normalised features, [view 1 | view 2]. */
-    static double[][] features(LossSpec spec, double[] z1, double[] z2, int n, int d) {
+    static double[][] features(LossOptions spec, double[] z1, double[] z2, int n, int d) {
         double[][] f = new double[2 * n][];
         for (int i = 0; i < n; i++) {
             f[i] = normalize(spec, slice(z1, i, d));
@@ -222,7 +222,7 @@ public final class ReferenceLosses64 {
         return f;
     }
 
-    private static double[] normalize(LossSpec spec, double[] z) {
+    private static double[] normalize(LossOptions spec, double[] z) {
         if (spec.normalizedInputs()) {
             return z;
         }
@@ -239,7 +239,7 @@ public final class ReferenceLosses64 {
     }
 
     /** DCLW's w_i = 2 − N·softmax_i(s_ii/σ) over the N positive pairs, clamped at 0 if asked. */
-    static double[] dclwWeights(LossSpec spec, double[][] f, int n) {
+    static double[] dclwWeights(LossOptions spec, double[][] f, int n) {
         List<Double> logits = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             logits.add(dot(f[i], f[n + i]) / spec.sigma());
@@ -256,7 +256,7 @@ public final class ReferenceLosses64 {
     }
 
     /** Sample a's candidate negatives in the spec's negative set, in increasing index order. */
-    static int[] candidateNegatives(LossSpec spec, int a, int n) {
+    static int[] candidateNegatives(LossOptions spec, int a, int n) {
         int p = positive(a, n);
         boolean cross = spec.negativeSet() == NegativeSet.CROSS;
         List<Integer> out = new ArrayList<>();
@@ -270,7 +270,7 @@ public final class ReferenceLosses64 {
     }
 
     /** The hard selection of sample a's negatives at these features. */
-    private static int[] select(LossSpec spec, double[][] f, int a, int n) {
+    private static int[] select(LossOptions spec, double[][] f, int a, int n) {
         int[] cand = candidateNegatives(spec, a, n);
         int r = spec.selectionRank(cand.length);
         List<Integer> order = new ArrayList<>();

@@ -11,11 +11,10 @@ import org.jcontrast.internal.backend.GemmRouter;
 import org.jcontrast.internal.backend.OffloadSettings;
 import org.jcontrast.internal.backend.Precision;
 import org.jcontrast.internal.loss.LossFactory;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.LossResult;
-import org.jcontrast.loss.LossSpec;
-import org.jcontrast.loss.Losses;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.tensor.Tensor;
 import org.jcontrast.testing.LogCapture;
@@ -61,21 +60,21 @@ class CudaStreamingLossTest {
         return swap.route(new OffloadSettings(Device.GPU, precision, 0), stub.directory());
     }
 
-    private LossResult streaming(LossSpec spec) {
-        return Losses.create(spec, LossMode.STREAMING, TILE).compute(z1, z2);
+    private LossResult streaming(LossOptions spec) {
+        return LossFactory.create(spec, LossMode.STREAMING, TILE).compute(z1, z2);
     }
 
     @Test
     void everyTileProductRunsOnTheDeviceAndTheResultIsTheCpus() {
         // 2N = 48 rows in tiles of 16: 6 tiles i ≤ j; observing takes one product per tile, the gradient
         // two per diagonal tile and three per other tile. CLIP and InfoNCE sweep 2×2 tiles of 16.
-        record Case(LossSpec spec, int products) {
+        record Case(LossOptions spec, int products) {
         }
         List<Case> cases = List.of(
-                new Case(LossSpec.of(LossKind.NTXENT), 6 + 3 * 2 + 3 * 3),
-                new Case(LossSpec.of(LossKind.HARDSIMPLE).withTopK(4), 6), // top-K: the selecting sweep only
-                new Case(LossSpec.of(LossKind.CLIP), 4 + 4 * 3),
-                new Case(LossSpec.of(LossKind.INFONCE).withBank(MemoryBank.randomUnit(20, D, 7)), 4 + 4 * 2));
+                new Case(LossOptions.of(LossKind.NTXENT), 6 + 3 * 2 + 3 * 3),
+                new Case(LossOptions.of(LossKind.HARDSIMPLE).withTopK(4), 6), // top-K: the selecting sweep only
+                new Case(LossOptions.of(LossKind.CLIP), 4 + 4 * 3),
+                new Case(LossOptions.of(LossKind.INFONCE).withBank(MemoryBank.randomUnit(20, D, 7)), 4 + 4 * 2));
         for (Case c : cases) {
             LossResult cpu = streaming(c.spec());
             stub.reset();
@@ -90,7 +89,7 @@ class CudaStreamingLossTest {
 
     @Test
     void tf32IsUsedWhenAskedFor() {
-        LossSpec spec = LossSpec.of(LossKind.NTXENT);
+        LossOptions spec = LossOptions.of(LossKind.NTXENT);
         LossResult cpu = streaming(spec);
         Context gpu = onTheStub(Precision.TF32);
         GemmRouter router = gpu.router();
@@ -103,18 +102,18 @@ class CudaStreamingLossTest {
 
     @Test
     void theDefaultTileIsLargeOnTheDevice() {
-        LossSpec spec = LossSpec.of(LossKind.NTXENT);
+        LossOptions spec = LossOptions.of(LossKind.NTXENT);
         LossResult cpu = streaming(spec);
         Context device = onTheStub(Precision.FP32);
         assertEquals(LossFactory.GPU_TILE, (int) device.call(() -> LossFactory.defaultTile(2 * N, 2 * N, D)));
-        LossResult gpu = device.call(() -> Losses.create(spec, LossMode.STREAMING).compute(z1, z2));
+        LossResult gpu = device.call(() -> LossFactory.create(spec, LossMode.STREAMING).compute(z1, z2));
         assertEquals(3, stub.calls("cublasSgemm_v2"), "one tile: S, then its gradient product (diagonal: no dCols)");
         assertClose("one large tile", cpu, gpu, 1e-5);
     }
 
     @Test
     void aFailingCallMidSweepGivesTheCpusResultAndOneLogLine() {
-        LossSpec spec = LossSpec.of(LossKind.NTXENT);
+        LossOptions spec = LossOptions.of(LossKind.NTXENT);
         LossResult cpu = streaming(spec);
         // One thread, so that no other tile is inside the device when the call fails.
         Context gpu = swap.route(new OffloadSettings(Device.GPU, Precision.FP32, 0), stub.directory(), 1);

@@ -24,7 +24,7 @@ public final class AnchorRows {
         int anchors = rule.anchors(), cols = rule.columns();
         if (rows.rank() != 2 || rows.dim(0) != anchors || rows.dim(1) != cols) {
             throw new IllegalArgumentException("anchor rows: expected [" + anchors + ", " + cols + "] for "
-                    + rule.spec() + ", got " + rows.shapeString());
+                    + rule.options() + ", got " + rows.shapeString());
         }
         double[] losses = new double[anchors];
         float[] x = rows.array();

@@ -3,8 +3,8 @@ package org.jcontrast.internal.loss;
 import java.util.Arrays;
 import org.jcontrast.internal.Context;
 import org.jcontrast.internal.kernel.ArrayKernel;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.loss.LossKind;
-import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.NegativeSet;
 
 /**
@@ -61,7 +61,7 @@ public final class AnchorRule {
     private final double beta;
     private final double anchorWeight;
     private final double lambda;
-    private final LossSpec spec;
+    private final LossOptions spec;
     private final int[] labels;
     /** SupCon: the 2N columns grouped by label, ascending within a group; group g is [groupStart[g], groupStart[g+1]). */
     private final int[] columnsByLabel;
@@ -71,7 +71,7 @@ public final class AnchorRule {
     private final double[] pairWeight;
     private final double[] pairGradient;
 
-    private AnchorRule(LossSpec spec, int n, int bankSize, float[] pairSimilarity) {
+    private AnchorRule(LossOptions spec, int n, int bankSize, float[] pairSimilarity) {
         this.spec = spec;
         this.kind = spec.kind();
         this.n = n;
@@ -112,7 +112,7 @@ public final class AnchorRule {
      * (InfoNCE; ignored otherwise). {@code pairSimilarity} holds s_{i,i+N} = y_i·y_{i+N} of the N
      * positive pairs, from which DCLW's weights come; the other losses ignore it (pass null).
      */
-    public static AnchorRule of(LossSpec spec, int n, int bankSize, float[] pairSimilarity) {
+    public static AnchorRule of(LossOptions spec, int n, int bankSize, float[] pairSimilarity) {
         return new AnchorRule(spec, n, bankSize, pairSimilarity);
     }
 
@@ -188,12 +188,12 @@ public final class AnchorRule {
     }
 
     /** Number of anchors of {@code spec} for N rows per view: 2N, or N for one-directional InfoNCE. */
-    static int anchors(LossSpec spec, int n) {
+    static int anchors(LossOptions spec, int n) {
         return spec.kind() == LossKind.INFONCE && !spec.symmetric() ? n : 2 * n;
     }
 
     /** Entries in each anchor's row for N rows per view and a bank of {@code bankSize} rows (InfoNCE). */
-    static int columns(LossSpec spec, int n, int bankSize) {
+    static int columns(LossOptions spec, int n, int bankSize) {
         return switch (spec.kind()) {
             case CLIP -> n;
             case INFONCE -> bankSize + 1;
@@ -202,12 +202,12 @@ public final class AnchorRule {
     }
 
     /** Every anchor's number of candidate negatives in a one-tower loss of N rows per view. */
-    static int candidateCount(LossSpec spec, int n) {
+    static int candidateCount(LossOptions spec, int n) {
         return spec.negativeSet() == NegativeSet.CROSS ? n - 1 : 2 * n - 2;
     }
 
     /** The loss this rule is of. */
-    public LossSpec spec() {
+    public LossOptions options() {
         return spec;
     }
 
@@ -241,7 +241,7 @@ public final class AnchorRule {
         return candidateCount(spec, n);
     }
 
-    /** How many candidates the hard selection ranks in ({@link LossSpec#selectionRank}). */
+    /** How many candidates the hard selection ranks in ({@link LossOptions#selectionRank}). */
     public int selectionRank() {
         return spec.selectionRank(candidateCount());
     }

@@ -25,11 +25,10 @@ import static org.jcontrast.autograd.Softmax.softmaxRows;
 
 import org.jcontrast.autograd.Selection;
 import org.jcontrast.autograd.Variable;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.internal.tensor.Ops;
-import org.jcontrast.loss.Loss;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossResult;
-import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.tensor.Tensor;
 
@@ -39,19 +38,19 @@ import org.jcontrast.tensor.Tensor;
  * statement of each loss in float32, the one the fused kernels are tested against; it favours
  * clarity over speed and memory (it holds several [2N, 2N] matrices).
  *
- * <p>Conventions are those of {@link LossSpec} and the float64 reference: the 2N samples are
+ * <p>Conventions are those of {@link LossOptions} and the float64 reference: the 2N samples are
  * [view 1 | view 2], the positive of sample a is a ± N, and the hard-negative selection and
- * DCLW's weight (unless {@link LossSpec#weightGradient()}) carry no gradient.
+ * DCLW's weight (unless {@link LossOptions#weightGradient()}) carry no gradient.
  */
 public final class ComposedLosses {
     private ComposedLosses() {
     }
 
     /** The loss of {@code spec}, computed on the autograd. */
-    public static Loss create(LossSpec spec) {
-        return new Loss() {
+    public static LossImplementation create(LossOptions spec) {
+        return new LossImplementation() {
             @Override
-            public LossSpec spec() {
+            public LossOptions options() {
                 return spec;
             }
 
@@ -71,7 +70,7 @@ public final class ComposedLosses {
      * The loss of {@code spec} at (z1, z2) and its gradients with respect to the raw inputs, and for
      * CLIP with respect to its logit scale t = log(1/τ).
      */
-    public static LossResult compute(LossSpec spec, Tensor z1, Tensor z2) {
+    public static LossResult compute(LossOptions spec, Tensor z1, Tensor z2) {
         Variable v1 = Variable.parameter("z1", z1);
         Variable v2 = Variable.parameter("z2", z2);
         Variable t = spec.kind() == LossKind.CLIP
@@ -88,7 +87,7 @@ public final class ComposedLosses {
      * is CLIP's learnable t, a single-element variable, or null for the constant log(1/τ); other
      * kinds take none.
      */
-    public static Variable build(LossSpec spec, Variable z1, Variable z2, Variable logitScale) {
+    public static Variable build(LossOptions spec, Variable z1, Variable z2, Variable logitScale) {
         LossInputs.validate(spec, z1.value(), z2.value());
         if (logitScale != null && spec.kind() != LossKind.CLIP) {
             throw new IllegalArgumentException(spec.kind().cliName() + ": a logit scale applies to clip only");
@@ -110,7 +109,7 @@ public final class ComposedLosses {
         };
     }
 
-    private static Variable features(LossSpec spec, Variable z) {
+    private static Variable features(LossOptions spec, Variable z) {
         return spec.normalizedInputs() ? z : normalizeRows(z, spec.eps());
     }
 
@@ -119,7 +118,7 @@ public final class ComposedLosses {
      * positive logit, averaged over the 2N anchors. The denominator holds the (selected) negatives,
      * and the positive too except in the decoupled losses.
      */
-    private static Variable crossEntropy(LossSpec spec, Variable f, int n) {
+    private static Variable crossEntropy(LossOptions spec, Variable f, int n) {
         Samples samples = new Samples(n);
         Variable sim = gram(f);
         Tensor denominator = negatives(spec, samples, sim.value());
@@ -141,7 +140,7 @@ public final class ComposedLosses {
      * DCLW's w_i = 2 − N·softmax_i(s_ii/σ) over the N positive pairs, as an [N, 1] column (clamped at
      * 0 if asked), detached unless the spec lets the gradient flow through it.
      */
-    private static Variable dclwWeights(LossSpec spec, Variable sim, int n) {
+    private static Variable dclwWeights(LossOptions spec, Variable sim, int n) {
         int[] partner = new int[n];
         for (int i = 0; i < n; i++) {
             partner[i] = n + i;
@@ -157,7 +156,7 @@ public final class ComposedLosses {
     }
 
     /** L_simple: −s_ap + λ_a·Σ_b s_ab over the (selected) negatives b, averaged over the 2N anchors. */
-    private static Variable simple(LossSpec spec, Variable f, int n) {
+    private static Variable simple(LossOptions spec, Variable f, int n) {
         Samples samples = new Samples(n);
         Variable sim = gram(f);
         Tensor negatives = negatives(spec, samples, sim.value());
@@ -175,7 +174,7 @@ public final class ComposedLosses {
      * sample of its class) under the softmax over all other samples, negated and averaged; ×τ when
      * the spec rescales.
      */
-    private static Variable supCon(LossSpec spec, Variable f, int n) {
+    private static Variable supCon(LossOptions spec, Variable f, int n) {
         Samples samples = new Samples(n);
         int[] labels = spec.labels();
         Tensor notPositive = Tensor.zeros(2 * n, 2 * n);
@@ -200,9 +199,9 @@ public final class ComposedLosses {
 
     /**
      * InfoNCE: queries against their positive key and the memory bank's negatives (normalised,
-     * constant); with {@link LossSpec#symmetric()}, the mean of both directions.
+     * constant); with {@link LossOptions#symmetric()}, the mean of both directions.
      */
-    private static Variable infoNce(LossSpec spec, Variable f1, Variable f2) {
+    private static Variable infoNce(LossOptions spec, Variable f1, Variable f2) {
         Tensor bank = spec.bank().snapshot();
         Variable negatives = Variable.constant(spec.normalizedInputs() ? bank : Ops.normalizeRows(bank, spec.eps()));
         float inverseTau = (float) (1 / spec.temperature());
@@ -232,7 +231,7 @@ public final class ComposedLosses {
     }
 
     /** The spec's negatives of each anchor as a [2N, 2N] mask: its negative set, then the hard selection. */
-    private static Tensor negatives(LossSpec spec, Samples samples, Tensor sim) {
+    private static Tensor negatives(LossOptions spec, Samples samples, Tensor sim) {
         NegativeSet set = spec.negativeSet();
         Tensor candidates = samples.candidates(set);
         if (!spec.kind().selectsNegatives()) {

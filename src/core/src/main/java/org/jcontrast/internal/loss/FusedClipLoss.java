@@ -1,7 +1,7 @@
 package org.jcontrast.internal.loss;
 
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.internal.tensor.Ops;
-import org.jcontrast.loss.LossSpec;
 import org.jcontrast.tensor.Tensor;
 
 /**
@@ -11,7 +11,7 @@ import org.jcontrast.tensor.Tensor;
  */
 final class FusedClipLoss extends FusedLoss {
 
-    FusedClipLoss(LossSpec spec) {
+    FusedClipLoss(LossOptions spec) {
         super(spec);
     }
 

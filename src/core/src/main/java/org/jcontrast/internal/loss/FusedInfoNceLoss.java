@@ -3,8 +3,8 @@ package org.jcontrast.internal.loss;
 import org.jcontrast.internal.Context;
 import org.jcontrast.internal.kernel.ArrayKernel;
 import org.jcontrast.internal.kernel.Parallel;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.internal.tensor.Ops;
-import org.jcontrast.loss.LossSpec;
 import org.jcontrast.tensor.Tensor;
 
 /**
@@ -15,7 +15,7 @@ import org.jcontrast.tensor.Tensor;
  */
 final class FusedInfoNceLoss extends FusedLoss {
 
-    FusedInfoNceLoss(LossSpec spec) {
+    FusedInfoNceLoss(LossOptions spec) {
         super(spec);
     }
 

@@ -2,11 +2,10 @@ package org.jcontrast.internal.loss;
 
 import org.jcontrast.internal.Context;
 import org.jcontrast.internal.kernel.ArrayKernel;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.internal.tensor.Ops;
-import org.jcontrast.loss.Loss;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossResult;
-import org.jcontrast.loss.LossSpec;
 import org.jcontrast.tensor.Tensor;
 
 /**
@@ -14,30 +13,46 @@ import org.jcontrast.tensor.Tensor;
  * features [view 1 | view 2], the positive pairs' similarities, CLIP's logit-scale gradient, and
  * the way back from ∂L/∂features to ∂L/∂z through the normalisation.
  */
-abstract class FusedLoss implements Loss {
-    final LossSpec spec;
+abstract class FusedLoss implements LossImplementation {
+    final LossOptions spec;
 
-    FusedLoss(LossSpec spec) {
+    FusedLoss(LossOptions spec) {
         this.spec = spec;
     }
 
     @Override
-    public final LossSpec spec() {
+    public final LossOptions options() {
         return spec;
     }
 
     @Override
     public final LossResult compute(Tensor z1, Tensor z2) {
         LossInputs.validate(spec, z1, z2);
+        Tensor dz1 = Tensor.zeros(z1.shape()), dz2 = Tensor.zeros(z2.shape());
+        double[] logitScaleGradient = new double[1];
+        double loss = lossAndGradients(z1, z2, dz1, dz2, logitScaleGradient);
+        return new LossResult(loss, dz1, dz2, logitScaleGradient[0]);
+    }
+
+    @Override
+    public final double computeInto(Tensor z1, Tensor z2, Tensor grad1, Tensor grad2) {
+        LossInputs.validate(spec, z1, z2);
+        LossInputs.requireGradientShapes(spec, z1, grad1, grad2);
+        return lossAndGradients(z1, z2, grad1, grad2, new double[1]);
+    }
+
+    /** The loss, ∂L/∂z1 and ∂L/∂z2 written into {@code dz1} and {@code dz2}, and CLIP's ∂L/∂t into {@code dt[0]}. */
+    private double lossAndGradients(Tensor z1, Tensor z2, Tensor dz1, Tensor dz2, double[] dt) {
         int n = z1.dim(0), d = z1.dim(1);
         Tensor f = Tensor.zeros(2 * n, d);
         normalizeInto(z1, f.rows(0, n));
         normalizeInto(z2, f.rows(n, 2 * n));
         Tensor df = Tensor.zeros(2 * n, d);
         double loss = lossAndFeatureGradient(f, n, df);
-        double logitScaleGradient = logitScaleGradient(f, df, n);
-        return new LossResult(loss, rawGradient(z1, df.rows(0, n)), rawGradient(z2, df.rows(n, 2 * n)),
-                logitScaleGradient);
+        dt[0] = logitScaleGradient(f, df, n);
+        rawGradientInto(z1, df.rows(0, n), dz1);
+        rawGradientInto(z2, df.rows(n, 2 * n), dz2);
+        return loss;
     }
 
     private void normalizeInto(Tensor z, Tensor out) {
@@ -48,14 +63,13 @@ abstract class FusedLoss implements Loss {
         }
     }
 
-    /** ∂L/∂z from ∂L/∂f through the normalisation f = z / max(‖z‖, eps). */
-    private Tensor rawGradient(Tensor z, Tensor df) {
+    /** ∂L/∂z from ∂L/∂f through the normalisation f = z / max(‖z‖, eps), written into {@code dz}. */
+    private void rawGradientInto(Tensor z, Tensor df, Tensor dz) {
         if (spec.normalizedInputs()) {
-            return df.copy();
+            dz.copyFrom(df);
+        } else {
+            Ops.normalizeRowsBackwardInto(z, df, spec.eps(), dz);
         }
-        Tensor dz = Tensor.zeros(z.dim(0), z.dim(1));
-        Ops.normalizeRowsBackwardInto(z, df, spec.eps(), dz);
-        return dz;
     }
 
     /** Rows as the loss sees them: z / max(‖z‖, eps), or as given when they are said to be unit-norm. */

@@ -1,7 +1,6 @@
 package org.jcontrast.internal.loss;
 
-import org.jcontrast.loss.Loss;
-import org.jcontrast.loss.LossSpec;
+import org.jcontrast.internal.loss.LossOptions;
 
 /**
  * The fused kernels: each loss computed with its exact analytic gradient in one forward-backward
@@ -16,7 +15,7 @@ public final class FusedLosses {
     }
 
     /** The fused implementation of {@code spec}. */
-    public static Loss create(LossSpec spec) {
+    public static LossImplementation create(LossOptions spec) {
         return switch (spec.kind()) {
             case CLIP -> new FusedClipLoss(spec);
             case INFONCE -> new FusedInfoNceLoss(spec);

@@ -1,8 +1,8 @@
 package org.jcontrast.internal.loss;
 
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.loss.LossKind;
-import org.jcontrast.loss.LossSpec;
 import org.jcontrast.tensor.Tensor;
 
 /**
@@ -12,7 +12,7 @@ import org.jcontrast.tensor.Tensor;
  */
 final class FusedOneTowerLoss extends FusedLoss {
 
-    FusedOneTowerLoss(LossSpec spec) {
+    FusedOneTowerLoss(LossOptions spec) {
         super(spec);
     }
 

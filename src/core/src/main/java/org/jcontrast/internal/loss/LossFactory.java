@@ -2,11 +2,10 @@ package org.jcontrast.internal.loss;
 
 import java.util.OptionalInt;
 import org.jcontrast.internal.Context;
-import org.jcontrast.loss.Loss;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.LossResult;
-import org.jcontrast.loss.LossSpec;
 import org.jcontrast.tensor.Tensor;
 
 /**
@@ -18,7 +17,7 @@ import org.jcontrast.tensor.Tensor;
  * memory than it saves time; a hard selection whose {@link CandidateHeaps} would be larger than
  * the matrix itself stays materialised as long as the matrix fits in one array.
  *
- * <p>The streaming tile size is the argument of {@link #create(LossSpec, LossMode, int)}, else the
+ * <p>The streaming tile size is the argument of {@link #create(LossOptions, LossMode, int)}, else the
  * current {@link Context}'s tile, else chosen per batch by {@link #defaultTile(int, int, int)}:
  * {@value #DEFAULT_TILE} on the CPU, {@value #GPU_TILE} when the tile products go to a GPU backend.
  * Each tile of T×T similarities is computed by one thread, and memory grows as two such tiles per
@@ -42,19 +41,19 @@ public final class LossFactory {
     }
 
     /** {@code spec} computed in {@code mode}, streaming with each batch's {@link #defaultTile(int, int, int)}. */
-    public static Loss create(LossSpec spec, LossMode mode) {
+    public static LossImplementation create(LossOptions spec, LossMode mode) {
         return create(spec, mode, LossFactory::defaultTile);
     }
 
     /** {@code spec} computed in {@code mode}, streaming with tiles of {@code tile}×{@code tile} similarities. */
-    public static Loss create(LossSpec spec, LossMode mode, int tile) {
+    public static LossImplementation create(LossOptions spec, LossMode mode, int tile) {
         if (tile < 1) {
             throw new IllegalArgumentException("the streaming tile size must be positive, got " + tile);
         }
         return create(spec, mode, (rows, cols, width) -> tile);
     }
 
-    private static Loss create(LossSpec spec, LossMode mode, TileSweep.TileSize tile) {
+    private static LossImplementation create(LossOptions spec, LossMode mode, TileSweep.TileSize tile) {
         return switch (mode) {
             case MATERIALIZED -> FusedLosses.create(spec);
             case STREAMING -> streaming(spec, tile);
@@ -68,7 +67,7 @@ public final class LossFactory {
      * resolves to {@link LossMode#MATERIALIZED} or {@link LossMode#STREAMING}, the others to
      * themselves.
      */
-    public static LossMode resolve(LossSpec spec, LossMode mode, int n) {
+    public static LossMode resolve(LossOptions spec, LossMode mode, int n) {
         if (mode != LossMode.AUTO) {
             return mode;
         }
@@ -110,7 +109,7 @@ public final class LossFactory {
      * batch of {@code n} rows per view of width {@code width}: {@link #defaultTile(int, int, int)} of
      * its similarity matrix (2N × 2N for one tower, N × N for CLIP, anchors × bank for InfoNCE).
      */
-    public static int defaultTile(LossSpec spec, int n, int width) {
+    public static int defaultTile(LossOptions spec, int n, int width) {
         return switch (spec.kind()) {
             case CLIP -> defaultTile(n, n, width);
             case INFONCE -> defaultTile(AnchorRule.anchors(spec, n), spec.bank() == null ? 0 : spec.bank().size(),
@@ -119,7 +118,7 @@ public final class LossFactory {
         };
     }
 
-    private static Loss streaming(LossSpec spec, TileSweep.TileSize tile) {
+    private static LossImplementation streaming(LossOptions spec, TileSweep.TileSize tile) {
         return switch (spec.kind()) {
             case CLIP -> new StreamingClipLoss(spec, tile);
             case INFONCE -> new StreamingInfoNceLoss(spec, tile);
@@ -128,12 +127,22 @@ public final class LossFactory {
     }
 
     /** {@link LossMode#AUTO}: picks per batch, by {@link #resolve}. */
-    private record AutoLoss(LossSpec spec, Loss materialized, Loss streaming) implements Loss {
+    private record AutoLoss(LossOptions options, LossImplementation materialized, LossImplementation streaming)
+            implements LossImplementation {
         @Override
         public LossResult compute(Tensor z1, Tensor z2) {
-            LossInputs.validate(spec, z1, z2);
-            boolean streams = resolve(spec, LossMode.AUTO, z1.dim(0)) == LossMode.STREAMING;
-            return (streams ? streaming : materialized).compute(z1, z2);
+            return chosen(z1, z2).compute(z1, z2);
+        }
+
+        @Override
+        public double computeInto(Tensor z1, Tensor z2, Tensor grad1, Tensor grad2) {
+            return chosen(z1, z2).computeInto(z1, z2, grad1, grad2);
+        }
+
+        private LossImplementation chosen(Tensor z1, Tensor z2) {
+            LossInputs.validate(options, z1, z2);
+            boolean streams = resolve(options, LossMode.AUTO, z1.dim(0)) == LossMode.STREAMING;
+            return streams ? streaming : materialized;
         }
     }
 }

@@ -1,7 +1,7 @@
 package org.jcontrast.internal.loss;
 
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.loss.LossKind;
-import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.tensor.Tensor;
@@ -23,7 +23,7 @@ public final class LossInputs {
      * values, no zero-norm row unless the spec accepts them, unit rows where the spec claims so, and
      * the options the kind needs (labels for SupCon, a bank for InfoNCE, a selection for HardSimple).
      */
-    public static void validate(LossSpec spec, Tensor z1, Tensor z2) {
+    public static void validate(LossOptions spec, Tensor z1, Tensor z2) {
         LossKind kind = spec.kind();
         if (z1.rank() != 2 || z2.rank() != 2) {
             throw new IllegalArgumentException(kind.cliName() + ": the views must be [N, d] matrices, got "
@@ -50,18 +50,23 @@ public final class LossInputs {
         }
     }
 
-    private static void checkOptions(LossSpec spec, int n, int d) {
+    /** Throws unless {@code grad1} and {@code grad2} have the shape of the views, {@code z}'s. */
+    public static void requireGradientShapes(LossOptions spec, Tensor z, Tensor grad1, Tensor grad2) {
+        if (!grad1.sameShape(z) || !grad2.sameShape(z)) {
+            throw new IllegalArgumentException(spec.kind().cliName() + ": the gradient buffers must have the views' shape "
+                    + z.shapeString() + ", got " + grad1.shapeString() + " and " + grad2.shapeString());
+        }
+    }
+
+    private static void checkOptions(LossOptions spec, int n, int d) {
         LossKind kind = spec.kind();
         String name = kind.cliName();
-        boolean selects = spec.topK() > 0 || !Double.isNaN(spec.quantile());
-        if (spec.topK() > 0 && !Double.isNaN(spec.quantile())) {
-            throw new IllegalArgumentException(name + ": give either top-K or a quantile, not both");
-        }
+        boolean selects = spec.selection() != null;
         if (selects && !kind.selectsNegatives()) {
             throw new IllegalArgumentException(name + ": top-K and quantile apply to hard and hardsimple only");
         }
-        if (kind == LossKind.HARDSIMPLE && !selects) {
-            throw new IllegalArgumentException("hardsimple: needs a selection of negatives, top-K or a quantile");
+        if (kind.selectsNegatives() && !selects) {
+            throw new IllegalArgumentException(name + ": needs a selection of negatives, top-K or a quantile");
         }
         if (spec.negativeSet() != NegativeSet.ALL
                 && kind != LossKind.HARD && kind != LossKind.SIMPLE && kind != LossKind.HARDSIMPLE) {
@@ -99,7 +104,7 @@ public final class LossInputs {
         }
     }
 
-    private static void checkRows(LossSpec spec, Tensor z, String what) {
+    private static void checkRows(LossOptions spec, Tensor z, String what) {
         int n = z.dim(0), d = z.dim(1);
         float[] a = z.array();
         int off = z.offset();

@@ -1,6 +1,6 @@
 package org.jcontrast.internal.loss;
 
-import org.jcontrast.loss.LossSpec;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.tensor.Tensor;
 
 /**
@@ -11,7 +11,7 @@ import org.jcontrast.tensor.Tensor;
 final class StreamingClipLoss extends FusedLoss {
     private final TileSweep.TileSize tile;
 
-    StreamingClipLoss(LossSpec spec, TileSweep.TileSize tile) {
+    StreamingClipLoss(LossOptions spec, TileSweep.TileSize tile) {
         super(spec);
         this.tile = tile;
     }

@@ -1,7 +1,7 @@
 package org.jcontrast.internal.loss;
 
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.loss.LossKind;
-import org.jcontrast.loss.LossSpec;
 import org.jcontrast.tensor.Tensor;
 
 /**
@@ -16,7 +16,7 @@ import org.jcontrast.tensor.Tensor;
 final class StreamingOneTowerLoss extends FusedLoss {
     private final TileSweep.TileSize tile;
 
-    StreamingOneTowerLoss(LossSpec spec, TileSweep.TileSize tile) {
+    StreamingOneTowerLoss(LossOptions spec, TileSweep.TileSize tile) {
         super(spec);
         this.tile = tile;
     }

@@ -153,7 +153,7 @@ final class TileSweep {
         int rounds = schedule.rounds();
         for (int round = 0; round < rounds; round++) {
             if (Thread.currentThread().isInterrupted()) {
-                throw new CancellationException(rule.spec().kind().cliName() + ": the streaming loss was interrupted "
+                throw new CancellationException(rule.options().kind().cliName() + ": the streaming loss was interrupted "
                         + "after " + round + " of " + rounds + " tile rounds");
             }
             int r = round;

@@ -8,9 +8,9 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.loss.LossKind;
-import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ class AnchorRuleTest {
     @Test
     void perEntryUseMatchesTheRowKernelForEveryOneTowerLoss() {
         SplittableRandom r = new SplittableRandom(5);
-        for (LossSpec spec : FusedLossesTest.specs()) {
+        for (LossOptions spec : FusedLossesTest.specs()) {
             if (spec.kind() == LossKind.CLIP) {
                 continue;
             }
@@ -46,13 +46,13 @@ class AnchorRuleTest {
     void perEntryUseMatchesTheRowKernelForSupConClipAndInfoNce() {
         SplittableRandom r = new SplittableRandom(6);
         int n = 5;
-        LossSpec supcon = LossSpec.of(LossKind.SUPCON).withLabels(new int[] {3, 1, 3, 3, 0});
+        LossOptions supcon = LossOptions.of(LossKind.SUPCON).withLabels(new int[] {3, 1, 3, 3, 0});
         compareWithRowKernel(AnchorRule.of(supcon, n, 0, null), Ops.gram(Tensor.randn(r, 2 * n, 4)), r, "supcon");
-        AnchorRule clip = AnchorRule.of(LossSpec.of(LossKind.CLIP), n, 0, null);
+        AnchorRule clip = AnchorRule.of(LossOptions.of(LossKind.CLIP), n, 0, null);
         compareWithRowKernel(clip, Tensor.uniform(r, -1, 1, 2 * n, n), r, "clip");
         MemoryBank bank = MemoryBank.randomUnit(6, 2, 1);
         for (boolean sym : new boolean[] {false, true}) {
-            LossSpec spec = LossSpec.of(LossKind.INFONCE).withBank(bank).withSymmetric(sym);
+            LossOptions spec = LossOptions.of(LossKind.INFONCE).withBank(bank).withSymmetric(sym);
             AnchorRule info = AnchorRule.of(spec, n, 6, null);
             compareWithRowKernel(info, Tensor.uniform(r, -1, 1, info.anchors(), 7), r, "infonce " + sym);
         }
@@ -69,12 +69,12 @@ class AnchorRuleTest {
         for (int i = 0; i < n; i++) {
             pairs[i] = s.get(i, i + n);
         }
-        for (LossSpec spec : FusedLossesTest.specs()) {
+        for (LossOptions spec : FusedLossesTest.specs()) {
             if (spec.kind() != LossKind.CLIP) {
                 rules.add(AnchorRule.of(spec, n, 0, pairs));
             }
         }
-        rules.add(AnchorRule.of(LossSpec.of(LossKind.SUPCON).withLabels(new int[] {2, 0, 2, 1, 2, 0}), n, 0, null));
+        rules.add(AnchorRule.of(LossOptions.of(LossKind.SUPCON).withLabels(new int[] {2, 0, 2, 1, 2, 0}), n, 0, null));
         for (AnchorRule rule : rules) {
             Tensor kernel = s.copy();
             double loss = AnchorRows.apply(rule, kernel);
@@ -98,11 +98,11 @@ class AnchorRuleTest {
                     rule.gradientRun(a, run[0], run[1], x, 1, st);
                     for (int b = run[0]; b < run[1]; b++) {
                         assertEquals(kernel.get(a, b), x[1 + b - run[0]], 1e-6f * Math.max(1, Math.abs(kernel.get(a, b))),
-                                rule.spec() + ": ∂L/∂s at (" + a + ", " + b + ")");
+                                rule.options() + ": ∂L/∂s at (" + a + ", " + b + ")");
                     }
                 }
             }
-            assertEquals(loss, total, 1e-6 * Math.max(1, Math.abs(loss)), rule.spec() + ": loss");
+            assertEquals(loss, total, 1e-6 * Math.max(1, Math.abs(loss)), rule.options() + ": loss");
         }
     }
 
@@ -131,7 +131,7 @@ class AnchorRuleTest {
 
     @Test
     void dclwNeedsThePairSimilarities() {
-        assertThrows(IllegalArgumentException.class, () -> AnchorRule.of(LossSpec.of(LossKind.DCLW), 3, 0, null));
+        assertThrows(IllegalArgumentException.class, () -> AnchorRule.of(LossOptions.of(LossKind.DCLW), 3, 0, null));
     }
 
     @Test
@@ -222,6 +222,6 @@ class AnchorRuleTest {
         cand.sort(Comparator.<Integer>comparingDouble(b -> -rows.get(a, b)).thenComparingInt(b -> b));
         int r = rule.selectionRank();
         int last = cand.get(r - 1);
-        st.select(rows.get(a, last), rule.spec().topK() > 0 ? last : Integer.MAX_VALUE);
+        st.select(rows.get(a, last), rule.options().topK() > 0 ? last : Integer.MAX_VALUE);
     }
 }

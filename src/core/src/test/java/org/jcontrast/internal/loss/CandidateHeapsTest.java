@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.loss.LossKind;
-import org.jcontrast.loss.LossSpec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,7 +66,7 @@ class CandidateHeapsTest {
             assertEquals(want, kept, "trial " + trial);
             int last = candidates.get(rank - 1);
             AnchorStats st = new AnchorStats();
-            AnchorRule rule = AnchorRule.of(LossSpec.of(LossKind.HARD).withTopK(rank), 20, 0, null);
+            AnchorRule rule = AnchorRule.of(LossOptions.of(LossKind.HARD).withTopK(rank), 20, 0, null);
             heaps.select(rule, 1, st);
             for (int b : candidates) {
                 assertEquals(want.contains(b), st.selected(b, row[b]), "trial " + trial + " column " + b);
@@ -80,7 +80,7 @@ class CandidateHeapsTest {
         CandidateHeaps heaps = new CandidateHeaps(1, 3);
         heaps.offer(0, 0, new float[] {1f, 2f}, 0, 2);
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> heaps.select(AnchorRule.of(LossSpec.of(LossKind.HARD).withTopK(3), 4, 0, null), 0,
+                () -> heaps.select(AnchorRule.of(LossOptions.of(LossKind.HARD).withTopK(3), 4, 0, null), 0,
                         new AnchorStats()));
         assertTrue(e.getMessage().contains("offered 2 candidates, fewer than the 3"), e.getMessage());
         IllegalArgumentException big = assertThrows(IllegalArgumentException.class,

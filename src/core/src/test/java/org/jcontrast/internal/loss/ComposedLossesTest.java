@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.jcontrast.autograd.Variable;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossResult;
-import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.tensor.Tensor;
@@ -25,27 +25,27 @@ class ComposedLossesTest {
     private static final int N = 5;
     private static final int D = 4;
 
-    private static List<LossSpec> specs() {
+    private static List<LossOptions> specs() {
         MemoryBank bank = new MemoryBank(6, D);
         bank.enqueue(Tensor.randn(new SplittableRandom(9), 6, D));
         return List.of(
-                LossSpec.of(LossKind.NTXENT),
-                LossSpec.of(LossKind.DCL),
-                LossSpec.of(LossKind.DCLW).withSigma(0.3).withClampWeight(true),
-                LossSpec.of(LossKind.DCLW).withWeightGradient(true),
-                LossSpec.of(LossKind.HARD).withTopK(3),
-                LossSpec.of(LossKind.HARD).withQuantile(0.4).withNegativeSet(NegativeSet.CROSS),
-                LossSpec.of(LossKind.SIMPLE),
-                LossSpec.of(LossKind.HARDSIMPLE).withQuantile(0.5).withLambda(0.3),
-                LossSpec.of(LossKind.INFONCE).withBank(bank).withSymmetric(true),
-                LossSpec.of(LossKind.SUPCON).withLabels(new int[] {0, 1, 0, 2, 1}),
-                LossSpec.of(LossKind.CLIP));
+                LossOptions.of(LossKind.NTXENT),
+                LossOptions.of(LossKind.DCL),
+                LossOptions.of(LossKind.DCLW).withSigma(0.3).withClampWeight(true),
+                LossOptions.of(LossKind.DCLW).withWeightGradient(true),
+                LossOptions.of(LossKind.HARD).withTopK(3),
+                LossOptions.of(LossKind.HARD).withQuantile(0.4).withNegativeSet(NegativeSet.CROSS),
+                LossOptions.of(LossKind.SIMPLE),
+                LossOptions.of(LossKind.HARDSIMPLE).withQuantile(0.5).withLambda(0.3),
+                LossOptions.of(LossKind.INFONCE).withBank(bank).withSymmetric(true),
+                LossOptions.of(LossKind.SUPCON).withLabels(new int[] {0, 1, 0, 2, 1}),
+                LossOptions.of(LossKind.CLIP));
     }
 
     @Test
     void everyKindMatchesTheFloat64ReferenceInValueAndGradient() {
         SplittableRandom random = new SplittableRandom(42);
-        for (LossSpec spec : specs()) {
+        for (LossOptions spec : specs()) {
             Tensor z1 = Tensor.randn(random, N, D);
             Tensor z2 = Tensor.randn(random, N, D);
             LossResult r = ComposedLosses.create(spec).compute(z1, z2);
@@ -65,7 +65,7 @@ class ComposedLossesTest {
 
     @Test
     void clipTakesALearnableLogitScale() {
-        LossSpec clip = LossSpec.of(LossKind.CLIP);
+        LossOptions clip = LossOptions.of(LossKind.CLIP);
         Tensor z1 = Tensor.randn(new SplittableRandom(1), N, D);
         Tensor z2 = Tensor.randn(new SplittableRandom(2), N, D);
         Variable t = Variable.parameter(Tensor.scalar(2f));
@@ -81,12 +81,12 @@ class ComposedLossesTest {
     void badInputIsRejectedBeforeAnythingIsComputed() {
         Tensor ok = Tensor.randn(new SplittableRandom(3), N, D);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ComposedLosses.create(LossSpec.of(LossKind.NTXENT)).compute(ok, Tensor.zeros(N, D + 1)));
+                () -> ComposedLosses.create(LossOptions.of(LossKind.NTXENT)).compute(ok, Tensor.zeros(N, D + 1)));
         assertTrue(e.getMessage().contains("same shape"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> ComposedLosses.build(LossSpec.of(LossKind.DCL),
+        e = assertThrows(IllegalArgumentException.class, () -> ComposedLosses.build(LossOptions.of(LossKind.DCL),
                 Variable.parameter(ok), Variable.parameter(ok), Variable.parameter(Tensor.scalar(1f))));
         assertTrue(e.getMessage().contains("clip only"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> ComposedLosses.build(LossSpec.of(LossKind.CLIP),
+        e = assertThrows(IllegalArgumentException.class, () -> ComposedLosses.build(LossOptions.of(LossKind.CLIP),
                 Variable.parameter(ok), Variable.parameter(ok), Variable.parameter(Tensor.zeros(2))));
         assertTrue(e.getMessage().contains("single value"), e.getMessage());
     }

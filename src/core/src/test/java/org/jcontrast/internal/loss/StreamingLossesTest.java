@@ -11,12 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
-import org.jcontrast.loss.Loss;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.LossResult;
-import org.jcontrast.loss.LossSpec;
-import org.jcontrast.loss.Losses;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.tensor.Tensor;
@@ -32,15 +30,15 @@ class StreamingLossesTest {
     private static final int[] TILES = {1, 2, 3, 5, 8, 64};
 
     /** Every spec of the materialised tests, plus SupCon and InfoNCE, for N rows per view. */
-    static List<LossSpec> specs(int n, int d, SplittableRandom r) {
-        List<LossSpec> s = new ArrayList<>(FusedLossesTest.specs());
+    static List<LossOptions> specs(int n, int d, SplittableRandom r) {
+        List<LossOptions> s = new ArrayList<>(FusedLossesTest.specs());
         int[] labels = r.ints(n, 0, Math.max(1, n / 3)).toArray();
-        s.add(LossSpec.of(LossKind.SUPCON).withLabels(labels));
-        s.add(LossSpec.of(LossKind.SUPCON).withLabels(labels).withRescale(false).withTemperature(0.1));
+        s.add(LossOptions.of(LossKind.SUPCON).withLabels(labels));
+        s.add(LossOptions.of(LossKind.SUPCON).withLabels(labels).withRescale(false).withTemperature(0.1));
         MemoryBank bank = new MemoryBank(13, d);
         bank.enqueue(Tensor.randn(r, 11, d));
-        s.add(LossSpec.of(LossKind.INFONCE).withBank(bank));
-        s.add(LossSpec.of(LossKind.INFONCE).withBank(bank).withSymmetric(true).withTemperature(0.07));
+        s.add(LossOptions.of(LossKind.INFONCE).withBank(bank));
+        s.add(LossOptions.of(LossKind.INFONCE).withBank(bank).withSymmetric(true).withTemperature(0.07));
         return s;
     }
 
@@ -50,10 +48,10 @@ class StreamingLossesTest {
         for (int[] shape : new int[][] {{2, 3}, {7, 5}, {13, 4}}) {
             int n = shape[0], d = shape[1];
             Tensor z1 = Tensor.randn(r, n, d), z2 = Tensor.randn(r, n, d);
-            for (LossSpec spec : specs(n, d, r)) {
-                LossResult want = Losses.create(spec, LossMode.MATERIALIZED).compute(z1, z2);
+            for (LossOptions spec : specs(n, d, r)) {
+                LossResult want = LossFactory.create(spec, LossMode.MATERIALIZED).compute(z1, z2);
                 for (int tile : TILES) {
-                    LossResult got = Losses.create(spec, LossMode.STREAMING, tile).compute(z1, z2);
+                    LossResult got = LossFactory.create(spec, LossMode.STREAMING, tile).compute(z1, z2);
                     assertSameResult(spec + " N=" + n + " d=" + d + " tile=" + tile, want, got);
                 }
             }
@@ -89,7 +87,7 @@ class StreamingLossesTest {
     @Test
     void aTileSizeThatIsNotPositiveIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.STREAMING, 0));
+                () -> LossFactory.create(LossOptions.of(LossKind.NTXENT), LossMode.STREAMING, 0));
         assertTrue(e.getMessage().contains("tile size must be positive, got 0"), e.getMessage());
     }
 
@@ -98,11 +96,11 @@ class StreamingLossesTest {
         int n = 300, d = 16;
         SplittableRandom r = new SplittableRandom(22);
         Tensor z1 = Tensor.randn(r, n, d), z2 = Tensor.randn(r, n, d);
-        for (LossSpec spec : List.of(LossSpec.of(LossKind.NTXENT), LossSpec.of(LossKind.HARD).withTopK(5),
-                LossSpec.of(LossKind.HARD).withQuantile(0.1).withNegativeSet(NegativeSet.CROSS),
-                LossSpec.of(LossKind.CLIP), LossSpec.of(LossKind.DCLW).withWeightGradient(true))) {
-            LossResult want = Losses.create(spec, LossMode.MATERIALIZED).compute(z1, z2);
-            assertSameResult(spec.toString(), want, Losses.create(spec, LossMode.STREAMING, 64).compute(z1, z2));
+        for (LossOptions spec : List.of(LossOptions.of(LossKind.NTXENT), LossOptions.of(LossKind.HARD).withTopK(5),
+                LossOptions.of(LossKind.HARD).withQuantile(0.1).withNegativeSet(NegativeSet.CROSS),
+                LossOptions.of(LossKind.CLIP), LossOptions.of(LossKind.DCLW).withWeightGradient(true))) {
+            LossResult want = LossFactory.create(spec, LossMode.MATERIALIZED).compute(z1, z2);
+            assertSameResult(spec.toString(), want, LossFactory.create(spec, LossMode.STREAMING, 64).compute(z1, z2));
         }
     }
 
@@ -115,12 +113,12 @@ class StreamingLossesTest {
         Tensor z1 = Tensor.randn(r, n, d), z2 = Tensor.randn(r, n, d);
         int[] labels = r.ints(n, 0, 5).toArray();
         for (double tau : new double[] {0.026, 0.02, 0.005}) {
-            for (LossSpec spec : List.of(LossSpec.of(LossKind.NTXENT), LossSpec.of(LossKind.DCL),
-                    LossSpec.of(LossKind.DCLW), LossSpec.of(LossKind.SUPCON).withLabels(labels),
-                    LossSpec.of(LossKind.CLIP))) {
-                LossSpec cold = spec.withTemperature(tau);
-                LossResult want = Losses.create(cold, LossMode.MATERIALIZED).compute(z1, z2);
-                assertSameResult(cold.toString(), want, Losses.create(cold, LossMode.STREAMING, 16).compute(z1, z2));
+            for (LossOptions spec : List.of(LossOptions.of(LossKind.NTXENT), LossOptions.of(LossKind.DCL),
+                    LossOptions.of(LossKind.DCLW), LossOptions.of(LossKind.SUPCON).withLabels(labels),
+                    LossOptions.of(LossKind.CLIP))) {
+                LossOptions cold = spec.withTemperature(tau);
+                LossResult want = LossFactory.create(cold, LossMode.MATERIALIZED).compute(z1, z2);
+                assertSameResult(cold.toString(), want, LossFactory.create(cold, LossMode.STREAMING, 16).compute(z1, z2));
             }
         }
     }
@@ -130,8 +128,8 @@ class StreamingLossesTest {
         int n = 50, d = 8;
         SplittableRandom r = new SplittableRandom(23);
         Tensor z1 = Tensor.randn(r, n, d), z2 = Tensor.randn(r, n, d);
-        for (LossSpec spec : specs(n, d, r)) {
-            Loss loss = Losses.create(spec, LossMode.STREAMING, 7);
+        for (LossOptions spec : specs(n, d, r)) {
+            LossImplementation loss = LossFactory.create(spec, LossMode.STREAMING, 7);
             // On the vector path, code that C2 has not compiled yet runs the Vector API's Java
             // fallbacks, which reduce lanes in another order: a compilation landing between two
             // calls changes the last bits once. A scheduling dependence would show every time.
@@ -147,7 +145,7 @@ class StreamingLossesTest {
     }
 
     /** Null when 1, 2 and 3 threads give the same bits, else which differs. */
-    private static String threadCountMismatch(Loss loss, Tensor z1, Tensor z2) throws Exception {
+    private static String threadCountMismatch(LossImplementation loss, Tensor z1, Tensor z2) throws Exception {
         LossResult[] results = new LossResult[2];
         Contexts.withThreads(1, () -> results[0] = loss.compute(z1, z2));
         LossResult one = results[0];
@@ -165,7 +163,7 @@ class StreamingLossesTest {
     @Test
     void anInterruptedCallerGetsACancellationAndKeepsItsInterrupt() {
         Tensor z = Tensor.randn(new SplittableRandom(24), 8, 3);
-        Loss loss = Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.STREAMING, 2);
+        LossImplementation loss = LossFactory.create(LossOptions.of(LossKind.NTXENT), LossMode.STREAMING, 2);
         Thread.currentThread().interrupt();
         try {
             CancellationException e = assertThrows(CancellationException.class, () -> loss.compute(z, z.copy()));
@@ -180,7 +178,7 @@ class StreamingLossesTest {
     void anInterruptDuringASweepStopsItAndLeavesNoWorkRunning() throws Exception {
         SplittableRandom r = new SplittableRandom(25);
         Tensor z1 = Tensor.randn(r, 1500, 4), z2 = Tensor.randn(r, 1500, 4);
-        Loss loss = Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.STREAMING, 2);
+        LossImplementation loss = LossFactory.create(LossOptions.of(LossKind.NTXENT), LossMode.STREAMING, 2);
         Throwable[] thrown = new Throwable[1];
         Thread worker = new Thread(() -> {
             try {
@@ -218,20 +216,20 @@ class StreamingLossesTest {
 
     @Test
     void autoMaterialisesSmallBatchesAndStreamsLargeOnes() {
-        LossSpec nt = LossSpec.of(LossKind.NTXENT);
+        LossOptions nt = LossOptions.of(LossKind.NTXENT);
         int edge = (int) Math.sqrt(LossFactory.AUTO_STREAMING_ENTRIES) / 2;
         assertEquals(LossMode.MATERIALIZED, LossFactory.resolve(nt, LossMode.AUTO, edge));
         assertEquals(LossMode.STREAMING, LossFactory.resolve(nt, LossMode.AUTO, edge + 1));
         assertEquals(LossMode.STREAMING, LossFactory.resolve(nt.withTemperature(0.1), LossMode.AUTO, 1 << 20));
         assertEquals(LossMode.MATERIALIZED, LossFactory.resolve(nt, LossMode.MATERIALIZED, 1 << 20));
         // Top-K heaps are small; heaps holding 60% of every row are larger than the matrix, until it no longer fits an array.
-        LossSpec hard = LossSpec.of(LossKind.HARD);
+        LossOptions hard = LossOptions.of(LossKind.HARD);
         assertEquals(LossMode.STREAMING, LossFactory.resolve(hard.withTopK(64), LossMode.AUTO, 4 * edge));
         assertEquals(LossMode.MATERIALIZED, LossFactory.resolve(hard.withQuantile(0.6), LossMode.AUTO, 4 * edge));
         assertEquals(LossMode.STREAMING, LossFactory.resolve(hard.withQuantile(0.6), LossMode.AUTO, 1 << 20));
         // InfoNCE counts its bank's columns.
         MemoryBank bank = MemoryBank.randomUnit(1 << 16, 2, 1);
-        LossSpec info = LossSpec.of(LossKind.INFONCE).withBank(bank);
+        LossOptions info = LossOptions.of(LossKind.INFONCE).withBank(bank);
         assertEquals(LossMode.MATERIALIZED, LossFactory.resolve(info, LossMode.AUTO, 32));
         assertEquals(LossMode.STREAMING, LossFactory.resolve(info, LossMode.AUTO, 128));
     }
@@ -240,26 +238,26 @@ class StreamingLossesTest {
     void autoGivesWhatTheChosenImplementationGives() {
         SplittableRandom r = new SplittableRandom(26);
         Tensor z1 = Tensor.randn(r, 6, 3), z2 = Tensor.randn(r, 6, 3);
-        LossSpec spec = LossSpec.of(LossKind.DCL);
-        LossResult auto = Losses.create(spec, LossMode.AUTO).compute(z1, z2);
+        LossOptions spec = LossOptions.of(LossKind.DCL);
+        LossResult auto = LossFactory.create(spec, LossMode.AUTO).compute(z1, z2);
         LossResult materialised = FusedLosses.create(spec).compute(z1, z2);
         assertEquals(materialised.loss(), auto.loss(), 0.0);
         assertArrayEquals(materialised.grad1().toArray(), auto.grad1().toArray());
-        LossResult composed = Losses.create(spec, LossMode.COMPOSED).compute(z1, z2);
+        LossResult composed = LossFactory.create(spec, LossMode.COMPOSED).compute(z1, z2);
         assertSameResult("composed", materialised, composed);
     }
 
     @Test
     void badInputIsRejectedAsByTheOtherImplementations() {
-        Loss streaming = Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.STREAMING, 4);
+        LossImplementation streaming = LossFactory.create(LossOptions.of(LossKind.NTXENT), LossMode.STREAMING, 4);
         Tensor ok = Tensor.randn(new SplittableRandom(27), 4, 3);
         Tensor nan = ok.copy();
         nan.set(1, 2, Float.NaN);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> streaming.compute(ok, nan));
         assertTrue(e.getMessage().contains("z2 row 1 has NaN"), e.getMessage());
-        LossSpec wrongBank = LossSpec.of(LossKind.INFONCE).withBank(MemoryBank.randomUnit(8, 5, 1));
+        LossOptions wrongBank = LossOptions.of(LossKind.INFONCE).withBank(MemoryBank.randomUnit(8, 5, 1));
         for (LossMode mode : new LossMode[] {LossMode.STREAMING, LossMode.AUTO}) {
-            e = assertThrows(IllegalArgumentException.class, () -> Losses.create(wrongBank, mode, 4).compute(ok, ok));
+            e = assertThrows(IllegalArgumentException.class, () -> LossFactory.create(wrongBank, mode, 4).compute(ok, ok));
             assertTrue(e.getMessage().contains("memory bank has dimension 5 but the embeddings have 3"), e.getMessage());
         }
     }

@@ -15,11 +15,10 @@ import org.jcontrast.internal.backend.GemmBackendProvider;
 import org.jcontrast.internal.backend.GemmRouter;
 import org.jcontrast.internal.backend.OffloadSettings;
 import org.jcontrast.internal.backend.Precision;
+import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.LossResult;
-import org.jcontrast.loss.LossSpec;
-import org.jcontrast.loss.Losses;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.tensor.Tensor;
 import org.jcontrast.testing.Contexts;
@@ -122,22 +121,22 @@ class TileOffloadTest {
         // 2N = 48 rows in tiles of 16: symmetric, 3 blocks, 6 tiles i ≤ j; observing takes one product per
         // tile, the gradient two per diagonal tile and three per other tile (S, dRows, dCols). CLIP and
         // InfoNCE sweep 2×2 tiles of 16 (N = 24 rows against 24 texts or a bank of 20).
-        record Case(LossSpec spec, int products) {
+        record Case(LossOptions spec, int products) {
         }
         List<Case> cases = List.of(
-                new Case(LossSpec.of(LossKind.NTXENT), 6 + 3 * 2 + 3 * 3),
-                new Case(LossSpec.of(LossKind.HARD).withTopK(4), 6), // top-K: one selecting sweep, then sparse
-                new Case(LossSpec.of(LossKind.CLIP), 4 + 4 * 3),
-                new Case(LossSpec.of(LossKind.INFONCE).withBank(MemoryBank.randomUnit(20, D, 7)), 4 + 4 * 2));
+                new Case(LossOptions.of(LossKind.NTXENT), 6 + 3 * 2 + 3 * 3),
+                new Case(LossOptions.of(LossKind.HARD).withTopK(4), 6), // top-K: one selecting sweep, then sparse
+                new Case(LossOptions.of(LossKind.CLIP), 4 + 4 * 3),
+                new Case(LossOptions.of(LossKind.INFONCE).withBank(MemoryBank.randomUnit(20, D, 7)), 4 + 4 * 2));
         for (Case c : cases) {
             LossResult[] cpu = new LossResult[1];
             Contexts.withRouter(router(Device.CPU, 0, new Provider(null)),
-                    () -> cpu[0] = Losses.create(c.spec(), LossMode.STREAMING, 16).compute(z1, z2));
+                    () -> cpu[0] = LossFactory.create(c.spec(), LossMode.STREAMING, 16).compute(z1, z2));
             KernelBackend backend = new KernelBackend(Integer.MAX_VALUE);
             GemmRouter router = router(Device.GPU, 0, new Provider(backend));
             Contexts.withRouter(router, () -> {
                 assertSameBits(c.spec().toString(), cpu[0],
-                        Losses.create(c.spec(), LossMode.STREAMING, 16).compute(z1, z2));
+                        LossFactory.create(c.spec(), LossMode.STREAMING, 16).compute(z1, z2));
                 assertEquals(c.products(), backend.calls.get(), c.spec() + ": products on the backend");
                 assertEquals(c.products(), router.offloadedProducts(), c.spec().toString());
             });
@@ -146,15 +145,15 @@ class TileOffloadTest {
 
     @Test
     void aBackendFailingMidSweepLeavesTheCpusResult() throws Exception {
-        LossSpec spec = LossSpec.of(LossKind.NTXENT);
+        LossOptions spec = LossOptions.of(LossKind.NTXENT);
         LossResult[] cpu = new LossResult[1];
         Contexts.withRouter(router(Device.CPU, 0, new Provider(null)),
-                () -> cpu[0] = Losses.create(spec, LossMode.STREAMING, 16).compute(z1, z2));
+                () -> cpu[0] = LossFactory.create(spec, LossMode.STREAMING, 16).compute(z1, z2));
         KernelBackend backend = new KernelBackend(9); // fails in the gradient sweep, and is then dropped
         GemmRouter router = router(Device.GPU, 0, new Provider(backend));
         // One thread, so that no other tile is inside the backend when it fails.
         Contexts.withThreads(1, () -> Contexts.withRouter(router, () -> {
-            assertSameBits("failing at product 9", cpu[0], Losses.create(spec, LossMode.STREAMING, 16).compute(z1, z2));
+            assertSameBits("failing at product 9", cpu[0], LossFactory.create(spec, LossMode.STREAMING, 16).compute(z1, z2));
             assertEquals(9, backend.calls.get(), "no product goes to the backend after its failure");
             assertEquals(8, router.offloadedProducts());
             assertTrue(router.unavailableReason().orElseThrow().contains("failed on purpose"));
@@ -178,9 +177,9 @@ class TileOffloadTest {
                     "auto: so is one tile of 500×500×128");
             assertEquals(0, auto.opens().get(), "and they do not even open the backend");
             assertEquals(LossFactory.GPU_TILE, LossFactory.defaultTile(large, large, 128), "auto: 4096×4096×128 passes");
-            assertEquals(LossFactory.GPU_TILE, LossFactory.defaultTile(LossSpec.of(LossKind.NTXENT), 1024, 128),
+            assertEquals(LossFactory.GPU_TILE, LossFactory.defaultTile(LossOptions.of(LossKind.NTXENT), 1024, 128),
                     "one tower, 2N × 2N: 2048×2048×128 is 1.07e9 flops");
-            assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(LossSpec.of(LossKind.CLIP), 1024, 128),
+            assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(LossOptions.of(LossKind.CLIP), 1024, 128),
                     "CLIP, N × N: 1024×1024×128 is below the threshold");
         });
 
@@ -189,11 +188,11 @@ class TileOffloadTest {
         Contexts.withRouter(router(Device.GPU, 0, new Provider(backend)), () -> {
             assertEquals(LossFactory.GPU_TILE, LossFactory.defaultTile(2 * N, 2 * N, D), "gpu");
             // The default tile covers the whole 48×48 matrix: one diagonal tile, three device calls in all.
-            big[0] = Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.STREAMING).compute(z1, z2);
+            big[0] = LossFactory.create(LossOptions.of(LossKind.NTXENT), LossMode.STREAMING).compute(z1, z2);
             assertEquals(3, backend.calls.get());
         });
         Contexts.withRouter(router(Device.CPU, 0, new Provider(null)), () -> assertSameBits("one tile",
-                Losses.create(LossSpec.of(LossKind.NTXENT), LossMode.STREAMING, 64).compute(z1, z2), big[0]));
+                LossFactory.create(LossOptions.of(LossKind.NTXENT), LossMode.STREAMING, 64).compute(z1, z2), big[0]));
 
         Contexts.withRouter(router(Device.GPU, 0, new Provider(new KernelBackend(Integer.MAX_VALUE))),
                 () -> Contexts.withTile(48,

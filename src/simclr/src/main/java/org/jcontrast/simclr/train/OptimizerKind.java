@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import org.jcontrast.optim.AdamW;
 import org.jcontrast.optim.Lars;
+import org.jcontrast.optim.LearningRateSchedule;
 import org.jcontrast.optim.Optimizer;
 import org.jcontrast.optim.Parameter;
 import org.jcontrast.optim.Sgd;
@@ -44,12 +45,15 @@ public enum OptimizerKind {
         return cliName;
     }
 
-    /** The optimiser over {@code parameters}; momentum is AdamW's β₁. */
-    public Optimizer create(List<Parameter> parameters, double momentum, double weightDecay) {
+    /** The optimiser over {@code parameters} on {@code schedule}; momentum is AdamW's β₁. */
+    public Optimizer create(List<Parameter> parameters, double momentum, double weightDecay,
+                            LearningRateSchedule schedule) {
         return switch (this) {
-            case SGD -> new Sgd(parameters, momentum, weightDecay, false);
-            case LARS -> new Lars(parameters, momentum, weightDecay, LARS_TRUST, false);
-            case ADAMW -> new AdamW(parameters, momentum, 0.999, 1e-8, weightDecay);
+            case SGD -> Sgd.builder(parameters).schedule(schedule).momentum(momentum).weightDecay(weightDecay).build();
+            case LARS -> Lars.builder(parameters).schedule(schedule).momentum(momentum).weightDecay(weightDecay)
+                    .trustCoefficient(LARS_TRUST).build();
+            case ADAMW -> AdamW.builder(parameters).schedule(schedule).betas(momentum, 0.999).epsilon(1e-8)
+                    .weightDecay(weightDecay).build();
         };
     }
 

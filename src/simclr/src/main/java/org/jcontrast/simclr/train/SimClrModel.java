@@ -7,7 +7,6 @@ import java.util.Map;
 import org.jcontrast.autograd.NoGrad;
 import org.jcontrast.autograd.Variable;
 import org.jcontrast.nn.Sequential;
-import org.jcontrast.nn.Weight;
 import org.jcontrast.optim.Parameter;
 import org.jcontrast.tensor.Tensor;
 
@@ -67,28 +66,16 @@ public final class SimClrModel {
     }
 
     /** Every trained tensor: the encoder's, then the head's. */
-    public List<Weight> weights() {
-        List<Weight> out = new ArrayList<>(encoder.weights());
-        out.addAll(head.weights());
-        return out;
-    }
-
-    /** The optimiser's view of {@link #weights()}. */
     public List<Parameter> parameters() {
-        return weights().stream().map(Weight::parameter).toList();
-    }
-
-    /** Moves the gradients of the last backward pass into the parameters (see {@link Weight#takeGradient}). */
-    public void takeGradients() {
-        for (Weight w : weights()) {
-            w.takeGradient();
-        }
+        List<Parameter> out = new ArrayList<>(encoder.parameters());
+        out.addAll(head.parameters());
+        return out;
     }
 
     /** Everything a checkpoint saves of the model: the weights and the batch-norm statistics, by name. */
     public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Weight w : weights()) {
+        for (Parameter w : parameters()) {
             out.put(w.name(), w.value());
         }
         out.putAll(encoder.buffers());
@@ -99,7 +86,7 @@ public final class SimClrModel {
     /** Number of trained values. */
     public long parameterCount() {
         long n = 0;
-        for (Weight w : weights()) {
+        for (Parameter w : parameters()) {
             n += w.value().size();
         }
         return n;

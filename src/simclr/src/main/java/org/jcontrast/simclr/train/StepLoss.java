@@ -3,29 +3,35 @@ package org.jcontrast.simclr.train;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.jcontrast.autograd.Variable;
 import org.jcontrast.internal.tensor.Ops;
+import org.jcontrast.loss.BatchInputs;
+import org.jcontrast.loss.Clip;
+import org.jcontrast.loss.InfoNce;
 import org.jcontrast.loss.Loss;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossResult;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.MemoryBank;
-import org.jcontrast.nn.Weight;
+import org.jcontrast.loss.SupCon;
+import org.jcontrast.optim.Parameter;
 import org.jcontrast.simclr.data.Seeds;
 import org.jcontrast.tensor.Tensor;
 
 /**
- * The loss of one training step: the run's spec, completed with what some kinds take from the
- * run itself. SupCon gets the batch's labels; InfoNCE a MoCo-style queue of earlier second views
- * (normalised), which each step then joins; CLIP its learned temperature τ = e^(−t), whose
- * logit scale t is trained with the network (starting from log(1/τ) of the spec, capped at
- * ln 100 as in CLIP).
+ * The loss of one training step as one autograd operation: the run's spec, completed with what
+ * some kinds take from the run itself. SupCon gets the batch's labels; InfoNCE a MoCo-style queue
+ * of earlier second views (normalised), which each step then joins; CLIP its learned temperature
+ * τ = e^(−t), whose logit scale t is a parameter trained with the network (starting from log(1/τ)
+ * of the spec, capped at ln 100 as in CLIP).
  */
 final class StepLoss {
     private static final double MAX_LOGIT_SCALE = Math.log(100);
     private final LossSpec spec;
     private final Function<LossSpec, Loss> losses;
+    private final Loss loss;
     private final MemoryBank bank;
-    private final Weight logitScale;
+    private final Parameter logitScale;
     private final int bankSize;
     private final int dim;
 
@@ -39,31 +45,38 @@ final class StepLoss {
     StepLoss(LossSpec spec, Function<LossSpec, Loss> losses, int bankSize, int dim, long seed) {
         this.spec = spec;
         this.losses = losses;
+        this.loss = losses.apply(spec);
         this.bankSize = bankSize;
         this.dim = dim;
         this.bank = spec.kind() == LossKind.INFONCE
                 ? MemoryBank.randomUnit(bankSize, dim, Seeds.derive(seed, 0xBA4CL)) : null;
-        this.logitScale = spec.kind() == LossKind.CLIP
-                ? new Weight("loss.logit_scale", Tensor.scalar((float) Math.log(1 / spec.temperature())), false)
+        this.logitScale = spec instanceof Clip clip
+                ? new Parameter("loss.logit_scale", Tensor.scalar((float) Math.log(1 / clip.temperature())), false)
                 : null;
     }
 
-    /** The loss at (z1, z2) for a batch whose images have {@code labels}. */
-    LossResult compute(Tensor z1, Tensor z2, int[] labels) {
-        LossSpec s = switch (spec.kind()) {
-            case SUPCON -> spec.withLabels(labels);
-            case INFONCE -> spec.withBank(bank);
-            case CLIP -> spec.withTemperature(Math.exp(-logitScale.value().item()));
-            default -> spec;
+    /** The loss at (z1, z2) for a batch whose images have {@code labels}, on the autograd. */
+    Variable apply(Variable z1, Variable z2, int[] labels) {
+        return switch (spec) {
+            case SupCon s -> loss.apply(z1, z2, BatchInputs.labels(labels));
+            case InfoNce s -> {
+                Variable out = loss.apply(z1, z2, BatchInputs.bank(bank));
+                bank.enqueue(Ops.normalizeRows(z2.value(), s.normalize().eps()));
+                yield out;
+            }
+            case Clip s -> clip(z1, z2, s);
+            default -> loss.apply(z1, z2);
         };
-        LossResult r = losses.apply(s).compute(z1, z2);
-        if (bank != null) {
-            bank.enqueue(Ops.normalizeRows(z2, spec.eps()));
-        }
-        if (logitScale != null) {
-            logitScale.parameter().grad().set(0, (float) r.gradLogitScale());
-        }
-        return r;
+    }
+
+    /** CLIP at τ = e^(−t), with the logit scale t an input of the operation too. */
+    private Variable clip(Variable z1, Variable z2, Clip s) {
+        Variable t = logitScale.variable();
+        LossResult r = losses.apply(new Clip(Math.exp(-t.value().item()), s.normalize())).compute(z1.value(), z2.value());
+        return Variable.fromOp("clip", Tensor.scalar((float) r.loss()), List.of(z1, z2, t),
+                List.of(z1.value(), z2.value(), t.value()), g -> new Tensor[] {
+                        Ops.scale(r.grad1(), g.item()), Ops.scale(r.grad2(), g.item()),
+                        Tensor.scalar((float) (r.gradLogitScale() * g.item()))});
     }
 
     /** Called after the optimiser's step: keeps CLIP's logit scale at or below ln 100. */
@@ -74,10 +87,9 @@ final class StepLoss {
     }
 
     /** Trained values of the loss itself: CLIP's logit scale, or none. */
-    List<Weight> weights() {
+    List<Parameter> parameters() {
         return logitScale == null ? List.of() : List.of(logitScale);
     }
-
     /** The queue's rows for a checkpoint (InfoNCE), or nothing. */
     Map<String, Tensor> state() {
         return bank == null ? Map.of() : Map.of("loss.bank", bank.snapshot());

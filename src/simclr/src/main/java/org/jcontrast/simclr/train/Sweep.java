@@ -104,12 +104,12 @@ public final class Sweep {
             }
             for (LossKind kind : List.of(LossKind.NTXENT, LossKind.DCL)) {
                 for (int batch : grid.batchSizes()) {
-                    add(points, run(center, LossSpec.of(kind), grid.centerTemperature(), batch, center.viewStrength()),
+                    add(points, run(center, LossSpec.builder(kind).build(), grid.centerTemperature(), batch, center.viewStrength()),
                             EnumSet.of(Axis.BATCH));
                 }
             }
             for (double strength : grid.viewStrengths()) {
-                add(points, run(center, LossSpec.of(LossKind.NTXENT), grid.centerTemperature(), center.batchSize(),
+                add(points, run(center, LossSpec.builder(LossKind.NTXENT).build(), grid.centerTemperature(), center.batchSize(),
                         strength), EnumSet.of(Axis.VIEWS));
             }
         }
@@ -143,7 +143,7 @@ public final class Sweep {
     }
 
     private static TrainConfig run(TrainConfig center, LossSpec loss, double tau, int batch, double strength) {
-        LossSpec spec = Double.isNaN(tau) ? loss : loss.withTemperature(tau);
+        LossSpec spec = Double.isNaN(tau) ? loss : LossSpec.builder(loss).temperature(tau).build();
         return center.toBuilder().loss(spec).batchSize(batch).viewStrength(strength).build();
     }
 

@@ -8,6 +8,8 @@ import java.util.Map;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.NegativeSet;
+import org.jcontrast.loss.NtXent;
+import org.jcontrast.loss.Selection;
 import org.jcontrast.simclr.train.ModelSpec;
 
 /**
@@ -102,32 +104,33 @@ public record TrainConfig(List<Integer> encoderWidths, int headWidth, int projec
         m.put("head_width", headWidth);
         m.put("projection_dim", projectionDim);
         m.put("batch_norm", batchNorm);
+        LossSpec.Builder spec = LossSpec.builder(loss);
         m.put("loss", loss.kind().cliName());
         if (loss.kind().usesTemperature()) {
-            m.put("temperature", loss.temperature());
+            m.put("temperature", spec.temperature());
         }
-        if (loss.topK() > 0) {
-            m.put("top_k", loss.topK());
+        if (spec.selection() instanceof Selection.TopK top) {
+            m.put("top_k", top.k());
         }
-        if (!Double.isNaN(loss.quantile())) {
-            m.put("quantile", loss.quantile());
+        if (spec.selection() instanceof Selection.Quantile q) {
+            m.put("quantile", q.alpha());
         }
-        if (loss.negativeSet() != NegativeSet.ALL) {
-            m.put("negative_set", loss.negativeSet().name().toLowerCase(Locale.ROOT));
+        if (spec.negatives() != NegativeSet.ALL) {
+            m.put("negative_set", spec.negatives().name().toLowerCase(Locale.ROOT));
         }
-        if (!Double.isNaN(loss.lambda())) {
-            m.put("lambda", loss.lambda());
+        if (!Double.isNaN(spec.lambda())) {
+            m.put("lambda", spec.lambda());
         }
         if (loss.kind() == LossKind.DCLW) {
-            m.put("sigma", loss.sigma());
-            m.put("weight_gradient", loss.weightGradient());
-            m.put("clamp_weight", loss.clampWeight());
+            m.put("sigma", spec.sigma());
+            m.put("weight_gradient", spec.weightGradient());
+            m.put("clamp_weight", spec.clampWeight());
         }
         if (loss.kind() == LossKind.SUPCON) {
-            m.put("rescale", loss.rescale());
+            m.put("rescale", spec.rescale());
         }
         if (loss.kind() == LossKind.INFONCE) {
-            m.put("symmetric", loss.symmetric());
+            m.put("symmetric", spec.symmetric());
             m.put("bank_size", bankSize);
         }
         m.put("epochs", epochs);
@@ -146,33 +149,34 @@ public record TrainConfig(List<Integer> encoderWidths, int headWidth, int projec
     public static TrainConfig fromMap(Map<String, Object> m) {
         Entries e = new Entries(m);
         LossKind kind = LossKind.fromName(e.string("loss"));
-        LossSpec loss = LossSpec.of(kind);
+        LossSpec.Builder loss = LossSpec.builder(kind);
         if (kind.usesTemperature()) {
-            loss = loss.withTemperature(e.number("temperature"));
+            loss.temperature(e.number("temperature"));
         }
         if (m.containsKey("top_k")) {
-            loss = loss.withTopK((int) e.integer("top_k"));
+            loss.selection(Selection.topK((int) e.integer("top_k")));
         }
         if (m.containsKey("quantile")) {
-            loss = loss.withQuantile(e.number("quantile"));
+            loss.selection(Selection.quantile(e.number("quantile")));
         }
         if (m.containsKey("negative_set")) {
-            loss = loss.withNegativeSet(NegativeSet.valueOf(e.string("negative_set").toUpperCase(Locale.ROOT)));
+            loss.negatives(NegativeSet.valueOf(e.string("negative_set").toUpperCase(Locale.ROOT)));
         }
         if (m.containsKey("lambda")) {
-            loss = loss.withLambda(e.number("lambda"));
+            loss.lambda(e.number("lambda"));
         }
         if (kind == LossKind.DCLW) {
-            loss = loss.withSigma(e.number("sigma")).withWeightGradient(e.bool("weight_gradient"))
-                    .withClampWeight(e.bool("clamp_weight"));
+            loss.sigma(e.number("sigma")).weightGradient(e.bool("weight_gradient")).clampWeight(e.bool("clamp_weight"));
         }
         if (kind == LossKind.SUPCON) {
-            loss = loss.withRescale(e.bool("rescale"));
+            loss.rescale(e.bool("rescale"));
         }
-        Builder b = builder().loss(loss);
+        Builder b = builder();
         if (kind == LossKind.INFONCE) {
-            b.loss(loss.withSymmetric(e.bool("symmetric"))).bankSize((int) e.integer("bank_size"));
+            loss.symmetric(e.bool("symmetric"));
+            b.bankSize((int) e.integer("bank_size"));
         }
+        b.loss(loss.build());
         return b.encoderWidths(e.integers("encoder")).headWidth((int) e.integer("head_width"))
                 .projectionDim((int) e.integer("projection_dim")).batchNorm(e.bool("batch_norm"))
                 .epochs((int) e.integer("epochs")).batchSize((int) e.integer("batch_size"))
@@ -243,7 +247,7 @@ public record TrainConfig(List<Integer> encoderWidths, int headWidth, int projec
         private int headWidth = 256;
         private int projectionDim = 128;
         private boolean batchNorm = true;
-        private LossSpec loss = LossSpec.of(LossKind.NTXENT);
+        private LossSpec loss = new NtXent();
         private int bankSize = 4096;
         private int epochs = 50;
         private int batchSize = 512;

@@ -9,7 +9,6 @@ import java.util.function.Function;
 import org.jcontrast.io.Checkpoint;
 import org.jcontrast.io.FormatException;
 import org.jcontrast.loss.Loss;
-import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.Losses;
 import org.jcontrast.optim.LearningRateSchedule;
@@ -32,11 +31,10 @@ import org.jcontrast.tensor.Tensor;
  */
 public final class Trainer {
     /** How the command line turns a loss spec into a loss: materialised for small batches, streamed for large ones. */
-    public static final Function<LossSpec, Loss> DEFAULT_LOSSES = spec -> Losses.create(spec, LossMode.AUTO);
+    public static final Function<LossSpec, Loss> DEFAULT_LOSSES = Losses::create;
     private final TrainConfig config;
     private final Dataset data;
     private final SimClrStep simclr;
-    private final LearningRateSchedule schedule;
     private final BatchOrder order;
     private final ViewPipeline views;
     private final Tensor batch;
@@ -58,11 +56,11 @@ public final class Trainer {
         }
         this.config = config;
         this.data = data;
-        this.simclr = new SimClrStep(config, data.pixels(), losses);
         this.order = new BatchOrder(data.size(), config.batchSize(), true, config.seed());
         long total = (long) config.epochs() * order.batchesPerEpoch();
         long warmup = Math.round(config.warmupEpochs() * order.batchesPerEpoch());
-        this.schedule = LearningRateSchedule.warmupCosine(config.learningRate(), warmup, total, 0);
+        this.simclr = new SimClrStep(config, data.pixels(), losses,
+                LearningRateSchedule.warmupCosine(config.learningRate(), warmup, total, 0));
         this.views = ViewPipeline.ofStrength(config.viewStrength());
         int n = config.batchSize();
         this.batch = Tensor.zeros(2 * n, data.pixels());
@@ -142,7 +140,7 @@ public final class Trainer {
     private double trainOn(int epoch, int[] indices) {
         int n = indices.length;
         views.views(data, indices, config.seed(), epoch, batch.rows(0, n), batch.rows(n, 2 * n));
-        double value = simclr.run(batch, data.labelsAt(indices), schedule.at(steps));
+        double value = simclr.run(batch, data.labelsAt(indices));
         steps++;
         losses.add((double) (float) value);
         return value;

@@ -8,6 +8,8 @@ import java.util.EnumSet;
 import java.util.List;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossSpec;
+import org.jcontrast.loss.NtXent;
+import org.jcontrast.loss.Simple;
 import org.jcontrast.metrics.Metrics;
 import org.jcontrast.simclr.data.Dataset;
 import org.junit.jupiter.api.Test;
@@ -17,7 +19,7 @@ class SweepTest {
 
     @Test
     void theAxesShareTheCentreAndRunIt() {
-        Sweep.Grid grid = new Sweep.Grid(List.of(LossSpec.of(LossKind.NTXENT), LossSpec.of(LossKind.SIMPLE)),
+        Sweep.Grid grid = new Sweep.Grid(List.of(new NtXent(), new Simple()),
                 List.of(0.2, 0.5), List.of(8, 16), List.of(0.0, 0.5), 0.2, false);
         List<Sweep.Point> plan = Sweep.plan(grid, CENTER);
         // Temperature: ntxent ×2 + simple. Batch: ntxent and dcl × 2 (ntxent 16 at τ 0.2 is the centre).
@@ -41,7 +43,7 @@ class SweepTest {
     @Test
     void runsEveryPointAndStopsWhenAsked() {
         Dataset.Split split = TrainerTest.tinyImages().split(0.25, 1);
-        List<Sweep.Point> plan = Sweep.plan(new Sweep.Grid(List.of(LossSpec.of(LossKind.NTXENT)), List.of(0.2, 0.5),
+        List<Sweep.Point> plan = Sweep.plan(new Sweep.Grid(List.<LossSpec>of(new NtXent()), List.of(0.2, 0.5),
                 List.of(16), List.of(0.5), 0.2, false), CENTER);
         int[] started = new int[1];
         Sweep.Listener listener = new Sweep.Listener() {

@@ -14,10 +14,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jcontrast.internal.loss.ComposedLosses;
 import org.jcontrast.io.Checkpoint;
+import org.jcontrast.loss.Clip;
+import org.jcontrast.loss.Dcl;
+import org.jcontrast.loss.Dclw;
+import org.jcontrast.loss.HardContrastive;
+import org.jcontrast.loss.InfoNce;
 import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.LossSpec;
+import org.jcontrast.loss.Losses;
+import org.jcontrast.loss.Selection;
+import org.jcontrast.loss.Simple;
+import org.jcontrast.loss.SupCon;
 import org.jcontrast.simclr.data.Dataset;
 import org.jcontrast.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -56,9 +65,9 @@ class TrainerTest {
 
     @Test
     void theInjectedLossDecidesHowNotWhat() {
-        TrainConfig config = tiny().epochs(1).loss(LossSpec.of(LossKind.DCL)).build();
+        TrainConfig config = tiny().epochs(1).loss(new Dcl()).build();
         Trainer fused = trainer(config);
-        Trainer composed = new Trainer(config, tinyImages(), ComposedLosses::create);
+        Trainer composed = new Trainer(config, tinyImages(), spec -> Losses.create(spec, LossMode.COMPOSED));
         fused.run(TrainListener.NONE, () -> false);
         composed.run(TrainListener.NONE, () -> false);
         for (int i = 0; i < fused.lossHistory().size(); i++) {
@@ -102,7 +111,7 @@ class TrainerTest {
     @Test
     void aResumedRunContinuesExactlyAsAnUninterruptedOne() throws IOException {
         for (LossKind kind : List.of(LossKind.NTXENT, LossKind.INFONCE, LossKind.CLIP)) {
-            TrainConfig config = tiny().loss(LossSpec.of(kind)).bankSize(40).optimizer(OptimizerKind.SGD)
+            TrainConfig config = tiny().loss(spec(kind)).bankSize(40).optimizer(OptimizerKind.SGD)
                     .learningRate(0.05).build();
             Trainer straight = trainer(config);
             straight.run(TrainListener.NONE, () -> false);
@@ -137,11 +146,7 @@ class TrainerTest {
     @Test
     void everyLossTrains() {
         for (LossKind kind : LossKind.values()) {
-            LossSpec spec = LossSpec.of(kind);
-            if (kind == LossKind.HARDSIMPLE) {
-                spec = spec.withTopK(4);
-            }
-            Trainer t = trainer(tiny().loss(spec).epochs(1).bankSize(32).build());
+            Trainer t = trainer(tiny().loss(spec(kind)).epochs(1).bankSize(32).build());
             t.run(TrainListener.NONE, () -> false);
             assertEquals(6, t.lossHistory().size(), kind.cliName());
             assertTrue(t.lossHistory().stream().allMatch(Double::isFinite), kind.cliName());
@@ -150,7 +155,7 @@ class TrainerTest {
 
     @Test
     void clipLearnsItsTemperature() {
-        Trainer t = trainer(tiny().loss(LossSpec.of(LossKind.CLIP)).build());
+        Trainer t = trainer(tiny().loss(new Clip()).build());
         float before = t.checkpoint().tensors().get("loss.logit_scale").item();
         t.run(TrainListener.NONE, () -> false);
         float after = t.checkpoint().tensors().get("loss.logit_scale").item();
@@ -167,7 +172,7 @@ class TrainerTest {
         assertMessage("--momentum", () -> tiny().momentum(1).build());
         assertMessage("--warmup-epochs", () -> tiny().warmupEpochs(4).build());
         assertMessage("--view-strength", () -> tiny().viewStrength(-1).build());
-        assertMessage("--bank-size", () -> tiny().loss(LossSpec.of(LossKind.INFONCE)).bankSize(8).build());
+        assertMessage("--bank-size", () -> tiny().loss(new InfoNce()).bankSize(8).build());
         assertMessage("--batch-size 200", () -> trainer(tiny().batchSize(200).build()));
         assertEquals(0.3, tiny().build().warmupEpochs(), 1e-12, "a tenth of the epochs by default");
         assertEquals(OptimizerKind.LARS.defaultLearningRate(),
@@ -177,12 +182,12 @@ class TrainerTest {
     @Test
     void theConfigurationSurvivesItsJson() {
         List<TrainConfig> configs = List.of(tiny().build(),
-                tiny().loss(LossSpec.of(LossKind.HARD).withTopK(5).withTemperature(0.3)).seed(-1234567890123456789L)
+                tiny().loss(new HardContrastive(0.3, Selection.topK(5))).seed(-1234567890123456789L)
                         .batchNorm(false).optimizer(OptimizerKind.LARS).build(),
-                tiny().loss(LossSpec.of(LossKind.DCLW).withSigma(0.7).withClampWeight(true)).build(),
-                tiny().loss(LossSpec.of(LossKind.SIMPLE).withLambda(0.01)).build(),
-                tiny().loss(LossSpec.of(LossKind.INFONCE).withSymmetric(true)).bankSize(64).build(),
-                tiny().loss(LossSpec.of(LossKind.SUPCON).withRescale(false)).build());
+                tiny().loss(new Dclw().withSigma(0.7).withClampWeight(true)).build(),
+                tiny().loss(new Simple().withLambda(0.01)).build(),
+                tiny().loss(new InfoNce().withSymmetric(true)).bankSize(64).build(),
+                tiny().loss(new SupCon().withRescale(false)).build());
         for (TrainConfig c : configs) {
             Map<String, Object> map = c.toMap();
             assertEquals(map, TrainConfig.fromMap(FlatJson.read(FlatJson.write(map))).toMap());
@@ -202,5 +207,11 @@ class TrainerTest {
         for (String k : expected.keySet()) {
             assertArrayEquals(expected.get(k).toArray(), actual.get(k).toArray(), k);
         }
+    }
+
+    /** The kind's defaults, with a top-4 selection for the hard losses, which need one. */
+    private static LossSpec spec(LossKind kind) {
+        LossSpec.Builder b = LossSpec.builder(kind);
+        return (kind.selectsNegatives() ? b.selection(Selection.topK(4)) : b).build();
     }
 }

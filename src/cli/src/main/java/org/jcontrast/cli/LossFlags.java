@@ -4,6 +4,7 @@ import java.util.Locale;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.NegativeSet;
+import org.jcontrast.loss.Selection;
 import picocli.CommandLine.Option;
 
 /**
@@ -11,7 +12,7 @@ import picocli.CommandLine.Option;
  * {@code loss} command). An option that does not apply to the chosen loss is an error, never
  * silently ignored.
  */
-final class LossOptions {
+final class LossFlags {
     @Option(names = "--loss", paramLabel = "NAME",
             description = "ntxent, dcl, dclw, hard, simple, hardsimple, infonce, supcon or clip (train: ntxent by "
                     + "default).")
@@ -59,28 +60,38 @@ final class LossOptions {
 
     /** The spec the options describe ({@code fallback} when no loss is named). */
     LossSpec spec(LossKind fallback) {
-        LossKind kind = lossName == null ? fallback : LossKind.fromName(lossName);
-        return spec(kind, temperature);
+        return builder(fallback).build();
     }
 
-    /** The spec for {@code kind} with these options and the temperature {@code tau} (null: the kind's default). */
-    LossSpec spec(LossKind kind, Double tau) {
-        String name = kind.cliName();
-        LossSpec spec = LossSpec.of(kind);
+    /**
+     * The options as a builder of the named loss ({@code fallback} when none is named), to complete
+     * before {@code build()}, which refuses an option the loss does not have.
+     */
+    LossSpec.Builder builder(LossKind fallback) {
+        LossKind kind = lossName == null ? fallback : LossKind.fromName(lossName);
+        return builder(kind, temperature);
+    }
+
+    /** The options as a builder of {@code kind} with the temperature {@code tau} (null: the kind's default). */
+    LossSpec.Builder builder(LossKind kind, Double tau) {
+        LossSpec.Builder b = LossSpec.builder(kind);
         if (tau != null) {
             if (!kind.usesTemperature()) {
-                throw new IllegalArgumentException("--temperature: " + name + " has no temperature");
+                throw new IllegalArgumentException("--temperature: " + kind.cliName() + " has no temperature");
             }
-            spec = spec.withTemperature(Inputs.temperature(tau));
+            b.temperature(Inputs.temperature(tau));
+        }
+        if (topK != null && quantile != null) {
+            throw new IllegalArgumentException("--top-k and --quantile: give one of them, not both");
         }
         if (topK != null) {
-            spec = spec.withTopK(topK);
+            b.selection(Selection.topK(topK));
         }
         if (quantile != null) {
-            spec = spec.withQuantile(quantile);
+            b.selection(Selection.quantile(quantile));
         }
         if (negativeSet != null) {
-            spec = spec.withNegativeSet(switch (negativeSet.toLowerCase(Locale.ROOT)) {
+            b.negatives(switch (negativeSet.toLowerCase(Locale.ROOT)) {
                 case "all" -> NegativeSet.ALL;
                 case "cross" -> NegativeSet.CROSS;
                 default -> throw new IllegalArgumentException("--negative-set must be all or cross, got '"
@@ -88,24 +99,24 @@ final class LossOptions {
             });
         }
         if (lambda != null) {
-            spec = spec.withLambda(lambda);
+            b.lambda(lambda);
         }
         if (sigma != null || weightGradient || clampWeight) {
             only(kind, LossKind.DCLW, "--sigma, --weight-gradient and --clamp-weight");
-            spec = spec.withWeightGradient(weightGradient).withClampWeight(clampWeight);
+            b.weightGradient(weightGradient).clampWeight(clampWeight);
             if (sigma != null) {
-                spec = spec.withSigma(sigma);
+                b.sigma(sigma);
             }
         }
         if (noRescale) {
             only(kind, LossKind.SUPCON, "--no-rescale");
-            spec = spec.withRescale(false);
+            b.rescale(false);
         }
         if (symmetric) {
             only(kind, LossKind.INFONCE, "--symmetric");
-            spec = spec.withSymmetric(true);
+            b.symmetric(true);
         }
-        return spec;
+        return b;
     }
 
     private static void only(LossKind kind, LossKind applies, String options) {

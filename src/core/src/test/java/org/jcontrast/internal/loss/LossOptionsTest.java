@@ -1,17 +1,18 @@
-package org.jcontrast.loss;
+package org.jcontrast.internal.loss;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import org.jcontrast.internal.loss.LossInputs;
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.tensor.Tensor;
 import org.jcontrast.testing.ReferenceLosses64;
 import org.junit.jupiter.api.Test;
 
-/** The shared loss API: spec defaults, input validation, the memory bank, and the float64 reference. */
-class LossApiTest {
+/** The flattened options: defaults, input validation, the memory bank, and the float64 reference. */
+class LossOptionsTest {
 
     @Test
     void identicalRowsGiveLogOfTwoNMinusOneForNtXent() {
@@ -20,7 +21,7 @@ class LossApiTest {
         for (int i = 0; i < n; i++) {
             z[i * d] = 2;
         }
-        double loss = ReferenceLosses64.loss(LossSpec.of(LossKind.NTXENT), z.clone(), z.clone(), n, d);
+        double loss = ReferenceLosses64.loss(LossOptions.of(LossKind.NTXENT), z.clone(), z.clone(), n, d);
         assertEquals(Math.log(2 * n - 1), loss, 1e-12);
     }
 
@@ -30,37 +31,37 @@ class LossApiTest {
         int n = 6, d = 4;
         double[] z1 = Tensor.randn(r, n, d).toDoubleArray();
         double[] z2 = Tensor.randn(r, n, d).toDoubleArray();
-        double nt = ReferenceLosses64.loss(LossSpec.of(LossKind.NTXENT), z1, z2, n, d);
-        double hard = ReferenceLosses64.loss(LossSpec.of(LossKind.HARD).withTopK(2 * n - 2), z1, z2, n, d);
+        double nt = ReferenceLosses64.loss(LossOptions.of(LossKind.NTXENT), z1, z2, n, d);
+        double hard = ReferenceLosses64.loss(LossOptions.of(LossKind.HARD).withTopK(2 * n - 2), z1, z2, n, d);
         assertEquals(nt, hard, 1e-12);
-        double dcl = ReferenceLosses64.loss(LossSpec.of(LossKind.DCL).withTemperature(0.5), z1, z2, n, d);
+        double dcl = ReferenceLosses64.loss(LossOptions.of(LossKind.DCL).withTemperature(0.5), z1, z2, n, d);
         assertTrue(dcl < nt, "dcl " + dcl + " < ntxent " + nt);
-        double hard3 = ReferenceLosses64.loss(LossSpec.of(LossKind.HARD).withTopK(3), z1, z2, n, d);
+        double hard3 = ReferenceLosses64.loss(LossOptions.of(LossKind.HARD).withTopK(3), z1, z2, n, d);
         assertTrue(hard3 < nt, "fewer negatives, smaller loss");
     }
 
     @Test
     void selectionRank() {
-        assertEquals(3, LossSpec.of(LossKind.HARD).withTopK(3).selectionRank(10));
-        assertEquals(10, LossSpec.of(LossKind.HARD).withTopK(30).selectionRank(10));
-        assertEquals(1, LossSpec.of(LossKind.HARD).withQuantile(0.1).selectionRank(10));
-        assertEquals(2, LossSpec.of(LossKind.HARD).withQuantile(0.11).selectionRank(10));
-        assertEquals(10, LossSpec.of(LossKind.HARD).withQuantile(1).selectionRank(10));
-        assertEquals(10, LossSpec.of(LossKind.HARD).selectionRank(10));
+        assertEquals(3, LossOptions.of(LossKind.HARD).withTopK(3).selectionRank(10));
+        assertEquals(10, LossOptions.of(LossKind.HARD).withTopK(30).selectionRank(10));
+        assertEquals(1, LossOptions.of(LossKind.HARD).withQuantile(0.1).selectionRank(10));
+        assertEquals(2, LossOptions.of(LossKind.HARD).withQuantile(0.11).selectionRank(10));
+        assertEquals(10, LossOptions.of(LossKind.HARD).withQuantile(1).selectionRank(10));
+        assertEquals(10, LossOptions.of(LossKind.NTXENT).selectionRank(10));
     }
 
     @Test
     void badOptionsAreRejectedWithTheirName() {
-        assertMessage(() -> LossSpec.of(LossKind.NTXENT).withTemperature(0), "temperature");
-        assertMessage(() -> LossSpec.of(LossKind.NTXENT).withTemperature(Double.NaN), "temperature");
-        assertMessage(() -> LossSpec.of(LossKind.HARD).withTopK(0), "K");
-        assertMessage(() -> LossSpec.of(LossKind.HARD).withQuantile(1.5), "quantile");
+        assertMessage(() -> LossOptions.of(LossKind.NTXENT).withTemperature(0), "temperature");
+        assertMessage(() -> LossOptions.of(LossKind.NTXENT).withTemperature(Double.NaN), "temperature");
+        assertMessage(() -> LossOptions.of(LossKind.HARD).withTopK(0), "K");
+        assertMessage(() -> LossOptions.of(LossKind.HARD).withQuantile(1.5), "quantile");
         assertMessage(() -> LossKind.fromName("nope"), "ntxent");
     }
 
     @Test
     void badInputsAreRejectedNamingTheRow() {
-        LossSpec nt = LossSpec.of(LossKind.NTXENT);
+        LossOptions nt = LossOptions.of(LossKind.NTXENT);
         Tensor ok = Tensor.randn(new SplittableRandom(1), 4, 3);
         assertMessage(() -> LossInputs.validate(nt, ok, Tensor.zeros(4, 2)), "[4, 3] and [4, 2]");
         assertMessage(() -> LossInputs.validate(nt, ok.rows(0, 1), ok.rows(1, 2)), "N = 1");
@@ -74,14 +75,15 @@ class LossApiTest {
         assertMessage(() -> LossInputs.validate(nt, zero, ok), "z1 row 3 has zero norm");
         LossInputs.validate(nt.withNormalizeEps(1e-12f), zero, ok);
         assertMessage(() -> LossInputs.validate(nt.withNormalizedInputs(true), ok, ok), "unit-norm");
-        assertMessage(() -> LossInputs.validate(LossSpec.of(LossKind.SUPCON), ok, ok), "labels");
-        assertMessage(() -> LossInputs.validate(LossSpec.of(LossKind.SUPCON).withLabels(new int[3]), ok, ok),
+        assertMessage(() -> LossInputs.validate(LossOptions.of(LossKind.SUPCON), ok, ok), "labels");
+        assertMessage(() -> LossInputs.validate(LossOptions.of(LossKind.SUPCON).withLabels(new int[3]), ok, ok),
                 "3 labels for 4 rows");
-        assertMessage(() -> LossInputs.validate(LossSpec.of(LossKind.HARDSIMPLE), ok, ok), "top-K");
+        assertMessage(() -> LossInputs.validate(LossOptions.of(LossKind.HARDSIMPLE), ok, ok), "top-K");
+        assertMessage(() -> LossInputs.validate(LossOptions.of(LossKind.HARD), ok, ok), "hard: needs a selection");
         assertMessage(() -> LossInputs.validate(nt.withTopK(2), ok, ok), "hard and hardsimple only");
-        assertMessage(() -> LossInputs.validate(LossSpec.of(LossKind.INFONCE).withBank(new MemoryBank(8, 5)), ok, ok),
+        assertMessage(() -> LossInputs.validate(LossOptions.of(LossKind.INFONCE).withBank(new MemoryBank(8, 5)), ok, ok),
                 "dimension 5");
-        assertMessage(() -> LossInputs.validate(LossSpec.of(LossKind.INFONCE).withBank(new MemoryBank(8, 3)), ok, ok),
+        assertMessage(() -> LossInputs.validate(LossOptions.of(LossKind.INFONCE).withBank(new MemoryBank(8, 3)), ok, ok),
                 "empty");
     }
 

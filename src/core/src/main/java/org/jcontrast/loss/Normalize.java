@@ -1,0 +1,80 @@
+package org.jcontrast.loss;
+
+/**
+ * How a loss turns its input rows into unit vectors before comparing them. Immutable and thread-safe.
+ *
+ * <ul>
+ *   <li>{@link #strict()} (the default): z / ‖z‖; a row of norm zero has no direction and is an error
+ *       naming the row.</li>
+ *   <li>{@link #likePyTorch(float)}: z / max(‖z‖, eps), as PyTorch's {@code F.normalize(z, eps=eps)}:
+ *       a zero row comes out as zeros.</li>
+ *   <li>{@link #unitRows()}: the rows are unit vectors already (checked to 1e-3) and used as given.</li>
+ * </ul>
+ * Norms are computed robustly (scaled by the row's largest entry), so rows of very large or very
+ * small values normalise as in float64.
+ */
+public final class Normalize {
+    /** eps of {@link #strict()}, PyTorch's default. */
+    public static final float DEFAULT_EPS = 1e-12f;
+
+    private static final Normalize STRICT = new Normalize(DEFAULT_EPS, false, false);
+    private static final Normalize UNIT_ROWS = new Normalize(DEFAULT_EPS, false, true);
+
+    private final float eps;
+    private final boolean zeroRowsAllowed;
+    private final boolean unit;
+
+    private Normalize(float eps, boolean zeroRowsAllowed, boolean unit) {
+        this.eps = eps;
+        this.zeroRowsAllowed = zeroRowsAllowed;
+        this.unit = unit;
+    }
+
+    /** z / ‖z‖, refusing zero rows. */
+    public static Normalize strict() {
+        return STRICT;
+    }
+
+    /** z / max(‖z‖, eps), accepting zero rows as PyTorch's {@code F.normalize} does; eps &gt; 0 and finite. */
+    public static Normalize likePyTorch(float eps) {
+        if (!(eps > 0) || Float.isInfinite(eps)) {
+            throw new IllegalArgumentException("eps must be a positive finite number, got " + eps);
+        }
+        return new Normalize(eps, true, false);
+    }
+
+    /** The rows are unit vectors already: checked to 1e-3, then used as given. */
+    public static Normalize unitRows() {
+        return UNIT_ROWS;
+    }
+
+    /** eps of z / max(‖z‖, eps). */
+    public float eps() {
+        return eps;
+    }
+
+    /** Whether zero rows are accepted (and come out as zeros). */
+    public boolean zeroRowsAllowed() {
+        return zeroRowsAllowed;
+    }
+
+    /** Whether the rows are taken as unit vectors, unchanged. */
+    public boolean unitRowsGiven() {
+        return unit;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Normalize n && n.eps == eps && n.zeroRowsAllowed == zeroRowsAllowed && n.unit == unit;
+    }
+
+    @Override
+    public int hashCode() {
+        return Float.hashCode(eps) * 31 + (zeroRowsAllowed ? 2 : 0) + (unit ? 1 : 0);
+    }
+
+    @Override
+    public String toString() {
+        return unit ? "unit rows" : zeroRowsAllowed ? "like PyTorch, eps=" + eps : "strict";
+    }
+}
