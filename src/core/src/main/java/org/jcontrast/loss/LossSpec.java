@@ -249,8 +249,7 @@ public sealed interface LossSpec permits NtXent, Dcl, Dclw, HardContrastive, Sim
          *                                  missing or out of range
          */
         public LossSpec build() {
-            String name = kind.cliName();
-            only(!Double.isNaN(temperature), kind.usesTemperature(), name + " has no temperature");
+            only(!Double.isNaN(temperature), kind.usesTemperature(), "it has no temperature");
             only(selection != null, kind.selectsNegatives(), "top-K and quantile apply to hard and hardsimple only");
             only(negatives != null, kind == LossKind.HARD || kind == LossKind.SIMPLE || kind == LossKind.HARDSIMPLE,
                     "the negative set applies to hard, simple and hardsimple only");
@@ -261,7 +260,7 @@ public sealed interface LossSpec permits NtXent, Dcl, Dclw, HardContrastive, Sim
             only(rescale != null, kind == LossKind.SUPCON, "rescale applies to supcon only");
             only(symmetric != null, kind == LossKind.INFONCE, "symmetric applies to infonce only");
             if (kind.selectsNegatives() && selection == null) {
-                throw new IllegalArgumentException(name + ": needs a selection of negatives, top-K or a quantile");
+                throw new IllegalArgumentException(kind.cliName() + ": needs a selection of negatives, top-K or a quantile");
             }
             return switch (kind) {
                 case NTXENT -> new NtXent(temperature(), normalize);

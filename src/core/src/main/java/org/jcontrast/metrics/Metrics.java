@@ -94,6 +94,38 @@ public final class Metrics {
     }
 
     /**
+     * Retrieval recall@k of paired views: the fraction of queries i whose own key i is among the k
+     * keys most cosine-similar to query i (a key as similar as key i ranks before it when its index
+     * is lower). 1/N is chance for k = 1. Queries and keys are [N, d] with N ≥ 2; similarities are
+     * computed in blocks of rows, so memory is O(N·d).
+     */
+    public static double recallAtK(Tensor queries, Tensor keys, int k) {
+        checkViews(queries, keys);
+        if (k < 1) {
+            throw new IllegalArgumentException("recall@k: k must be at least 1, got " + k);
+        }
+        Tensor q = unitRows(queries), c = unitRows(keys);
+        int n = q.dim(0), hits = 0;
+        for (int r0 = 0; r0 < n; r0 += SimilarityBands.BAND) {
+            int r1 = Math.min(n, r0 + SimilarityBands.BAND);
+            Tensor s = Ops.matmul(q.rows(r0, r1), false, c, true);
+            for (int i = r0; i < r1; i++) {
+                Tensor row = s.row(i - r0);
+                float own = row.get(i);
+                int rank = 0;
+                for (int j = 0; j < n && rank < k; j++) {
+                    float v = row.get(j);
+                    if (v > own || (v == own && j < i)) {
+                        rank++;
+                    }
+                }
+                hits += rank < k ? 1 : 0;
+            }
+        }
+        return (double) hits / n;
+    }
+
+    /**
      * Wang &amp; Liu's relative penalties of one set of embeddings: row i holds
      * r_i(s_ij) = exp(s_ij/τ) / Σ_{k≠i} exp(s_ik/τ) for j ≠ i, and 0 at j = i; each row sums to 1.
      */

@@ -48,6 +48,37 @@ class MetricsTest {
     }
 
     @Test
+    void recallAtKCountsTheQueriesWhoseOwnKeyRanksInTheTopK() {
+        // Keys 0 and 1 swapped against their queries, key 2 its query's best, key 3 behind key 0.
+        Tensor queries = Tensor.fromRows(new float[][] {{1, 0}, {0, 1}, {-1, 0}, {1, 0.2f}});
+        Tensor keys = Tensor.fromRows(new float[][] {{0, 1}, {1, 0}, {-1, 0.01f}, {1, 0.5f}});
+        assertEquals(0.25, Metrics.recallAtK(queries, keys, 1), 0.0);
+        assertEquals(0.5, Metrics.recallAtK(queries, keys, 2), 0.0);
+        assertEquals(1.0, Metrics.recallAtK(queries, keys, 4), 0.0);
+        // Above one band of rows, against a float64 count.
+        SplittableRandom r = new SplittableRandom(4);
+        Tensor q = Tensor.randn(r, 600, 6), k = Tensor.randn(r, 600, 6);
+        for (int i = 0; i < 600; i++) {
+            for (int j = 0; j < 6; j++) {
+                k.set(i, j, k.get(i, j) * 0.5f + q.get(i, j));
+            }
+        }
+        double[][] qd = unit(q), kd = unit(k);
+        int hits = 0;
+        for (int i = 0; i < 600; i++) {
+            double own = dot(qd[i], kd[i]);
+            int better = 0;
+            for (int j = 0; j < 600; j++) {
+                double s = dot(qd[i], kd[j]);
+                better += s > own || (s == own && j < i) ? 1 : 0;
+            }
+            hits += better < 5 ? 1 : 0;
+        }
+        assertEquals(hits / 600.0, Metrics.recallAtK(q, k, 5), 2.0 / 600, "ties of float32 rounding at most");
+        assertThrows(IllegalArgumentException.class, () -> Metrics.recallAtK(q, k, 0));
+    }
+
+    @Test
     void uniformityAlignmentAndTolerance() {
         SplittableRandom r = new SplittableRandom(1);
         for (int n : ROWS) {
