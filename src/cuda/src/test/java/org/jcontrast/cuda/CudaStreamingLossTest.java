@@ -24,8 +24,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The streaming losses with their tile products on the stub "GPU", through the registered provider:
- * the CPU's losses and gradients within float32 rounding, every tile product a cuBLAS call, TF32 on
+ * The streaming losses with their tile products on the stub "GPU" one by one, through the registered
+ * provider, where no libcuda lets the passes run resident (see {@link CudaResidentLossTest}): the
+ * CPU's losses and gradients within float32 rounding, every tile product a cuBLAS call, TF32 on
  * request, and a failing call mid-sweep leaving the CPU's result and one log line.
  */
 class CudaStreamingLossTest {
@@ -55,9 +56,20 @@ class CudaStreamingLossTest {
         stub.assertNothingLive(); // closing the router released every thread's stream, handle and buffers
     }
 
-    /** Installs a router that sends every product to the stub, and closes the one it replaces. */
+    /**
+     * Installs a router that sends every product to the stub, without its libcuda, and closes the one
+     * it replaces; asks it for the resident passes at once, so that the one line saying why there are
+     * none is logged (and checked) here.
+     */
     private GemmRouter onTheStub(Precision precision) {
-        return swap.route(new OffloadSettings(DeviceMode.GPU, precision, 0), stub.directory());
+        GemmRouter router = swap.route(new OffloadSettings(DeviceMode.GPU, precision, 0), CudaStub.noDriverDirectory());
+        try (LogCapture log = new LogCapture()) {
+            assertTrue(router.residentSweeps(1, 1, 1).isEmpty());
+            assertEquals(List.of("jcontrast sends the streaming losses' tile products to the device one by one: "
+                    + "libcuda not found: tried libcuda.so.1, libcuda.so in " + CudaStub.noDriverDirectory()),
+                    log.messages());
+        }
+        return router;
     }
 
     private LossResult streaming(LossSpec spec) {

@@ -1,0 +1,185 @@
+package org.jcontrast.loss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.jcontrast.backend.DeviceMode;
+import org.jcontrast.backend.GemmBackend;
+import org.jcontrast.backend.GemmBackendProvider;
+import org.jcontrast.backend.GemmRouter;
+import org.jcontrast.backend.OffloadSettings;
+import org.jcontrast.backend.Precision;
+import org.jcontrast.backend.ResidentSweeps;
+import org.jcontrast.kernel.KernelProvider;
+import org.jcontrast.tensor.Tensor;
+import org.jcontrast.testing.LogCapture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The streaming losses' passes on a backend with resident sweeps, here their float64 twin
+ * ({@link HostResidentSweeps}): the CPU engine's losses and gradients for every loss of the
+ * log-sum-exp family, the other losses left to the tile products, and a device failing in either
+ * pass leaving the CPU's result, one log line and nothing held.
+ */
+class ResidentTileSweepTest {
+    /** N = 21: 2N = 42 rows in tiles of 16 leave a tile of 10 at the edge. */
+    private static final int N = 21;
+    private static final int D = 6;
+    private static final int TILE = 16;
+    private final SplittableRandom random = new SplittableRandom(17);
+    private final Tensor z1 = Tensor.randn(random, N, D);
+    private final Tensor z2 = Tensor.randn(random, N, D);
+    private GemmRouter previous;
+
+    /** A backend that computes single products on the CPU's kernel and has the twin's resident sweeps. */
+    private record TwinBackend(HostResidentSweeps sweeps) implements GemmBackend {
+        @Override
+        public String name() {
+            return "twin";
+        }
+
+        @Override
+        public String describe() {
+            return sweeps.describe();
+        }
+
+        @Override
+        public Precision precision() {
+            return Precision.FP32;
+        }
+
+        @Override
+        public boolean accepts(int m, int n, int k) {
+            return true;
+        }
+
+        @Override
+        public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int offA,
+                         int lda, float[] b, int offB, int ldb, float beta, float[] c, int offC, int ldc) {
+            KernelProvider.get().gemm().gemm(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c,
+                    offC, ldc);
+        }
+
+        @Override
+        public void gram(int n, int k, float[] a, int offA, int lda, float[] c, int offC, int ldc) {
+            gemm(false, true, n, n, k, 1f, a, offA, lda, a, offA, lda, 0f, c, offC, ldc);
+        }
+
+        @Override
+        public Optional<ResidentSweeps> residentSweeps() {
+            return Optional.of(sweeps);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @BeforeEach
+    void onTheCpu() {
+        previous = GemmRouter.install(new GemmRouter(new OffloadSettings(DeviceMode.CPU, Precision.FP32, 0),
+                List.of()));
+    }
+
+    @AfterEach
+    void restore() {
+        GemmRouter.install(previous == null ? new GemmRouter(OffloadSettings.fromSystemProperties()) : previous)
+                .close();
+    }
+
+    /** Installs a router in {@code mode} over the twin (threshold 1e9 flops under auto); closes the one it replaces. */
+    private static GemmRouter onTheTwin(DeviceMode mode, HostResidentSweeps twin) {
+        GemmRouter router = new GemmRouter(new OffloadSettings(mode, Precision.FP32, 1e9),
+                List.of(new GemmBackendProvider() {
+                    @Override
+                    public String name() {
+                        return "twin";
+                    }
+
+                    @Override
+                    public GemmBackend open(Precision precision) {
+                        return new TwinBackend(twin);
+                    }
+                }));
+        GemmRouter.install(router).close();
+        return router;
+    }
+
+    private LossResult streaming(LossSpec spec) {
+        return Losses.create(spec, LossMode.STREAMING, TILE).compute(z1, z2);
+    }
+
+    private static List<LossSpec> family() {
+        int[] labels = new int[N];
+        for (int i = 0; i < N; i++) {
+            labels[i] = i % 4 == 3 ? 7 : i % 3; // uneven groups
+        }
+        return List.of(
+                LossSpec.of(LossKind.NTXENT),
+                LossSpec.of(LossKind.NTXENT).withTemperature(0.01), // 2M = 200 > 80: each run its own shift
+                LossSpec.of(LossKind.DCL),
+                LossSpec.of(LossKind.DCLW).withWeightGradient(true),
+                LossSpec.of(LossKind.SUPCON).withLabels(labels),
+                LossSpec.of(LossKind.CLIP),
+                LossSpec.of(LossKind.CLIP).withTemperature(0.01),
+                LossSpec.of(LossKind.INFONCE).withBank(MemoryBank.randomUnit(17, D, 3)),
+                LossSpec.of(LossKind.INFONCE).withBank(MemoryBank.randomUnit(40, D, 4)).withSymmetric(true));
+    }
+
+    @Test
+    void everyLossOfTheFamilyRunsResidentAndGivesTheCpusResult() {
+        for (LossSpec spec : family()) {
+            LossResult cpu = streaming(spec);
+            HostResidentSweeps twin = new HostResidentSweeps(0);
+            GemmRouter router = onTheTwin(DeviceMode.GPU, twin);
+            StreamingLossesTest.assertSameResult(spec.toString(), cpu, streaming(spec));
+            assertEquals(1, twin.opened(), spec + ": one sweep, R and C uploaded once");
+            assertEquals(1, twin.closed(), spec + ": and freed");
+            assertEquals(2, router.residentPasses(), spec + ": observe and gradient");
+            assertEquals(0, router.offloadedProducts(), spec + ": no single product");
+        }
+    }
+
+    @Test
+    void theOtherLossesSendTheirTileProductsOneByOne() {
+        for (LossSpec spec : List.of(LossSpec.of(LossKind.SIMPLE), LossSpec.of(LossKind.HARD).withTopK(3),
+                LossSpec.of(LossKind.HARD).withQuantile(0.5), LossSpec.of(LossKind.HARDSIMPLE).withTopK(2))) {
+            HostResidentSweeps twin = new HostResidentSweeps(0);
+            GemmRouter router = onTheTwin(DeviceMode.GPU, twin);
+            streaming(spec);
+            assertEquals(0, twin.opened(), spec.toString());
+            assertTrue(router.offloadedProducts() > 0, spec.toString());
+        }
+    }
+
+    @Test
+    void autoKeepsSmallTilesOnTheCpu() {
+        HostResidentSweeps twin = new HostResidentSweeps(0);
+        onTheTwin(DeviceMode.AUTO, twin); // 16×16×6 tile products are far below 1e9 flops
+        streaming(LossSpec.of(LossKind.NTXENT));
+        assertEquals(0, twin.opened());
+    }
+
+    @Test
+    void aDeviceFailingInEitherPassLeavesTheCpusResultAndOneLogLine() {
+        LossSpec spec = LossSpec.of(LossKind.CLIP);
+        LossResult cpu = streaming(spec);
+        for (int failingPass = 1; failingPass <= 2; failingPass++) {
+            HostResidentSweeps twin = new HostResidentSweeps(failingPass);
+            GemmRouter router = onTheTwin(DeviceMode.GPU, twin);
+            try (LogCapture log = new LogCapture()) {
+                StreamingLossesTest.assertSameResult("failing in pass " + failingPass, cpu, streaming(spec));
+                assertEquals(1, log.messages().size(), log.messages().toString());
+                assertTrue(log.messages().get(0).contains("failed on purpose in pass " + failingPass),
+                        log.messages().get(0));
+            }
+            assertEquals(1, twin.closed(), "the failed sweep is freed");
+            assertTrue(router.backend().isEmpty(), "a failed device is not used again");
+        }
+    }
+}
