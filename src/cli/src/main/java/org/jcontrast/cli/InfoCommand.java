@@ -1,6 +1,8 @@
 package org.jcontrast.cli;
 
 import java.util.concurrent.Callable;
+import org.jcontrast.backend.BackendUnavailableException;
+import org.jcontrast.backend.GemmBackend;
 import org.jcontrast.backend.GemmRouter;
 import org.jcontrast.kernel.KernelProvider;
 import org.jcontrast.kernel.Parallel;
@@ -23,8 +25,19 @@ final class InfoCommand implements Callable<Integer> {
         GemmRouter router = GemmRouter.global();
         System.out.println("gpu      " + router.backend().map(b -> b.name() + ": " + b.describe())
                 .orElseGet(() -> "none: " + router.unavailableReason().orElse("")));
+        router.backend().ifPresent(b -> System.out.println("         streaming losses: " + resident(b)));
         System.out.println("         matrix products: " + router.settings().describe()
                 + " (set with -Djcontrast.device=cpu|gpu|auto, -Djcontrast.gpu.threshold=FLOPS, -Djcontrast.gpu.tf32=true)");
         return 0;
+    }
+
+    /** Whether the backend runs the streaming losses' passes resident, and how, or why not. */
+    private static String resident(GemmBackend backend) {
+        try {
+            return backend.residentSweeps().map(r -> "resident on the device (" + r.describe() + ")")
+                    .orElse("tile products one by one");
+        } catch (BackendUnavailableException e) {
+            return "tile products one by one: " + e.getMessage();
+        }
     }
 }
