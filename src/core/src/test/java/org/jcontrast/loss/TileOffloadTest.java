@@ -17,6 +17,7 @@ import org.jcontrast.backend.Precision;
 import org.jcontrast.kernel.KernelProvider;
 import org.jcontrast.kernel.Parallel;
 import org.jcontrast.tensor.Tensor;
+import org.jcontrast.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -161,8 +162,10 @@ class TileOffloadTest {
         GemmRouter router = install(router(DeviceMode.GPU, 0, new Provider(backend)));
         int threads = Parallel.threads();
         Parallel.setThreads(1); // so that no other tile is inside the backend when it fails
-        try {
+        try (LogCapture log = new LogCapture()) {
             assertSameBits("failing at product 9", cpu, Losses.create(spec, LossMode.STREAMING, 16).compute(z1, z2));
+            assertEquals(1, log.messages().size(), log.messages().toString());
+            assertTrue(log.messages().get(0).contains("kernel backend failed on purpose"), log.messages().get(0));
         } finally {
             Parallel.setThreads(threads);
         }
@@ -178,7 +181,11 @@ class TileOffloadTest {
 
         Provider unavailable = new Provider(null);
         install(router(DeviceMode.GPU, 0, unavailable));
-        assertEquals(Losses.DEFAULT_TILE, Losses.defaultTile(large, large, 128), "gpu without a backend");
+        try (LogCapture log = new LogCapture()) {
+            assertEquals(Losses.DEFAULT_TILE, Losses.defaultTile(large, large, 128), "gpu without a backend");
+            assertEquals(List.of("jcontrast computes matrix products on the CPU: test: no device in this test"),
+                    log.messages());
+        }
 
         Provider auto = new Provider(new KernelBackend(Integer.MAX_VALUE));
         install(router(DeviceMode.AUTO, 1e9, auto));
