@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import org.jcontrast.backend.DeviceMode;
 import org.jcontrast.backend.GemmBackend;
@@ -12,8 +11,6 @@ import org.jcontrast.backend.GemmBackendProvider;
 import org.jcontrast.backend.GemmRouter;
 import org.jcontrast.backend.OffloadSettings;
 import org.jcontrast.backend.Precision;
-import org.jcontrast.backend.ResidentSweeps;
-import org.jcontrast.kernel.KernelProvider;
 import org.jcontrast.tensor.Tensor;
 import org.jcontrast.testing.LogCapture;
 import org.junit.jupiter.api.AfterEach;
@@ -35,50 +32,6 @@ class ResidentTileSweepTest {
     private final Tensor z1 = Tensor.randn(random, N, D);
     private final Tensor z2 = Tensor.randn(random, N, D);
     private GemmRouter previous;
-
-    /** A backend that computes single products on the CPU's kernel and has the twin's resident sweeps. */
-    private record TwinBackend(HostResidentSweeps sweeps) implements GemmBackend {
-        @Override
-        public String name() {
-            return "twin";
-        }
-
-        @Override
-        public String describe() {
-            return sweeps.describe();
-        }
-
-        @Override
-        public Precision precision() {
-            return Precision.FP32;
-        }
-
-        @Override
-        public boolean accepts(int m, int n, int k) {
-            return true;
-        }
-
-        @Override
-        public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int offA,
-                         int lda, float[] b, int offB, int ldb, float beta, float[] c, int offC, int ldc) {
-            KernelProvider.get().gemm().gemm(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c,
-                    offC, ldc);
-        }
-
-        @Override
-        public void gram(int n, int k, float[] a, int offA, int lda, float[] c, int offC, int ldc) {
-            gemm(false, true, n, n, k, 1f, a, offA, lda, a, offA, lda, 0f, c, offC, ldc);
-        }
-
-        @Override
-        public Optional<ResidentSweeps> residentSweeps() {
-            return Optional.of(sweeps);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     @BeforeEach
     void onTheCpu() {
@@ -103,7 +56,7 @@ class ResidentTileSweepTest {
 
                     @Override
                     public GemmBackend open(Precision precision) {
-                        return new TwinBackend(twin);
+                        return new KernelBackend(Integer.MAX_VALUE, twin);
                     }
                 }));
         GemmRouter.install(router).close();

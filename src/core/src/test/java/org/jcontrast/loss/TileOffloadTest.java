@@ -14,7 +14,6 @@ import org.jcontrast.backend.GemmBackendProvider;
 import org.jcontrast.backend.GemmRouter;
 import org.jcontrast.backend.OffloadSettings;
 import org.jcontrast.backend.Precision;
-import org.jcontrast.kernel.KernelProvider;
 import org.jcontrast.kernel.Parallel;
 import org.jcontrast.tensor.Tensor;
 import org.jcontrast.testing.LogCapture;
@@ -34,55 +33,6 @@ class TileOffloadTest {
     private final Tensor z1 = Tensor.randn(random, N, D);
     private final Tensor z2 = Tensor.randn(random, N, D);
     private GemmRouter previous;
-
-    /** A backend on the CPU kernel that counts its products and fails from product {@code failAt} on. */
-    private static final class KernelBackend implements GemmBackend {
-        final AtomicInteger calls = new AtomicInteger();
-        final int failAt;
-
-        KernelBackend(int failAt) {
-            this.failAt = failAt;
-        }
-
-        @Override
-        public String name() {
-            return "kernel";
-        }
-
-        @Override
-        public String describe() {
-            return "the CPU kernel behind the backend interface";
-        }
-
-        @Override
-        public Precision precision() {
-            return Precision.FP32;
-        }
-
-        @Override
-        public boolean accepts(int m, int n, int k) {
-            return m > 0 && n > 0 && k > 0;
-        }
-
-        @Override
-        public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int offA,
-                         int lda, float[] b, int offB, int ldb, float beta, float[] c, int offC, int ldc) {
-            if (calls.incrementAndGet() >= failAt) {
-                throw new IllegalStateException("kernel backend failed on purpose");
-            }
-            KernelProvider.get().gemm().gemm(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c,
-                    offC, ldc);
-        }
-
-        @Override
-        public void gram(int n, int k, float[] a, int offA, int lda, float[] c, int offC, int ldc) {
-            gemm(false, true, n, n, k, 1f, a, offA, lda, a, offA, lda, 0f, c, offC, ldc);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     /** Opens {@code backend}, or reports it unavailable when it is null; counts the opens. */
     private record Provider(GemmBackend backend, AtomicInteger opens) implements GemmBackendProvider {

@@ -126,13 +126,7 @@ final class LossKernels {
     /** Adds each row's and (flag {@link #COLUMNS}) each column's Σ exp(β·s − shift) and positives, with atomics. */
     void observeShared(MemorySegment stream, Tile t, float shift, MemorySegment sumExp, MemorySegment positiveSum,
                        MemorySegment positives) {
-        try (Arena arena = Arena.ofConfined()) {
-            Arguments args = new Arguments(arena).pointer(t.s).i(t.m).i(t.n).i(t.ld).f(t.beta).f(shift)
-                    .pointer(t.keys).i(t.rowAnchor0).i(t.colAnchor0).i(t.flags)
-                    .pointer(sumExp).pointer(positiveSum).pointer(positives);
-            driver.launch(OBSERVE_SHARED, observeShared, blocks(t.n, TILE_COLS), blocks(t.m, TILE_ROWS), BLOCK_X,
-                    BLOCK_Y, stream, args.array());
-        }
+        tileWide(OBSERVE_SHARED, observeShared, stream, t, shift, sumExp, positiveSum, positives);
     }
 
     /** Merges each row's max-shifted sum and its positives into the row anchors' statistics. */
@@ -162,12 +156,18 @@ final class LossKernels {
     /** Turns the tile into ∂L/∂S in place from the anchors' coefficients (anchorShift unused under {@link #SHARED}). */
     void gradient(MemorySegment stream, Tile t, float shift, MemorySegment anchorShift, MemorySegment weight,
                   MemorySegment positiveGradient) {
+        tileWide(GRADIENT, gradient, stream, t, shift, anchorShift, weight, positiveGradient);
+    }
+
+    /** A kernel of a block per JC_TILE_ROWS × JC_TILE_COLS entries, taking the tile, a shift and three arrays. */
+    private void tileWide(String name, MemorySegment function, MemorySegment stream, Tile t, float shift,
+                          MemorySegment first, MemorySegment second, MemorySegment third) {
         try (Arena arena = Arena.ofConfined()) {
             Arguments args = new Arguments(arena).pointer(t.s).i(t.m).i(t.n).i(t.ld).f(t.beta).f(shift)
                     .pointer(t.keys).i(t.rowAnchor0).i(t.colAnchor0).i(t.flags)
-                    .pointer(anchorShift).pointer(weight).pointer(positiveGradient);
-            driver.launch(GRADIENT, gradient, blocks(t.n, TILE_COLS), blocks(t.m, TILE_ROWS), BLOCK_X, BLOCK_Y,
-                    stream, args.array());
+                    .pointer(first).pointer(second).pointer(third);
+            driver.launch(name, function, blocks(t.n, TILE_COLS), blocks(t.m, TILE_ROWS), BLOCK_X, BLOCK_Y, stream,
+                    args.array());
         }
     }
 

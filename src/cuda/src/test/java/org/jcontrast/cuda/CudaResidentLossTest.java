@@ -1,5 +1,6 @@
 package org.jcontrast.cuda;
 
+import static org.jcontrast.cuda.CudaStreamingLossTest.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -295,26 +296,5 @@ class CudaResidentLossTest {
             }
         }
         stub.assertNothingLive();
-    }
-
-    /** Loss within {@code tolerance} relative; gradients within it relative to each gradient's largest entry. */
-    static void assertClose(String what, LossResult want, LossResult got, double tolerance) {
-        assertEquals(want.loss(), got.loss(), tolerance * (1 + Math.abs(want.loss())), what + ": loss");
-        assertClose(what + ": grad1", want.grad1(), got.grad1(), tolerance);
-        assertClose(what + ": grad2", want.grad2(), got.grad2(), tolerance);
-        if (!Double.isNaN(want.gradLogitScale())) {
-            assertEquals(want.gradLogitScale(), got.gradLogitScale(),
-                    tolerance * (1 + Math.abs(want.gradLogitScale())), what + ": d/dt");
-        }
-    }
-
-    private static void assertClose(String what, Tensor want, Tensor got, double tolerance) {
-        float scale = 0;
-        for (int i = 0; i < want.size(); i++) {
-            scale = Math.max(scale, Math.abs(want.get(i)));
-        }
-        for (int i = 0; i < want.size(); i++) {
-            assertEquals(want.get(i), got.get(i), tolerance * scale, what + " element " + i);
-        }
     }
 }

@@ -143,10 +143,15 @@ class CudaStreamingLossTest {
         assertTrue(router.unavailableReason().orElseThrow().contains("cublasSgemm_v2 failed"));
     }
 
-    private static void assertClose(String what, LossResult want, LossResult got, double tolerance) {
+    /** Loss within {@code tolerance} relative; gradients within it relative to each gradient's largest entry. */
+    static void assertClose(String what, LossResult want, LossResult got, double tolerance) {
         assertEquals(want.loss(), got.loss(), tolerance * (1 + Math.abs(want.loss())), what + ": loss");
         assertClose(what + ": grad1", want.grad1(), got.grad1(), tolerance);
         assertClose(what + ": grad2", want.grad2(), got.grad2(), tolerance);
+        if (!Double.isNaN(want.gradLogitScale())) {
+            assertEquals(want.gradLogitScale(), got.gradLogitScale(),
+                    tolerance * (1 + Math.abs(want.gradLogitScale())), what + ": d/dt");
+        }
     }
 
     private static void assertClose(String what, Tensor want, Tensor got, double tolerance) {
