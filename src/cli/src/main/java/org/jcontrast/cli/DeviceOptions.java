@@ -59,7 +59,7 @@ final class DeviceOptions {
      * ({@code auto}), was dropped after a failure: the times would mix devices.
      */
     static void requireNoFailure(GemmRouter router) {
-        boolean used = router.settings().device() == Device.GPU || router.offloadedProducts() > 0;
+        boolean used = router.settings().device() == Device.GPU || ranOnTheDevice(router);
         if (used && router.backend().isEmpty()) {
             throw new IllegalStateException("the GPU failed during the benchmark: "
                     + router.unavailableReason().orElse(""));
@@ -68,14 +68,20 @@ final class DeviceOptions {
 
     /**
      * Puts where the products ran into {@code report}: {@code device} gpu when the backend computed any
-     * of them, with its {@code precision} and {@code backend}, else cpu and FP32.
+     * of them or ran a streaming loss's passes resident, with its {@code precision} and {@code backend},
+     * else cpu and FP32; {@code resident_passes} counts the passes that ran resident on the device.
      */
     static void report(GemmRouter router, Map<String, Object> report) {
-        GemmBackend backend = router.offloadedProducts() > 0 ? router.backend().orElse(null) : null;
+        GemmBackend backend = ranOnTheDevice(router) ? router.backend().orElse(null) : null;
         report.put("device", backend == null ? "cpu" : "gpu");
         report.put("precision", (backend == null ? Precision.FP32 : backend.precision()).toString());
         if (backend != null) {
             report.put("backend", backend.name() + ": " + backend.describe());
         }
+        report.put("resident_passes", router.residentPasses());
+    }
+
+    private static boolean ranOnTheDevice(GemmRouter router) {
+        return router.offloadedProducts() > 0 || router.residentPasses() > 0;
     }
 }

@@ -128,12 +128,14 @@ class DeviceOptionsTest {
                 List.of(new FillingProvider()));
         Map<String, Object> report = new LinkedHashMap<>();
         DeviceOptions.report(router, report);
-        assertEquals(Map.of("device", "cpu", "precision", "FP32"), report, "nothing computed yet");
+        assertEquals(Map.of("device", "cpu", "precision", "FP32", "resident_passes", 0L), report,
+                "nothing computed yet");
         try (Context gpu = new Context(Simd.AUTO, new ForkJoinPool(1), router, 0)) {
             gpu.call(() -> Ops.matmul(Tensor.zeros(2, 3), Tensor.zeros(3, 2)));
             DeviceOptions.report(router, report);
         }
-        assertEquals(Map.of("device", "gpu", "precision", "TF32", "backend", "filling: fills C with ones"), report);
+        assertEquals(Map.of("device", "gpu", "precision", "TF32", "backend", "filling: fills C with ones",
+                "resident_passes", 0L), report);
     }
 
     /** A backend that fills C with ones, in TF32 as asked. */

@@ -13,6 +13,7 @@ import org.jcontrast.internal.backend.BackendUnavailableException;
 import org.jcontrast.internal.backend.GemmBackend;
 import org.jcontrast.internal.backend.Precision;
 import org.jcontrast.internal.backend.Releases;
+import org.jcontrast.internal.backend.ResidentSweeps;
 
 /**
  * Matrix products with cuBLAS on the first CUDA device, called through the FFM API.
@@ -28,7 +29,8 @@ import org.jcontrast.internal.backend.Releases;
  * {@link #gram}) upload the operands, compute and download, freeing the device memory before they
  * return; {@link #upload}, {@link DeviceMatrix} and the device-level {@link #gemm(boolean, boolean,
  * float, DeviceMatrix, DeviceMatrix, float, DeviceMatrix) gemm} let a caller keep operands on the
- * device, or time transfers and compute apart.
+ * device, or time transfers and compute apart. {@link #residentSweeps()} runs the streaming losses'
+ * passes on the device with our own kernels ({@link CudaResidentSweeps}).
  */
 public final class CudaGemmBackend implements GemmBackend {
     /** Pinned staging per thread; larger transfers go through it in chunks of rows. */
@@ -44,10 +46,15 @@ public final class CudaGemmBackend implements GemmBackend {
     private final String precisionNote;
     private final ThreadLocal<ThreadContext> contexts = new ThreadLocal<>();
     private final Queue<ThreadContext> opened = new ConcurrentLinkedQueue<>();
+    private final Optional<Path> override;
+    /** Null until asked for; then the resident sweeps, or the reason there are none. */
+    private CudaResidentSweeps resident;
+    private String residentReason;
     private volatile boolean closed;
 
     private CudaGemmBackend(CudaRuntime cuda, Cublas cublas, CudaDevice device, String blasLibrary,
-                            Precision asked) {
+                            Precision asked, Optional<Path> override) {
+        this.override = override;
         this.cuda = cuda;
         this.cublas = cublas;
         this.device = device;
@@ -80,7 +87,7 @@ public final class CudaGemmBackend implements GemmBackend {
         }
         NativeLibrary blasLibrary = CudaLibraries.openBlas(override, runtimeLibrary);
         CudaGemmBackend backend = new CudaGemmBackend(cuda, new Cublas(blasLibrary), device, blasLibrary.name(),
-                asked);
+                asked, override);
         try {
             backend.context();
         } catch (CudaException e) {
@@ -183,16 +190,24 @@ public final class CudaGemmBackend implements GemmBackend {
             throw new IllegalArgumentException("gemm: " + shape(a, transA) + " · " + shape(b, transB) + " into "
                     + shape(c, false));
         }
+        gemm(transA, transB, m, n, k, alpha, a.pointer(), a.cols(), b.pointer(), b.cols(), beta, c.pointer(), c.cols());
+    }
+
+    /**
+     * Queues C = alpha·op(A)·op(B) + beta·C on this thread's stream for row-major matrices at device
+     * addresses with row strides lda, ldb, ldc, in the backend's precision.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, int lda,
+              MemorySegment b, int ldb, float beta, MemorySegment c, int ldc) {
         ThreadContext context = context();
         // Row-major X is column-major Xᵀ: Cᵀ = op(B)ᵀ·op(A)ᵀ, so B goes first, each keeping its flag.
         int opB = transB ? Cublas.OP_T : Cublas.OP_N;
         int opA = transA ? Cublas.OP_T : Cublas.OP_N;
         if (precision == Precision.TF32) {
-            cublas.gemmEx(context.handle(), opB, opA, n, m, k, alpha, b.pointer(), b.cols(), a.pointer(), a.cols(),
-                    beta, c.pointer(), c.cols(), Cublas.COMPUTE_32F_FAST_TF32);
+            cublas.gemmEx(context.handle(), opB, opA, n, m, k, alpha, b, ldb, a, lda, beta, c, ldc,
+                    Cublas.COMPUTE_32F_FAST_TF32);
         } else {
-            cublas.sgemm(context.handle(), opB, opA, n, m, k, alpha, b.pointer(), b.cols(), a.pointer(), a.cols(),
-                    beta, c.pointer(), c.cols());
+            cublas.sgemm(context.handle(), opB, opA, n, m, k, alpha, b, ldb, a, lda, beta, c, ldc);
         }
     }
 
@@ -218,20 +233,102 @@ public final class CudaGemmBackend implements GemmBackend {
     }
 
     /**
-     * Releases every thread's stream, handle and staging buffer. Call it once no thread uses the
-     * backend any more; later calls fail with {@link IllegalStateException}.
+     * The resident streaming-loss passes, set up on the first call: libcuda found (where the runtime
+     * was looked for), the driver initialised, the kernels' PTX loaded. A failure is the exception's
+     * reason, then and on every later call.
+     */
+    @Override
+    public synchronized Optional<ResidentSweeps> residentSweeps() throws BackendUnavailableException {
+        checkOpen();
+        if (resident == null && residentReason == null) {
+            try {
+                resident = CudaResidentSweeps.open(this, CudaLibraries.openDriver(override));
+            } catch (BackendUnavailableException e) {
+                residentReason = e.getMessage();
+            }
+        }
+        if (resident == null) {
+            throw new BackendUnavailableException(residentReason);
+        }
+        return Optional.of(resident);
+    }
+
+    /** Uninitialised device memory of {@code bytes}. */
+    DeviceBuffer allocateBytes(long bytes) {
+        checkOpen();
+        return new DeviceBuffer(cuda, bytes);
+    }
+
+    /** Bytes from the heap (a segment over a Java array) to device memory, through the staging buffer; waits. */
+    void copyToDevice(MemorySegment host, MemorySegment device, long bytes) {
+        copy(host, device, bytes, true);
+    }
+
+    /** Bytes from device memory to the heap, after the work queued before; waits. */
+    void copyToHost(MemorySegment device, MemorySegment host, long bytes) {
+        copy(device, host, bytes, false);
+    }
+
+    /** Queues zeroing {@code bytes} of device memory on this thread's stream. */
+    void zero(MemorySegment device, long bytes) {
+        cuda.memsetAsync(device, 0, bytes, context().stream());
+    }
+
+    /** The device memory in bytes. */
+    long totalMemory() {
+        return device.totalMemory();
+    }
+
+    private void copy(MemorySegment from, MemorySegment to, long bytes, boolean toDevice) {
+        ThreadContext context = context();
+        long chunk = Math.min(bytes, STAGING_BYTES);
+        MemorySegment stage = context.staging(chunk);
+        for (long done = 0; done < bytes; done += chunk) {
+            long count = Math.min(chunk, bytes - done);
+            if (toDevice) {
+                MemorySegment.copy(from, done, stage, 0, count);
+                cuda.memcpyAsync(offset(to, done), stage, count, CudaRuntime.HOST_TO_DEVICE, context.stream());
+                cuda.streamSynchronize(context.stream());
+            } else {
+                cuda.memcpyAsync(stage, offset(from, done), count, CudaRuntime.DEVICE_TO_HOST, context.stream());
+                cuda.streamSynchronize(context.stream());
+                MemorySegment.copy(stage, 0, to, done, count);
+            }
+        }
+    }
+
+    private static MemorySegment offset(MemorySegment device, long bytes) {
+        return MemorySegment.ofAddress(device.address() + bytes);
+    }
+
+    /**
+     * Unloads the resident sweeps' kernels and releases every thread's stream, handle and staging
+     * buffer. Call it once no thread uses the backend any more; later calls fail with
+     * {@link IllegalStateException}.
      */
     @Override
     public void close() {
-        closed = true;
-        List<Runnable> contexts = new ArrayList<>();
-        for (ThreadContext context = opened.poll(); context != null; context = opened.poll()) {
-            contexts.add(context::close);
+        List<Runnable> steps = new ArrayList<>();
+        synchronized (this) {
+            if (resident != null) {
+                CudaResidentSweeps r = resident;
+                resident = null;
+                residentReason = "the CUDA backend was closed";
+                steps.add(() -> {
+                    cuda.setDevice(device.ordinal()); // the module's context must be current here
+                    r.unload();
+                });
+            }
         }
-        Releases.all(contexts);
+        closed = true;
+        for (ThreadContext context = opened.poll(); context != null; context = opened.poll()) {
+            steps.add(context::close);
+        }
+        Releases.all(steps);
     }
 
-    private ThreadContext context() {
+    /** This thread's stream, cuBLAS handle and staging buffer, made on its first call. */
+    ThreadContext context() {
         checkOpen();
         ThreadContext context = contexts.get();
         if (context == null) {

@@ -10,13 +10,16 @@ import org.jcontrast.internal.backend.BackendUnavailableException;
 /**
  * Finds libcudart and libcublas: by versioned name, newest first, on the system's search path, or
  * only where {@code -Djcontrast.cuda.path} points. That is a directory holding both libraries, or
- * the libcudart file itself with libcublas next to it.
+ * the libcudart file itself with libcublas next to it. The driver's libcuda, which the resident
+ * streaming losses load their kernels with, is looked for the same way.
  */
 final class CudaLibraries {
     /** The system property that names where the libraries are. */
     static final String PATH_PROPERTY = "jcontrast.cuda.path";
     /** Suffixes tried in order: the CUDA majors we know, then the unversioned development link. */
     private static final List<String> VERSIONS = List.of(".so.13", ".so.12", ".so.11", ".so");
+    /** The driver library's one ABI version, then the development link. */
+    private static final List<String> DRIVER_VERSIONS = List.of(".so.1", ".so");
 
     private CudaLibraries() {
     }
@@ -43,6 +46,11 @@ final class CudaLibraries {
             order.addFirst(v);
         });
         return open("libcublas", order, directory(override));
+    }
+
+    /** Opens the driver's libcuda. */
+    static NativeLibrary openDriver(Optional<Path> override) throws BackendUnavailableException {
+        return open("libcuda", DRIVER_VERSIONS, directory(override));
     }
 
     private static Optional<Path> directory(Optional<Path> override) throws BackendUnavailableException {

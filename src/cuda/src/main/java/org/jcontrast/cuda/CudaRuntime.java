@@ -42,6 +42,7 @@ final class CudaRuntime {
     private final MethodHandle mallocHost;
     private final MethodHandle freeHost;
     private final MethodHandle memcpyAsync;
+    private final MethodHandle memsetAsync;
     private final MethodHandle streamCreate;
     private final MethodHandle streamDestroy;
     private final MethodHandle streamSynchronize;
@@ -63,6 +64,8 @@ final class CudaRuntime {
         freeHost = lib.bind("cudaFreeHost", STATUS_OF_POINTER);
         memcpyAsync = lib.bind("cudaMemcpyAsync",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS));
+        memsetAsync = lib.bind("cudaMemsetAsync",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS));
         streamCreate = lib.bind("cudaStreamCreate", STATUS_OF_POINTER);
         streamDestroy = lib.bind("cudaStreamDestroy", STATUS_OF_POINTER);
         streamSynchronize = lib.bind("cudaStreamSynchronize", STATUS_OF_POINTER);
@@ -156,6 +159,15 @@ final class CudaRuntime {
     void memcpyAsync(MemorySegment dst, MemorySegment src, long bytes, int kind, MemorySegment stream) {
         try {
             check("cudaMemcpyAsync", (int) memcpyAsync.invokeExact(dst, src, bytes, kind, stream));
+        } catch (Throwable t) {
+            throw NativeLibrary.unchecked(t);
+        }
+    }
+
+    /** Queues setting {@code bytes} bytes of device memory to {@code value} on {@code stream}. */
+    void memsetAsync(MemorySegment device, int value, long bytes, MemorySegment stream) {
+        try {
+            check("cudaMemsetAsync", (int) memsetAsync.invokeExact(device, value, bytes, stream));
         } catch (Throwable t) {
             throw NativeLibrary.unchecked(t);
         }

@@ -9,21 +9,18 @@ import java.lang.foreign.MemorySegment;
  * two threads while one closes it.
  */
 public final class DeviceMatrix implements AutoCloseable {
-    private final CudaRuntime cuda;
-    private final MemorySegment pointer;
+    private final DeviceBuffer memory;
     private final int rows;
     private final int cols;
-    private boolean closed;
 
     DeviceMatrix(CudaRuntime cuda, int rows, int cols) {
         if (rows < 1 || cols < 1) {
             throw new IllegalArgumentException("a device matrix needs at least one row and column, got "
                     + rows + "x" + cols);
         }
-        this.cuda = cuda;
         this.rows = rows;
         this.cols = cols;
-        this.pointer = cuda.malloc(4L * rows * cols);
+        this.memory = new DeviceBuffer(cuda, 4L * rows * cols);
     }
 
     /** Number of rows. */
@@ -38,10 +35,7 @@ public final class DeviceMatrix implements AutoCloseable {
 
     /** The device address of the matrix. */
     MemorySegment pointer() {
-        if (closed) {
-            throw new IllegalStateException("the device matrix was closed");
-        }
-        return pointer;
+        return memory.pointer();
     }
 
     /** The device address of row {@code r}. */
@@ -52,9 +46,6 @@ public final class DeviceMatrix implements AutoCloseable {
     /** Frees the device memory. */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            cuda.free(pointer);
-        }
+        memory.close();
     }
 }

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The streaming losses with their tile products on the stub "GPU", through the registered provider:
- * the CPU's losses and gradients within float32 rounding, every tile product a cuBLAS call, TF32 on
+ * The streaming losses with their tile products on the stub "GPU" one by one, through the registered
+ * provider, where no libcuda lets the passes run resident (see {@link CudaResidentLossTest}): the
+ * CPU's losses and gradients within float32 rounding, every tile product a cuBLAS call, TF32 on
  * request, and a failing call mid-sweep leaving the CPU's result and one log line.
  */
 class CudaStreamingLossTest {
@@ -55,9 +56,25 @@ class CudaStreamingLossTest {
         stub.assertNothingLive(); // closing the router released every thread's stream, handle and buffers
     }
 
-    /** A context whose router sends every product to the stub. */
+    /**
+     * A context whose router sends every product to the stub, without its libcuda; asks it for the
+     * resident passes at once, so that the one line saying why there are none is logged (and
+     * checked) here.
+     */
     private Context onTheStub(Precision precision) {
-        return swap.route(new OffloadSettings(Device.GPU, precision, 0), stub.directory());
+        return onTheStub(precision, Context.current().threads());
+    }
+
+    /** {@link #onTheStub(Precision)} on {@code threads} threads. */
+    private Context onTheStub(Precision precision, int threads) {
+        Context c = swap.route(new OffloadSettings(Device.GPU, precision, 0), CudaStub.noDriverDirectory(), threads);
+        try (LogCapture log = new LogCapture()) {
+            assertTrue(c.router().residentSweeps(1, 1, 1).isEmpty());
+            assertEquals(List.of("jcontrast sends the streaming losses' tile products to the device one by one: "
+                    + "libcuda not found: tried libcuda.so.1, libcuda.so in " + CudaStub.noDriverDirectory()),
+                    log.messages());
+        }
+        return c;
     }
 
     private LossResult streaming(LossOptions spec) {
@@ -116,7 +133,7 @@ class CudaStreamingLossTest {
         LossOptions spec = LossOptions.of(LossKind.NTXENT);
         LossResult cpu = streaming(spec);
         // One thread, so that no other tile is inside the device when the call fails.
-        Context gpu = swap.route(new OffloadSettings(Device.GPU, Precision.FP32, 0), stub.directory(), 1);
+        Context gpu = onTheStub(Precision.FP32, 1);
         GemmRouter router = gpu.router();
         stub.failAfter("cublasSgemm_v2", 8, 13); // the 9th product, in the gradient sweep
         try (LogCapture log = new LogCapture()) {
@@ -130,10 +147,15 @@ class CudaStreamingLossTest {
         assertTrue(router.unavailableReason().orElseThrow().contains("cublasSgemm_v2 failed"));
     }
 
-    private static void assertClose(String what, LossResult want, LossResult got, double tolerance) {
+    /** Loss within {@code tolerance} relative; gradients within it relative to each gradient's largest entry. */
+    static void assertClose(String what, LossResult want, LossResult got, double tolerance) {
         assertEquals(want.loss(), got.loss(), tolerance * (1 + Math.abs(want.loss())), what + ": loss");
         assertClose(what + ": grad1", want.grad1(), got.grad1(), tolerance);
         assertClose(what + ": grad2", want.grad2(), got.grad2(), tolerance);
+        if (!Double.isNaN(want.gradLogitScale())) {
+            assertEquals(want.gradLogitScale(), got.gradLogitScale(),
+                    tolerance * (1 + Math.abs(want.gradLogitScale())), what + ": d/dt");
+        }
     }
 
     private static void assertClose(String what, Tensor want, Tensor got, double tolerance) {

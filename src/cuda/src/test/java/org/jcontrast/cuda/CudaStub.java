@@ -22,11 +22,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The C stub of libcudart and libcublas ({@code src/test/c/cuda_stub.c}), built with gcc into
- * {@code target/cuda-stub/} on first use in a JVM (again only when the source changed), and its
- * control functions called through FFM. Each variant directory holds the stub under the names the
- * backend looks for, as links to one file, so that both "libraries" and the test share one loaded
- * copy and its state. Without gcc the calling test class is skipped with a message saying so.
+ * The C stub of libcudart, libcublas and libcuda ({@code src/test/c/cuda_stub.c}, which includes the
+ * kernels' {@code src/main/cuda/loss_kernels.h}), built with gcc into {@code target/cuda-stub/} on
+ * first use in a JVM (again only when a source changed), and its control functions called through
+ * FFM. Each variant directory holds the stub under the names the backend looks for, as links to one
+ * file, so that the three "libraries" and the test share one loaded copy and its state. Without gcc
+ * the calling test class is skipped with a message saying so.
  */
 @SuppressWarnings("restricted") // calling native code is this class's purpose
 final class CudaStub {
@@ -51,6 +52,7 @@ final class CudaStub {
     }
 
     private static final Path SOURCE = Path.of("src/test/c/cuda_stub.c");
+    private static final Path KERNEL_HEADERS = Path.of("src/main/cuda");
     private static final Path ROOT = Path.of("target/cuda-stub");
     private static final Map<Variant, CudaStub> BUILT = new EnumMap<>(Variant.class);
     /** Why the stub cannot be built here (no gcc), once known. */
@@ -89,6 +91,7 @@ final class CudaStub {
             compile(variant, library);
             link(dir.resolve("libcudart.so." + variant.major), library.getFileName());
             link(dir.resolve("libcublas.so." + variant.major), library.getFileName());
+            link(dir.resolve("libcuda.so.1"), library.getFileName());
             stub = new CudaStub(dir, library);
             BUILT.put(variant, stub);
         }
@@ -101,6 +104,15 @@ final class CudaStub {
         Path full = get(Variant.FULL).directory;
         Path dir = ROOT.resolve("runtime-only").toAbsolutePath();
         link(dir.resolve("libcudart.so.12"), full.resolve("libcudastub.so"));
+        return dir;
+    }
+
+    /** A directory with the full stub's libcudart and libcublas but no libcuda (the driver). */
+    static Path noDriverDirectory() {
+        Path full = get(Variant.FULL).directory;
+        Path dir = ROOT.resolve("no-driver").toAbsolutePath();
+        link(dir.resolve("libcudart.so.12"), full.resolve("libcudastub.so"));
+        link(dir.resolve("libcublas.so.12"), full.resolve("libcudastub.so"));
         return dir;
     }
 
@@ -164,14 +176,14 @@ final class CudaStub {
         return count(calls, function);
     }
 
-    /** Live objects of a kind: {@code device}, {@code pinned}, {@code stream} or {@code handle}. */
+    /** Live objects of a kind: {@code device}, {@code pinned}, {@code stream}, {@code handle} or {@code module}. */
     int live(String kind) {
         return count(live, kind);
     }
 
-    /** Asserts that no device or pinned memory, stream or handle is left. */
+    /** Asserts that no device or pinned memory, stream, handle or module is left. */
     void assertNothingLive() {
-        for (String kind : new String[] {"device", "pinned", "stream", "handle"}) {
+        for (String kind : new String[] {"device", "pinned", "stream", "handle", "module"}) {
             assertEquals(0, live(kind), "live " + kind + " objects");
         }
     }
@@ -188,13 +200,16 @@ final class CudaStub {
     private static void compile(Variant variant, Path library) {
         try {
             Path source = SOURCE.toAbsolutePath();
+            Path header = KERNEL_HEADERS.resolve("loss_kernels.h").toAbsolutePath();
             if (Files.exists(library)
-                    && Files.getLastModifiedTime(library).compareTo(Files.getLastModifiedTime(source)) > 0) {
+                    && Files.getLastModifiedTime(library).compareTo(Files.getLastModifiedTime(source)) > 0
+                    && Files.getLastModifiedTime(library).compareTo(Files.getLastModifiedTime(header)) > 0) {
                 return;
             }
             Files.createDirectories(library.getParent());
             List<String> command = new ArrayList<>(List.of("gcc", "-shared", "-fPIC", "-O2", "-Wall", "-Wextra",
-                    "-Werror", "-pthread", "-Wl,-soname,libcudastub.so", "-o", library.toString()));
+                    "-Werror", "-pthread", "-I" + KERNEL_HEADERS.toAbsolutePath(), "-Wl,-soname,libcudastub.so", "-o",
+                    library.toString()));
             command.addAll(variant.flags);
             command.add(source.toString());
             Process gcc;

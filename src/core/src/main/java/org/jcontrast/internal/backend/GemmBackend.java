@@ -1,5 +1,7 @@
 package org.jcontrast.internal.backend;
 
+import java.util.Optional;
+
 /**
  * A matrix-product engine outside the CPU kernels, such as cuBLAS on a GPU. It works on row-major
  * float arrays with the contract of {@link org.jcontrast.internal.kernel.GemmKernel}; the CPU kernels are
@@ -38,6 +40,17 @@ public interface GemmBackend extends AutoCloseable {
      * @throws RuntimeException when the device fails; C is then unchanged
      */
     void gram(int n, int k, float[] a, int offA, int lda, float[] c, int offC, int ldc);
+
+    /**
+     * The streaming losses' passes with the embeddings resident on this device, set up on the first
+     * call (libraries, kernels); the same object afterwards. Empty (the default) when the backend has
+     * no such passes at all.
+     *
+     * @throws BackendUnavailableException with the reason when it has them but they cannot run here
+     */
+    default Optional<ResidentSweeps> residentSweeps() throws BackendUnavailableException {
+        return Optional.empty();
+    }
 
     /** Releases the device resources; the backend must not be used afterwards. */
     @Override

@@ -17,8 +17,13 @@ import org.jcontrast.Device;
  *
  * <p>The backend is opened lazily, on the first product the settings would send to it (or on
  * {@link #backend()}), so a JVM that never multiplies large matrices never loads a GPU library.
- * Each reason for using the CPU is logged once: a backend that cannot be opened, and a backend
- * that failed, which is then not used again by this router (a failed device is not trusted).
+ * Each reason for using the CPU is logged once: a backend that cannot be opened (a warning when the
+ * device is {@code gpu}; at debug level under {@code auto}, where the CPU is the expected outcome on
+ * a machine without a GPU), and a backend that failed, which is then not used again by this router
+ * (a failed device is not trusted).
+ *
+ * <p>The streaming losses ask {@link #residentSweeps} whether the backend runs their passes with the
+ * embeddings resident on the device, under the same settings as their tile products.
  *
  * <p>Each {@link org.jcontrast.internal.Context} has one; {@link org.jcontrast.internal.tensor.Ops}
  * consults the current context's.
@@ -34,7 +39,14 @@ public final class GemmRouter implements AutoCloseable {
     private final List<GemmBackend> dropped = new ArrayList<>();
     private final AtomicLong offloaded = new AtomicLong();
 
+    /** Null until resident sweeps are first asked for; then the backend's, or the reason it has none. */
+    private volatile Resident resident;
+
     private record Probe(GemmBackend backend, String reason) {
+    }
+
+    /** The backend's resident sweeps, or null with the reason. */
+    private record Resident(GemmBackend backend, ResidentSweeps sweeps, String reason) {
     }
 
     /** A router over the providers registered with {@link ServiceLoader}. */
@@ -121,6 +133,47 @@ public final class GemmRouter implements AutoCloseable {
     }
 
     /**
+     * The backend's resident streaming-loss passes ({@link GemmBackend#residentSweeps()}) for a sweep
+     * whose tile products are m×n×k: present when the settings send such products to the backend, as
+     * {@link #offloads} says, and it has them. When it has none the reason is logged once (at info
+     * level when the device is {@code gpu}, else debug) and the loss sends its tile products one by one.
+     */
+    public Optional<ResidentSweeps> residentSweeps(int m, int n, int k) {
+        GemmBackend backend = chosenFor(m, n, k, false);
+        return backend == null ? Optional.empty() : Optional.ofNullable(residentOf(backend).sweeps());
+    }
+
+    /**
+     * Why the backend in use runs no resident sweeps (asking it if not yet done), or the reason there
+     * is no backend; empty when it runs them.
+     */
+    public Optional<String> residentUnavailableReason() {
+        GemmBackend backend = probed().backend();
+        if (backend == null) {
+            return unavailableReason();
+        }
+        Resident r = residentOf(backend);
+        return r.sweeps() == null ? Optional.of(r.reason()) : Optional.empty();
+    }
+
+    /** Resident passes completed on this router's backend: what a report can say ran resident on the device. */
+    public long residentPasses() {
+        Resident r = resident;
+        return r == null || r.sweeps() == null ? 0 : r.sweeps().passes();
+    }
+
+    /**
+     * Reports that {@code sweeps} failed: logged once, and their backend is not used again by this
+     * router, as after a failed product. The caller computes the pass on the CPU.
+     */
+    public void residentFailed(ResidentSweeps sweeps, RuntimeException e) {
+        Resident r = resident;
+        if (r != null && r.sweeps() == sweeps) {
+            disable(r.backend(), "streaming loss", e);
+        }
+    }
+
+    /**
      * Closes the backends this router opened, the one in use and any dropped after a failure; later
      * products run on the CPU. Call it once no other thread computes through the router.
      */
@@ -142,6 +195,30 @@ public final class GemmRouter implements AutoCloseable {
         }
         GemmBackend backend = probed().backend();
         return backend != null && backend.accepts(m, n, k) ? backend : null;
+    }
+
+    private synchronized Resident residentOf(GemmBackend backend) {
+        Resident r = resident;
+        if (r != null && r.backend() == backend) {
+            return r;
+        }
+        try {
+            r = backend.residentSweeps().map(sweeps -> new Resident(backend, sweeps, null)).orElseGet(
+                    () -> new Resident(backend, null, backend.name() + " runs no streaming loss on the device"));
+        } catch (BackendUnavailableException e) {
+            r = unavailable(backend, e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            r = unavailable(backend, backend.name() + ": the resident sweeps failed to start: " + e);
+        }
+        resident = r;
+        return r;
+    }
+
+    /** Resident sweeps the backend has but cannot run here: logged once, as the CPU fallback is. */
+    private Resident unavailable(GemmBackend backend, String reason) {
+        LOG.log(settings.device() == Device.GPU ? Level.INFO : Level.DEBUG,
+                "jcontrast sends the streaming losses' tile products to the device one by one: " + reason);
+        return new Resident(backend, null, reason);
     }
 
     private Probe probed() {
@@ -184,7 +261,7 @@ public final class GemmRouter implements AutoCloseable {
             return new Probe(null, "no GPU backend on the class path (jcontrast-cuda provides one)");
         }
         String reason = String.join("; ", reasons);
-        LOG.log(settings.device() == Device.GPU ? Level.WARNING : Level.INFO,
+        LOG.log(settings.device() == Device.GPU ? Level.WARNING : Level.DEBUG,
                 "jcontrast computes matrix products on the CPU: " + reason);
         return new Probe(null, reason);
     }

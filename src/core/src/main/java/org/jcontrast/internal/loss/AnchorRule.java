@@ -454,6 +454,37 @@ public final class AnchorRule {
     }
 
     /**
+     * True for the log-sum-exp losses without a hard selection (ntxent, dcl, dclw, supcon, clip,
+     * infonce), whose partitions {@link #positiveKey}, {@link #excludesSelf} and
+     * {@link #positiveInSum} describe: what a device that keeps the embeddings resident computes.
+     */
+    boolean keyedPartition() {
+        return !linear && !selects() && !cross;
+    }
+
+    /**
+     * A key per anchor: under {@link #keyedPartition}, column anchor b is a positive of anchor a exactly
+     * when their keys are equal and (a, b) is not excluded; −1 for InfoNCE, whose bank holds none.
+     */
+    int positiveKey(int a) {
+        return switch (kind) {
+            case SUPCON -> groupOf[a % n];
+            case INFONCE -> -1;
+            default -> a % n; // one tower: a and a ± N; clip: image i and text i
+        };
+    }
+
+    /** Whether the anchor itself is among its columns and excluded (the one-tower losses). */
+    boolean excludesSelf() {
+        return kind != LossKind.CLIP && kind != LossKind.INFONCE;
+    }
+
+    /** Whether the positives enter the anchor's sum (not DCL, DCLW, nor the linear losses). */
+    boolean positiveInSum() {
+        return positiveInSum;
+    }
+
+    /**
      * Records anchor a's positives among the columns [b0, b1), column b stored at
      * {@code x[off + (b − b0)·stride]}: stride 1 for a row of a tile, the tile's width for a column.
      */

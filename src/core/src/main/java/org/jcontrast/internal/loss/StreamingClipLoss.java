@@ -20,10 +20,11 @@ final class StreamingClipLoss extends FusedLoss {
     double lossAndFeatureGradient(Tensor f, int n, Tensor df) {
         AnchorRule rule = AnchorRule.of(spec, n, 0, null);
         AnchorStats[] stats = StreamingStats.begin(rule);
-        TileSweep sweep = TileSweep.rectangular(rule, f.rows(0, n), f.rows(n, 2 * n), n, tile, stats);
-        sweep.observe();
-        double loss = StreamingStats.finish(rule, stats);
-        sweep.gradient(df.rows(0, n), df.rows(n, 2 * n));
-        return loss;
+        try (TileSweep sweep = TileSweep.rectangular(rule, f.rows(0, n), f.rows(n, 2 * n), n, tile, stats)) {
+            sweep.observe();
+            double loss = StreamingStats.finish(rule, stats);
+            sweep.gradient(df.rows(0, n), df.rows(n, 2 * n));
+            return loss;
+        }
     }
 }

@@ -29,10 +29,12 @@ final class StreamingInfoNceLoss extends FusedLoss {
             positive[0] = pairs[a % n];
             rule.observeRun(a, m, m + 1, positive, 0, stats[a]);
         }
-        TileSweep sweep = TileSweep.rectangular(rule, f.rows(0, anchors), bank, -1, tile, stats);
-        sweep.observe();
-        double loss = StreamingStats.finish(rule, stats);
-        sweep.gradient(df.rows(0, anchors), null);
+        double loss;
+        try (TileSweep sweep = TileSweep.rectangular(rule, f.rows(0, anchors), bank, -1, tile, stats)) {
+            sweep.observe();
+            loss = StreamingStats.finish(rule, stats);
+            sweep.gradient(df.rows(0, anchors), null);
+        }
         float[] positiveGradient = new float[anchors];
         for (int a = 0; a < anchors; a++) {
             positive[0] = pairs[a % n];

@@ -26,20 +26,21 @@ final class StreamingOneTowerLoss extends FusedLoss {
         float[] pairs = pairSimilarities(f, n);
         AnchorRule rule = AnchorRule.of(spec, n, 0, spec.kind() == LossKind.DCLW ? pairs : null);
         AnchorStats[] stats = StreamingStats.begin(rule);
-        TileSweep sweep = TileSweep.symmetric(rule, f, tile, stats);
-        if (rule.selects() && rule.selectionRank() < rule.candidateCount()) {
-            CandidateHeaps heaps = new CandidateHeaps(rule.anchors(), rule.selectionRank());
-            sweep.select(heaps);
-            for (int a = 0; a < stats.length; a++) {
-                heaps.select(rule, a, stats[a]);
+        try (TileSweep sweep = TileSweep.symmetric(rule, f, tile, stats)) {
+            if (rule.selects() && rule.selectionRank() < rule.candidateCount()) {
+                CandidateHeaps heaps = new CandidateHeaps(rule.anchors(), rule.selectionRank());
+                sweep.select(heaps);
+                for (int a = 0; a < stats.length; a++) {
+                    heaps.select(rule, a, stats[a]);
+                }
+                if (spec.topK() > 0) {
+                    return SelectedPairs.lossAndGradient(rule, f, pairs, heaps, stats, df);
+                }
             }
-            if (spec.topK() > 0) {
-                return SelectedPairs.lossAndGradient(rule, f, pairs, heaps, stats, df);
-            }
+            sweep.observe();
+            double loss = StreamingStats.finish(rule, stats);
+            sweep.gradient(df, df);
+            return loss;
         }
-        sweep.observe();
-        double loss = StreamingStats.finish(rule, stats);
-        sweep.gradient(df, df);
-        return loss;
     }
 }

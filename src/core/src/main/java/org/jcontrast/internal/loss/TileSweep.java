@@ -40,10 +40,12 @@ import org.jcontrast.tensor.Tensor;
  * 2M ≤ {@value #SHARED_SHIFT_LIMIT}, where no term can fall below the normal floats (e^−80) or any
  * u overflow (e^80); with colder temperatures each side keeps its own max-shifted runs.
  *
- * <p>A product sent to the GPU moves its operands there and its result back each time: R and C are
- * not kept on the device between tiles or passes.
+ * <p>When the router sends the tile products to a backend that keeps the embeddings resident
+ * ({@link ResidentTileSweep}), the observe and gradient passes run there whole, for the
+ * log-sum-exp losses without a selection; otherwise a product sent to the GPU moves its operands
+ * there and its result back each time. Closing the sweep frees what it holds on the device.
  */
-final class TileSweep {
+final class TileSweep implements AutoCloseable {
     /** The tile size of a sweep over a rows × cols similarity matrix of embeddings of a width. */
     @FunctionalInterface
     interface TileSize {
@@ -66,6 +68,8 @@ final class TileSweep {
     private final TileSchedule schedule;
     /** The shift M that rows and columns share, or NaN when each run is shifted by its own max. */
     private final float sharedShift;
+    /** The passes on a device that keeps the embeddings resident, or null. */
+    private final ResidentTileSweep resident;
 
     private TileSweep(AnchorRule rule, Tensor rows, Tensor cols, boolean symmetric, int colAnchor0, TileSize size,
                       AnchorStats[] stats) {
@@ -81,6 +85,7 @@ final class TileSweep {
         this.sharedShift = colAnchor0 >= 0 && rule.symmetricPartition()
                 ? sharedShift(rule.beta(), rows, cols)
                 : Float.NaN;
+        this.resident = ResidentTileSweep.find(rule, rows, cols, symmetric, colAnchor0, tile, sharedShift, stats);
     }
 
     /** M = β·max‖r‖·max‖c‖ when 2M is within {@link #SHARED_SHIFT_LIMIT}, else NaN. */
@@ -128,6 +133,9 @@ final class TileSweep {
 
     /** Observes every run of every anchor (the statistics must be begun, and selected when the loss selects). */
     void observe() {
+        if (resident != null && resident.observe()) {
+            return;
+        }
         sweep((tile, a, b0, b1, off) -> rule.observeRun(a, b0, b1, tile, off, stats[a]), null, null);
     }
 
@@ -136,10 +144,20 @@ final class TileSweep {
      * the same tensor as {@code dRows} for a symmetric matrix). The statistics must be finished.
      */
     void gradient(Tensor dRows, Tensor dCols) {
-        sweep((tile, a, b0, b1, off) -> rule.gradientRun(a, b0, b1, tile, off, stats[a]), dRows, dCols);
+        if (resident == null || !resident.gradient(dRows, dCols)) {
+            sweep((tile, a, b0, b1, off) -> rule.gradientRun(a, b0, b1, tile, off, stats[a]), dRows, dCols);
+        }
         dRows.markModified();
         if (dCols != null) {
             dCols.markModified();
+        }
+    }
+
+    /** Frees what the sweep holds on a device; the CPU's passes hold nothing to free. */
+    @Override
+    public void close() {
+        if (resident != null) {
+            resident.close();
         }
     }
 
@@ -245,11 +263,11 @@ final class TileSweep {
         int n = c1 - c0;
         float beta = (float) rule.beta();
         for (int j = 0; j < n; j++) {
-            colWeights[j] = sharedWeight(stats[colAnchor0 + c0 + j]);
+            colWeights[j] = sharedWeight(stats[colAnchor0 + c0 + j], sharedShift);
         }
         for (int a = r0, off = 0; a < r1; a++, off += n) {
             rule.maskOutsideSum(a, c0, c1, s, off, stats[a]);
-            arrays.scaledExp(s, off, beta, sharedShift, sharedWeight(stats[a]), colWeights, 0, s, off, n);
+            arrays.scaledExp(s, off, beta, sharedShift, sharedWeight(stats[a], sharedShift), colWeights, 0, s, off, n);
             rule.addPositiveGradient(a, c0, c1, s, off, 1, stats[a]);
         }
         for (int j = 0; j < n; j++) {
@@ -259,7 +277,7 @@ final class TileSweep {
     }
 
     /** u = softmaxScale·exp(M − lse): ∂L/∂s of a summed entry is u·exp(β·s − M); 0 for an empty partition. */
-    private float sharedWeight(AnchorStats st) {
+    static float sharedWeight(AnchorStats st, float sharedShift) {
         return st.lse == Double.NEGATIVE_INFINITY ? 0f : (float) (st.softmaxScale * Math.exp(sharedShift - st.lse));
     }
 

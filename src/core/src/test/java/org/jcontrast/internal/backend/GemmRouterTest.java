@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.logging.Level;
 import org.jcontrast.Device;
 import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
@@ -179,6 +180,7 @@ class GemmRouterTest {
             assertFalse(gemm(none, 300, 300, 300, new float[300 * 300]));
             assertEquals(List.of("jcontrast computes matrix products on the CPU: fake: no device here"),
                     log.messages());
+            assertEquals(List.of(Level.FINE), log.levels(), "under auto the CPU is no surprise: debug level");
         }
         assertEquals(2, broken.opens, "probed once per router");
     }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jcontrast.Device;
-import org.jcontrast.internal.Context;
 import org.jcontrast.internal.backend.BackendUnavailableException;
 import org.jcontrast.internal.backend.GemmBackend;
 import org.jcontrast.internal.backend.GemmBackendProvider;
@@ -22,6 +21,7 @@ import org.jcontrast.loss.LossResult;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.tensor.Tensor;
 import org.jcontrast.testing.Contexts;
+import org.jcontrast.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,55 +35,6 @@ class TileOffloadTest {
     private final SplittableRandom random = new SplittableRandom(31);
     private final Tensor z1 = Tensor.randn(random, N, D);
     private final Tensor z2 = Tensor.randn(random, N, D);
-
-    /** A backend on the CPU kernel that counts its products and fails from product {@code failAt} on. */
-    private static final class KernelBackend implements GemmBackend {
-        final AtomicInteger calls = new AtomicInteger();
-        final int failAt;
-
-        KernelBackend(int failAt) {
-            this.failAt = failAt;
-        }
-
-        @Override
-        public String name() {
-            return "kernel";
-        }
-
-        @Override
-        public String describe() {
-            return "the CPU kernel behind the backend interface";
-        }
-
-        @Override
-        public Precision precision() {
-            return Precision.FP32;
-        }
-
-        @Override
-        public boolean accepts(int m, int n, int k) {
-            return m > 0 && n > 0 && k > 0;
-        }
-
-        @Override
-        public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int offA,
-                         int lda, float[] b, int offB, int ldb, float beta, float[] c, int offC, int ldc) {
-            if (calls.incrementAndGet() >= failAt) {
-                throw new IllegalStateException("kernel backend failed on purpose");
-            }
-            Context.current().kernels().gemm().gemm(transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c,
-                    offC, ldc);
-        }
-
-        @Override
-        public void gram(int n, int k, float[] a, int offA, int lda, float[] c, int offC, int ldc) {
-            gemm(false, true, n, n, k, 1f, a, offA, lda, a, offA, lda, 0f, c, offC, ldc);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     /** Opens {@code backend}, or reports it unavailable when it is null; counts the opens. */
     private record Provider(GemmBackend backend, AtomicInteger opens) implements GemmBackendProvider {
@@ -153,7 +104,12 @@ class TileOffloadTest {
         GemmRouter router = router(Device.GPU, 0, new Provider(backend));
         // One thread, so that no other tile is inside the backend when it fails.
         Contexts.withThreads(1, () -> Contexts.withRouter(router, () -> {
-            assertSameBits("failing at product 9", cpu[0], LossFactory.create(spec, LossMode.STREAMING, 16).compute(z1, z2));
+            try (LogCapture log = new LogCapture()) {
+                assertSameBits("failing at product 9", cpu[0],
+                        LossFactory.create(spec, LossMode.STREAMING, 16).compute(z1, z2));
+                assertEquals(1, log.messages().size(), log.messages().toString());
+                assertTrue(log.messages().get(0).contains("kernel backend failed on purpose"), log.messages().get(0));
+            }
             assertEquals(9, backend.calls.get(), "no product goes to the backend after its failure");
             assertEquals(8, router.offloadedProducts());
             assertTrue(router.unavailableReason().orElseThrow().contains("failed on purpose"));
@@ -166,8 +122,13 @@ class TileOffloadTest {
         Contexts.withRouter(router(Device.CPU, 0, new Provider(null)),
                 () -> assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(large, large, 128), "cpu"));
 
-        Contexts.withRouter(router(Device.GPU, 0, new Provider(null)), () -> assertEquals(LossFactory.DEFAULT_TILE,
-                LossFactory.defaultTile(large, large, 128), "gpu without a backend"));
+        Contexts.withRouter(router(Device.GPU, 0, new Provider(null)), () -> {
+            try (LogCapture log = new LogCapture()) {
+                assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(large, large, 128), "gpu without a backend");
+                assertEquals(List.of("jcontrast computes matrix products on the CPU: test: no device in this test"),
+                        log.messages());
+            }
+        });
 
         Provider auto = new Provider(new KernelBackend(Integer.MAX_VALUE));
         Contexts.withRouter(router(Device.AUTO, 1e9, auto), () -> {
