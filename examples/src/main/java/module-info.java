@@ -1,6 +1,7 @@
-/** Examples of jcontrast-core's API; they read nothing but the exported packages. */
+/** Examples of jcontrast-core's API (and of jcontrast-testkit's); they read nothing but the exported packages. */
 module org.jcontrast.examples {
     requires org.jcontrast.core;
+    requires org.jcontrast.testkit;
 
     exports org.jcontrast.examples;
 }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jcontrast.Engine;
+import org.jcontrast.testkit.GradCheck;
+import org.jcontrast.testkit.GradReport;
 import org.junit.jupiter.api.Test;
 
 /** Runs the examples and checks what they claim, on the class path and, in a JVM of their own, on the module path. */
@@ -42,9 +44,33 @@ class ExamplesTest {
     }
 
     @Test
+    void theKitPassesAHandWrittenLossAndCatchesEachMistakeInItsBackward() {
+        for (long seed = 1; seed <= 20; seed++) {
+            Map<String, GradReport> reports = SoftTriplet.run(seed);
+            assertTrue(reports.get("autograd").passed(), reports.get("autograd").toString());
+            assertTrue(reports.get("NONE").passed(), reports.get("NONE").toString());
+            assertCaught(reports.get("WRONG_SIGN"), "z1", seed);
+            assertCaught(reports.get("MISSING_TERM"), "z2", seed);
+            assertCaught(reports.get("WRONG_TEMPERATURE"), null, seed);
+        }
+    }
+
+    /** Failed, blaming {@code input} (any when null), with the seed and the worst row in its report. */
+    private static void assertCaught(GradReport r, String input, long seed) {
+        assertTrue(!r.passed(), "not caught: " + r);
+        assertEquals(seed, r.seed().orElseThrow());
+        if (input != null) {
+            assertEquals(input, r.worst().input(), r.toString());
+        }
+        assertTrue(r.toString().contains("FAILED") && r.toString().contains("worst row " + r.worst().input()),
+                r.toString());
+    }
+
+    @Test
     void onTheModulePathTheExampleRunsWithTheVectorKernelsAndNoFlags() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        String modulePath = location(Engine.class) + File.pathSeparator + location(ProjectionHead.class);
+        String modulePath = location(Engine.class) + File.pathSeparator + location(GradCheck.class)
+                + File.pathSeparator + location(ProjectionHead.class);
         Process p = new ProcessBuilder(java, "-p", modulePath, "-m",
                 "org.jcontrast.examples/org.jcontrast.examples.ProjectionHead", "1024", "2")
                 .redirectErrorStream(true).start();
