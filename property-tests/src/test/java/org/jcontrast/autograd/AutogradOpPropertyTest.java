@@ -9,12 +9,13 @@ import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.Function;
 import org.jcontrast.internal.tensor.Ops;
-import org.jcontrast.proptest.Gen;
-import org.jcontrast.proptest.Prop;
 import org.jcontrast.tensor.Tensor;
-import org.jcontrast.testing.GradientCheck;
-import org.jcontrast.testing.GradientCheck.Function64;
 import org.jcontrast.testing.Reference64;
+import org.jcontrast.testkit.Gen;
+import org.jcontrast.testkit.GradCheck;
+import org.jcontrast.testkit.GradCheck.Function64;
+import org.jcontrast.testkit.Property;
+import org.jcontrast.testkit.Tolerance;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,33 +30,21 @@ class AutogradOpPropertyTest {
      * Tolerances relative to max(1, largest expected entry). Inputs and seeds are O(1) float32
      * values, so the float64 side differs only by the op's float32 rounding of O(1) intermediate
      * terms: ~6e-8 each, growing with the ≤ 8-term sums here to ~1e-6 absolute for values and a few
-     * 1e-6 for gradients, even where the exact result cancels to 0 (the floor of 1). The central
-     * differences (h = 1e-6) are exact to ~1e-9. The bounds leave a factor of 10–100 over that; a
-     * missing or wrong term in a backward is off by O(1).
+     * 1e-6 for gradients, even where the exact result cancels to 0 (the floor of 1). The kit's
+     * central differences on the float64 twin (h = 1e-6) are exact to ~1e-9. The bound leaves a
+     * factor of 10–100 over that; a missing or wrong term in a backward is off by O(1).
      */
-    private static final double VALUE_TOL = 1e-5;
-    private static final double GRAD_TOL = 1e-4;
-    private static final double FLOOR = 1;
-    private static final double H = 1e-6;
+    private static final Tolerance TOLERANCE = new Tolerance(1e-4, 1, 1);
 
-    /** Runs {@code op} on parameters holding {@code inputs} and checks it against {@code reference}. */
+    /**
+     * Runs {@code op} on parameters holding {@code inputs} and checks, with the test kit, its value
+     * against {@code reference} and its gradients, under a random projection of the output, against
+     * central differences of {@code reference}.
+     */
     private static void check(Gen gen, String name, List<Tensor> inputs, Function<Variable[], Variable> op,
                               Function64 reference) {
-        Variable[] vars = new Variable[inputs.size()];
-        double[][] x64 = new double[inputs.size()][];
-        for (int i = 0; i < vars.length; i++) {
-            vars[i] = Variable.parameter("input " + i, inputs.get(i));
-            x64[i] = inputs.get(i).toDoubleArray();
-        }
-        Variable y = op.apply(vars);
-        GradientCheck.assertClose(name + " value", reference.apply(x64), y.value(), VALUE_TOL, FLOOR);
-        Tensor seed = gen.normal(1, y.value().size(), 1).reshape(y.value().shape());
-        y.backward(seed);
-        double[] seed64 = seed.toDoubleArray();
-        for (int i = 0; i < vars.length; i++) {
-            GradientCheck.assertClose(name + " ∂/∂input " + i, GradientCheck.vjp(reference, x64, i, seed64, H),
-                    vars[i].grad(), GRAD_TOL, FLOOR);
-        }
+        GradCheck.of(op::apply).named(name).seed(gen.random().nextLong()).reference(reference).tolerance(TOLERANCE)
+                .check(inputs.toArray(Tensor[]::new)).orThrow();
     }
 
     private static Tensor normal(Gen gen, int rows, int cols) {
@@ -92,7 +81,7 @@ class AutogradOpPropertyTest {
 
     @Test
     void matmulWithEveryTranspose() {
-        Prop.forAll("matmul", TRIALS, g -> {
+        Property.forAll("matmul", TRIALS, g -> {
             int m = g.size(1, 5), k = g.size(1, 5), n = g.size(1, 5);
             boolean ta = g.bool(), tb = g.bool();
             Tensor a = ta ? normal(g, k, m) : normal(g, m, k);
@@ -105,7 +94,7 @@ class AutogradOpPropertyTest {
 
     @Test
     void matmulOfAVariableWithItsOwnTransposeAndGram() {
-        Prop.forAll("Z·Zᵀ", TRIALS, g -> {
+        Property.forAll("Z·Zᵀ", TRIALS, g -> {
             int n = g.size(1, 5), k = g.size(1, 5);
             Tensor z = normal(g, n, k);
             Function64 ref = x -> Reference64.matmul(false, true, n, n, k, x[0], x[0]);
@@ -136,7 +125,7 @@ class AutogradOpPropertyTest {
 
     @Test
     void binaryArithmeticWithBroadcasting() {
-        Prop.forAll("add/sub/mul/div", TRIALS, g -> {
+        Property.forAll("add/sub/mul/div", TRIALS, g -> {
             int r = g.size(1, 5), c = g.size(1, 5);
             int[][] shapes = {{r, c}, {c}, {1, c}, {r, 1}, {}, {1, 1}};
             int[] full = {r, c};
@@ -178,7 +167,7 @@ class AutogradOpPropertyTest {
 
     @Test
     void unaryFunctions() {
-        Prop.forAll("unary", TRIALS, g -> {
+        Property.forAll("unary", TRIALS, g -> {
             int r = g.size(1, 5), c = g.size(1, 5);
             float alpha = (float) g.doubleIn(-3, 3);
             check(g, "scale", List.of(normal(g, r, c)), v -> Arithmetic.scale(v[0], alpha), map(x -> alpha * x));
@@ -210,7 +199,7 @@ class AutogradOpPropertyTest {
 
     @Test
     void sumsAndMeans() {
-        Prop.forAll("sum/mean", TRIALS, g -> {
+        Property.forAll("sum/mean", TRIALS, g -> {
             int r = g.size(1, 5), c = g.size(1, 5);
             Tensor x = normal(g, r, c);
             Function64 total = in -> new double[] {Arrays.stream(in[0]).sum()};
@@ -229,7 +218,7 @@ class AutogradOpPropertyTest {
 
     @Test
     void logSumExpSoftmaxAndLogSoftmax() {
-        Prop.forAll("softmax", TRIALS, g -> {
+        Property.forAll("softmax", TRIALS, g -> {
             int r = g.size(1, 5), c = g.size(1, 5);
             Tensor x = logits(g, r, c);
             check(g, "logSumExpRows", List.of(x), v -> Softmax.logSumExpRows(v[0]),
@@ -249,7 +238,7 @@ class AutogradOpPropertyTest {
 
     @Test
     void logSumExpAndLogSoftmaxOverMaskedLogits() {
-        Prop.forAll("masked softmax", TRIALS, g -> {
+        Property.forAll("masked softmax", TRIALS, g -> {
             int r = g.size(1, 5), c = g.size(2, 4);
             Tensor x = logits(g, r, c);
             Tensor mask = Tensor.zeros(r, c);
@@ -294,7 +283,7 @@ class AutogradOpPropertyTest {
 
     @Test
     void normalizeRowsIncludingRowsShorterThanEps() {
-        Prop.forAll("normalizeRows", TRIALS, g -> {
+        Property.forAll("normalizeRows", TRIALS, g -> {
             int r = g.size(1, 5), c = g.size(1, 5);
             boolean clampSome = g.bool();
             float eps = clampSome ? 0.5f : 1e-12f;
@@ -319,7 +308,7 @@ class AutogradOpPropertyTest {
 
     @Test
     void batchNormInTrainingMode() {
-        Prop.forAll("batchNorm", TRIALS, g -> {
+        Property.forAll("batchNorm", TRIALS, g -> {
             int b = g.size(2, 5), c = g.size(1, 4);
             float eps = (float) g.doubleIn(1e-5, 0.1);
             Tensor x = normal(g, b, c);
@@ -356,7 +345,7 @@ class AutogradOpPropertyTest {
 
     @Test
     void pickDiagonalAndSelections() {
-        Prop.forAll("indexing", TRIALS, g -> {
+        Property.forAll("indexing", TRIALS, g -> {
             int r = g.size(1, 5), c = g.size(1, 5);
             Tensor x = normal(g, r, c);
             int[] perRow = indices(g, r, c);
@@ -417,7 +406,7 @@ class AutogradOpPropertyTest {
 
     @Test
     void concatSliceReshapeTranspose() {
-        Prop.forAll("layout", TRIALS, g -> {
+        Property.forAll("layout", TRIALS, g -> {
             int r1 = g.size(1, 4), r2 = g.size(1, 4), c1 = g.size(1, 4), c2 = g.size(1, 4);
             Tensor a = normal(g, r1, c1);
             Tensor b = normal(g, r2, c1);
@@ -458,7 +447,7 @@ class AutogradOpPropertyTest {
 
     @Test
     void aProjectionHeadComposesEveryGradient() {
-        Prop.forAll("projection head", TRIALS, g -> {
+        Property.forAll("projection head", TRIALS, g -> {
             int b = g.size(2, 4), din = g.size(1, 4), hidden = g.size(1, 4), dout = g.size(1, 4);
             float eps = 1e-3f;
             List<Tensor> inputs;
@@ -515,12 +504,12 @@ class AutogradOpPropertyTest {
     @Test
     void theCheckCatchesAWrongBackward() {
         // exp's value with the backward of the identity: only the gradient is wrong
-        AssertionError e = assertThrows(AssertionError.class, () -> Prop.forAll("wrong backward", 3, g -> {
+        AssertionError e = assertThrows(AssertionError.class, () -> Property.forAll("wrong backward", 3, g -> {
             Tensor x = normal(g, 2, 3);
             check(g, "exp with a wrong backward", List.of(x), v -> Variable.fromOp("badExp",
                     Ops.exp(v[0].value()), List.of(v[0]), List.of(), grad -> new Tensor[] {grad}),
                     map(Math::exp));
         }));
-        assertTrue(e.getMessage().contains("∂/∂input 0"), e.getMessage());
+        assertTrue(e.getMessage().contains("FAILED") && e.getMessage().contains("input 0["), e.getMessage());
     }
 }

@@ -2,37 +2,45 @@ package org.jcontrast.proptest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.jcontrast.internal.loss.AnchorRows;
 import org.jcontrast.internal.loss.AnchorRule;
 import org.jcontrast.internal.loss.ComposedLosses;
 import org.jcontrast.internal.loss.FusedLosses;
 import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.internal.tensor.Ops;
+import org.jcontrast.loss.BatchInputs;
+import org.jcontrast.loss.Loss;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossResult;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.metrics.Metrics;
 import org.jcontrast.tensor.Tensor;
-import org.jcontrast.testing.GradientCheck;
-import org.jcontrast.testing.ReferenceLosses64;
+import org.jcontrast.testkit.Embeddings;
+import org.jcontrast.testkit.Gen;
+import org.jcontrast.testkit.GradReport;
+import org.jcontrast.testkit.Identities;
+import org.jcontrast.testkit.Property;
+import org.jcontrast.testkit.Tolerance;
 import org.junit.jupiter.api.Test;
 
 /**
  * The fused losses against the composed autograd losses and the float64 reference under random
  * options ({@link LossCases}), and the identities and limits of the papers: Wang &amp; Liu's
- * gradient balance, the relative penalties' limits in τ,
- * DCL below NT-Xent, hard = NT-Xent when every negative is kept, and invariance under rotations,
- * row scaling and permutations of the batch.
+ * gradient balance, DCL's missing coupling multiplier, the relative penalties' limits in τ, the
+ * InfoNCE bound, DCL below NT-Xent, hard = NT-Xent when every negative is kept, symmetry under
+ * swapping the views, and invariance under rotations, row scaling and permutations of the batch
+ * (the identities from the test kit's {@link Identities}).
  */
 class FusedLossPropertiesTest {
 
     /** Float32 against float32 or float64: ~1e-6 of the loss; gradients ~1e-5 of the largest entry (at least 0.1). */
-    private static final double VALUE_TOL = 1e-5;
-    private static final double GRAD_TOL = 2e-4;
-    private static final double GRAD_FLOOR = 0.1;
+    private static final double VALUE_TOL = ReferenceChecks.VALUE_TOL;
+    private static final Tolerance GRADIENTS = ReferenceChecks.GRADIENTS;
 
     /** {@code kind} (a random one when null) with random options, on random inputs safe for it. */
     private static LossCases.Case batch(Gen g, LossKind kind) {
@@ -42,7 +50,7 @@ class FusedLossPropertiesTest {
     @Test
     void fusedEqualsComposedForEveryLoss() {
         for (LossKind kind : LossKind.values()) {
-            Prop.forAll("fused = composed, " + kind.cliName(), 15, g -> {
+            Property.forAll("fused = composed, " + kind.cliName(), 15, g -> {
                 LossCases.Case b = batch(g, kind);
                 LossResult fused = FusedLosses.create(b.spec()).compute(b.z1(), b.z2());
                 LossResult composed = ComposedLosses.create(b.spec()).compute(b.z1(), b.z2());
@@ -53,20 +61,10 @@ class FusedLossPropertiesTest {
 
     @Test
     void fusedEqualsTheReferenceUnderRandomOptions() {
-        Prop.forAll("fused = reference", 100, g -> {
+        Property.forAll("fused = reference", 100, g -> {
             LossCases.Case b = batch(g, null);
-            LossResult got = FusedLosses.create(b.spec()).compute(b.z1(), b.z2());
-            double[] x1 = b.z1().toDoubleArray(), x2 = b.z2().toDoubleArray();
-            double ref = ReferenceLosses64.loss(b.spec(), x1, x2, b.n(), b.d());
-            String what = b.spec() + " N=" + b.n() + " d=" + b.d();
-            assertEquals(ref, got.loss(), VALUE_TOL * Math.max(1, Math.abs(ref)), what + ": loss");
-            double[][] fd = ReferenceLosses64.gradient(b.spec(), x1, x2, b.n(), b.d(), 1e-6);
-            double scale = Math.max(GRAD_FLOOR, Math.max(maxAbs(fd[0]), maxAbs(fd[1])));
-            GradientCheck.assertClose(what + ": grad1", fd[0], got.grad1(), GRAD_TOL, scale);
-            GradientCheck.assertClose(what + ": grad2", fd[1], got.grad2(), GRAD_TOL, scale);
-            if (b.spec().kind() == LossKind.CLIP) {
-                assertEquals(fd[2][0], got.gradLogitScale(), GRAD_TOL * Math.max(1, Math.abs(fd[2][0])), "d/dt");
-            }
+            ReferenceChecks.assertMatchesReference(b.spec() + " N=" + b.n() + " d=" + b.d(),
+                    FusedLosses.create(b.spec()), b.z1(), b.z2());
         });
     }
 
@@ -75,7 +73,7 @@ class FusedLossPropertiesTest {
         // |∂L/∂s_{a,p}| = Σ_{b≠a,p} |∂L/∂s_ab| for ntxent, hard, simple and hardsimple with λ = 1/(number
         // summed), and dcl: each anchor's positive pull equals its total negative push.
         LossKind[] kinds = {LossKind.NTXENT, LossKind.HARD, LossKind.SIMPLE, LossKind.HARDSIMPLE, LossKind.DCL};
-        Prop.forAll("gradient balance", 60, g -> {
+        Property.forAll("gradient balance", 60, g -> {
             LossKind kind = kinds[g.intIn(0, kinds.length - 1)];
             LossOptions spec = LossOptions.of(kind);
             if (kind.selectsNegatives()) {
@@ -88,65 +86,64 @@ class FusedLossPropertiesTest {
                 spec = spec.withTemperature(g.doubleIn(0.05, 2));
             }
             LossCases.Case b = LossCases.views(g, spec, g.size(2, 6), g.size(2, 4));
-            int n = b.n();
-            Tensor rows = Ops.gram(Ops.normalizeRows(stack(b.z1(), b.z2()), spec.eps()));
-            AnchorRows.apply(AnchorRule.of(spec, n, 0, null), rows);
-            // The positive entry is c·β·σ − c·β: when σ is near 1 its error is float32 rounding of c·β.
-            double termScale = (kind.usesTemperature() ? 1 / spec.temperature() : 1) / (2 * n);
-            for (int a = 0; a < 2 * n; a++) {
-                int p = a < n ? a + n : a - n;
-                double push = 0;
-                for (int c = 0; c < 2 * n; c++) {
-                    push += c == a || c == p ? 0 : Math.abs(rows.get(a, c));
-                }
-                double pull = Math.abs(rows.get(a, p));
-                assertEquals(pull, push, 1e-5 * pull + 1e-6 * termScale, spec + " anchor " + a);
-            }
+            Identities.gradientBalance(anchorGradients(spec, b), b.n());
         });
     }
 
     @Test
+    void dclHasNoCouplingMultiplierAndNtXentHasOne() {
+        Property.forAll("DCL: no NPC multiplier", 40, g -> {
+            double tau = Embeddings.temperature(g);
+            LossCases.Case b = LossCases.views(g, LossOptions.of(LossKind.DCL).withTemperature(tau), g.size(2, 6),
+                    g.size(2, 4));
+            Identities.noCouplingMultiplier(anchorGradients(b.spec(), b), b.n(), tau);
+            LossOptions nt = LossOptions.of(LossKind.NTXENT).withTemperature(tau);
+            assertThrows(AssertionError.class, () -> Identities.noCouplingMultiplier(anchorGradients(nt, b), b.n(), tau),
+                    "NT-Xent's pull carries the multiplier 1 − p_ap < 1");
+        });
+    }
+
+    /** ∂L/∂s in the anchor-row layout, from the fused kernels' per-anchor rows. */
+    private static Tensor anchorGradients(LossOptions spec, LossCases.Case b) {
+        Tensor rows = Ops.gram(Ops.normalizeRows(stack(b.z1(), b.z2()), spec.eps()));
+        AnchorRows.apply(AnchorRule.of(spec, b.n(), 0, null), rows);
+        return rows;
+    }
+
+    @Test
     void relativePenaltiesSumToOneAndTheirLimitsInTau() {
-        Prop.forAll("relative penalties", 40, g -> {
-            int n = g.size(2, 8), d = g.size(2, 6);
-            Tensor z1 = g.normal(n, d, 1), z2 = g.normal(n, d, 1);
-            int negatives = 2 * n - 2;
-            Tensor r = Metrics.relativePenalties(z1, z2, g.doubleIn(0.02, 3));
-            Tensor cold = Metrics.relativePenalties(z1, z2, 1e-4);
-            double hot = 1e3;
-            Tensor warm = Metrics.relativePenalties(z1, z2, hot);
-            Tensor s = Ops.gram(Ops.normalizeRows(stack(z1, z2), 1e-12f));
-            for (int a = 0; a < 2 * n; a++) {
-                int p = a < n ? a + n : a - n;
-                double sum = 0;
-                int hardest = -1;
-                double best = Double.NEGATIVE_INFINITY, second = Double.NEGATIVE_INFINITY;
-                for (int b = 0; b < 2 * n; b++) {
-                    sum += r.get(a, b);
-                    if (b == a || b == p) {
-                        continue;
-                    }
-                    assertEquals(1.0 / negatives, warm.get(a, b), 3.0 / hot / negatives, "τ → ∞: uniform");
-                    double v = s.get(a, b);
-                    if (v > best) {
-                        second = best;
-                        best = v;
-                        hardest = b;
-                    } else if (v > second) {
-                        second = v;
-                    }
-                }
-                assertEquals(1, sum, 1e-5, "row " + a + " sums to 1");
-                if (best - second > 1e-2) {
-                    assertEquals(1, cold.get(a, hardest), 1e-6, "τ → 0: all on the hardest negative");
-                }
-            }
+        Property.forAll("relative penalties", 40, g -> {
+            Embeddings.Views v = Embeddings.views().rows(2, 8).width(2, 6).draw(g);
+            Identities.relativePenaltyLimits(Metrics::relativePenalties, v.z1(), v.z2());
+        });
+    }
+
+    @Test
+    void theInfoNceBoundHoldsWhereThePositivesLead() {
+        int[] inRegion = {0};
+        Property.forAll("InfoNCE bound", 40, g -> {
+            Embeddings.Views v = Embeddings.views().rows(2, 8).width(2, 6).nearDuplicateViews(g.doubleIn(0, 0.5)).draw(g);
+            double tau = g.doubleIn(0.05, 2);
+            inRegion[0] += Identities.infoNceBound(fused(LossOptions.of(LossKind.NTXENT).withTemperature(tau)),
+                    BatchInputs.none(), v.z1(), v.z2()) ? 1 : 0;
+        });
+        assertTrue(inRegion[0] >= 10, "near-duplicate views put most batches in the bound's region: " + inRegion[0]);
+    }
+
+    @Test
+    void symmetricUnderSwappingTheViews() {
+        // InfoNCE (queries against a bank) is left out: its views play different parts.
+        LossKind[] kinds = {LossKind.NTXENT, LossKind.DCL, LossKind.DCLW, LossKind.HARD, LossKind.SIMPLE,
+                LossKind.HARDSIMPLE, LossKind.SUPCON, LossKind.CLIP};
+        Property.forAll("view swap", 60, g -> {
+            LossCases.Case b = batch(g, g.oneOf(kinds));
+            Identities.viewSwapSymmetry(fused(b.spec()), BatchInputs.none(), b.z1(), b.z2(), GRADIENTS);
         });
     }
 
     @Test
     void largeTauScaledGradientIsTheSimpleLosssUpToAPositiveFactor() {
-        Prop.forAll("τ → ∞ gives L_simple", 40, g -> {
+        Property.forAll("τ → ∞ gives L_simple", 40, g -> {
             LossCases.Case b = batch(g, LossKind.NTXENT);
             int n = b.n();
             double tau = 1e3;
@@ -161,15 +158,15 @@ class FusedLossPropertiesTest {
                 expect2[i] *= factor / tau;
             }
             // σ_b = (1 + O(1/τ)) / (2N − 1): the gradients differ by a few parts in τ of their scale.
-            double scale = Math.max(maxAbs(expect1), maxAbs(expect2));
-            GradientCheck.assertClose("grad1", expect1, nt.grad1(), 5 / tau, Math.max(scale, GRAD_FLOOR / tau));
-            GradientCheck.assertClose("grad2", expect2, nt.grad2(), 5 / tau, Math.max(scale, GRAD_FLOOR / tau));
+            Tolerance partsInTau = new Tolerance(5 / tau, 1, GRADIENTS.absoluteFloor() / tau);
+            GradReport.compare("τ → ∞", partsInTau, List.of(GradReport.Input.of("grad1", nt.grad1(), expect1),
+                    GradReport.Input.of("grad2", nt.grad2(), expect2))).orThrow();
         });
     }
 
     @Test
     void dclIsBelowNtXentAndHardWithEveryNegativeIsNtXent() {
-        Prop.forAll("dcl < ntxent; hard(all) = ntxent", 60, g -> {
+        Property.forAll("dcl < ntxent; hard(all) = ntxent", 60, g -> {
             LossCases.Case b = batch(g, LossKind.NTXENT);
             double tau = g.doubleIn(0.05, 2);
             LossResult nt = FusedLosses.create(LossOptions.of(LossKind.NTXENT).withTemperature(tau))
@@ -189,7 +186,7 @@ class FusedLossPropertiesTest {
 
     @Test
     void identicalRowsGiveLogOfTwoNMinusOne() {
-        Prop.forAll("identical rows", 30, g -> {
+        Property.forAll("identical rows", 30, g -> {
             int n = g.size(2, 30), d = g.size(1, 8);
             Tensor row = g.normal(1, d, g.doubleIn(0.1, 10));
             Tensor z = Tensor.zeros(n, d);
@@ -205,7 +202,7 @@ class FusedLossPropertiesTest {
 
     @Test
     void invariantUnderARotationOfTheEmbeddingSpace() {
-        Prop.forAll("rotation invariance", 60, g -> {
+        Property.forAll("rotation invariance", 60, g -> {
             LossCases.Case b = batch(g, null);
             Tensor q = orthogonal(g, b.d());
             LossOptions rotated = b.spec();
@@ -224,7 +221,7 @@ class FusedLossPropertiesTest {
 
     @Test
     void invariantUnderPositiveScalingOfRows() {
-        Prop.forAll("row scaling invariance", 60, g -> {
+        Property.forAll("row scaling invariance", 60, g -> {
             LossCases.Case b;
             do {
                 b = batch(g, null); // rows said to be unit-norm, or below a large eps, are not scale-free
@@ -252,37 +249,19 @@ class FusedLossPropertiesTest {
 
     @Test
     void equivariantUnderPermutingTheBatch() {
-        Prop.forAll("permutation equivariance", 60, g -> {
+        Property.forAll("permutation equivariance", 60, g -> {
             LossCases.Case b = batch(g, null);
-            int n = b.n(), d = b.d();
-            int[] perm = new int[n];
-            for (int i = 0; i < n; i++) {
-                int j = g.intIn(0, i);
-                perm[i] = perm[j];
-                perm[j] = i;
-            }
-            Tensor p1 = Tensor.zeros(n, d), p2 = Tensor.zeros(n, d);
-            for (int i = 0; i < n; i++) {
-                p1.row(i).copyFrom(b.z1().row(perm[i]));
-                p2.row(i).copyFrom(b.z2().row(perm[i]));
-            }
             LossOptions spec = b.spec();
-            if (spec.kind() == LossKind.SUPCON) {
-                int[] y = spec.labels(), py = new int[n];
-                for (int i = 0; i < n; i++) {
-                    py[i] = y[perm[i]];
-                }
-                spec = spec.withLabels(py);
-            }
-            LossResult before = FusedLosses.create(b.spec()).compute(b.z1(), b.z2());
-            LossResult after = FusedLosses.create(spec).compute(p1, p2);
-            Tensor e1 = Tensor.zeros(n, d), e2 = Tensor.zeros(n, d);
-            for (int i = 0; i < n; i++) {
-                e1.row(i).copyFrom(before.grad1().row(perm[i]));
-                e2.row(i).copyFrom(before.grad2().row(perm[i]));
-            }
-            assertSame(spec + " permuted", new LossResult(before.loss(), e1, e2, before.gradLogitScale()), after);
+            BatchInputs batch = spec.kind() == LossKind.SUPCON ? BatchInputs.labels(spec.labels()) : BatchInputs.none();
+            Loss loss = (z1, z2, in) -> FusedLosses.create(in.labels() == null ? spec : spec.withLabels(in.labels()))
+                    .compute(z1, z2);
+            Identities.permutationInvariance(loss, batch, b.z1(), b.z2(), g.permutation(b.n()), GRADIENTS);
         });
+    }
+
+    /** The fused implementation of {@code spec} as a {@link Loss} (its batch inputs are in the spec). */
+    private static Loss fused(LossOptions spec) {
+        return (z1, z2, batch) -> FusedLosses.create(spec).compute(z1, z2);
     }
 
     /** A random orthogonal d×d matrix: Gram–Schmidt on Gaussian columns, in float64. */
@@ -326,24 +305,6 @@ class FusedLossPropertiesTest {
 
     /** The same loss, gradients and logit-scale gradient within float32 rounding. */
     private static void assertSame(String what, LossResult expected, LossResult got) {
-        assertEquals(expected.loss(), got.loss(), VALUE_TOL * Math.max(1, Math.abs(expected.loss())), what + ": loss");
-        double[] e1 = expected.grad1().toDoubleArray(), e2 = expected.grad2().toDoubleArray();
-        double scale = Math.max(GRAD_FLOOR, Math.max(maxAbs(e1), maxAbs(e2)));
-        GradientCheck.assertClose(what + ": grad1", e1, got.grad1(), GRAD_TOL, scale);
-        GradientCheck.assertClose(what + ": grad2", e2, got.grad2(), GRAD_TOL, scale);
-        if (Double.isNaN(expected.gradLogitScale())) {
-            assertTrue(Double.isNaN(got.gradLogitScale()), what + ": no logit scale");
-        } else {
-            assertEquals(expected.gradLogitScale(), got.gradLogitScale(),
-                    GRAD_TOL * Math.max(1, Math.abs(expected.gradLogitScale())), what + ": d/dt");
-        }
-    }
-
-    private static double maxAbs(double[] v) {
-        double m = 0;
-        for (double x : v) {
-            m = Math.max(m, Math.abs(x));
-        }
-        return m;
+        ReferenceChecks.assertSameResult(what, expected, got, VALUE_TOL, GRADIENTS);
     }
 }

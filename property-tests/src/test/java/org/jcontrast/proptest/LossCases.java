@@ -8,6 +8,7 @@ import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.loss.NegativeSet;
 import org.jcontrast.tensor.Tensor;
+import org.jcontrast.testkit.Gen;
 
 /**
  * Random loss specs with every option a kind accepts, and random inputs for them, shared by the

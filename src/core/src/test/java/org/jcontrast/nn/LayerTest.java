@@ -11,7 +11,6 @@ import org.jcontrast.autograd.Normalization;
 import org.jcontrast.autograd.Variable;
 import org.jcontrast.optim.Parameter;
 import org.jcontrast.tensor.Tensor;
-import org.jcontrast.testing.GradientCheck;
 import org.junit.jupiter.api.Test;
 
 class LayerTest {
@@ -19,34 +18,6 @@ class LayerTest {
 
     private static Tensor normal(int rows, int cols) {
         return Tensor.randn(RANDOM, rows, cols);
-    }
-
-    @Test
-    void affineMatchesFloat64AndItsGradientsMatchCentralDifferences() {
-        int rows = 5, in = 4, out = 3;
-        Tensor x = normal(rows, in), w = normal(in, out), b = Tensor.randn(RANDOM, out), seed = normal(rows, out);
-        GradientCheck.Function64 f = v -> {
-            double[] y = new double[rows * out];
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < out; c++) {
-                    double s = v[2][c];
-                    for (int k = 0; k < in; k++) {
-                        s += v[0][r * in + k] * v[1][k * out + c];
-                    }
-                    y[r * out + c] = s;
-                }
-            }
-            return y;
-        };
-        double[][] x64 = {x.toDoubleArray(), w.toDoubleArray(), b.toDoubleArray()};
-        Variable vx = Variable.parameter(x), vw = Variable.parameter(w), vb = Variable.parameter(b);
-        Variable y = Linear.affine(vx, vw, vb);
-        GradientCheck.assertClose("value", f.apply(x64), y.value(), 1e-5, 1);
-        y.backward(seed);
-        double[] s64 = seed.toDoubleArray();
-        GradientCheck.assertClose("∂x", GradientCheck.vjp(f, x64, 0, s64, 1e-6), vx.grad(), 1e-4, 1);
-        GradientCheck.assertClose("∂W", GradientCheck.vjp(f, x64, 1, s64, 1e-6), vw.grad(), 1e-4, 1);
-        GradientCheck.assertClose("∂b", GradientCheck.vjp(f, x64, 2, s64, 1e-6), vb.grad(), 1e-4, 1);
     }
 
     @Test

@@ -155,6 +155,15 @@ public final class GradReport {
         return new GradReport(subject, tolerance, OptionalLong.empty(), kept, failing.size(), worst, worstRow);
     }
 
+    /** {@link #compare(String, Tolerance, List)} of one tensor against its float64 references. */
+    public static GradReport compare(String what, Tensor got, double[] expected, Tolerance tolerance) {
+        if (got == null || got.size() != expected.length) {
+            throw new AssertionError(what + ": " + (got == null ? "no value (null)" : got.size() + " values "
+                    + got.shapeString()) + ", expected " + expected.length);
+        }
+        return compare(what, tolerance, List.of(Input.of(what, got, expected)));
+    }
+
     /** The same report naming the seed that reproduces its inputs. */
     public GradReport withSeed(long s) {
         return new GradReport(subject, tolerance, OptionalLong.of(s), failures, failureCount, worst, worstRow);
