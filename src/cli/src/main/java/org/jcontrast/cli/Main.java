@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "jcontrast", mixinStandardHelpOptions = true, version = "jcontrast 0.1.0",
         description = "Contrastive representation learning in pure Java.",
         subcommands = {InfoCommand.class, TrainCommand.class, SweepCommand.class, BenchCommand.class, LossCommand.class,
-                MetricsCommand.class})
+                GradcheckCommand.class, MetricsCommand.class})
 public final class Main {
     private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
 
