@@ -4,8 +4,11 @@ package org.jcontrast.testkit;
  * When an analytic gradient entry counts as equal to its numeric reference. Entry (r, c) of an
  * input passes when
  *
- * <pre>|analytic − numeric| ≤ relative · scale_r,
+ * <pre>|analytic − numeric| ≤ relative · scale_r + uncertainty_rc,
  * scale_r = max(max_c |numeric_rc|, rowFloor · max over all rows of all inputs |numeric|, absoluteFloor)</pre>
+ *
+ * where uncertainty_rc is the numeric reference's own error bound ({@link GradCheck} estimates it for
+ * central differences of a float32 function; 0 for a float64 twin).
  *
  * <p>Why the row: a row's gradient (one embedding's) is a sum of terms that float32 rounds at the
  * size of that row's largest terms, so an entry that cancels to nearly zero cannot be relatively
