@@ -36,9 +36,17 @@ import org.jcontrast.tensor.Tensor;
  * projected on a random direction u (drawn from the check's seed) and both sides differentiate
  * Σ u_k·f_k, so one backward pass checks every input entry.
  *
+ * <p><b>The tolerance</b> is relative to each gradient row's scale (one embedding's gradient), see
+ * {@link Tolerance}; for the float32 differences the allowed error also includes the reference's
+ * own uncertainty, estimated as 2·|D(h) − D(2h)|, which bounds the rounding noise and the truncation
+ * the extrapolation removed. A wrong sign, a missing term or a wrong temperature factor is off by a
+ * sizeable fraction of the row's scale and fails.
+ *
  * <p>The function must be differentiable within the steps (about 1% of a row's norm): keep inputs
  * away from kinks (relu at 0, a top-K selection's boundary, ‖z‖ = eps) as {@link Embeddings}'s
- * options do. Instances are immutable; a check is as thread-safe as the function it calls.
+ * options do. A loss that refuses moved inputs (rows declared unit-norm) or whose backward is not
+ * ∂L on purpose (DCLW with its weight detached) cannot be checked this way. Instances are
+ * immutable; a check is as thread-safe as the function it calls.
  */
 public final class GradCheck {
     private static final double STEP32 = 0x1p-8;
