@@ -10,7 +10,7 @@ import org.jcontrast.tensor.Tensor;
  * {@link Gen} so that a failing trial shrinks its (N, d). Options cover the hard cases of
  * contrastive losses: row norms (or unit rows), views that are near-duplicates of each other,
  * near-duplicate rows within a view (near-ties in every anchor's ranking, the top-K boundary
- * included), rows below a normalisation eps (the zero rows PyTorch's normalisation accepts), and,
+ * included), zero rows and rows below a normalisation eps (which PyTorch's normalisation accepts), and,
  * for gradient checks of selecting losses, the opposite: every anchor's top-K boundary separated
  * by a gap. {@link #temperature} draws temperatures over four decades.
  *
@@ -124,8 +124,9 @@ public final class Embeddings {
     }
 
     /**
-     * About a third of the rows with norms in [0.1, 0.8]·eps, the others in [1.2, 5]·eps (never near the
-     * kink at ‖z‖ = eps): for losses normalising as {@code max(‖z‖, eps)} (zero rows allowed).
+     * About a third of the rows below eps (a third of those exactly zero, the others with norms in
+     * [0.1, 0.8]·eps), the others with norms in [1.2, 5]·eps, never near the kink at ‖z‖ = eps: for
+     * losses normalising as {@code max(‖z‖, eps)}, which allow zero rows.
      */
     public Embeddings belowEps(float eps) {
         if (!(eps > 0) || Float.isInfinite(eps)) {
@@ -209,7 +210,8 @@ public final class Embeddings {
         for (int i = 0; i < z.dim(0); i++) {
             double target;
             if (!Float.isNaN(belowEps)) {
-                target = belowEps * (g.intIn(0, 2) == 0 ? g.doubleIn(0.1, 0.8) : g.doubleIn(1.2, 5));
+                int kind = g.intIn(0, 8);
+                target = kind == 0 ? 0 : belowEps * (kind < 3 ? g.doubleIn(0.1, 0.8) : g.doubleIn(1.2, 5));
             } else {
                 target = minNorm == maxNorm ? minNorm : g.logUniform(minNorm, maxNorm);
             }

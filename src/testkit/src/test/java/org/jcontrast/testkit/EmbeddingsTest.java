@@ -33,16 +33,19 @@ class EmbeddingsTest {
     }
 
     @Test
-    void belowEpsRowsStayClearOfTheKink() {
+    void belowEpsRowsStayClearOfTheKinkAndSomeAreZero() {
+        int[] zeros = {0};
         Property.forAll("below eps", 50, g -> {
             Embeddings.Views v = Embeddings.views().belowEps(0.5f).draw(g);
             for (Tensor z : new Tensor[] {v.z1(), v.z2()}) {
                 for (int i = 0; i < v.n(); i++) {
                     double r = norm(z, i) / 0.5;
                     assertTrue(r < 0.8 + 1e-6 || r > 1.2 - 1e-6, "norm / eps = " + r);
+                    zeros[0] += r == 0 ? 1 : 0;
                 }
             }
         });
+        assertTrue(zeros[0] >= 10, "zero rows drawn: " + zeros[0]);
     }
 
     @Test
