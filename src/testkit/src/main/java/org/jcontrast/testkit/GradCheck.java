@@ -55,14 +55,24 @@ public final class GradCheck {
     /** A function of variables built with jcontrast's autograd operations; it must not modify its inputs. */
     @FunctionalInterface
     public interface VariableFunction {
-        /** The output, of any shape, computed from {@code inputs}. */
+        /**
+         * The output, of any shape, computed from {@code inputs}.
+         *
+         * @param inputs the input variables, one per tensor given to {@link GradCheck#check}
+         * @return the output
+         */
         Variable apply(Variable... inputs);
     }
 
     /** A float64 twin of a function: its output (row-major) from row-major float64 inputs, which it must not modify. */
     @FunctionalInterface
     public interface Function64 {
-        /** The output for these inputs (for a {@link Loss}, one value: the loss). */
+        /**
+         * The output for these inputs (for a {@link Loss}, one value: the loss).
+         *
+         * @param inputs the inputs, each row-major
+         * @return the output, row-major
+         */
         double[] apply(double[][] inputs);
     }
 
@@ -99,23 +109,44 @@ public final class GradCheck {
         this.seed = seed;
     }
 
-    /** A check of {@code loss} on batches that need nothing beyond the two views. */
+    /**
+     * A check of {@code loss} on batches that need nothing beyond the two views.
+     *
+     * @param loss the loss, built-in or your own
+     * @return the check, with the default tolerance and no seed
+     */
     public static GradCheck of(Loss loss) {
         return of(loss, BatchInputs.none());
     }
 
-    /** A check of {@code loss} with the batch's labels or memory bank. */
+    /**
+     * A check of {@code loss} with the batch's labels or memory bank.
+     *
+     * @param loss  the loss, built-in or your own
+     * @param batch what the loss takes besides the views, passed to every evaluation
+     * @return the check, with the default tolerance and no seed
+     */
     public static GradCheck of(Loss loss, BatchInputs batch) {
         return new GradCheck(new LossTarget(Objects.requireNonNull(loss, "loss"), Objects.requireNonNull(batch, "batch")),
                 null, null, null, null);
     }
 
-    /** A check of an autograd function of any number of inputs. */
+    /**
+     * A check of an autograd function of any number of inputs.
+     *
+     * @param fn the function, built with jcontrast's autograd operations
+     * @return the check, with the default tolerance and no seed
+     */
     public static GradCheck of(VariableFunction fn) {
         return new GradCheck(new FunctionTarget(Objects.requireNonNull(fn, "fn")), null, null, null, null);
     }
 
-    /** The same check, named {@code label} in its reports. */
+    /**
+     * The same check, named {@code label} in its reports.
+     *
+     * @param label the name (default: the loss's {@code toString()}, or "function")
+     * @return a new check
+     */
     public GradCheck named(String label) {
         return new GradCheck(target, Objects.requireNonNull(label, "label"), twin, tolerance, seed);
     }
@@ -123,6 +154,9 @@ public final class GradCheck {
     /**
      * The same check with the numeric reference taken from a float64 twin of the function (the loss
      * value for a {@link Loss}, the output for a function) instead of the function itself.
+     *
+     * @param float64Twin the same function in float64
+     * @return a new check
      */
     public GradCheck reference(Function64 float64Twin) {
         return new GradCheck(target, name, Objects.requireNonNull(float64Twin, "float64Twin"), tolerance, seed);
@@ -131,6 +165,9 @@ public final class GradCheck {
     /**
      * The same check under another tolerance (default {@link Tolerance#FLOAT32}, or
      * {@link Tolerance#FLOAT64_TWIN} with a {@link #reference}).
+     *
+     * @param t the tolerance
+     * @return a new check
      */
     public GradCheck tolerance(Tolerance t) {
         return new GradCheck(target, name, twin, Objects.requireNonNull(t, "tolerance"), seed);
@@ -139,12 +176,19 @@ public final class GradCheck {
     /**
      * The same check naming {@code s} in its reports as the seed that reproduces the inputs (a
      * {@link Property} trial's {@link Gen#seed()}); it also seeds the projection of a non-scalar output.
+     *
+     * @param s the seed
+     * @return a new check
      */
     public GradCheck seed(long s) {
         return new GradCheck(target, name, twin, tolerance, s);
     }
 
-    /** The tolerance this check applies. */
+    /**
+     * The tolerance this check applies.
+     *
+     * @return the tolerance given, or the default for the reference in use
+     */
     public Tolerance tolerance() {
         return tolerance != null ? tolerance : twin != null ? Tolerance.FLOAT64_TWIN : Tolerance.FLOAT32;
     }
@@ -153,6 +197,8 @@ public final class GradCheck {
      * Checks the gradient with respect to every input at {@code inputs} (for a {@link Loss}: z1 and
      * z2, [N, d] each). The inputs are not modified.
      *
+     * @param inputs the point at which to differentiate
+     * @return the report, passed or not
      * @throws IllegalArgumentException when a loss gets other than two inputs, or the function fails
      */
     public GradReport check(Tensor... inputs) {
@@ -163,7 +209,12 @@ public final class GradCheck {
         return seed == null ? report : report.withSeed(seed);
     }
 
-    /** {@link #check} that throws an {@link AssertionError} carrying the report when it fails. */
+    /**
+     * {@link #check} that throws an {@link AssertionError} carrying the report when it fails.
+     *
+     * @param inputs the point at which to differentiate
+     * @throws AssertionError whose message is the report, when an entry is off
+     */
     public void assertPasses(Tensor... inputs) {
         check(inputs).orThrow();
     }

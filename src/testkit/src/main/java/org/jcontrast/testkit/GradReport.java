@@ -120,7 +120,14 @@ public final class GradReport {
         this.worstRow = worstRow;
     }
 
-    /** Compares every entry of {@code inputs} under {@code tolerance}; {@code subject} names what was checked. */
+    /**
+     * Compares every entry of {@code inputs} under {@code tolerance}.
+     *
+     * @param subject   what was checked, for the headline
+     * @param tolerance when an entry passes
+     * @param inputs    the compared values
+     * @return the report
+     */
     public static GradReport compare(String subject, Tolerance tolerance, List<Input> inputs) {
         double global = 0;
         for (Input in : inputs) {
@@ -155,7 +162,16 @@ public final class GradReport {
         return new GradReport(subject, tolerance, OptionalLong.empty(), kept, failing.size(), worst, worstRow);
     }
 
-    /** {@link #compare(String, Tolerance, List)} of one tensor against its float64 references. */
+    /**
+     * {@link #compare(String, Tolerance, List)} of one tensor against its float64 references.
+     *
+     * @param what      the name of the values
+     * @param got       the values under test
+     * @param expected  their references, row-major
+     * @param tolerance when an entry passes
+     * @return the report
+     * @throws AssertionError when {@code got} is null or has another number of values
+     */
     public static GradReport compare(String what, Tensor got, double[] expected, Tolerance tolerance) {
         if (got == null || got.size() != expected.length) {
             throw new AssertionError(what + ": " + (got == null ? "no value (null)" : got.size() + " values "
@@ -209,7 +225,12 @@ public final class GradReport {
         return worstRow;
     }
 
-    /** Returns this report when it passed; otherwise throws an {@link AssertionError} whose message is the report. */
+    /**
+     * Returns this report when it passed; otherwise throws an {@link AssertionError} whose message is the report.
+     *
+     * @return this report
+     * @throws AssertionError when an entry failed
+     */
     public GradReport orThrow() {
         if (!passed()) {
             throw new AssertionError(toString());

@@ -31,7 +31,12 @@ public final class Property {
     /** One trial's check: throws (an {@link AssertionError}, typically) when the property fails. */
     @FunctionalInterface
     public interface Trial {
-        /** Runs one trial with the given random source. */
+        /**
+         * Runs one trial.
+         *
+         * @param gen the trial's random source
+         * @throws Exception (an {@link AssertionError} typically) when the property fails
+         */
         void run(Gen gen) throws Exception;
     }
 
@@ -39,6 +44,9 @@ public final class Property {
      * Runs {@code check} on {@code trials} seeded trials (or on the one seed of {@link #SEED_PROPERTY});
      * throws at the first failure, after shrinking it.
      *
+     * @param name   the property's name (the trials' seeds derive from it)
+     * @param trials how many trials, unless {@link #TRIALS_PROPERTY} says otherwise
+     * @param check  the trial
      * @throws AssertionError naming the property, the seed, the smallest failing sizes and the failure
      */
     public static void forAll(String name, int trials, Trial check) {
@@ -54,17 +62,35 @@ public final class Property {
         }
     }
 
-    /** Runs {@code check} on the one trial of {@code seed}, as printed by a failure; shrinks it if it fails. */
+    /**
+     * Runs {@code check} on the one trial of {@code seed}, as printed by a failure; shrinks it if it fails.
+     *
+     * @param name  the property's name, for the report
+     * @param seed  the trial's seed
+     * @param check the trial
+     * @throws AssertionError naming the seed, the smallest failing sizes and the failure
+     */
     public static void rerun(String name, long seed, Trial check) {
         run(name, seed, "re-run", check);
     }
 
-    /** A seed as the reports print it: {@code 0x} and its 64 bits in hex. */
+    /**
+     * A seed as the reports print it: {@code 0x} and its 64 bits in hex.
+     *
+     * @param seed the seed
+     * @return its text
+     */
     public static String formatSeed(long seed) {
         return "0x" + Long.toHexString(seed);
     }
 
-    /** Reads a seed as printed (hex, whose top bit may be set, which {@link Long#decode} rejects) or decimal. */
+    /**
+     * Reads a seed as printed (hex, whose top bit may be set, which {@link Long#decode} rejects) or decimal.
+     *
+     * @param text the seed's text
+     * @return the seed
+     * @throws IllegalArgumentException when the text is not a seed
+     */
     public static long parseSeed(String text) {
         String t = text.trim();
         try {

@@ -36,7 +36,11 @@ public record Tolerance(double relative, double rowFloor, double absoluteFloor) 
      */
     public static final Tolerance FLOAT64_TWIN = new Tolerance(1e-3, 1e-2, 0);
 
-    /** Checks the bounds: finite and ≥ 0, {@code relative} &gt; 0. */
+    /**
+     * Checks the bounds: finite and ≥ 0, {@code relative} &gt; 0.
+     *
+     * @throws IllegalArgumentException naming the bounds when one is out of range
+     */
     public Tolerance {
         if (!(relative > 0) || Double.isInfinite(relative) || !(rowFloor >= 0) || Double.isInfinite(rowFloor)
                 || !(absoluteFloor >= 0) || Double.isInfinite(absoluteFloor)) {
@@ -45,17 +49,32 @@ public record Tolerance(double relative, double rowFloor, double absoluteFloor) 
         }
     }
 
-    /** The same bounds with another relative error. */
+    /**
+     * The same bounds with another relative error.
+     *
+     * @param r the allowed error as a fraction of the row's scale
+     * @return the new tolerance
+     */
     public Tolerance withRelative(double r) {
         return new Tolerance(r, rowFloor, absoluteFloor);
     }
 
-    /** The same bounds with another row floor. */
+    /**
+     * The same bounds with another row floor.
+     *
+     * @param f the least row scale, as a fraction of the largest entry of all inputs
+     * @return the new tolerance
+     */
     public Tolerance withRowFloor(double f) {
         return new Tolerance(relative, f, absoluteFloor);
     }
 
-    /** The same bounds with another absolute floor. */
+    /**
+     * The same bounds with another absolute floor.
+     *
+     * @param f the least row scale in the gradient's units
+     * @return the new tolerance
+     */
     public Tolerance withAbsoluteFloor(double f) {
         return new Tolerance(relative, rowFloor, f);
     }
