@@ -32,6 +32,9 @@ import org.jcontrast.tensor.Tensor;
  * twin instead (steps of 1e-6, plain central differences) and compares the function's value with
  * the twin's too; the default tolerance then tightens to {@link Tolerance#FLOAT64_TWIN}.
  *
+ * <p><b>A {@link Loss}</b> is checked with respect to its two views; CLIP's logit-scale gradient is
+ * not (a {@code Loss} cannot be re-evaluated at another logit scale): check it as a function of t.
+ *
  * <p><b>Non-scalar functions</b> are checked through a vector–Jacobian product: the output is
  * projected on a random direction u (drawn from the check's seed) and both sides differentiate
  * Σ u_k·f_k, so one backward pass checks every input entry.
