@@ -55,6 +55,9 @@ final class LossCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         LossSpec spec = spec();
+        if (gradOut != null) {
+            Inputs.outputFolder(gradOut, "--grad-out");
+        }
         BatchInputs batch = batch();
         Tensor z1 = Inputs.matrix(views.get(0), "--views");
         Tensor z2 = Inputs.matrix(views.get(1), "--views");
@@ -117,7 +120,7 @@ final class LossCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--labels (supcon) and --bank (infonce): give the one your loss takes");
         }
         if (labels != null) {
-            return BatchInputs.labels(Npy.readLabels(labels));
+            return BatchInputs.labels(Inputs.labels(labels, "--labels"));
         }
         if (bank != null) {
             Tensor b = Inputs.matrix(bank, "--bank");
