@@ -55,6 +55,11 @@ public final class Checkpoint {
         this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
     }
 
+    /** The file it was read from, as errors name it (a placeholder for one not read from a file). */
+    public String source() {
+        return source;
+    }
+
     /** The metadata entries, in file order. */
     public Map<String, String> metadata() {
         return metadata;

@@ -22,6 +22,8 @@ import org.jcontrast.tensor.Tensor;
 public final class Idx {
     static final int IMAGES_MAGIC = 0x00000803;
     static final int LABELS_MAGIC = 0x00000801;
+    /** Classes of IDX data without class names: MNIST's digits. */
+    private static final int DIGITS = 10;
 
     private Idx() {
     }
@@ -31,8 +33,8 @@ public final class Idx {
     }
 
     /**
-     * Loads an images file and its labels file. Classes are named by {@code classNames}, or
-     * numbered 0..max label when it is null.
+     * Loads an images file and its labels file. Classes are named by {@code classNames}, or are
+     * MNIST's ten digits 0..9 when it is null (as in the digits CSV); a label outside them is an error.
      *
      * @throws FormatException naming the file if either is not a valid IDX file of its kind, or
      *         they disagree on the number of samples
@@ -52,16 +54,14 @@ public final class Idx {
             throw new FormatException(labelsSource, "has " + lb.length + " labels but " + imagesSource + " has "
                     + im.count() + " images");
         }
+        List<String> names = classNames != null ? classNames : Dataset.numberedClasses(DIGITS);
         int[] labelValues = new int[lb.length];
-        int max = 0;
         for (int i = 0; i < lb.length; i++) {
             labelValues[i] = lb[i] & 0xFF;
-            max = Math.max(max, labelValues[i]);
-        }
-        List<String> names = classNames != null ? classNames : Dataset.numberedClasses(max + 1);
-        if (max >= names.size()) {
-            throw new FormatException(labelsSource, "label " + max + " is outside the " + names.size()
-                    + " classes of " + name);
+            if (labelValues[i] >= names.size()) {
+                throw new FormatException(labelsSource, "label " + labelValues[i] + " of image " + i + " is outside "
+                        + "0.." + (names.size() - 1) + ", the " + names.size() + " classes of " + name);
+            }
         }
         return new Dataset(name, toUnitFloats(im.pixels(), im.count(), im.rows() * im.cols()), labelValues, im.rows(),
                 im.cols(), names);
