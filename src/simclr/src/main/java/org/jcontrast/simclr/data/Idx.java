@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.ZipException;
 import org.jcontrast.io.FormatException;
 import org.jcontrast.simclr.data.Streams;
 import org.jcontrast.tensor.Tensor;
@@ -48,8 +47,8 @@ public final class Idx {
     /** As {@link #load} from two streams; {@code imagesSource} and {@code labelsSource} name them in errors. */
     public static Dataset read(InputStream images, String imagesSource, InputStream labels, String labelsSource,
                                String name, List<String> classNames) throws IOException {
-        Images im = readImages(Streams.maybeGunzip(images), imagesSource);
-        byte[] lb = readLabels(Streams.maybeGunzip(labels), labelsSource);
+        Images im = readImages(Streams.maybeGunzip(images, imagesSource), imagesSource);
+        byte[] lb = readLabels(Streams.maybeGunzip(labels, labelsSource), labelsSource);
         if (lb.length != im.count()) {
             throw new FormatException(labelsSource, "has " + lb.length + " labels but " + imagesSource + " has "
                     + im.count() + " images");
@@ -78,10 +77,12 @@ public final class Idx {
     static Images readImages(InputStream in, String source) throws IOException {
         DataInputStream d = new DataInputStream(in);
         int[] dims = header(d, source, IMAGES_MAGIC, 3, "images");
-        long total = (long) dims[0] * dims[1] * dims[2];
-        if (total > Integer.MAX_VALUE - 8) {
-            throw new FormatException(source, "holds " + total + " pixels, more than one array can hold");
+        long perImage = (long) dims[1] * dims[2]; // two positive ints: no overflow
+        if (perImage > (Integer.MAX_VALUE - 8) / dims[0]) {
+            throw new FormatException(source, "the header's dimensions " + dims[0] + " × " + dims[1] + " × " + dims[2]
+                    + " make more pixels than one array can hold");
         }
+        long total = dims[0] * perImage;
         byte[] pixels = payload(d, source, (int) total, dims[0] + " images of " + dims[1] + "×" + dims[2]);
         return new Images(dims[0], dims[1], dims[2], pixels);
     }
@@ -110,25 +111,19 @@ public final class Idx {
             return dims;
         } catch (EOFException e) {
             throw new FormatException(source, "truncated: the IDX header is incomplete", e);
-        } catch (ZipException e) {
-            throw new FormatException(source, "corrupt gzip data (" + e.getMessage() + ")", e);
         }
     }
 
     private static byte[] payload(DataInputStream d, String source, int length, String what) throws IOException {
-        try {
-            byte[] data = d.readNBytes(length);
-            if (data.length < length) {
-                throw new FormatException(source, "truncated: the header announces " + what + " (" + length
-                        + " bytes) but only " + data.length + " follow");
-            }
-            if (d.read() != -1) {
-                throw new FormatException(source, "has bytes after the " + what + " its header announces");
-            }
-            return data;
-        } catch (EOFException | ZipException e) {
-            throw new FormatException(source, "corrupt or truncated gzip data (" + e.getMessage() + ")", e);
+        byte[] data = d.readNBytes(length);
+        if (data.length < length) {
+            throw new FormatException(source, "truncated: the header announces " + what + " (" + length
+                    + " bytes) but only " + data.length + " follow");
         }
+        if (d.read() != -1) {
+            throw new FormatException(source, "has bytes after the " + what + " its header announces");
+        }
+        return data;
     }
 
     /** Unsigned bytes 0..255 to floats 0..1, one row per sample. */
