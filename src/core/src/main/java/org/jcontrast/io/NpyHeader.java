@@ -59,11 +59,7 @@ record NpyHeader(char kind, int itemSize, ByteOrder order, String descr, long[] 
 
     /** The shape as numpy prints it, e.g. {@code (3, 4)}. */
     String shapeString() {
-        StringBuilder sb = new StringBuilder("(");
-        for (int i = 0; i < shape.length; i++) {
-            sb.append(i == 0 ? "" : ", ").append(shape[i]);
-        }
-        return sb.append(shape.length == 1 ? ",)" : ")").toString();
+        return tuple(Arrays.stream(shape).boxed().toList());
     }
 
     /** Reads and checks the header of {@code file} from {@code ch}. */
@@ -140,10 +136,10 @@ record NpyHeader(char kind, int itemSize, ByteOrder order, String descr, long[] 
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
             if (!(dims.get(i) instanceof Long d) || d < 0) {
-                throw problem(file, "corrupt header: 'shape' " + dims + " is not a tuple of sizes");
+                throw problem(file, "corrupt header: 'shape' " + tuple(dims) + " is not a tuple of sizes");
             }
             if (d > Integer.MAX_VALUE - 8) {
-                throw problem(file, "corrupt header: 'shape' " + dims + " has a dimension of " + d
+                throw problem(file, "corrupt header: 'shape' " + tuple(dims) + " has a dimension of " + d
                         + ", more than one array can hold");
             }
             shape[i] = d;
@@ -203,6 +199,15 @@ record NpyHeader(char kind, int itemSize, ByteOrder order, String descr, long[] 
             pos += r;
         }
         buf.flip();
+    }
+
+    /** A parsed tuple as Python prints it, e.g. {@code (3, 4)}. */
+    private static String tuple(List<?> items) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < items.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(items.get(i));
+        }
+        return sb.append(items.size() == 1 ? ",)" : ")").toString();
     }
 
     private static String quote(String text) {
