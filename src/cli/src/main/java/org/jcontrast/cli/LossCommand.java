@@ -38,6 +38,9 @@ final class LossCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         LossSpec spec = inputs.spec(options);
+        if (gradOut != null) {
+            Inputs.outputFolder(gradOut, "--grad-out");
+        }
         BatchInputs batch = inputs.batch();
         Tensor z1 = inputs.view(0);
         Tensor z2 = inputs.view(1);

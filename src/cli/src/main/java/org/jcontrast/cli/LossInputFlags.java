@@ -3,7 +3,6 @@ package org.jcontrast.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.jcontrast.io.Npy;
 import org.jcontrast.loss.BatchInputs;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossSpec;
@@ -64,7 +63,7 @@ final class LossInputFlags {
             throw new IllegalArgumentException("--labels (supcon) and --bank (infonce): give the one your loss takes");
         }
         if (labels != null) {
-            return BatchInputs.labels(Npy.readLabels(labels));
+            return BatchInputs.labels(Inputs.labels(labels, "--labels"));
         }
         if (bank != null) {
             Tensor b = Inputs.matrix(bank, "--bank");

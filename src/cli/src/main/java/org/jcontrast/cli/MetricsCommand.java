@@ -45,9 +45,12 @@ final class MetricsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         double tau = Inputs.temperature(temperature);
+        if (rawOut != null) {
+            Inputs.outputFolder(rawOut, "--raw-out");
+        }
         Tensor z = Inputs.matrix(embeddings, "--embeddings");
         Tensor z2 = second == null ? null : Inputs.matrix(second, "--views");
-        int[] y = labels == null ? null : Npy.readLabels(labels);
+        int[] y = labels == null ? null : Inputs.labels(labels, "--labels");
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("n", z.dim(0));
         out.put("d", z.dim(1));

@@ -49,6 +49,6 @@ final class RunOptions {
 
     /** The run folder: {@code --name}, else {@code <command>-<date>-<time>}, under {@code --runs}. */
     RunFolder folder(String command) throws IOException {
-        return RunFolder.create(runs, name != null ? name : RunFolder.defaultName(command, LocalDateTime.now()));
+        return RunFolder.create(Inputs.outputFolder(runs, "--runs"), name != null ? name : RunFolder.defaultName(command, LocalDateTime.now()));
     }
 }

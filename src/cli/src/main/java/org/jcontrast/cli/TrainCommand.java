@@ -58,7 +58,7 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointEvery < 1) {
             throw new IllegalArgumentException("--checkpoint-every must be at least 1, got " + checkpointEvery);
         }
-        Checkpoint saved = resume == null ? null : Checkpoint.read(resume);
+        Checkpoint saved = resume == null ? null : Checkpoint.read(Inputs.file(resume, "--resume"));
         if (saved != null && (options.anyGiven() || loss.anyGiven())) {
             throw new IllegalArgumentException("--resume continues the saved run with its own configuration; leave "
                     + "out the training and loss options");

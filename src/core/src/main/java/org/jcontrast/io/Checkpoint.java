@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -53,6 +54,11 @@ public final class Checkpoint {
         this.source = source;
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+    }
+
+    /** The file it was read from, as errors name it (a placeholder for one not read from a file). */
+    public String source() {
+        return source;
     }
 
     /** The metadata entries, in file order. */
@@ -226,8 +232,8 @@ public final class Checkpoint {
             Map<String, String> metadata = new LinkedHashMap<>();
             int entries = count(b, src, 6, "metadata entries");
             for (int i = 0; i < entries; i++) {
-                String key = string(b, Short.toUnsignedInt(b.getShort()), src, "metadata key");
-                String value = string(b, b.getInt(), src, "metadata value of '" + key + "'");
+                String key = string(b, Short.toUnsignedInt(b.getShort()), 1, src, "metadata key");
+                String value = string(b, b.getInt(), 0, src, "metadata value of '" + key + "'");
                 if (metadata.put(key, value) != null) {
                     throw new FormatException(src, "metadata key '" + key + "' appears twice");
                 }
@@ -235,7 +241,7 @@ public final class Checkpoint {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             int count = count(b, src, 3, "tensors");
             for (int i = 0; i < count; i++) {
-                String name = string(b, Short.toUnsignedInt(b.getShort()), src, "tensor name");
+                String name = string(b, Short.toUnsignedInt(b.getShort()), 1, src, "tensor name");
                 Tensor t = tensor(b, src, name);
                 if (tensors.put(name, t) != null) {
                     throw new FormatException(src, "tensor '" + name + "' appears twice");
@@ -260,13 +266,22 @@ public final class Checkpoint {
         return n;
     }
 
-    private static String string(ByteBuffer b, int length, String src, String what) throws FormatException {
+    /** A UTF-8 string of {@code length} bytes, at least {@code min}; malformed UTF-8 is refused, never replaced. */
+    private static String string(ByteBuffer b, int length, int min, String src, String what) throws FormatException {
         if (length < 0 || length > b.remaining()) {
             throw new FormatException(src, "inconsistent: the " + what + " is longer than the rest of the file");
         }
-        byte[] bytes = new byte[length];
-        b.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        if (length < min || length > MAX_VALUE_BYTES) {
+            throw new FormatException(src, "the " + what + " is " + Integer.toUnsignedString(length) + " bytes long, "
+                    + "outside " + min + ".." + MAX_VALUE_BYTES);
+        }
+        ByteBuffer bytes = b.slice(b.position(), length);
+        b.position(b.position() + length);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            throw new FormatException(src, "the " + what + " is not valid UTF-8", e);
+        }
     }
 
     private static Tensor tensor(ByteBuffer b, String src, String name) throws FormatException {
@@ -281,11 +296,11 @@ public final class Checkpoint {
             if (shape[d] < 0) {
                 throw new FormatException(src, "tensor '" + name + "' has a negative dimension");
             }
-            size *= shape[d];
+            size *= shape[d]; // two int dimensions: the product fits in a long
         }
-        if (size * 4 > b.remaining()) {
+        if (size > b.remaining() / 4) {
             throw new FormatException(src, "inconsistent: tensor '" + name + "' of shape " + Shapes.toString(shape)
-                    + " needs " + size * 4 + " bytes, " + b.remaining() + " are left");
+                    + " needs " + size + " float32 values, " + b.remaining() + " bytes are left");
         }
         float[] data = new float[(int) size];
         b.asFloatBuffer().get(data);

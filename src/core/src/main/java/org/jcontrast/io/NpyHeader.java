@@ -27,7 +27,7 @@ record NpyHeader(char kind, int itemSize, ByteOrder order, String descr, long[] 
     /** numpy itself refuses headers above 10,000 bytes by default; this leaves room and stops garbage early. */
     private static final long MAX_HEADER = 1 << 20;
 
-    /** Number of values: the product of the shape. */
+    /** Number of values: the product of the shape (the header check bounded it below 2^31). */
     long count() {
         long c = 1;
         for (long d : shape) {
@@ -36,13 +36,30 @@ record NpyHeader(char kind, int itemSize, ByteOrder order, String descr, long[] 
         return c;
     }
 
+    /**
+     * The bytes the shape's values take, or -1 when that does not fit in a long: a zero dimension
+     * makes the product 0 whatever the others are, so only the exact product can be trusted.
+     */
+    private long exactBytes() {
+        long bytes = itemSize;
+        for (long d : shape) {
+            if (d == 0) {
+                return 0;
+            }
+        }
+        try {
+            for (long d : shape) {
+                bytes = Math.multiplyExact(bytes, d);
+            }
+            return bytes;
+        } catch (ArithmeticException overflow) {
+            return -1;
+        }
+    }
+
     /** The shape as numpy prints it, e.g. {@code (3, 4)}. */
     String shapeString() {
-        StringBuilder sb = new StringBuilder("(");
-        for (int i = 0; i < shape.length; i++) {
-            sb.append(i == 0 ? "" : ", ").append(shape[i]);
-        }
-        return sb.append(shape.length == 1 ? ",)" : ")").toString();
+        return tuple(Arrays.stream(shape).boxed().toList());
     }
 
     /** Reads and checks the header of {@code file} from {@code ch}. */
@@ -74,19 +91,23 @@ record NpyHeader(char kind, int itemSize, ByteOrder order, String descr, long[] 
         readFully(ch, hb, prefix, file);
         String text = new String(hb.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         NpyHeader h = parse(text, prefix + headerLength, file);
-        long count = h.count();
-        long bytes = count * h.itemSize;
-        if (count > Integer.MAX_VALUE - 8) {
-            throw problem(file, "the array " + h.shapeString() + " has more than 2^31 values");
-        }
+        long bytes = h.exactBytes();
         long available = size - h.dataOffset;
+        if (bytes < 0) {
+            throw problem(file, "corrupt header: 'shape' " + h.shapeString() + " of " + h.descr
+                    + " needs more than 2^63 bytes; the file has " + available + " after the header");
+        }
+        if (bytes / h.itemSize > Integer.MAX_VALUE - 8) {
+            throw problem(file, "'shape' " + h.shapeString() + " has more than 2^31 values, more than one "
+                    + "array can hold");
+        }
         if (available < bytes) {
-            throw problem(file, "truncated data: shape " + h.shapeString() + " of " + h.descr
+            throw problem(file, "truncated data: 'shape' " + h.shapeString() + " of " + h.descr
                     + " needs " + bytes + " bytes but only " + available + " follow the header");
         }
         if (available > bytes) {
             throw problem(file, (available - bytes) + " unexpected bytes after the " + bytes
-                    + " bytes of shape " + h.shapeString() + " of " + h.descr);
+                    + " bytes of 'shape' " + h.shapeString() + " of " + h.descr);
         }
         return h;
     }
@@ -115,7 +136,11 @@ record NpyHeader(char kind, int itemSize, ByteOrder order, String descr, long[] 
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
             if (!(dims.get(i) instanceof Long d) || d < 0) {
-                throw problem(file, "corrupt header: the shape " + dims + " is not a tuple of sizes");
+                throw problem(file, "corrupt header: 'shape' " + tuple(dims) + " is not a tuple of sizes");
+            }
+            if (d > Integer.MAX_VALUE - 8) {
+                throw problem(file, "corrupt header: 'shape' " + tuple(dims) + " has a dimension of " + d
+                        + ", more than one array can hold");
             }
             shape[i] = d;
         }
@@ -174,6 +199,15 @@ record NpyHeader(char kind, int itemSize, ByteOrder order, String descr, long[] 
             pos += r;
         }
         buf.flip();
+    }
+
+    /** A parsed tuple as Python prints it, e.g. {@code (3, 4)}. */
+    private static String tuple(List<?> items) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < items.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(items.get(i));
+        }
+        return sb.append(items.size() == 1 ? ",)" : ")").toString();
     }
 
     private static String quote(String text) {

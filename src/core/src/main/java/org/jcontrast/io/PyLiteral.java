@@ -12,8 +12,11 @@ import java.util.Map;
  * null; anything else is an {@link IllegalArgumentException} saying where.
  */
 final class PyLiteral {
+    /** Deeper nesting than any .npy header has; it bounds the recursion on hostile input. */
+    private static final int MAX_DEPTH = 16;
     private final String text;
     private int pos;
+    private int depth;
 
     private PyLiteral(String text) {
         this.text = text;
@@ -36,13 +39,20 @@ final class PyLiteral {
             throw error("the text ends where a value should be");
         }
         char c = text.charAt(pos);
-        return switch (c) {
+        if ("{([".indexOf(c) >= 0 && ++depth > MAX_DEPTH) {
+            throw error("values nested more than " + MAX_DEPTH + " deep");
+        }
+        Object v = switch (c) {
             case '{' -> dict();
             case '(' -> sequence('(', ')');
             case '[' -> sequence('[', ']');
             case '\'', '"' -> string();
-            default -> c == '-' || c == '+' || Character.isDigit(c) ? integer() : word();
+            default -> c == '-' || c == '+' || isDigit(c) ? integer() : word();
         };
+        if ("{([".indexOf(c) >= 0) {
+            depth--;
+        }
+        return v;
     }
 
     private Map<String, Object> dict() {
@@ -117,7 +127,7 @@ final class PyLiteral {
         if (peek('-') || peek('+')) {
             pos++;
         }
-        while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+        while (pos < text.length() && isDigit(text.charAt(pos))) {
             pos++;
         }
         String digits = text.substring(start, pos);
@@ -145,6 +155,11 @@ final class PyLiteral {
                 throw error("unexpected character '" + text.charAt(pos) + "'");
             }
         };
+    }
+
+    /** ASCII digits only, as Python's number literals (Character.isDigit also takes other scripts' digits). */
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private void skipBlanks() {

@@ -10,14 +10,19 @@ package org.jcontrast.loss;
  *       a zero row comes out as zeros.</li>
  *   <li>{@link #unitRows()}: the rows are unit vectors already (checked to 1e-3) and used as given.</li>
  * </ul>
- * Norms are computed robustly (scaled by the row's largest entry), so rows of very large or very
- * small values normalise as in float64.
+ * Norms whose squares float32 cannot hold (elements near 1e20 or 1e-20) are computed in float64,
+ * so rows of very large or very small values normalise as in float64.
  */
 public final class Normalize {
-    /** eps of {@link #strict()}, PyTorch's default. */
+    /** PyTorch's default eps of {@code F.normalize}, for {@link #likePyTorch(float)}. */
     public static final float DEFAULT_EPS = 1e-12f;
+    /**
+     * eps of {@link #strict()}: the smallest positive float, so that every row it accepts (any
+     * non-zero row) is divided by its own norm, however small.
+     */
+    private static final float STRICT_EPS = Float.MIN_VALUE;
 
-    private static final Normalize STRICT = new Normalize(DEFAULT_EPS, false, false);
+    private static final Normalize STRICT = new Normalize(STRICT_EPS, false, false);
     private static final Normalize UNIT_ROWS = new Normalize(DEFAULT_EPS, false, true);
 
     private final float eps;

@@ -103,6 +103,26 @@ class CheckpointTest {
         expect(recrc(lying), "inconsistent");
     }
 
+    @Test
+    void wrappingSizesEmptyNamesAndMalformedTextAreRefused() throws IOException {
+        // one tensor 'w' of shape [2^31 - 1, 2^31 - 1] and one value: 4 × the size wraps in 64 bits
+        ByteBuffer huge = ByteBuffer.allocate(8 + 4 + 4 + 4 + 2 + 1 + 1 + 8 + 4 + 4).order(ByteOrder.LITTLE_ENDIAN);
+        huge.put(Checkpoint.MAGIC).putInt(1).putInt(0).putInt(1).putShort((short) 1).put((byte) 'w').put((byte) 2)
+                .putInt(Integer.MAX_VALUE).putInt(Integer.MAX_VALUE).putFloat(1f);
+        expect(recrc(huge.array()), "tensor 'w' of shape [2147483647, 2147483647] needs 4611686014132420609");
+        expect(recrc(entry(new byte[0], "v".getBytes())), "the metadata key is 0 bytes long, outside 1..");
+        expect(recrc(entry("k".getBytes(), new byte[] {(byte) 0xC3, '('})), "metadata value of 'k' is not valid UTF-8");
+    }
+
+    /** A checkpoint holding one metadata entry of these bytes and no tensor, before its CRC. */
+    private static byte[] entry(byte[] key, byte[] value) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 4 + 4 + 2 + key.length + 4 + value.length + 4 + 4)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        b.put(Checkpoint.MAGIC).putInt(1).putInt(1).putShort((short) key.length).put(key).putInt(value.length)
+                .put(value).putInt(0);
+        return b.array();
+    }
+
     private static byte[] recrc(byte[] bytes) {
         CRC32 crc = new CRC32();
         crc.update(bytes, 0, bytes.length - 4);

@@ -156,7 +156,7 @@ class NpyTest {
         Path ok = file("ok.npy", 1, header("<f4", "(2, 2)"), good);
         byte[] all = Files.readAllBytes(ok);
         assertProblem(write("shortdata.npy", java.util.Arrays.copyOf(all, all.length - 3)), false,
-                "truncated data: shape (2, 2) of <f4 needs 16 bytes but only 13");
+                "truncated data: 'shape' (2, 2) of <f4 needs 16 bytes but only 13");
         assertProblem(write("shorthead.npy", java.util.Arrays.copyOf(all, 30)), false, "truncated header");
         assertProblem(write("tiny.npy", java.util.Arrays.copyOf(all, 9)), false, "header length");
         assertProblem(write("empty.npy", new byte[0]), false, "not a .npy file");
@@ -174,6 +174,23 @@ class NpyTest {
         NoSuchFileException missing = assertThrows(NoSuchFileException.class,
                 () -> Npy.readTensor(dir.resolve("missing.npy")));
         assertTrue(missing.getMessage().contains("missing.npy"), missing.getMessage());
+    }
+
+    @Test
+    void shapesWhoseSizeOverflowsAreRefusedNamingTheShape() throws IOException {
+        byte[] sixteen = new byte[64 * 4];
+        // 4611686018427387920 × 4 × 4 bytes wraps to 256 in 64-bit arithmetic: once read as N = 16
+        assertProblem(file("wraps.npy", 1, header("<f4", "(4611686018427387920, 4)"), sixteen), false, "'shape'");
+        assertProblem(file("wraps.npy", 1, header("<f4", "(4611686018427387920, 4)"), sixteen), true, "'shape'");
+        assertProblem(file("pow62.npy", 1, header("<f4", "(4611686018427387904, 4)"), new byte[1024]), false,
+                "'shape'");
+        assertProblem(file("pow32.npy", 1, header("<f4", "(4294967296, 4294967296)"), new byte[16]), false,
+                "'shape'");
+        assertProblem(file("wide.npy", 1, header("<f4", "(0, 4294967296)"), new byte[0]), false, "'shape'");
+        assertProblem(file("billions.npy", 1, header("<i1", "(3000000000,)"), new byte[3]), true, "'shape'");
+        assertProblem(file("nested.npy", 1, "(".repeat(5000) + ")".repeat(5000), new byte[0]), false,
+                "corrupt header");
+        assertProblem(file("arabic.npy", 1, header("<f4", "(\u0663,)"), new byte[12]), false, "corrupt header");
     }
 
     @Test

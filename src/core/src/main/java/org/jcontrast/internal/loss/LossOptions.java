@@ -20,9 +20,6 @@ import org.jcontrast.loss.Selection;
  * NT-Xent's gradient direction and satisfies Wang &amp; Liu's identity |∂L/∂s_ii| = Σ_j |∂L/∂s_ij|.
  */
 public final class LossOptions {
-    /** Default eps of the row normalisation z / max(‖z‖, eps), as in PyTorch's F.normalize. */
-    public static final float DEFAULT_EPS = Normalize.DEFAULT_EPS;
-
     private final LossKind kind;
     private double temperature = Double.NaN;
     private Selection selection;
@@ -34,7 +31,7 @@ public final class LossOptions {
     private boolean rescale = true;
     private boolean symmetric;
     private boolean normalizedInputs;
-    private float eps = DEFAULT_EPS;
+    private float eps = Normalize.strict().eps();
     private boolean zeroRowsAllowed;
     private int[] labels;
     private MemoryBank bank;

@@ -201,14 +201,42 @@ public final class Ops {
         return out;
     }
 
-    /** {@link #normalizeRows} into {@code out}, of z's shape. */
+    /**
+     * {@link #normalizeRows} into {@code out}, of z's shape. Rows whose squared norm leaves float32's
+     * comfortable range (elements near 1e20 overflow it, near 1e-20 underflow it) are normalised in
+     * float64, where the squares of any float32 values neither overflow nor underflow.
+     */
     public static void normalizeRowsInto(Tensor z, float eps, Tensor out) {
         Shapes.requireSame(z, out, "normalizeRows");
         eachRow(z, out, (zd, zo, od, oo, n) -> {
             ArrayKernel k = arrays();
-            float norm = (float) Math.sqrt(k.dot(zd, zo, zd, zo, n));
-            k.affine(1f / Math.max(norm, eps), zd, zo, 0f, od, oo, n);
+            float squared = k.dot(zd, zo, zd, zo, n);
+            if (inSafeRange(squared)) {
+                k.affine(1f / Math.max((float) Math.sqrt(squared), eps), zd, zo, 0f, od, oo, n);
+            } else {
+                double scale = 1 / Math.max(norm64(zd, zo, n), eps);
+                for (int j = 0; j < n; j++) {
+                    od[oo + j] = (float) (zd[zo + j] * scale);
+                }
+            }
         });
+    }
+
+    /**
+     * True when a float32 sum of squares is trustworthy and its square root, inverse and cube stay
+     * normal float32 numbers: nothing overflowed, and what underflowed is negligible next to it.
+     */
+    private static boolean inSafeRange(float squared) {
+        return squared >= 0x1p-80f && squared <= 0x1p80f;
+    }
+
+    /** The Euclidean norm of {@code n} values, summed in float64 (exact squares, no overflow or underflow). */
+    private static double norm64(float[] x, int xo, int n) {
+        double s = 0;
+        for (int j = 0; j < n; j++) {
+            s += (double) x[xo + j] * x[xo + j];
+        }
+        return Math.sqrt(s);
     }
 
     /**
@@ -232,19 +260,34 @@ public final class Ops {
             ArrayKernel k = arrays();
             for (int r = from; r < to; r++) {
                 int zo = zBase + r * cols, go = gBase + r * cols, oo = oBase + r * cols;
-                float norm = (float) Math.sqrt(k.dot(zd, zo, zd, zo, cols));
-                if (norm > eps) {
+                float squared = k.dot(zd, zo, zd, zo, cols);
+                double norm = inSafeRange(squared) ? (float) Math.sqrt(squared) : norm64(zd, zo, cols);
+                if (norm <= eps) {
+                    k.affine(1f / eps, gd, go, 0f, od, oo, cols);
+                } else if (inSafeRange(squared)) {
                     // y·g = (z·g)/‖z‖, so out = g/‖z‖ − z·(z·g)/‖z‖³.
-                    float inv = 1f / norm;
+                    float inv = 1f / (float) norm;
                     float zg = k.dot(zd, zo, gd, go, cols);
                     k.affine(inv, gd, go, 0f, od, oo, cols);
                     k.axpy(-zg * inv * inv * inv, zd, zo, od, oo, cols);
                 } else {
-                    k.affine(1f / eps, gd, go, 0f, od, oo, cols);
+                    backwardOfExtremeRow(zd, zo, gd, go, od, oo, cols, norm);
                 }
             }
         });
         out.markModified();
+    }
+
+    /** (g − y·(y·g)) / ‖z‖ in float64 with y = z/‖z‖, for a row whose ‖z‖³ float32 cannot hold. */
+    private static void backwardOfExtremeRow(float[] zd, int zo, float[] gd, int go, float[] od, int oo, int cols,
+                                             double norm) {
+        double yg = 0;
+        for (int j = 0; j < cols; j++) {
+            yg += zd[zo + j] / norm * gd[go + j];
+        }
+        for (int j = 0; j < cols; j++) {
+            od[oo + j] = (float) ((gd[go + j] - zd[zo + j] / norm * yg) / norm);
+        }
     }
 
     // ---- elementwise operations ----

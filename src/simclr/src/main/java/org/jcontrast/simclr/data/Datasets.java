@@ -28,6 +28,8 @@ import org.jcontrast.tensor.Tensor;
 public final class Datasets {
     private static final String IMAGES_TAG = "-images-idx3-ubyte";
     private static final String LABELS_TAG = "-labels-idx1-ubyte";
+    /** Labels of a .npy dataset number its classes from 0; this bounds the class table a file can ask for. */
+    private static final int MAX_NPY_CLASSES = 1 << 16;
 
     private Datasets() {
     }
@@ -78,8 +80,12 @@ public final class Datasets {
         }
         int[] labels = Npy.readLabels(labelsFile);
         int classes = 0;
-        for (int label : labels) {
-            classes = Math.max(classes, label + 1);
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= MAX_NPY_CLASSES) {
+                throw new FormatException(labelsFile.toString(), "label " + labels[i] + " at index " + i
+                        + " is outside 0.." + (MAX_NPY_CLASSES - 1) + "; class labels number the classes from 0");
+            }
+            classes = Math.max(classes, labels[i] + 1);
         }
         return new Dataset("npy/" + stem, x, labels, side, side, Dataset.numberedClasses(Math.max(classes, 1)));
     }

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.ZipException;
+import java.util.regex.Pattern;
 import org.jcontrast.io.FormatException;
 import org.jcontrast.simclr.data.Streams;
 import org.jcontrast.tensor.Tensor;
@@ -24,6 +24,7 @@ public final class DigitsCsv {
     private static final int PIXELS = SIDE * SIDE;
     private static final int MAX_COUNT = 16;
     private static final int CLASSES = 10;
+    private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]{1,10}");
 
     private DigitsCsv() {
     }
@@ -39,7 +40,7 @@ public final class DigitsCsv {
     public static Dataset read(InputStream in, String source) throws IOException {
         List<float[]> rows = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(Streams.maybeGunzip(in),
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(Streams.maybeGunzip(in, source),
                 StandardCharsets.UTF_8))) {
             String line;
             int lineNo = 0;
@@ -52,8 +53,6 @@ public final class DigitsCsv {
                 labels.add(parseLine(line.strip(), pixels, source, lineNo));
                 rows.add(pixels);
             }
-        } catch (ZipException e) {
-            throw new FormatException(source, "corrupt gzip data (" + e.getMessage() + ")", e);
         }
         if (rows.isEmpty()) {
             throw new FormatException(source, "holds no images");
@@ -81,15 +80,16 @@ public final class DigitsCsv {
     }
 
     private static int cell(String text, int max, String source, int lineNo, String what) throws FormatException {
-        int v;
-        try {
-            v = Integer.parseInt(text.strip());
-        } catch (NumberFormatException e) {
-            throw new FormatException(source, "line " + lineNo + ", " + what + ": '" + text + "' is not an integer");
+        String t = text.strip();
+        // ASCII digits only: parseInt would also take other scripts' digits
+        if (!INTEGER.matcher(t).matches()) {
+            String shown = t.length() > 20 ? t.substring(0, 20) + "..." : t;
+            throw new FormatException(source, "line " + lineNo + ", " + what + ": '" + shown + "' is not an integer");
         }
+        long v = Long.parseLong(t);
         if (v < 0 || v > max) {
             throw new FormatException(source, "line " + lineNo + ", " + what + ": " + v + " is outside 0.." + max);
         }
-        return v;
+        return (int) v;
     }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.zip.ZipException;
 import org.jcontrast.io.FormatException;
 import org.jcontrast.simclr.data.Streams;
 import org.jcontrast.tensor.Tensor;
@@ -22,6 +21,8 @@ import org.jcontrast.tensor.Tensor;
 public final class Idx {
     static final int IMAGES_MAGIC = 0x00000803;
     static final int LABELS_MAGIC = 0x00000801;
+    /** Classes of IDX data without class names: MNIST's digits. */
+    private static final int DIGITS = 10;
 
     private Idx() {
     }
@@ -31,8 +32,8 @@ public final class Idx {
     }
 
     /**
-     * Loads an images file and its labels file. Classes are named by {@code classNames}, or
-     * numbered 0..max label when it is null.
+     * Loads an images file and its labels file. Classes are named by {@code classNames}, or are
+     * MNIST's ten digits 0..9 when it is null (as in the digits CSV); a label outside them is an error.
      *
      * @throws FormatException naming the file if either is not a valid IDX file of its kind, or
      *         they disagree on the number of samples
@@ -46,22 +47,20 @@ public final class Idx {
     /** As {@link #load} from two streams; {@code imagesSource} and {@code labelsSource} name them in errors. */
     public static Dataset read(InputStream images, String imagesSource, InputStream labels, String labelsSource,
                                String name, List<String> classNames) throws IOException {
-        Images im = readImages(Streams.maybeGunzip(images), imagesSource);
-        byte[] lb = readLabels(Streams.maybeGunzip(labels), labelsSource);
+        Images im = readImages(Streams.maybeGunzip(images, imagesSource), imagesSource);
+        byte[] lb = readLabels(Streams.maybeGunzip(labels, labelsSource), labelsSource);
         if (lb.length != im.count()) {
             throw new FormatException(labelsSource, "has " + lb.length + " labels but " + imagesSource + " has "
                     + im.count() + " images");
         }
+        List<String> names = classNames != null ? classNames : Dataset.numberedClasses(DIGITS);
         int[] labelValues = new int[lb.length];
-        int max = 0;
         for (int i = 0; i < lb.length; i++) {
             labelValues[i] = lb[i] & 0xFF;
-            max = Math.max(max, labelValues[i]);
-        }
-        List<String> names = classNames != null ? classNames : Dataset.numberedClasses(max + 1);
-        if (max >= names.size()) {
-            throw new FormatException(labelsSource, "label " + max + " is outside the " + names.size()
-                    + " classes of " + name);
+            if (labelValues[i] >= names.size()) {
+                throw new FormatException(labelsSource, "label " + labelValues[i] + " of image " + i + " is outside "
+                        + "0.." + (names.size() - 1) + ", the " + names.size() + " classes of " + name);
+            }
         }
         return new Dataset(name, toUnitFloats(im.pixels(), im.count(), im.rows() * im.cols()), labelValues, im.rows(),
                 im.cols(), names);
@@ -78,10 +77,12 @@ public final class Idx {
     static Images readImages(InputStream in, String source) throws IOException {
         DataInputStream d = new DataInputStream(in);
         int[] dims = header(d, source, IMAGES_MAGIC, 3, "images");
-        long total = (long) dims[0] * dims[1] * dims[2];
-        if (total > Integer.MAX_VALUE - 8) {
-            throw new FormatException(source, "holds " + total + " pixels, more than one array can hold");
+        long perImage = (long) dims[1] * dims[2]; // two positive ints: no overflow
+        if (perImage > (Integer.MAX_VALUE - 8) / dims[0]) {
+            throw new FormatException(source, "the header's dimensions " + dims[0] + " × " + dims[1] + " × " + dims[2]
+                    + " make more pixels than one array can hold");
         }
+        long total = dims[0] * perImage;
         byte[] pixels = payload(d, source, (int) total, dims[0] + " images of " + dims[1] + "×" + dims[2]);
         return new Images(dims[0], dims[1], dims[2], pixels);
     }
@@ -110,25 +111,19 @@ public final class Idx {
             return dims;
         } catch (EOFException e) {
             throw new FormatException(source, "truncated: the IDX header is incomplete", e);
-        } catch (ZipException e) {
-            throw new FormatException(source, "corrupt gzip data (" + e.getMessage() + ")", e);
         }
     }
 
     private static byte[] payload(DataInputStream d, String source, int length, String what) throws IOException {
-        try {
-            byte[] data = d.readNBytes(length);
-            if (data.length < length) {
-                throw new FormatException(source, "truncated: the header announces " + what + " (" + length
-                        + " bytes) but only " + data.length + " follow");
-            }
-            if (d.read() != -1) {
-                throw new FormatException(source, "has bytes after the " + what + " its header announces");
-            }
-            return data;
-        } catch (EOFException | ZipException e) {
-            throw new FormatException(source, "corrupt or truncated gzip data (" + e.getMessage() + ")", e);
+        byte[] data = d.readNBytes(length);
+        if (data.length < length) {
+            throw new FormatException(source, "truncated: the header announces " + what + " (" + length
+                    + " bytes) but only " + data.length + " follow");
         }
+        if (d.read() != -1) {
+            throw new FormatException(source, "has bytes after the " + what + " its header announces");
+        }
+        return data;
     }
 
     /** Unsigned bytes 0..255 to floats 0..1, one row per sample. */

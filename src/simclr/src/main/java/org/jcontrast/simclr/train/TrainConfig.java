@@ -41,24 +41,50 @@ public record TrainConfig(List<Integer> encoderWidths, int headWidth, int projec
     /** Checks the ranges. */
     public TrainConfig {
         encoderWidths = List.copyOf(encoderWidths);
-        require(epochs >= 1, "--epochs must be at least 1, got " + epochs);
-        require(batchSize >= 2, "--batch-size must be at least 2 (every image needs a negative), got " + batchSize);
-        require(learningRate > 0 && Double.isFinite(learningRate), "--lr must be a positive number, got "
+        require(epochs >= 1, "epochs", "must be at least 1, got " + epochs);
+        require(batchSize >= 2, "batch_size", "must be at least 2 (every image needs a negative), got " + batchSize);
+        require(learningRate > 0 && Double.isFinite(learningRate), "lr", "must be a positive number, got "
                 + learningRate);
-        require(momentum >= 0 && momentum < 1, "--momentum must be in [0, 1), got " + momentum);
-        require(weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay must be ≥ 0, got " + weightDecay);
-        require(warmupEpochs >= 0 && warmupEpochs <= epochs, "--warmup-epochs must be between 0 and --epochs ("
+        require(momentum >= 0 && momentum < 1, "momentum", "must be in [0, 1), got " + momentum);
+        require(weightDecay >= 0 && Double.isFinite(weightDecay), "weight_decay", "must be ≥ 0, got " + weightDecay);
+        require(warmupEpochs >= 0 && warmupEpochs <= epochs, "warmup_epochs", "must be between 0 and the epochs ("
                 + epochs + "), got " + warmupEpochs);
-        require(viewStrength >= 0 && Double.isFinite(viewStrength), "--view-strength must be ≥ 0, got "
+        require(viewStrength >= 0 && Double.isFinite(viewStrength), "view_strength", "must be ≥ 0, got "
                 + viewStrength);
-        require(bankSize >= 1, "--bank-size must be at least 1, got " + bankSize);
-        require(loss.kind() != LossKind.INFONCE || bankSize >= batchSize, "--bank-size (" + bankSize
+        require(bankSize >= 1, "bank_size", "must be at least 1, got " + bankSize);
+        require(loss.kind() != LossKind.INFONCE || bankSize >= batchSize, "bank_size", "(" + bankSize
                 + ") must hold at least one batch (" + batchSize + ")");
     }
 
-    private static void require(boolean ok, String message) {
+    private static void require(boolean ok, String key, String problem) {
         if (!ok) {
-            throw new IllegalArgumentException(message);
+            throw new InvalidSetting(key, problem);
+        }
+    }
+
+    /**
+     * A setting out of its range. The message names it as the command-line option ({@code --batch-size});
+     * {@link #key()} names it as {@link #toMap()} does, for a configuration read from a file.
+     */
+    static final class InvalidSetting extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String key;
+        private final String problem;
+
+        InvalidSetting(String key, String problem) {
+            super("--" + key.replace('_', '-') + " " + problem);
+            this.key = key;
+            this.problem = problem;
+        }
+
+        /** The setting's key in {@link #toMap()}. */
+        String key() {
+            return key;
+        }
+
+        /** What is wrong with it, e.g. "must be at least 1, got 0". */
+        String problem() {
+            return problem;
         }
     }
 
@@ -154,7 +180,7 @@ public record TrainConfig(List<Integer> encoderWidths, int headWidth, int projec
             loss.temperature(e.number("temperature"));
         }
         if (m.containsKey("top_k")) {
-            loss.selection(Selection.topK((int) e.integer("top_k")));
+            loss.selection(Selection.topK(e.int32("top_k")));
         }
         if (m.containsKey("quantile")) {
             loss.selection(Selection.quantile(e.number("quantile")));
@@ -174,12 +200,12 @@ public record TrainConfig(List<Integer> encoderWidths, int headWidth, int projec
         Builder b = builder();
         if (kind == LossKind.INFONCE) {
             loss.symmetric(e.bool("symmetric"));
-            b.bankSize((int) e.integer("bank_size"));
+            b.bankSize(e.int32("bank_size"));
         }
         b.loss(loss.build());
-        return b.encoderWidths(e.integers("encoder")).headWidth((int) e.integer("head_width"))
-                .projectionDim((int) e.integer("projection_dim")).batchNorm(e.bool("batch_norm"))
-                .epochs((int) e.integer("epochs")).batchSize((int) e.integer("batch_size"))
+        return b.encoderWidths(e.integers("encoder")).headWidth(e.int32("head_width"))
+                .projectionDim(e.int32("projection_dim")).batchNorm(e.bool("batch_norm"))
+                .epochs(e.int32("epochs")).batchSize(e.int32("batch_size"))
                 .optimizer(OptimizerKind.fromName(e.string("optimizer"))).learningRate(e.number("lr"))
                 .momentum(e.number("momentum")).weightDecay(e.number("weight_decay"))
                 .warmupEpochs(e.number("warmup_epochs")).viewStrength(e.number("view_strength"))
@@ -218,6 +244,15 @@ public record TrainConfig(List<Integer> encoderWidths, int headWidth, int projec
             return (long) d;
         }
 
+        int int32(String key) {
+            long v = integer(key);
+            if (v != (int) v) {
+                throw new IllegalArgumentException("the configuration's '" + key + "' is " + v
+                        + ", beyond a 32-bit int");
+            }
+            return (int) v;
+        }
+
         boolean bool(String key) {
             if (get(key) instanceof Boolean b) {
                 return b;
@@ -231,7 +266,7 @@ public record TrainConfig(List<Integer> encoderWidths, int headWidth, int projec
             }
             List<Integer> out = new ArrayList<>();
             for (Object o : list) {
-                if (!(o instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+                if (!(o instanceof Long n) || n != n.intValue()) {
                     throw new IllegalArgumentException("the configuration's '" + key + "' holds " + o
                             + ", not an integer");
                 }

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.jcontrast.io.Checkpoint;
 import org.jcontrast.io.FormatException;
 import org.jcontrast.loss.Loss;
+import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.loss.Losses;
 import org.jcontrast.optim.LearningRateSchedule;
@@ -167,9 +168,40 @@ public final class Trainer {
         return new Checkpoint(meta, tensors);
     }
 
-    /** The configuration saved in a checkpoint. */
+    /**
+     * The configuration saved in a checkpoint; a value that is malformed, out of range or describes
+     * a layer larger than all the checkpoint's tensors is a {@link FormatException} naming the
+     * file, the metadata entry and the key (never a command-line option the user did not pass).
+     */
     public static TrainConfig configOf(Checkpoint c) throws FormatException {
-        return TrainConfig.fromMap(FlatJson.read(c.get("config")));
+        TrainConfig config;
+        try {
+            config = TrainConfig.fromMap(FlatJson.read(c.get("config")));
+        } catch (TrainConfig.InvalidSetting e) {
+            throw configProblem(c, "'" + e.key() + "' " + e.problem());
+        } catch (IllegalArgumentException e) {
+            throw configProblem(c, e.getMessage());
+        }
+        long saved = 0;
+        for (Tensor t : c.tensors().values()) {
+            saved += t.size();
+        }
+        List<Integer> widths = new ArrayList<>(config.encoderWidths());
+        widths.add(config.headWidth());
+        widths.add(config.projectionDim());
+        long largest = config.loss().kind() == LossKind.INFONCE ? (long) config.bankSize() * config.projectionDim() : 0;
+        for (int i = 1; i < widths.size(); i++) {
+            largest = Math.max(largest, (long) widths.get(i - 1) * widths.get(i));
+        }
+        if (widths.stream().anyMatch(w -> w < 1) || largest > saved) {
+            throw configProblem(c, "the model " + widths + " does not match the " + saved
+                    + " saved values (a layer or the bank would be larger than all of them)");
+        }
+        return config;
+    }
+
+    private static FormatException configProblem(Checkpoint c, String what) {
+        return new FormatException(c.source(), "metadata entry 'config': " + what);
     }
 
     /**
@@ -183,9 +215,21 @@ public final class Trainer {
                     + c.get("config"));
         }
         long savedSteps = c.getLong("step");
+        long totalSteps = (long) config.epochs() * stepsPerEpoch();
+        if (savedSteps < 0 || savedSteps > totalSteps) {
+            throw new FormatException(c.source(), "metadata entry 'step' is " + savedSteps + ", outside 0.."
+                    + totalSteps + " (" + config.epochs() + " epochs of " + stepsPerEpoch() + " steps on this data)");
+        }
+        long savedEpoch = c.getLong("epoch");
+        if (savedEpoch != savedSteps / stepsPerEpoch()) {
+            throw new FormatException(c.source(), "metadata entry 'epoch' is " + savedEpoch + " but step "
+                    + savedSteps + " falls in epoch " + savedSteps / stepsPerEpoch() + " (" + stepsPerEpoch()
+                    + " steps per epoch on this data)");
+        }
         Tensor history = c.tensors().get("history.loss");
         if (history == null || history.size() != savedSteps) {
-            throw new IllegalArgumentException("the checkpoint's loss history does not have one value per step");
+            throw new FormatException(c.source(), "tensor 'history.loss' does not hold one loss per step ("
+                    + savedSteps + " steps)");
         }
         Map<String, Tensor> targets = new LinkedHashMap<>(simclr.liveState());
         Map<String, Tensor> queue = new LinkedHashMap<>();

@@ -38,7 +38,7 @@ class DatasetsTest {
         writePair(plain, "t10k", 2);
         Dataset byFile = Datasets.fromPath(plain.resolve("t10k-images-idx3-ubyte.gz"));
         assertEquals("idx/t10k", byFile.name());
-        assertEquals(1, byFile.classes());
+        assertEquals(10, byFile.classes(), "other IDX data has MNIST's ten digit classes, as the digits CSV");
         Path csv = dir.resolve("x.csv");
         Files.writeString(csv, "0,".repeat(64) + "5\n");
         assertEquals(1, Datasets.fromPath(csv).size());
@@ -85,5 +85,9 @@ class DatasetsTest {
         Npy.writeLabels(dir.resolve("oblong.labels.npy"), new int[] {0});
         IllegalArgumentException range = assertThrows(IllegalArgumentException.class, () -> Datasets.fromPath(oblong));
         assertTrue(range.getMessage().contains("[0, 1]"), range.getMessage());
+        Npy.writeLabels(dir.resolve("labels.npy"), new int[] {1, Integer.MAX_VALUE, 0});
+        FormatException huge = assertThrows(FormatException.class, () -> Datasets.fromPath(images));
+        assertTrue(huge.getMessage().contains("labels.npy") && huge.getMessage().contains("label 2147483647 at index 1"),
+                huge.getMessage());
     }
 }

@@ -47,7 +47,7 @@ class IdxTest {
         assertEquals(2, plain.size());
         assertEquals(2, plain.height());
         assertEquals(3, plain.width());
-        assertEquals(2, plain.classes(), "classes are numbered up to the largest label");
+        assertEquals(10, plain.classes(), "unnamed classes are MNIST's ten digits");
         assertArrayEquals(new int[] {1, 0}, plain.labels());
         assertArrayEquals(new float[] {0f, 0.2f, 0.4f, 0.6f, 0.8f, 1f}, plain.image(0).toArray(), 1e-7f);
         assertEquals(1f, plain.images().get(1, 5), "255 maps to exactly 1");
@@ -88,7 +88,9 @@ class IdxTest {
     void labelsBeyondTheNamedClassesAreRejected() throws IOException {
         Path im = write(dir, "images", images());
         Path lb = write(dir, "labels", labels(1, 7));
-        assertMessage(() -> Idx.load(im, lb, "x", Dataset.numberedClasses(3)), "labels", "label 7");
+        assertMessage(() -> Idx.load(im, lb, "x", Dataset.numberedClasses(3)), "labels", "label 7 of image 1");
+        Path far = write(dir, "far", labels(1, 200));
+        assertMessage(() -> Idx.load(im, far, "x", null), "far", "label 200 of image 1 is outside 0..9");
     }
 
     private static void assertMessage(Executable call, String file, String what) {

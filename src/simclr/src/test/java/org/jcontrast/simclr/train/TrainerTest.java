@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jcontrast.io.Checkpoint;
+import org.jcontrast.io.FormatException;
 import org.jcontrast.loss.Clip;
 import org.jcontrast.loss.Dcl;
 import org.jcontrast.loss.Dclw;
@@ -141,6 +142,52 @@ class TrainerTest {
         Trainer b = trainer(tiny().seed(99).build());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.restore(a.checkpoint()));
         assertTrue(e.getMessage().contains("another configuration"), e.getMessage());
+    }
+
+    @Test
+    void aCheckpointsEpochStepAndConfigurationAreCheckedAsItsFields() throws IOException {
+        Trainer first = trainer(tiny().build());
+        AtomicInteger steps = new AtomicInteger();
+        first.run(TrainListener.NONE, () -> steps.incrementAndGet() == 8); // 6 steps per epoch: in epoch 1
+        Checkpoint good = first.checkpoint();
+        for (String epoch : List.of("999", "-5", "0", "2")) {
+            Checkpoint c = edited(good, "epoch", epoch);
+            Trainer resumed = trainer(Trainer.configOf(c));
+            assertFileProblem(() -> resumed.restore(c), "metadata entry 'epoch' is " + epoch + " but step 8");
+        }
+        for (String step : List.of("-1", "19", "1000000")) {
+            Checkpoint c = edited(good, "step", step);
+            Trainer resumed = trainer(Trainer.configOf(c));
+            assertFileProblem(() -> resumed.restore(c), "metadata entry 'step' is " + step + ", outside 0..18");
+        }
+        String config = good.get("config");
+        assertFileProblem(() -> Trainer.configOf(edited(good, "config", config.replace("\"epochs\": 3", "\"epochs\": 0"))),
+                "metadata entry 'config': 'epochs' must be at least 1, got 0");
+        assertFileProblem(() -> Trainer.configOf(edited(good, "config",
+                config.replace("\"epochs\": 3", "\"epochs\": 4294967299"))), "'epochs' is 4294967299, beyond");
+        assertFileProblem(() -> Trainer.configOf(edited(good, "config",
+                config.replace("\"batch_size\": 16", "\"batch_size\": 1"))), "'config': 'batch_size' must be at least 2");
+        assertFileProblem(() -> Trainer.configOf(edited(good, "config",
+                config.replace("\"head_width\": 12", "\"head_width\": 2000000000"))), "does not match the");
+        assertFileProblem(() -> Trainer.configOf(edited(good, "config", config.replace("\"encoder\": [16]",
+                "\"encoder\": [-16]"))), "does not match the");
+        assertFileProblem(() -> Trainer.configOf(edited(good, "config", "{")), "metadata entry 'config': the saved");
+    }
+
+    /** {@code c} with one metadata entry replaced, written and read back so that errors name its file. */
+    private Checkpoint edited(Checkpoint c, String key, String value) throws IOException {
+        Map<String, String> meta = new java.util.LinkedHashMap<>(c.metadata());
+        meta.put(key, value);
+        Path file = dir.resolve("edited.jckp");
+        new Checkpoint(meta, c.tensors()).write(file);
+        return Checkpoint.read(file);
+    }
+
+    private void assertFileProblem(org.junit.jupiter.api.function.Executable call, String part) {
+        FormatException e = assertThrows(FormatException.class, call);
+        assertTrue(e.getMessage().startsWith(dir.resolve("edited.jckp").toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(part), "'" + e.getMessage() + "' should mention '" + part + "'");
+        assertFalse(e.getMessage().contains("--"), "names no option: " + e.getMessage());
     }
 
     @Test
