@@ -32,7 +32,7 @@ final class RunOptions {
     Engine engine() {
         Engine.Builder b = Engine.builder();
         if (threads != null) {
-            b.threads(threads);
+            b.threads(Inputs.threads(threads));
         }
         return b.build();
     }
