@@ -47,6 +47,16 @@ class RunFolderTest {
     }
 
     @Test
+    void staleTemporaryFilesOfAKilledRunAreRemovedByTheNextOne() throws IOException {
+        RunFolder killed = RunFolder.create(root.resolve("runs"), "t");
+        Files.writeString(killed.file("checkpoint.jckp.tmp"), "half a checkpoint");
+        Files.writeString(killed.file("loss.png.tmp"), "half a plot");
+        Files.writeString(killed.file("notes.txt"), "the user's");
+        RunFolder.create(root.resolve("runs"), "next");
+        assertEquals(List.of("notes.txt"), Files.list(killed.dir()).map(p -> p.getFileName().toString()).toList());
+    }
+
+    @Test
     void namesCannotEscapeTheRunsFolder() {
         for (String bad : new String[] {"../x", "a/b", "", ".hidden", "run name"}) {
             assertThrows(IllegalArgumentException.class, () -> RunFolder.create(root, bad), bad);
