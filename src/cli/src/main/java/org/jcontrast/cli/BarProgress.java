@@ -30,7 +30,7 @@ final class BarProgress implements Progress {
     private final long total;
     private final Eta eta;
     private long samplesDone;
-    private long lastDraw = Long.MIN_VALUE;
+    private long lastDraw;
     private boolean onScreen;
 
     BarProgress(String task, int epochs, int stepsPerEpoch, long stepsDone, int width, PrintStream out,
@@ -41,6 +41,7 @@ final class BarProgress implements Progress {
         this.out = out;
         this.clock = clock;
         this.start = clock.getAsLong();
+        this.lastDraw = start - REDRAW_NANOS; // the first step draws
         this.total = (long) epochs * stepsPerEpoch;
         this.eta = new Eta(total, stepsDone);
     }

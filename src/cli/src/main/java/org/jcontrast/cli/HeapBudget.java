@@ -25,7 +25,7 @@ final class HeapBudget {
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         if (bytes > free) {
-            throw new IllegalArgumentException(what + " need about " + size(bytes) + ", more than the " + size(free)
+            throw new IllegalArgumentException("the arrays of " + what + " need about " + size(bytes) + ", more than the " + size(free)
                     + " of heap free (" + size(rt.maxMemory()) + " max); use " + fix + ", or " + MORE_HEAP
                     + suggestedHeap(bytes + (rt.maxMemory() - free)));
         }

@@ -16,14 +16,14 @@ class LimitsTest {
     @Test
     void aGemmLargerThanTheHeapIsRefusedWithTheFigureAndTheFix() {
         CliRun r = CliRun.of("bench", "gemm", "--m", "40000", "--k", "50000");
-        r.failsWith("jcontrast bench gemm: A (40000×50000) and two 40000×40000 results need about 20.8 GB");
+        r.failsWith("jcontrast bench gemm: the arrays of A (40000×50000) and two 40000×40000 results need about 20.8 GB");
         assertTrue(r.err().contains("a smaller --m or --k") && r.err().contains("JCONTRAST_OPTS=-Xmx"), r.err());
     }
 
     @Test
     void aLossLargerThanTheHeapIsRefusedWithTheFigureAndTheFix() {
         CliRun streaming = CliRun.of("bench", "loss", "--loss", "ntxent", "--batch", "2000000", "--dim", "1000");
-        streaming.failsWith("jcontrast bench loss: ntxent (streaming) on 2N = 2000000 views of 1000 need about 24.0 GB");
+        streaming.failsWith("jcontrast bench loss: the arrays of ntxent (streaming) on 2N = 2000000 views of 1000 need about 24.0 GB");
         assertTrue(streaming.err().contains("a smaller --batch or --dim"), streaming.err());
         CliRun materialized = CliRun.of("bench", "loss", "--loss", "ntxent", "--batch", "200000", "--dim", "4",
                 "--mode", "materialized");
