@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
@@ -27,12 +29,15 @@ import org.jcontrast.io.Checkpoint;
  * <p>Crash safety: every file is written to {@code NAME.tmp}, forced to the disk, renamed over
  * {@code NAME}, and the folder is synced so that the rename itself survives a power cut. A run
  * killed mid-write leaves a whole old file (or none) and a stale {@code .tmp}, which the next run
- * under the same root removes.
+ * under the same root removes once it is {@link #STALE_AFTER} old (a younger one may be another
+ * run's write in progress), and a run resumed from that folder's checkpoint at once.
  */
 final class RunFolder {
     static final String SUMMARY = "summary.json";
     static final String REPORT = "report.md";
     static final String TMP = ".tmp";
+    /** Age after which a temporary file in another run's folder is surely not a write in progress. */
+    static final Duration STALE_AFTER = Duration.ofMinutes(10);
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private final Path dir;
 
@@ -47,7 +52,8 @@ final class RunFolder {
 
     /**
      * Creates {@code root/name} (or the first free {@code root/name-N}); the name must be a plain file
-     * name. Stale temporary files left in the other run folders of {@code root} by a killed run are removed.
+     * name. Temporary files left in the other run folders of {@code root} by a killed run are removed
+     * once they are {@link #STALE_AFTER} old.
      */
     static RunFolder create(Path root, String name) throws IOException {
         if (!SAFE_NAME.matcher(name).matches() || name.startsWith(".")) {
@@ -57,7 +63,7 @@ final class RunFolder {
         Files.createDirectories(root);
         try (DirectoryStream<Path> runs = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path run : runs) {
-                removeStaleFiles(run);
+                removeStaleFiles(run, STALE_AFTER);
             }
         }
         for (int n = 1; ; n++) {
@@ -72,12 +78,14 @@ final class RunFolder {
         }
     }
 
-    /** Deletes the {@code *.tmp} files a killed run left in {@code dir}; returns how many. */
-    static int removeStaleFiles(Path dir) throws IOException {
+    /** Deletes the {@code *.tmp} files in {@code dir} last written at least {@code age} ago; returns how many. */
+    static int removeStaleFiles(Path dir, Duration age) throws IOException {
         int removed = 0;
+        Instant before = Instant.now().minus(age);
         try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, "*" + TMP)) {
             for (Path p : stale) {
-                if (Files.isRegularFile(p) && Files.deleteIfExists(p)) {
+                if (Files.isRegularFile(p) && !Files.getLastModifiedTime(p).toInstant().isAfter(before)
+                        && Files.deleteIfExists(p)) {
                     removed++;
                 }
             }

@@ -73,7 +73,7 @@ final class TrainCommand implements Callable<Integer> {
         Trainer trainer = new Trainer(config, split.train(), Trainer.DEFAULT_LOSSES);
         if (saved != null) {
             trainer.restore(saved);
-            RunFolder.removeStaleFiles(resume.toAbsolutePath().getParent());
+            RunFolder.removeStaleFiles(resume.toAbsolutePath().getParent(), Duration.ZERO);
         }
         RunFolder folder = run.folder("train");
         System.out.println("jcontrast train: " + all + ", " + split.train().size() + " training / "
@@ -87,7 +87,7 @@ final class TrainCommand implements Callable<Integer> {
             stop.installHandlers(Duration.ofSeconds(120), System.err);
             try {
                 trainAndReport(trainer, split, monitor, folder, stop);
-            } catch (RuntimeException | OutOfMemoryError e) {
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
                 keepFailed(folder, trainer, monitor, e);
                 throw e;
             }
