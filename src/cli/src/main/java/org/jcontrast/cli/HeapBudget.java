@@ -25,16 +25,17 @@ final class HeapBudget {
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         if (bytes > free) {
-            throw new IllegalArgumentException("the arrays of " + what + " need about " + size(bytes) + ", more than the " + size(free)
-                    + " of heap free (" + size(rt.maxMemory()) + " max); use " + fix + ", or " + MORE_HEAP
+            throw new IllegalArgumentException("the arrays of " + what + " need about " + size(bytes)
+                    + ", more than the " + size(free) + " of heap free (" + size(rt.maxMemory()) + " max); use " + fix + ", or " + MORE_HEAP
                     + suggestedHeap(bytes + (rt.maxMemory() - free)));
         }
     }
 
     /** The line an {@link OutOfMemoryError} becomes. */
     static String outOfMemory() {
-        return "out of memory (" + size(Runtime.getRuntime().maxMemory()) + " heap max); use a smaller batch or size, "
-                + "--mode streaming for the losses, or " + MORE_HEAP + suggestedHeap(2 * Runtime.getRuntime().maxMemory());
+        long max = Runtime.getRuntime().maxMemory();
+        return "out of memory (" + size(max) + " heap max); use a smaller batch or size, --mode streaming for the "
+                + "losses, or " + MORE_HEAP + suggestedHeap(2 * max);
     }
 
     /** {@code bytes} in GB or MB with one decimal, e.g. "16.0 GB". */

@@ -84,7 +84,10 @@ final class StopRequest implements BooleanSupplier, AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
-    /** A Ctrl-C: the first asks for a stop, the second exits through {@code halt} at once; package-private for the tests. */
+    /**
+     * A Ctrl-C: the first asks for a stop, the second exits through {@code halt} at once;
+     * package-private for the tests.
+     */
     void onInterrupt(PrintStream err, IntConsumer halt) {
         if (getAsBoolean()) {
             err.println();

@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
                 + "multipliers (Yeh et al.), and accuracy against the view strength with the InfoNCE bound (InfoMin).",
                 "By default the grid is three axes through a centre run (one factor at a time); --product runs "
                         + "every combination. Results go to runs/<name>/: summary.json, report.md and PNG plots. "
-                        + "Ctrl-C stops after the current step and writes what was finished."})
+                        + "Ctrl-C stops after the current step and writes what was finished; a second Ctrl-C "
+                        + "stops at once. Finished runs are saved as they finish; a run that fails is listed with the reason and the "
+                        + "sweep goes on."})
 final class SweepCommand implements Callable<Integer> {
     /** Epochs per run unless --epochs says otherwise: short runs, so the default grid fits its time budget. */
     static final int DEFAULT_EPOCHS = 8;

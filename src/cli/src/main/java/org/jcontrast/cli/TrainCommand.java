@@ -26,7 +26,9 @@ import picocli.CommandLine.Option;
         description = {"Pre-train an MLP encoder with SimCLR, then evaluate its frozen representation (linear probe "
                 + "and kNN) on the held-out part against the same on raw pixels.",
                 "Results go to runs/<name>/: summary.json, report.md, PNG plots and checkpoint.jckp. "
-                        + "Ctrl-C stops after the current step and still writes them."})
+                        + "Ctrl-C stops after the current step and still writes them; a second Ctrl-C stops at "
+                        + "once. A run that fails (e.g. diverges) keeps its folder with summary.json \"status\": "
+                        + "\"failed\" and the reason."})
 final class TrainCommand implements Callable<Integer> {
     static final String CHECKPOINT = "checkpoint.jckp";
 

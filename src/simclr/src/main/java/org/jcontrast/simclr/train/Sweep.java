@@ -175,7 +175,8 @@ public final class Sweep {
                 listener.finished(i, points.size(), o);
             } catch (RuntimeException | OutOfMemoryError e) {
                 // The run's arrays are unreachable now; the next run starts afresh.
-                Failure f = new Failure(p, e instanceof OutOfMemoryError ? "out of memory" : String.valueOf(e.getMessage()));
+                String why = e instanceof OutOfMemoryError ? "out of memory" : String.valueOf(e.getMessage());
+                Failure f = new Failure(p, why);
                 failed.add(f);
                 listener.failed(i, points.size(), f);
             }
