@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.jcontrast.Engine;
 import org.jcontrast.internal.Context;
 import org.jcontrast.io.Checkpoint;
+import org.jcontrast.io.FormatException;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.simclr.data.Dataset;
 import org.jcontrast.simclr.eval.FrozenEval;
@@ -51,6 +52,9 @@ final class TrainCommand implements Callable<Integer> {
 
     /** What the folder's checkpoint holds, or null while none was saved. */
     private String checkpointSaved;
+
+    /** The state at the end of the last complete epoch when it is newer than the saved checkpoint, else null. */
+    private Checkpoint lastEpoch;
 
     @Override
     public Integer call() throws IOException {
@@ -120,6 +124,8 @@ final class TrainCommand implements Callable<Integer> {
                     progress.epoch(epoch, line);
                     if ((epoch + 1) % checkpointEvery == 0) {
                         saveCheckpoint(trainer, folder, stop);
+                    } else {
+                        lastEpoch = trainer.snapshot();
                     }
                 }
             }, stop);
@@ -136,9 +142,16 @@ final class TrainCommand implements Callable<Integer> {
                 raw.knn(), trainSeconds, folder.file(RunFolder.REPORT));
     }
 
-    /** Marks the folder of a run that failed; an error while doing so is added to {@code cause}. */
+    /**
+     * Marks the folder of a run that failed, with the state at the end of the last complete epoch
+     * as its checkpoint when none newer was saved; an error while doing so is added to {@code cause}.
+     */
     private void keepFailed(RunFolder folder, Trainer trainer, Monitor monitor, Throwable cause) {
         try {
+            if (lastEpoch != null) {
+                folder.writeCheckpoint(CHECKPOINT, lastEpoch);
+                checkpointSaved = held(lastEpoch, trainer.config());
+            }
             TrainReport.writeFailed(folder, trainer, monitor.points(), UserErrors.message(cause), checkpointSaved);
             System.err.println("jcontrast train: the run failed; kept " + folder.dir() + " (summary.json, plots so far"
                     + (checkpointSaved == null ? ")" : ", checkpoint of " + checkpointSaved + ")"));
@@ -148,13 +161,19 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void saveCheckpoint(Trainer trainer, RunFolder folder, StopRequest stop) {
+        Checkpoint c = trainer.checkpoint();
         try {
-            folder.writeCheckpoint(CHECKPOINT, trainer.checkpoint());
+            folder.writeCheckpoint(CHECKPOINT, c);
+            checkpointSaved = held(c, trainer.config());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        checkpointSaved = "epoch " + trainer.epochsDone() + " of " + trainer.config().epochs() + ", step "
-                + trainer.steps();
+        lastEpoch = null;
         stop.keep(folder.file(CHECKPOINT) + " (" + checkpointSaved + ")");
+    }
+
+    /** What a checkpoint holds, e.g. "epoch 3 of 10, step 30". */
+    private static String held(Checkpoint c, TrainConfig config) throws FormatException {
+        return "epoch " + c.get("epoch") + " of " + config.epochs() + ", step " + c.get("step");
     }
 }

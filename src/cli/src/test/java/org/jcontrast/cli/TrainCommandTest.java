@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jcontrast.io.Checkpoint;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -164,6 +166,26 @@ class TrainCommandTest {
                 summary);
         assertTrue(Files.readString(folder.resolve("report.md")).contains("failed"));
         assertTrue(errors.get(0).contains("kept " + folder), run.err());
+    }
+
+    @Test
+    void aRunDivergingAfterAnEpochKeepsThatEpochAsItsCheckpoint() throws IOException {
+        // SGD at 3e4 trains through the first epoch of these images (1e4 trains through four) and blows up after.
+        CliRun run = cli("train", small("--epochs", "4", "--optimizer", "sgd", "--lr", "3e4", "--name", "late"));
+        assertEquals(2, run.status(), run.out());
+        Matcher m = Pattern.compile("training diverged at epoch (\\d+), step").matcher(run.err());
+        assertTrue(m.find(), run.err());
+        int epoch = Integer.parseInt(m.group(1));
+        assertTrue(epoch >= 2, run.err());
+        Path folder = dir.resolve("runs").resolve("late");
+        String held = "epoch " + (epoch - 1) + " of 4, step " + 10 * (epoch - 1);
+        assertTrue(Files.readString(folder.resolve("summary.json")).contains("\"checkpoint\": \"" + held + "\""));
+        assertEquals(String.valueOf(10 * (epoch - 1)), Checkpoint.read(folder.resolve("checkpoint.jckp")).get("step"));
+        // The kept checkpoint is good: resuming it trains on and diverges at the same place.
+        CliRun resumed = cli("train", List.of("--data", data.toString(), "--runs", dir.resolve("runs").toString(),
+                "--resume", folder.resolve("checkpoint.jckp").toString()));
+        assertEquals(2, resumed.status(), resumed.out());
+        assertTrue(resumed.err().contains(m.group()), resumed.err());
     }
 
     @Test

@@ -185,6 +185,17 @@ public final class Trainer {
         return new Checkpoint(meta, tensors);
     }
 
+    /**
+     * {@link #checkpoint()} with copies of the tensors, so that it keeps this moment's state while
+     * training goes on: the last good state to save should the run diverge later.
+     */
+    public Checkpoint snapshot() {
+        Checkpoint live = checkpoint();
+        Map<String, Tensor> copies = new LinkedHashMap<>();
+        live.tensors().forEach((name, t) -> copies.put(name, t.copy()));
+        return new Checkpoint(live.metadata(), copies);
+    }
+
     /** The configuration saved in a checkpoint. */
     public static TrainConfig configOf(Checkpoint c) throws FormatException {
         return TrainConfig.fromMap(FlatJson.read(c.get("config")));

@@ -154,6 +154,18 @@ class TrainerTest {
     }
 
     @Test
+    void aSnapshotKeepsItsStateWhileTrainingGoesOn() {
+        Trainer t = trainer(tiny().build());
+        Checkpoint snapshot = t.snapshot();
+        String name = snapshot.tensors().keySet().iterator().next();
+        float[] before = t.checkpoint().tensors().get(name).toArray();
+        t.run(TrainListener.NONE, () -> false);
+        assertArrayEquals(before, snapshot.tensors().get(name).toArray());
+        assertFalse(java.util.Arrays.equals(before, t.checkpoint().tensors().get(name).toArray()), "training moved on");
+        assertEquals("0", snapshot.metadata().get("step"));
+    }
+
+    @Test
     void aCheckpointWithNonFiniteWeightsIsRefused() {
         Trainer a = trainer(tiny().build());
         Checkpoint c = a.checkpoint();
