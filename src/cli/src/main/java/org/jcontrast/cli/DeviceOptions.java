@@ -29,10 +29,7 @@ final class DeviceOptions {
     Engine engine(Integer threads, Integer tile) {
         Engine.Builder b = Engine.builder().device(Device.parse(this.device)).tf32(tf32);
         if (threads != null) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
-            }
-            b.threads(threads);
+            b.threads(Inputs.threads(threads));
         }
         if (tile != null) {
             if (tile < 1) {

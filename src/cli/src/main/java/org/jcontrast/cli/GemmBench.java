@@ -54,6 +54,9 @@ final class GemmBench implements Callable<Integer> {
         if (m < 1 || k < 1) {
             throw new IllegalArgumentException("--m and --k must be positive, got " + m + " and " + k);
         }
+        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+            throw new IllegalArgumentException("--seconds must be a finite number not below 0, got " + seconds);
+        }
         if (versus != null && !versus.equals("openblas")) {
             throw new IllegalArgumentException("--vs knows only openblas, got '" + versus + "'");
         }
@@ -75,6 +78,8 @@ final class GemmBench implements Callable<Integer> {
 
     private int run(Arena arena, OpenBlas blas, GemmRouter router) {
         int t = Context.current().threads();
+        HeapBudget.require(String.format("A (%d×%d) and two %d×%d results", m, k, m, m), bytesNeeded(m, k),
+                "a smaller --m or --k");
         Tensor a = Tensor.randn(new SplittableRandom(42), m, k);
         Tensor cGemm = Tensor.zeros(m, m);
         Tensor cSym = Tensor.zeros(m, m);
@@ -129,6 +134,11 @@ final class GemmBench implements Callable<Integer> {
         }
         System.out.printf("  peak       %8.2f GFLOP/s  (multiply-adds with no memory traffic, %d thread(s))%n", peak, t);
         return 0;
+    }
+
+    /** Bytes of the heap arrays: A and the two results, floats. */
+    static long bytesNeeded(long m, long k) {
+        return Float.BYTES * (m * k + 2 * m * m);
     }
 
     /** Largest absolute difference: a check that the timed runs computed the same product. */

@@ -12,6 +12,9 @@ import org.jcontrast.tensor.Tensor;
  * before anything is read or written, with errors that name the option, the path and the fix.
  */
 final class Inputs {
+    /** The most threads per available processor {@code --threads} takes. */
+    static final int THREADS_PER_PROCESSOR = 4;
+
     private Inputs() {
     }
 
@@ -54,6 +57,20 @@ final class Inputs {
             }
         }
         return dir;
+    }
+
+    /**
+     * {@code --threads}: at least 1 and at most {@value #THREADS_PER_PROCESSOR} per available
+     * processor, beyond which threads only add memory and switching (each holds its own buffers).
+     */
+    static int threads(int n) {
+        int processors = Runtime.getRuntime().availableProcessors();
+        int most = THREADS_PER_PROCESSOR * processors;
+        if (n < 1 || n > most) {
+            throw new IllegalArgumentException("--threads must be 1 to " + most + " (" + THREADS_PER_PROCESSOR
+                    + " per processor, " + processors + " available), got " + n);
+        }
+        return n;
     }
 
     /** A positive finite temperature, or the error every command gives for one that is not. */

@@ -107,8 +107,15 @@ final class LossBench implements Callable<Integer> {
         if (router.settings().device() == Device.GPU) {
             DeviceOptions.requireBackend(router);
         }
-        Loss loss = Losses.create(spec, requested);
         int usedTile = LossFactory.defaultTile(options, n, dim);
+        LossMode resolved = LossFactory.resolve(options, requested, n);
+        HeapBudget.require(String.format(Locale.ROOT, "%s (%s) on 2N = %d views of %d", spec.kind().cliName(),
+                        resolved.name().toLowerCase(Locale.ROOT), batch, dim),
+                bytesNeeded(spec.kind(), resolved, n, dim, usedTile, Context.current().threads(),
+                        inputs.bank() == null ? 0 : inputs.bank().size()),
+                resolved == LossMode.STREAMING ? "a smaller --batch or --dim"
+                        : "--mode streaming, a smaller --batch or --dim");
+        Loss loss = Losses.create(spec, requested);
         SplittableRandom random = new SplittableRandom(42);
         Tensor z1 = Tensor.randn(random, n, dim), z2 = Tensor.randn(random, n, dim);
         double[] value = new double[1];
@@ -120,7 +127,7 @@ final class LossBench implements Callable<Integer> {
         DeviceOptions.requireNoFailure(router);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("loss", spec.kind().cliName());
-        out.put("mode", LossFactory.resolve(options, requested, n).name().toLowerCase(Locale.ROOT));
+        out.put("mode", resolved.name().toLowerCase(Locale.ROOT));
         out.put("batch", batch);
         out.put("dim", dim);
         out.put("threads", Context.current().threads());
@@ -150,6 +157,22 @@ final class LossBench implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Bytes of the large heap arrays of one forward+backward: the two views, their gradients and
+     * normalised copies (six N×d), an InfoNCE bank of {@code bankRows}, and the similarities, as
+     * a few 2N×2N matrices (N×N for CLIP) when materialised or composed, else two tiles per thread.
+     */
+    static long bytesNeeded(LossKind kind, LossMode mode, long n, long dim, long tile, long threads, long bankRows) {
+        long vectors = (6 * n + bankRows) * dim;
+        long side = kind == LossKind.CLIP ? n : 2 * n;
+        long similarities = switch (mode) {
+            case MATERIALIZED, AUTO -> 3 * side * side;
+            case COMPOSED -> 6 * side * side;
+            case STREAMING -> 2 * threads * tile * Math.min(tile, side);
+        };
+        return Float.BYTES * (vectors + similarities);
     }
 
     private LossSpec spec() {

@@ -23,7 +23,11 @@ public final class Main {
 
     /** Runs the command line and returns its exit status; errors become one line on stderr. */
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        return execute(new CommandLine(new Main()), args);
+    }
+
+    /** Runs {@code cli} on {@code args} with the error handling of {@link #run}; a seam for the tests. */
+    static int execute(CommandLine cli, String... args) {
         // A mistyped option is one line too, naming the command and where to read about it.
         cli.setParameterExceptionHandler((e, rest) -> {
             String name = e.getCommandLine().getCommandSpec().qualifiedName();
@@ -31,12 +35,27 @@ public final class Main {
             return 2;
         });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("jcontrast " + cmd.getCommandName() + ": " + UserErrors.message(e));
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + UserErrors.message(e));
             if (Boolean.getBoolean("jcontrast.debug")) {
                 e.printStackTrace(cmd.getErr());
             }
             return 2;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands on errors; the arrays are unreachable by now, so printing works.
+            cli.getErr().println(commandName(cli) + ": " + HeapBudget.outOfMemory());
+            return 2;
+        }
+    }
+
+    /** The qualified name of the (sub)command the arguments chose, e.g. "jcontrast bench loss". */
+    private static String commandName(CommandLine cli) {
+        CommandLine.ParseResult r = cli.getParseResult();
+        while (r != null && r.subcommand() != null) {
+            r = r.subcommand();
+        }
+        return (r == null ? cli : r.commandSpec().commandLine()).getCommandSpec().qualifiedName();
     }
 }

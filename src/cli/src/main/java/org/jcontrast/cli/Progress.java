@@ -1,7 +1,10 @@
 package org.jcontrast.cli;
 
 import java.io.Console;
+import java.io.IOException;
 import java.io.PrintStream;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 
 /**
  * Reports a training run as it goes: a progress bar on a terminal, plain log lines otherwise
@@ -9,6 +12,9 @@ import java.io.PrintStream;
  * optimiser step and {@link #epoch} after every epoch.
  */
 interface Progress extends AutoCloseable {
+    /** Columns assumed when the terminal does not say. */
+    int DEFAULT_WIDTH = 80;
+
     /**
      * One optimiser step done.
      *
@@ -22,18 +28,28 @@ interface Progress extends AutoCloseable {
     /** An epoch is over; {@code summary} is one line such as "loss 4.21, kNN 0.78". */
     void epoch(int epoch, String summary);
 
-    /** Ends the display (the bar's last state stays on screen). */
+    /** Ends the display, leaving the cursor on a fresh line; calling it again does nothing. */
     @Override
     void close();
 
     /**
      * A bar when {@code out} is the standard output of an interactive terminal, log lines
-     * otherwise.
+     * otherwise; {@code stepsDone} steps of the run were done before (a resumed run).
      */
-    static Progress create(String task, int epochs, int stepsPerEpoch, PrintStream out) {
+    static Progress create(String task, int epochs, int stepsPerEpoch, long stepsDone, PrintStream out) {
         boolean terminal = out == System.out && isTerminal(System.console(), System.getenv("TERM"));
-        return terminal ? new BarProgress(task, epochs, stepsPerEpoch, out)
-                : new LogProgress(task, epochs, stepsPerEpoch, out, System::nanoTime, LogProgress.INTERVAL_NANOS);
+        return terminal ? new BarProgress(task, epochs, stepsPerEpoch, stepsDone, terminalWidth(), out, System::nanoTime)
+                : new LogProgress(task, epochs, stepsPerEpoch, stepsDone, out, System::nanoTime,
+                        LogProgress.INTERVAL_NANOS);
+    }
+
+    /** Columns of the terminal, read once through JLine; 80 when it cannot tell. */
+    private static int terminalWidth() {
+        try (Terminal t = TerminalBuilder.builder().system(true).dumb(true).build()) {
+            return t.getWidth() > 0 ? t.getWidth() : DEFAULT_WIDTH;
+        } catch (IOException | RuntimeException e) {
+            return DEFAULT_WIDTH;
+        }
     }
 
     /**

@@ -1,26 +1,43 @@
 package org.jcontrast.cli;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jcontrast.io.Checkpoint;
 
 /**
  * The folder a run writes its results to, {@code runs/<name>/}: {@code summary.json} (the
- * numbers, for scripts), {@code report.md} (the same for people, with the plots) and PNG plots.
- * A run never overwrites another: when the name is taken, "-2", "-3", ... is appended. Files are
- * written through a temporary file and a rename, so an interrupted run leaves whole files.
+ * numbers, for scripts), {@code report.md} (the same for people, with the plots), PNG plots and
+ * checkpoints. A run never overwrites another: when the name is taken, "-2", "-3", ... is appended.
+ *
+ * <p>Crash safety: every file is written to {@code NAME.tmp}, forced to the disk, renamed over
+ * {@code NAME}, and the folder is synced so that the rename itself survives a power cut. A run
+ * killed mid-write leaves a whole old file (or none) and a stale {@code .tmp}, which the next run
+ * under the same root removes once it is {@link #STALE_AFTER} old (a younger one may be another
+ * run's write in progress), and a run resumed from that folder's checkpoint at once.
  */
 final class RunFolder {
     static final String SUMMARY = "summary.json";
     static final String REPORT = "report.md";
+    static final String TMP = ".tmp";
+    /** Age after which a temporary file in another run's folder is surely not a write in progress. */
+    static final Duration STALE_AFTER = Duration.ofMinutes(10);
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private final Path dir;
 
@@ -28,22 +45,55 @@ final class RunFolder {
         this.dir = dir;
     }
 
-    /** Creates {@code root/name} (or the first free {@code root/name-N}); the name must be a plain file name. */
+    /** A file's contents, written to a stream. */
+    interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Creates {@code root/name} (or the first free {@code root/name-N}); the name must be a plain file
+     * name. Temporary files left in the other run folders of {@code root} by a killed run are removed
+     * once they are {@link #STALE_AFTER} old.
+     */
     static RunFolder create(Path root, String name) throws IOException {
         if (!SAFE_NAME.matcher(name).matches() || name.startsWith(".")) {
             throw new IllegalArgumentException("run name '" + name + "' may only hold letters, digits, '.', '_' and "
                     + "'-', and may not start with '.'");
         }
         Files.createDirectories(root);
+        try (DirectoryStream<Path> runs = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path run : runs) {
+                removeStaleFiles(run, STALE_AFTER);
+            }
+        }
         for (int n = 1; ; n++) {
             Path candidate = root.resolve(n == 1 ? name : name + "-" + n);
             try {
                 Files.createDirectory(candidate);
+                syncDirectory(root);
                 return new RunFolder(candidate);
             } catch (FileAlreadyExistsException taken) {
                 // try the next suffix
             }
         }
+    }
+
+    /** Deletes the {@code *.tmp} files in {@code dir} last written at least {@code age} ago; returns how many. */
+    static int removeStaleFiles(Path dir, Duration age) throws IOException {
+        int removed = 0;
+        Instant before = Instant.now().minus(age);
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, "*" + TMP)) {
+            for (Path p : stale) {
+                if (Files.isRegularFile(p) && !Files.getLastModifiedTime(p).toInstant().isAfter(before)
+                        && Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        }
+        if (removed > 0) {
+            syncDirectory(dir);
+        }
+        return removed;
     }
 
     /** A default run name: the command and the local time, e.g. {@code simclr-20250101-120000}. */
@@ -73,13 +123,52 @@ final class RunFolder {
 
     /** Writes a text file in the folder, replacing it whole. */
     void write(String name, String text) throws IOException {
-        Path target = file(name);
-        Path tmp = file(name + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        writeFile(file(name), out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Writes a checkpoint in the folder, replacing it whole (the checkpoint's own write renames a forced temp file). */
+    void writeCheckpoint(String name, Checkpoint checkpoint) throws IOException {
+        checkpoint.write(file(name));
+        syncDirectory(dir);
+    }
+
+    /**
+     * Writes {@code file} crash-safely: to {@code file.tmp}, forced, renamed over {@code file}, the
+     * folder synced. Any folder, so that the plots of a run go the same way.
+     */
+    static void writeFile(Path file, Content content) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        content.writeTo(bytes);
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(file.getFileName() + TMP);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes.toByteArray());
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
         try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        syncDirectory(dir);
+    }
+
+    /**
+     * Forces {@code dir}'s entries (a rename) to the disk. Opening a folder for reading works on
+     * Linux and macOS; where it does not (Windows), there is nothing to sync this way.
+     */
+    static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            if (!System.getProperty("os.name", "").startsWith("Windows")) {
+                throw e;
+            }
         }
     }
 }

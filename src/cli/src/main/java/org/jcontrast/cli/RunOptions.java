@@ -32,7 +32,7 @@ final class RunOptions {
     Engine engine() {
         Engine.Builder b = Engine.builder();
         if (threads != null) {
-            b.threads(threads);
+            b.threads(Inputs.threads(threads));
         }
         return b.build();
     }
@@ -42,9 +42,20 @@ final class RunOptions {
         return DataSources.open(data);
     }
 
-    /** {@code all} split class by class into training and held-out parts. */
+    /**
+     * {@code all} split class by class into training and held-out parts; refused when nothing is
+     * held out, since every run ends with an evaluation on that part.
+     */
     Dataset.Split split(Dataset all, long seed) {
-        return all.split(evalFraction, seed);
+        if (!(evalFraction >= 0 && evalFraction <= 1)) {
+            throw new IllegalArgumentException("--eval-fraction must be in [0, 1], got " + evalFraction);
+        }
+        Dataset.Split split = all.split(evalFraction, seed);
+        if (split.eval().size() == 0) {
+            throw new IllegalArgumentException("--eval-fraction " + evalFraction + " holds out none of the "
+                    + all.size() + " images, and the evaluation needs some; use e.g. --eval-fraction 0.2");
+        }
+        return split;
     }
 
     /** The run folder: {@code --name}, else {@code <command>-<date>-<time>}, under {@code --runs}. */

@@ -46,7 +46,7 @@ final class StepBench implements Callable<Integer> {
         }
         Engine.Builder settings = Engine.builder();
         if (threads != null) {
-            settings.threads(threads);
+            settings.threads(Inputs.threads(threads));
         }
         try (Engine engine = settings.build()) {
             return engine.call(this::measure);

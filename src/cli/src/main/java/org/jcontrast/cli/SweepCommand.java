@@ -1,6 +1,7 @@
 package org.jcontrast.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,9 @@ import picocli.CommandLine.Option;
                 + "multipliers (Yeh et al.), and accuracy against the view strength with the InfoNCE bound (InfoMin).",
                 "By default the grid is three axes through a centre run (one factor at a time); --product runs "
                         + "every combination. Results go to runs/<name>/: summary.json, report.md and PNG plots. "
-                        + "Ctrl-C stops after the current step and writes what was finished."})
+                        + "Ctrl-C stops after the current step and writes what was finished; a second Ctrl-C "
+                        + "stops at once. Finished runs are saved as they finish; a run that fails is listed with the reason and the "
+                        + "sweep goes on."})
 final class SweepCommand implements Callable<Integer> {
     /** Epochs per run unless --epochs says otherwise: short runs, so the default grid fits its time budget. */
     static final int DEFAULT_EPOCHS = 8;
@@ -87,22 +90,25 @@ final class SweepCommand implements Callable<Integer> {
         }
         Dataset all = run.open();
         Dataset.Split split = run.split(all, center.seed());
+        Sweep.check(points, split);
         RunFolder folder = run.folder("sweep");
         System.out.println("jcontrast sweep: " + points.size() + " runs of " + center.epochs() + " epochs on " + all
                 + " (" + split.train().size() + " training / " + split.eval().size() + " held-out); "
                 + Context.current().threads() + " thread(s); results in " + folder.dir());
         long start = System.nanoTime();
         FrozenEval.Result raw = FrozenEval.pixels(split);
-        List<Sweep.Outcome> outcomes;
         try (StopRequest stop = new StopRequest()) {
-            stop.installShutdownHook(Duration.ofSeconds(60), System.err);
-            outcomes = Sweep.run(points, split, new Sweep.Listener() {
+            stop.keep("nothing yet in " + folder.dir());
+            stop.installHandlers(Duration.ofSeconds(60), System.err);
+            Sweep.Result result = Sweep.run(points, split, new Sweep.Listener() {
                 private Progress progress;
+                private final List<Sweep.Outcome> done = new ArrayList<>();
+                private final List<Sweep.Failure> failed = new ArrayList<>();
 
                 @Override
                 public TrainListener starting(int index, int count, Sweep.Point p) {
                     progress = Progress.create("run " + (index + 1) + "/" + count, p.config().epochs(),
-                            split.train().size() / p.config().batchSize(), System.out);
+                            split.train().size() / p.config().batchSize(), 0, System.out);
                     return new TrainListener() {
                         @Override
                         public void onStep(int epoch, int step, double loss, int samples) {
@@ -117,12 +123,44 @@ final class SweepCommand implements Callable<Integer> {
                     System.out.printf(Locale.ROOT, "run %d/%d  %s  linear probe %.4f  kNN %.4f  (%.1f s)%n", index + 1,
                             count, describe(o.point()), o.result().frozen().linearProbe(), o.result().frozen().knn(),
                             o.result().trainSeconds());
+                    done.add(o);
+                    saveSoFar();
+                }
+
+                @Override
+                public void failed(int index, int count, Sweep.Failure f) {
+                    if (progress != null) {
+                        progress.close();
+                    }
+                    System.out.printf(Locale.ROOT, "run %d/%d  %s  failed: %s%n", index + 1, count, describe(f.point()),
+                            f.reason());
+                    failed.add(f);
+                    saveSoFar();
+                }
+
+                /** The finished runs go to the folder as they finish, so that a kill loses only the run in progress. */
+                private void saveSoFar() {
+                    try {
+                        SweepReport.write(folder, new Sweep.Result(done, failed), raw, points.size(),
+                                (System.nanoTime() - start) / 1e9, SweepReport.RUNNING);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    stop.keep(folder.dir() + " (" + done.size() + " finished run(s) of " + points.size() + ")");
                 }
             }, stop);
             double seconds = (System.nanoTime() - start) / 1e9;
-            SweepReport.write(folder, outcomes, raw, points.size(), seconds, stop.reason());
-            System.out.printf(Locale.ROOT, "%d of %d runs in %.0f s; %s%n", outcomes.size(), points.size(), seconds,
+            SweepReport.write(folder, result, raw, points.size(), seconds,
+                    result.done().size() + result.failed().size() < points.size() ? stop.reason() : null);
+            System.out.printf(Locale.ROOT, "%d of %d runs in %.0f s%s; %s%n", result.done().size(), points.size(),
+                    seconds, result.failed().isEmpty() ? "" : ", " + result.failed().size() + " failed",
                     folder.file(RunFolder.REPORT));
+            if (!result.failed().isEmpty()) {
+                throw new IllegalStateException(result.failed().size() + " of " + points.size() + " runs failed ("
+                        + String.join("; ", result.failed().stream()
+                        .map(f -> describe(f.point()) + ": " + f.reason()).toList())
+                        + "); the others are in " + folder.dir());
+            }
         }
         return 0;
     }

@@ -26,28 +26,20 @@ final class SweepReport {
     static final String VIEWS = "accuracy_vs_view_strength.png";
     static final String INFOMIN = "accuracy_vs_infonce_bound.png";
 
+    /** The stop reason of a report written while the sweep goes on. */
+    static final String RUNNING = "running";
+
     private SweepReport() {
     }
 
-    static void write(RunFolder folder, List<Sweep.Outcome> outcomes, FrozenEval.Result raw, int planned,
+    /**
+     * Writes the plots, report.md, then summary.json last, of the runs done so far.
+     *
+     * @param stopped why the sweep stopped early, "running" while it goes on, or null when it finished
+     */
+    static void write(RunFolder folder, Sweep.Result sweep, FrozenEval.Result raw, int planned,
                       double seconds, String stopped) throws IOException {
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("runs_done", outcomes.size());
-        summary.put("runs_planned", planned);
-        summary.put("seconds", seconds);
-        summary.put("stopped", stopped == null ? "finished" : stopped);
-        summary.put("raw_linear_probe_accuracy", raw.linearProbe());
-        summary.put("raw_knn_accuracy", raw.knn());
-        List<Map<String, Object>> runs = new ArrayList<>();
-        for (Sweep.Outcome o : outcomes) {
-            Map<String, Object> r = new LinkedHashMap<>(o.result().summary());
-            r.put("axes", o.point().axes().stream().map(a -> a.name().toLowerCase(Locale.ROOT)).toList());
-            r.put("config", o.result().config().toMap());
-            runs.add(r);
-        }
-        summary.put("runs", runs);
-        folder.writeSummary(summary);
-
+        List<Sweep.Outcome> outcomes = sweep.done();
         List<String> images = new ArrayList<>();
         List<Sweep.Outcome> byTau = on(outcomes, Sweep.Axis.TEMPERATURE);
         if (!byTau.isEmpty()) {
@@ -93,7 +85,44 @@ final class SweepReport {
                             accuracy)), false);
             images.addAll(List.of(VIEWS, INFOMIN));
         }
-        folder.writeReport(markdown(outcomes, raw, planned, seconds, stopped, images));
+        folder.writeReport(markdown(sweep, raw, planned, seconds, stopped, images));
+        folder.writeSummary(summary(sweep, raw, planned, seconds, stopped));
+    }
+
+    private static Map<String, Object> summary(Sweep.Result sweep, FrozenEval.Result raw, int planned, double seconds,
+                                               String stopped) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("status", stopped == null ? "finished" : stopped.equals(RUNNING) ? RUNNING : "stopped");
+        summary.put("runs_done", sweep.done().size());
+        summary.put("runs_failed", sweep.failed().size());
+        summary.put("runs_planned", planned);
+        summary.put("seconds", seconds);
+        summary.put("stopped", stopped == null ? "finished" : stopped);
+        summary.put("raw_linear_probe_accuracy", raw.linearProbe());
+        summary.put("raw_knn_accuracy", raw.knn());
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (Sweep.Outcome o : sweep.done()) {
+            Map<String, Object> r = new LinkedHashMap<>(o.result().summary());
+            r.put("axes", axes(o.point()));
+            r.put("config", o.result().config().toMap());
+            runs.add(r);
+        }
+        summary.put("runs", runs);
+        List<Map<String, Object>> failed = new ArrayList<>();
+        for (Sweep.Failure f : sweep.failed()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("run", SweepCommand.describe(f.point()));
+            r.put("reason", f.reason());
+            r.put("axes", axes(f.point()));
+            r.put("config", f.point().config().toMap());
+            failed.add(r);
+        }
+        summary.put("failed", failed);
+        return summary;
+    }
+
+    private static List<String> axes(Sweep.Point p) {
+        return p.axes().stream().map(a -> a.name().toLowerCase(Locale.ROOT)).toList();
     }
 
     private static void temperaturePlot(RunFolder folder, String file, String title, String yLabel,
@@ -132,12 +161,15 @@ final class SweepReport {
         Plots.lines(folder.file(file), title, "temperature τ", yLabel, series, true);
     }
 
-    private static MarkdownReport markdown(List<Sweep.Outcome> outcomes, FrozenEval.Result raw, int planned,
+    private static MarkdownReport markdown(Sweep.Result sweep, FrozenEval.Result raw, int planned,
                                            double seconds, String stopped, List<String> images) {
+        List<Sweep.Outcome> outcomes = sweep.done();
         MarkdownReport md = new MarkdownReport().heading(1, "jcontrast sweep");
-        md.paragraph(String.format(Locale.ROOT, "%d of %d runs in %.0f s%s. Raw pixels: linear probe %.4f, kNN %.4f.",
-                outcomes.size(), planned, seconds, stopped == null ? "" : ", stopped early (" + stopped + ")",
-                raw.linearProbe(), raw.knn()));
+        String state = stopped == null ? "" : stopped.equals(RUNNING) ? " so far (the sweep is still running)"
+                : ", stopped early (" + stopped + ")";
+        String failures = sweep.failed().isEmpty() ? "" : "; " + sweep.failed().size() + " failed (listed below)";
+        md.paragraph(String.format(Locale.ROOT, "%d of %d runs in %.0f s%s%s. Raw pixels: linear probe %.4f, kNN %.4f.",
+                outcomes.size(), planned, seconds, state, failures, raw.linearProbe(), raw.knn()));
         List<List<?>> rows = new ArrayList<>();
         for (Sweep.Outcome o : outcomes) {
             TrainConfig c = o.point().config();
@@ -147,10 +179,15 @@ final class SweepReport {
                     r.metrics().uniformity(), r.metrics().tolerance(), r.metrics().alignment(),
                     r.metrics().npc().mean(), r.metrics().npc().cv(),
                     r.metrics().infoNceBound(), r.finalLoss(), r.trainSeconds(),
-                    String.join(", ", o.point().axes().stream().map(a -> a.name().toLowerCase(Locale.ROOT)).toList())));
+                    String.join(", ", axes(o.point()))));
         }
         md.table(List.of("loss", "τ", "batch", "views", "linear probe", "kNN", "uniformity", "tolerance", "alignment",
                 "NPC mean", "NPC CV", "InfoNCE bound", "final loss", "seconds", "axes"), rows);
+        if (!sweep.failed().isEmpty()) {
+            md.heading(2, "Failed runs");
+            md.table(List.of("run", "reason"), sweep.failed().stream()
+                    .<List<?>>map(f -> List.of(SweepCommand.describe(f.point()), f.reason())).toList());
+        }
         for (String image : images) {
             md.image(image.replace(".png", ""), image);
         }

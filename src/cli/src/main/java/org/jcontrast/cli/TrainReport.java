@@ -23,39 +23,81 @@ final class TrainReport {
     }
 
     /**
-     * Writes everything about a finished or stopped run.
+     * Writes everything about a finished or stopped run: the plots, report.md, then summary.json
+     * last, so a summary on disk means the run's files are complete.
      *
-     * @param stopped     why the run stopped early, or null when it finished
+     * @param stopped     why the run stopped early, or null when it finished; ignored when every
+     *                    epoch was done (a stop during the final evaluation cut nothing short)
      * @param evalSeconds time spent on the final evaluation
      */
     static void write(RunFolder folder, Trainer trainer, RunResult result, FrozenEval.Result raw,
                       List<Monitor.Point> monitor, String stopped, double evalSeconds) throws IOException {
-        Map<String, Object> summary = new LinkedHashMap<>(result.summary());
-        summary.put("raw_linear_probe_accuracy", raw.linearProbe());
-        summary.put("raw_knn_accuracy", raw.knn());
-        summary.put("eval_seconds", evalSeconds);
-        summary.put("stopped", stopped == null ? "finished" : stopped);
-        summary.put("threads", Context.current().threads());
-        summary.put("config", result.config().toMap());
-        folder.writeSummary(summary);
-
-        List<String> images = new ArrayList<>();
-        if (!trainer.lossHistory().isEmpty()) {
-            lossCurve(folder, trainer);
-            images.add(LOSS_PNG);
-        }
+        String cut = trainer.finished() ? null : stopped;
+        List<String> images = progressPlots(folder, trainer, monitor);
         PairMetrics pairs = result.metrics().pairs();
         Map<String, double[]> sims = new LinkedHashMap<>();
         sims.put("positive pairs", pairs.positiveSimilarity());
         sims.put("top-10 negatives", pairs.topNegativeSimilarity().toDoubleArray());
         Plots.histograms(folder.file(SIMILARITIES_PNG), "Held-out cosine similarities (Wang & Liu)",
                 "similarity", sims, 50);
-        images.add(SIMILARITIES_PNG);
+        images.add(Math.min(1, images.size()), SIMILARITIES_PNG);
+        folder.writeReport(markdown(result, raw, monitor, cut, images));
+
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("status", cut == null ? "finished" : "stopped");
+        summary.putAll(result.summary());
+        summary.put("raw_linear_probe_accuracy", raw.linearProbe());
+        summary.put("raw_knn_accuracy", raw.knn());
+        summary.put("eval_seconds", evalSeconds);
+        summary.put("stopped", cut == null ? "finished" : cut);
+        summary.put("threads", Context.current().threads());
+        summary.put("config", result.config().toMap());
+        folder.writeSummary(summary);
+    }
+
+    /**
+     * Writes what is known of a run that failed: the plots so far, a short report.md, and
+     * summary.json with {@code "status": "failed"} and the reason.
+     *
+     * @param reason     the error, one line
+     * @param checkpoint what the folder's checkpoint holds, e.g. "epoch 10 of 50", or null if none was saved
+     */
+    static void writeFailed(RunFolder folder, Trainer trainer, List<Monitor.Point> monitor, String reason,
+                            String checkpoint) throws IOException {
+        List<String> images = progressPlots(folder, trainer, monitor);
+        MarkdownReport md = new MarkdownReport().heading(1, "jcontrast train: failed");
+        md.paragraph("The run failed after " + trainer.steps() + " steps: " + reason + ".");
+        md.paragraph(checkpoint == null ? "No checkpoint was saved before the failure."
+                : "The checkpoint " + TrainCommand.CHECKPOINT + " holds the last good state, " + checkpoint + ".");
+        for (String image : images) {
+            md.image(image.replace(".png", ""), image);
+        }
+        folder.writeReport(md);
+
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("status", "failed");
+        summary.put("reason", reason);
+        summary.put("epochs_done", trainer.epochsDone());
+        summary.put("steps", trainer.steps());
+        summary.put("checkpoint", checkpoint == null ? "none" : checkpoint);
+        summary.put("threads", Context.current().threads());
+        summary.put("config", trainer.config().toMap());
+        folder.writeSummary(summary);
+    }
+
+    /** The loss and embedding curves so far, when there is anything to draw; returns the files written. */
+    private static List<String> progressPlots(RunFolder folder, Trainer trainer, List<Monitor.Point> monitor)
+            throws IOException {
+        List<String> images = new ArrayList<>();
+        if (!trainer.lossHistory().isEmpty()) {
+            lossCurve(folder, trainer);
+            images.add(LOSS_PNG);
+        }
         if (!monitor.isEmpty()) {
             embeddingCurves(folder, monitor);
             images.add(EMBEDDING_PNG);
         }
-        folder.writeReport(markdown(result, raw, monitor, stopped, images));
+        return images;
     }
 
     private static void lossCurve(RunFolder folder, Trainer trainer) throws IOException {

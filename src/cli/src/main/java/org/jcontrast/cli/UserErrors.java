@@ -24,7 +24,7 @@ final class UserErrors {
             return "I/O error: " + msg;
         }
         if (t instanceof OutOfMemoryError) {
-            return "out of memory; give the JVM more heap, e.g. JCONTRAST_OPTS=-Xmx8g";
+            return HeapBudget.outOfMemory();
         }
         return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
     }

@@ -90,7 +90,7 @@ class DeviceOptionsTest {
     void theGpuBenchRefusesToRunWithoutAGpu(@TempDir Path empty) throws Exception {
         System.setProperty("jcontrast.cuda.path", Files.createDirectories(empty).toString());
         assertEquals(2, Main.run("bench", "gemm", "--device", "gpu", "--m", "64", "--k", "8"));
-        assertTrue(err().contains("jcontrast gemm: --device gpu: no GPU backend: cuda: libcudart not found"), err());
+        assertTrue(err().contains("jcontrast bench gemm: --device gpu: no GPU backend: cuda: libcudart not found"), err());
         assertEquals("", out());
     }
 
@@ -116,10 +116,10 @@ class DeviceOptionsTest {
         assertEquals(2, Main.run("bench", "loss", "--loss", "ntxent", "--batch", "64", "--device", "gpu"));
         // The error is one line (the router may also log why it found no GPU).
         assertTrue(err().lines().anyMatch(line -> line.startsWith(
-                "jcontrast loss: --device gpu: no GPU backend: cuda: libcudart not found")), err());
+                "jcontrast bench loss: --device gpu: no GPU backend: cuda: libcudart not found")), err());
         assertEquals("", out());
         assertEquals(2, Main.run("bench", "loss", "--loss", "ntxent", "--batch", "64", "--device", "tpu"));
-        assertTrue(err().contains("jcontrast loss: the device must be cpu, gpu or auto, got 'tpu'"), err());
+        assertTrue(err().contains("jcontrast bench loss: the device must be cpu, gpu or auto, got 'tpu'"), err());
     }
 
     @Test

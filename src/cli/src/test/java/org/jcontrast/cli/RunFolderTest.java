@@ -3,10 +3,14 @@ package org.jcontrast.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +48,20 @@ class RunFolderTest {
 
                 """, Files.readString(a.file(RunFolder.REPORT)));
         assertFalse(Files.exists(a.file(RunFolder.REPORT + ".tmp")));
+    }
+
+    @Test
+    void staleTemporaryFilesOfAKilledRunAreRemovedByTheNextOne() throws IOException {
+        RunFolder killed = RunFolder.create(root.resolve("runs"), "t");
+        FileTime hourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+        Files.setLastModifiedTime(Files.writeString(killed.file("checkpoint.jckp.tmp"), "half a checkpoint"), hourAgo);
+        Files.setLastModifiedTime(Files.writeString(killed.file("loss.png.tmp"), "half a plot"), hourAgo);
+        Files.setLastModifiedTime(Files.writeString(killed.file("notes.txt"), "the user's"), hourAgo);
+        RunFolder writing = RunFolder.create(root.resolve("runs"), "concurrent");
+        Files.writeString(writing.file("summary.json.tmp"), "another run's write in progress");
+        RunFolder.create(root.resolve("runs"), "next");
+        assertEquals(List.of("notes.txt"), Files.list(killed.dir()).map(p -> p.getFileName().toString()).toList());
+        assertTrue(Files.exists(writing.file("summary.json.tmp")), "a fresh temporary file may be in use");
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StopRequestTest {
@@ -41,6 +43,21 @@ class StopRequestTest {
         hook.join(10_000);
         assertFalse(hook.isAlive());
         assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("stopping after the current step"));
+    }
+
+    @Test
+    void aSecondCtrlCStopsAtOnceSayingWhatWasKept() {
+        StopRequest stop = new StopRequest();
+        stop.keep("runs/t/checkpoint.jckp (epoch 2 of 3)");
+        List<Integer> halted = new ArrayList<>();
+        stop.onInterrupt(err, halted::add);
+        assertTrue(stop.getAsBoolean());
+        assertEquals(List.of(), halted, "the first Ctrl-C only asks for a stop");
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("press Ctrl-C again to stop at once"));
+        stop.onInterrupt(err, halted::add);
+        assertEquals(List.of(StopRequest.INTERRUPTED_STATUS), halted);
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains(
+                "jcontrast: stopped at once; kept runs/t/checkpoint.jckp (epoch 2 of 3)"), bytes.toString());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.jcontrast.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jcontrast.io.Checkpoint;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,6 +123,134 @@ class TrainCommandTest {
         assertEquals(5 * 2 * 3, dry.out().lines().count(), dry.out());
         cli("sweep", List.of("--losses", "nope", "--dry-run")).failsWith("unknown loss 'nope'");
         cli("sweep", List.of("--center-temperature", "0", "--dry-run")).failsWith("--temperature must be a positive");
+    }
+
+    @Test
+    void nothingHeldOutIsRefusedBeforeTraining() {
+        cli("train", small("--eval-fraction", "0", "--epochs", "1", "--name", "e0"))
+                .failsWith("--eval-fraction 0.0 holds out none of the 200 images");
+        cli("sweep", small("--eval-fraction", "0", "--epochs", "1", "--name", "s0")).failsWith("holds out none");
+        assertFalse(Files.exists(dir.resolve("runs")), "no run folder");
+    }
+
+    @Test
+    void aSweepChecksEveryRunBeforeTheFirst() {
+        cli("sweep", small("--epochs", "1", "--losses", "ntxent", "--temperatures", "0.2", "--batch-sizes", "8,5000",
+                "--view-strengths", "1", "--name", "s")).failsWith("run 3: --batch-size 5000 is larger than the 160 "
+                + "training images");
+        assertFalse(Files.exists(dir.resolve("runs")), "no sweep folder");
+    }
+
+    @Test
+    void aSweepWhoseRunsFailSaysWhichAndWhy() throws IOException {
+        CliRun run = cli("sweep", small("--epochs", "1", "--losses", "ntxent", "--temperatures", "0.2",
+                "--batch-sizes", "16", "--view-strengths", "1", "--optimizer", "sgd", "--lr", "1e30", "--name", "s"));
+        assertEquals(2, run.status());
+        assertTrue(run.err().strip().startsWith("jcontrast sweep: 2 of 2 runs failed (ntxent τ=0.2 batch 16 views 1.0: "
+                + "training diverged at epoch 1"), run.err());
+        String summary = Files.readString(dir.resolve("runs").resolve("s").resolve("summary.json"));
+        assertTrue(summary.contains("\"runs_failed\": 2") && summary.contains("\"reason\": \"training diverged"),
+                summary);
+    }
+
+    @Test
+    void aDivergingRunStopsAndKeepsItsFolderMarkedFailed() throws IOException {
+        CliRun run = cli("train", small("--epochs", "2", "--optimizer", "sgd", "--lr", "1e30", "--name", "d"));
+        assertEquals(2, run.status());
+        List<String> errors = run.err().strip().lines().toList();
+        assertTrue(errors.get(errors.size() - 1).matches("jcontrast train: training diverged at epoch 1, step \\d+ "
+                + "\\(.*\\); try a lower --lr"), run.err());
+        Path folder = dir.resolve("runs").resolve("d");
+        String summary = Files.readString(folder.resolve("summary.json"));
+        assertTrue(summary.contains("\"status\": \"failed\"") && summary.contains("\"reason\": \"training diverged"),
+                summary);
+        assertTrue(Files.readString(folder.resolve("report.md")).contains("failed"));
+        assertTrue(errors.get(0).contains("kept " + folder), run.err());
+    }
+
+    @Test
+    void aRunDivergingAfterAnEpochKeepsThatEpochAsItsCheckpoint() throws IOException {
+        // SGD at 3e4 trains through the first epoch of these images (1e4 trains through four) and blows up after.
+        CliRun run = cli("train", small("--epochs", "4", "--optimizer", "sgd", "--lr", "3e4", "--name", "late"));
+        assertEquals(2, run.status(), run.out());
+        Matcher m = Pattern.compile("training diverged at epoch (\\d+), step").matcher(run.err());
+        assertTrue(m.find(), run.err());
+        int epoch = Integer.parseInt(m.group(1));
+        assertTrue(epoch >= 2, run.err());
+        Path folder = dir.resolve("runs").resolve("late");
+        String held = "epoch " + (epoch - 1) + " of 4, step " + 10 * (epoch - 1);
+        assertTrue(Files.readString(folder.resolve("summary.json")).contains("\"checkpoint\": \"" + held + "\""));
+        assertEquals(String.valueOf(10 * (epoch - 1)), Checkpoint.read(folder.resolve("checkpoint.jckp")).get("step"));
+        // The kept checkpoint is good: resuming it trains on and diverges at the same place.
+        CliRun resumed = cli("train", List.of("--data", data.toString(), "--runs", dir.resolve("runs").toString(),
+                "--resume", folder.resolve("checkpoint.jckp").toString()));
+        assertEquals(2, resumed.status(), resumed.out());
+        assertTrue(resumed.err().contains(m.group()), resumed.err());
+    }
+
+    @Test
+    void aCheckpointWithNaNWeightsIsRefusedBeforeAnyFolder() throws IOException {
+        cli("train", small("--epochs", "1", "--name", "ok")).ok();
+        Path file = dir.resolve("runs").resolve("ok").resolve("checkpoint.jckp");
+        Checkpoint saved = Checkpoint.read(file);
+        org.jcontrast.tensor.Tensor w = saved.tensors().values().iterator().next();
+        w.array()[w.offset()] = Float.NaN;
+        Path bad = dir.resolve("nan.jckp");
+        saved.write(bad); // a valid CRC over NaN weights
+        cli("train", List.of("--data", data.toString(), "--runs", dir.resolve("runs").toString(), "--resume",
+                bad.toString())).failsWith("the checkpoint holds NaN in '");
+        assertEquals(1, Files.list(dir.resolve("runs")).count(), "no new run folder");
+    }
+
+    @Test
+    void aStopAfterTheLastEpochIsNotReportedAsAnEarlyStop() throws IOException {
+        org.jcontrast.simclr.data.Dataset all = DataSources.open(data);
+        org.jcontrast.simclr.data.Dataset.Split split = all.split(0.2, 1);
+        org.jcontrast.simclr.train.TrainConfig config = org.jcontrast.simclr.train.TrainConfig.builder()
+                .encoderWidths(List.of(8)).headWidth(8).projectionDim(4).batchSize(16).epochs(1).build();
+        org.jcontrast.simclr.train.Trainer trainer = new org.jcontrast.simclr.train.Trainer(config, split.train(),
+                org.jcontrast.simclr.train.Trainer.DEFAULT_LOSSES);
+        trainer.run(org.jcontrast.simclr.train.TrainListener.NONE, () -> false);
+        RunFolder folder = RunFolder.create(dir.resolve("runs"), "late");
+        TrainReport.write(folder, trainer, org.jcontrast.simclr.train.RunResult.evaluate(trainer, split, 1),
+                org.jcontrast.simclr.eval.FrozenEval.pixels(split), List.of(), "interrupted", 1);
+        assertFalse(Files.readString(folder.file(RunFolder.REPORT)).contains("stopped early"));
+        String summary = Files.readString(folder.file(RunFolder.SUMMARY));
+        assertTrue(summary.contains("\"status\": \"finished\"") && summary.contains("\"stopped\": \"finished\""),
+                summary);
+    }
+
+    @Test
+    void aKilledRunResumesFromItsLastCheckpointAndLeavesNoStaleFiles() throws Exception {
+        Path runs = dir.resolve("runs");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "train"));
+        command.addAll(small("--epochs", "40", "--checkpoint-every", "1", "--name", "k"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("k.log").toFile())
+                .start();
+        Path checkpoint = runs.resolve("k").resolve("checkpoint.jckp");
+        try {
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!Files.exists(checkpoint) && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(Files.exists(checkpoint) && p.isAlive(), Files.readString(dir.resolve("k.log")));
+        } finally {
+            p.destroyForcibly().waitFor(); // SIGKILL: no hook, no handler runs
+        }
+        // A kill in the middle of a write leaves its temporary file behind.
+        Files.writeString(runs.resolve("k").resolve("checkpoint.jckp.tmp"), "half a checkpoint");
+        long savedStep = Long.parseLong(Checkpoint.read(checkpoint).get("step"));
+        assertTrue(savedStep >= 10 && savedStep % 10 == 0, "a whole epoch of 10 steps: " + savedStep);
+        CliRun resumed = cli("train", List.of("--data", data.toString(), "--runs", runs.toString(), "--name", "k",
+                "--resume", checkpoint.toString(), "--threads", "2"));
+        assertEquals(0, resumed.status(), resumed.err());
+        assertTrue(resumed.out().contains("40 epochs"), resumed.out());
+        try (var files = Files.walk(runs)) {
+            assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".tmp")).toList(), "no stale files");
+        }
+        assertEquals("40", Checkpoint.read(runs.resolve("k-2").resolve("checkpoint.jckp")).get("epoch"));
     }
 
     @Test

@@ -49,21 +49,52 @@ public final class SimClrStep {
      * One step on {@code views}, whose first half of rows holds the first view of each image and
      * the second half the second; {@code labels} (one per image) are read by SupCon only. Returns
      * the loss before the update.
+     *
+     * @throws NonFiniteStepException when the embeddings, the loss, the gradients or the updated weights are not
+     *         finite (the weights are then unusable)
      */
     public double run(Tensor views, int[] labels) {
         views.requireRank(2, "a SimCLR step");
         int n = views.dim(0) / 2;
         Variable z = model.embed(views);
+        float badEmbedding = NonFinite.first(z.value());
+        if (!Float.isFinite(badEmbedding)) {
+            throw new NonFiniteStepException("the embeddings hold " + badEmbedding);
+        }
         Variable value = loss.apply(Layout.sliceRows(z, 0, n), Layout.sliceRows(z, n, 2 * n), labels);
         double result = value.value().item();
         if (!Double.isFinite(result)) {
-            throw new IllegalStateException("the loss is " + result + " at step " + optimizer.steps()
-                    + "; lower the learning rate or check the loss options");
+            throw new NonFiniteStepException("the loss is " + result);
         }
         value.backward();
+        String badGradient = NonFinite.find(gradients());
+        if (badGradient != null) {
+            throw new NonFiniteStepException("the gradients hold " + badGradient);
+        }
         optimizer.step();
         loss.afterStep();
+        String badWeight = NonFinite.find(liveState());
+        if (badWeight != null) {
+            throw new NonFiniteStepException("the update left " + badWeight);
+        }
         return result;
+    }
+
+    private Map<String, Tensor> gradients() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Parameter p : optimizer.parameters()) {
+            if (p.grad() != null) {
+                out.put(p.name(), p.grad());
+            }
+        }
+        return out;
+    }
+
+    /** A step met a value that is NaN or infinite; the message says which. */
+    public static final class NonFiniteStepException extends IllegalStateException {
+        NonFiniteStepException(String what) {
+            super(what);
+        }
     }
 
     /**

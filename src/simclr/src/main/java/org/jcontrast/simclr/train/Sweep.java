@@ -45,6 +45,19 @@ public final class Sweep {
     public record Outcome(Point point, RunResult result) {
     }
 
+    /** One run that failed, and why (one line). */
+    public record Failure(Point point, String reason) {
+    }
+
+    /** What a sweep did: the runs that finished and those that failed, each in order. */
+    public record Result(List<Outcome> done, List<Failure> failed) {
+        /** Copies the lists. */
+        public Result {
+            done = List.copyOf(done);
+            failed = List.copyOf(failed);
+        }
+    }
+
     /**
      * What to vary.
      *
@@ -77,6 +90,10 @@ public final class Sweep {
 
         /** Run {@code index} is done and evaluated. */
         void finished(int index, int count, Outcome outcome);
+
+        /** Run {@code index} failed; the sweep goes on with the next. Does nothing unless overridden. */
+        default void failed(int index, int count, Failure failure) {
+        }
     }
 
     private Sweep() {
@@ -117,25 +134,54 @@ public final class Sweep {
     }
 
     /**
+     * Throws, listing every run that cannot train on {@code split}, before any work: a sweep must
+     * not fail at its twentieth run for a reason known at the start.
+     */
+    public static void check(List<Point> points, Dataset.Split split) {
+        List<String> bad = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            try {
+                Trainer.check(points.get(i).config(), split.train().size());
+            } catch (IllegalArgumentException e) {
+                bad.add("run " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        if (!bad.isEmpty()) {
+            throw new IllegalArgumentException(bad.size() + " of the " + points.size() + " runs cannot start ("
+                    + String.join("; ", bad) + "); change the grid");
+        }
+    }
+
+    /**
      * Trains and evaluates every point on {@code split} in order, until all are done or
      * {@code stop} answers true (the run in progress then ends after its current step and is
-     * left out). Returns the finished runs.
+     * left out). A run that fails, by diverging or running out of memory, is reported and the
+     * sweep goes on.
      */
-    public static List<Outcome> run(List<Point> points, Dataset.Split split, Listener listener, BooleanSupplier stop) {
+    public static Result run(List<Point> points, Dataset.Split split, Listener listener, BooleanSupplier stop) {
         List<Outcome> done = new ArrayList<>();
+        List<Failure> failed = new ArrayList<>();
         for (int i = 0; i < points.size() && !stop.getAsBoolean(); i++) {
             Point p = points.get(i);
-            Trainer trainer = new Trainer(p.config(), split.train(), Trainer.DEFAULT_LOSSES);
-            long start = System.nanoTime();
-            trainer.run(listener.starting(i, points.size(), p), stop);
-            if (!trainer.finished()) {
-                break;
+            try {
+                Trainer trainer = new Trainer(p.config(), split.train(), Trainer.DEFAULT_LOSSES);
+                long start = System.nanoTime();
+                trainer.run(listener.starting(i, points.size(), p), stop);
+                if (!trainer.finished()) {
+                    break;
+                }
+                Outcome o = new Outcome(p, RunResult.evaluate(trainer, split, (System.nanoTime() - start) / 1e9));
+                done.add(o);
+                listener.finished(i, points.size(), o);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // The run's arrays are unreachable now; the next run starts afresh.
+                String why = e instanceof OutOfMemoryError ? "out of memory" : String.valueOf(e.getMessage());
+                Failure f = new Failure(p, why);
+                failed.add(f);
+                listener.failed(i, points.size(), f);
             }
-            Outcome o = new Outcome(p, RunResult.evaluate(trainer, split, (System.nanoTime() - start) / 1e9));
-            done.add(o);
-            listener.finished(i, points.size(), o);
         }
-        return done;
+        return new Result(done, failed);
     }
 
     private static List<Double> temperaturesOf(LossSpec loss, List<Double> temperatures) {

@@ -51,10 +51,7 @@ public final class Trainer {
      * @param losses how a loss spec becomes a loss
      */
     public Trainer(TrainConfig config, Dataset data, Function<LossSpec, Loss> losses) {
-        if (config.batchSize() > data.size()) {
-            throw new IllegalArgumentException("--batch-size " + config.batchSize() + " is larger than the "
-                    + data.size() + " training images");
-        }
+        check(config, data.size());
         this.config = config;
         this.data = data;
         this.order = new BatchOrder(data.size(), config.batchSize(), true, config.seed());
@@ -65,6 +62,17 @@ public final class Trainer {
         this.views = ViewPipeline.ofStrength(config.viewStrength());
         int n = config.batchSize();
         this.batch = Tensor.zeros(2 * n, data.pixels());
+    }
+
+    /**
+     * Throws when {@code config} cannot train on {@code images} training images, so that a caller
+     * can check every run before starting any.
+     */
+    public static void check(TrainConfig config, int images) {
+        if (config.batchSize() > images) {
+            throw new IllegalArgumentException("--batch-size " + config.batchSize() + " is larger than the "
+                    + images + " training images");
+        }
     }
 
     /** The configuration. */
@@ -137,11 +145,21 @@ public final class Trainer {
         }
     }
 
-    /** One optimiser step on the images {@code indices}; returns the loss. */
+    /**
+     * One optimiser step on the images {@code indices}; returns the loss.
+     *
+     * @throws TrainingDivergedException when the step met a non-finite value
+     */
     private double trainOn(int epoch, int[] indices) {
         int n = indices.length;
         views.views(data, indices, config.seed(), epoch, batch.rows(0, n), batch.rows(n, 2 * n));
-        double value = simclr.run(batch, data.labelsAt(indices));
+        double value;
+        try {
+            value = simclr.run(batch, data.labelsAt(indices));
+        } catch (SimClrStep.NonFiniteStepException e) {
+            throw new TrainingDivergedException(epoch + 1, (int) (steps % stepsPerEpoch()) + 1,
+                    losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1), e.getMessage());
+        }
         steps++;
         losses.add((double) (float) value);
         return value;
@@ -166,6 +184,17 @@ public final class Trainer {
         }
         tensors.put("history.loss", Tensor.wrap(history, history.length));
         return new Checkpoint(meta, tensors);
+    }
+
+    /**
+     * {@link #checkpoint()} with copies of the tensors, so that it keeps this moment's state while
+     * training goes on: the last good state to save should the run diverge later.
+     */
+    public Checkpoint snapshot() {
+        Checkpoint live = checkpoint();
+        Map<String, Tensor> copies = new LinkedHashMap<>();
+        live.tensors().forEach((name, t) -> copies.put(name, t.copy()));
+        return new Checkpoint(live.metadata(), copies);
     }
 
     /**
@@ -213,6 +242,11 @@ public final class Trainer {
         if (!configOf(c).toMap().equals(config.toMap())) {
             throw new IllegalArgumentException("the checkpoint was made with another configuration: "
                     + c.get("config"));
+        }
+        String bad = NonFinite.find(c.tensors());
+        if (bad != null) {
+            throw new IllegalArgumentException("the checkpoint holds " + bad + ": it was saved after the run "
+                    + "diverged; resume from an earlier checkpoint or train afresh with a lower --lr");
         }
         long savedSteps = c.getLong("step");
         long totalSteps = (long) config.epochs() * stepsPerEpoch();

@@ -58,7 +58,7 @@ class SweepTest {
                 assertEquals(plan.get(index), o.point());
             }
         };
-        List<Sweep.Outcome> all = Sweep.run(plan, split, listener, () -> false);
+        List<Sweep.Outcome> all = Sweep.run(plan, split, listener, () -> false).done();
         assertEquals(3, plan.size(), "ntxent at two temperatures, and dcl on the batch axis");
         assertEquals(3, all.size());
         RunResult r = all.get(1).result();
@@ -73,7 +73,48 @@ class SweepTest {
         assertTrue(m.infoNceBound() <= Math.log(31), "bound " + m.infoNceBound());
         assertTrue(m.npc().mean() > 0 && m.npc().mean() < 1);
         assertEquals(3, started[0]);
-        assertEquals(0, Sweep.run(plan, split, listener, () -> true).size());
+        assertEquals(0, Sweep.run(plan, split, listener, () -> true).done().size());
+    }
+
+    @Test
+    void everyRunIsCheckedBeforeAnyStarts() {
+        Dataset.Split split = TrainerTest.tinyImages().split(0.25, 1);
+        List<Sweep.Point> plan = Sweep.plan(new Sweep.Grid(List.<LossSpec>of(new NtXent()), List.of(0.2),
+                List.of(16, 5000, 6000), List.of(0.5), 0.2, false), CENTER);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sweep.check(plan, split));
+        assertTrue(e.getMessage().startsWith("4 of the 6 runs cannot start (run 2: --batch-size 5000 is larger than "
+                + "the 72 training images; run 3: --batch-size 6000"), e.getMessage());
+        Sweep.check(plan.subList(0, 1), split);
+    }
+
+    @Test
+    void aFailedRunIsReportedAndTheOthersAreKept() {
+        Dataset.Split split = TrainerTest.tinyImages().split(0.25, 1);
+        TrainConfig diverging = CENTER.toBuilder().optimizer(OptimizerKind.SGD).learningRate(1e30).build();
+        List<Sweep.Point> plan = List.of(new Sweep.Point(CENTER, EnumSet.of(Sweep.Axis.BATCH)),
+                new Sweep.Point(diverging, EnumSet.of(Sweep.Axis.BATCH)),
+                new Sweep.Point(CENTER.toBuilder().batchSize(8).build(), EnumSet.of(Sweep.Axis.BATCH)));
+        List<Integer> failedAt = new java.util.ArrayList<>();
+        Sweep.Result r = Sweep.run(plan, split, new Sweep.Listener() {
+            @Override
+            public TrainListener starting(int index, int count, Sweep.Point p) {
+                return TrainListener.NONE;
+            }
+
+            @Override
+            public void finished(int index, int count, Sweep.Outcome o) {
+            }
+
+            @Override
+            public void failed(int index, int count, Sweep.Failure f) {
+                failedAt.add(index);
+            }
+        }, () -> false);
+        assertEquals(List.of(plan.get(0), plan.get(2)), r.done().stream().map(Sweep.Outcome::point).toList());
+        assertEquals(List.of(1), failedAt);
+        assertEquals(diverging, r.failed().get(0).point().config());
+        assertTrue(r.failed().get(0).reason().startsWith("training diverged at epoch 1, step "),
+                r.failed().get(0).reason());
     }
 
     @Test

@@ -137,6 +137,49 @@ class TrainerTest {
     }
 
     @Test
+    void aDivergingRunStopsNamingTheStepAndTheLastFiniteLoss() {
+        Trainer t = trainer(tiny().optimizer(OptimizerKind.SGD).learningRate(1e30).build());
+        List<Double> seen = new java.util.ArrayList<>();
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> t.run(new TrainListener() {
+            @Override
+            public void onStep(int epoch, int step, double loss, int samples) {
+                seen.add(loss);
+            }
+        }, () -> false));
+        assertEquals(1, e.epoch());
+        assertEquals(seen.size() + 1, e.step(), "the step after the last one reported");
+        assertEquals(seen.get(seen.size() - 1), e.lastFiniteLoss(), 0.0);
+        assertTrue(e.getMessage().matches("training diverged at epoch 1, step \\d+ \\(.*; last finite loss "
+                + "[0-9.]+\\); try a lower --lr"), e.getMessage());
+        assertEquals(seen.size(), t.steps(), "the diverged step is not counted");
+    }
+
+    @Test
+    void aSnapshotKeepsItsStateWhileTrainingGoesOn() {
+        Trainer t = trainer(tiny().build());
+        Checkpoint snapshot = t.snapshot();
+        String name = snapshot.tensors().keySet().iterator().next();
+        float[] before = t.checkpoint().tensors().get(name).toArray();
+        t.run(TrainListener.NONE, () -> false);
+        assertArrayEquals(before, snapshot.tensors().get(name).toArray());
+        assertFalse(java.util.Arrays.equals(before, t.checkpoint().tensors().get(name).toArray()), "training moved on");
+        assertEquals("0", snapshot.metadata().get("step"));
+    }
+
+    @Test
+    void aCheckpointWithNonFiniteWeightsIsRefused() {
+        Trainer a = trainer(tiny().build());
+        Checkpoint c = a.checkpoint();
+        String name = c.tensors().keySet().iterator().next();
+        c.tensors().get(name).array()[c.tensors().get(name).offset() + 3] = Float.NaN;
+        Trainer b = trainer(tiny().build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.restore(c));
+        assertTrue(e.getMessage().startsWith("the checkpoint holds NaN in '" + name + "': it was saved after the run "
+                + "diverged"), e.getMessage());
+        assertEquals(0, b.steps());
+    }
+
+    @Test
     void aCheckpointOfAnotherConfigurationIsRefused() {
         Trainer a = trainer(tiny().build());
         Trainer b = trainer(tiny().seed(99).build());
