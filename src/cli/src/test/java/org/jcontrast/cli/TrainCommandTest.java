@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.jcontrast.io.Checkpoint;
+import org.jcontrast.simclr.train.TrainConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +121,16 @@ class TrainCommandTest {
         assertEquals(5 * 2 * 3, dry.out().lines().count(), dry.out());
         cli("sweep", List.of("--losses", "nope", "--dry-run")).failsWith("unknown loss 'nope'");
         cli("sweep", List.of("--center-temperature", "0", "--dry-run")).failsWith("--temperature must be a positive");
+    }
+
+    @Test
+    void theEpochsHelpStatesEachCommandsDefault() {
+        int train = TrainConfig.builder().build().epochs();
+        for (String command : List.of("train", "sweep")) {
+            String help = CliRun.of(command, "--help").ok().out().replaceAll("\\s+", " ");
+            assertTrue(help.contains("default: " + train + " for train, " + SweepCommand.DEFAULT_EPOCHS
+                    + " per run for sweep"), help);
+        }
     }
 
     @Test
