@@ -66,6 +66,8 @@ final class Plots {
                 }
             }
             chart.getStyler().setXAxisLogarithmic(true);
+        } else {
+            slantedXLabels(chart);
         }
         for (Series s : series) {
             XYSeries xy = chart.addSeries(s.name(), s.x(), s.y());
@@ -113,7 +115,7 @@ final class Plots {
         }
         XYChart chart = chart(title, xLabel, "fraction of samples");
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea);
-        chart.getStyler().setXAxisDecimalPattern("0.###"); // bin edges are not round numbers
+        slantedXLabels(chart);
         Color[] palette = chart.getStyler().getSeriesColors();
         int k = 0;
         for (Map.Entry<String, double[]> e : samples.entrySet()) {
@@ -152,11 +154,23 @@ final class Plots {
         return new double[][] {x, y};
     }
 
+    /**
+     * Readable x labels on equally spaced x values (steps, bin edges), where XChart ticks data
+     * points, as many as barely fit side by side: slanted labels at three decimals at most leave
+     * room between them.
+     */
+    private static void slantedXLabels(XYChart chart) {
+        chart.getStyler().setXAxisLabelRotation(45);
+        chart.getStyler().setXAxisDecimalPattern("0.###");
+    }
+
     private static XYChart chart(String title, String xLabel, String yLabel) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xLabel)
                 .yAxisTitle(yLabel).build();
         XYStyler st = chart.getStyler();
-        st.setLegendPosition(Styler.LegendPosition.InsideNE);
+        // Below the plot area: a legend inside it covers data (the tallest bar, the latest points).
+        st.setLegendPosition(Styler.LegendPosition.OutsideS);
+        st.setLegendLayout(Styler.LegendLayout.Horizontal);
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotGridLinesColor(new Color(220, 220, 220));
         st.setAntiAlias(true);
