@@ -21,7 +21,12 @@ public enum Device {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@code cpu}, {@code gpu} or {@code auto}, in any case. */
+    /**
+     * Parses {@code cpu}, {@code gpu} or {@code auto}, in any case.
+     *
+     * @param text the name
+     * @return the device
+     */
     public static Device parse(String text) {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));

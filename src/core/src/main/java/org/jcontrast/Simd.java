@@ -21,7 +21,12 @@ public enum Simd {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@code auto}, {@code scalar} or {@code vector}, in any case; blank means {@code auto}. */
+    /**
+     * Parses {@code auto}, {@code scalar} or {@code vector}, in any case; blank means {@code auto}.
+     *
+     * @param text the name, or blank
+     * @return the choice
+     */
     public static Simd parse(String text) {
         if (text.isBlank()) {
             return AUTO;

@@ -10,12 +10,23 @@ import java.io.IOException;
 public final class FormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    /** A problem with {@code source} (a path or a resource name), described by {@code problem}. */
+    /**
+     * A problem with {@code source} (a path or a resource name), described by {@code problem}.
+     *
+     * @param source the path or resource name
+     * @param problem what is wrong, in words
+     */
     public FormatException(String source, String problem) {
         super(source + ": " + problem);
     }
 
-    /** The same, keeping the low-level exception that revealed the problem. */
+    /**
+     * The same, keeping the low-level exception that revealed the problem.
+     *
+     * @param source the path or resource name
+     * @param problem what is wrong, in words
+     * @param cause the low-level exception
+     */
     public FormatException(String source, String problem, Throwable cause) {
         super(source + ": " + problem, cause);
     }

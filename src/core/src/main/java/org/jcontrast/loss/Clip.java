@@ -20,7 +20,11 @@ public record Clip(double temperature, Normalize normalize) implements LossSpec 
         this(LossKind.CLIP.defaultTemperature());
     }
 
-    /** The given τ, strict normalisation. */
+    /**
+     * The given τ, strict normalisation.
+     *
+     * @param temperature τ &gt; 0 and finite, dividing the similarities
+     */
     public Clip(double temperature) {
         this(temperature, Normalize.strict());
     }

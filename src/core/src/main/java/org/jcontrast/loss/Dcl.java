@@ -19,7 +19,11 @@ public record Dcl(double temperature, Normalize normalize) implements LossSpec {
         this(LossKind.DCL.defaultTemperature());
     }
 
-    /** The given τ, strict normalisation. */
+    /**
+     * The given τ, strict normalisation.
+     *
+     * @param temperature τ &gt; 0 and finite, dividing the similarities
+     */
     public Dcl(double temperature) {
         this(temperature, Normalize.strict());
     }

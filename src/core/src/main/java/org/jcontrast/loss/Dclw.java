@@ -26,22 +26,41 @@ public record Dclw(double temperature, double sigma, boolean weightGradient, boo
         this(LossKind.DCLW.defaultTemperature());
     }
 
-    /** The given τ, σ = 0.5, detached and unclamped weight, strict normalisation. */
+    /**
+     * The given τ, σ = 0.5, detached and unclamped weight, strict normalisation.
+     *
+     * @param temperature τ &gt; 0 and finite, dividing the similarities
+     */
     public Dclw(double temperature) {
         this(temperature, 0.5, false, false, Normalize.strict());
     }
 
-    /** The same with σ. */
+    /**
+     * The same with σ.
+     *
+     * @param s σ &gt; 0 of the weight
+     * @return the same with σ
+     */
     public Dclw withSigma(double s) {
         return new Dclw(temperature, s, weightGradient, clampWeight, normalize);
     }
 
-    /** The same with the gradient flowing through w, or not. */
+    /**
+     * The same with the gradient flowing through w, or not.
+     *
+     * @param on true to turn it on
+     * @return the same with the gradient flowing through w, or not
+     */
     public Dclw withWeightGradient(boolean on) {
         return new Dclw(temperature, sigma, on, clampWeight, normalize);
     }
 
-    /** The same with w clamped at 0, or not. */
+    /**
+     * The same with w clamped at 0, or not.
+     *
+     * @param on true to turn it on
+     * @return the same with w clamped at 0, or not
+     */
     public Dclw withClampWeight(boolean on) {
         return new Dclw(temperature, sigma, weightGradient, on, normalize);
     }

@@ -21,12 +21,21 @@ public record InfoNce(double temperature, boolean symmetric, Normalize normalize
         this(LossKind.INFONCE.defaultTemperature());
     }
 
-    /** The given τ, one direction, strict normalisation. */
+    /**
+     * The given τ, one direction, strict normalisation.
+     *
+     * @param temperature τ &gt; 0 and finite, dividing the similarities
+     */
     public InfoNce(double temperature) {
         this(temperature, false, Normalize.strict());
     }
 
-    /** The same, averaged over both directions or not. */
+    /**
+     * The same, averaged over both directions or not.
+     *
+     * @param on true to turn it on
+     * @return the same, averaged over both directions or not
+     */
     public InfoNce withSymmetric(boolean on) {
         return new InfoNce(temperature, on, normalize);
     }

@@ -19,7 +19,11 @@ public record NtXent(double temperature, Normalize normalize) implements LossSpe
         this(LossKind.NTXENT.defaultTemperature());
     }
 
-    /** The given τ, strict normalisation. */
+    /**
+     * The given τ, strict normalisation.
+     *
+     * @param temperature τ &gt; 0 and finite, dividing the similarities
+     */
     public NtXent(double temperature) {
         this(temperature, Normalize.strict());
     }

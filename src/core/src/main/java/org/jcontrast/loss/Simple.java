@@ -22,12 +22,22 @@ public record Simple(double lambda, NegativeSet negatives, Normalize normalize) 
         this(Double.NaN, NegativeSet.ALL, Normalize.strict());
     }
 
-    /** The same with λ. */
+    /**
+     * The same with λ.
+     *
+     * @param l λ ≥ 0, or NaN for 1/(negatives)
+     * @return the same with λ
+     */
     public Simple withLambda(double l) {
         return new Simple(l, negatives, normalize);
     }
 
-    /** The same with the negatives summed. */
+    /**
+     * The same with the negatives summed.
+     *
+     * @param set the candidate negatives
+     * @return the same with the negatives summed
+     */
     public Simple withNegatives(NegativeSet set) {
         return new Simple(lambda, set, normalize);
     }

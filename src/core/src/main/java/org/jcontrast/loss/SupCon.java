@@ -20,12 +20,21 @@ public record SupCon(double temperature, boolean rescale, Normalize normalize) i
         this(LossKind.SUPCON.defaultTemperature());
     }
 
-    /** The given τ, rescaled, strict normalisation. */
+    /**
+     * The given τ, rescaled, strict normalisation.
+     *
+     * @param temperature τ &gt; 0 and finite, dividing the similarities
+     */
     public SupCon(double temperature) {
         this(temperature, true, Normalize.strict());
     }
 
-    /** The same, multiplied by τ or not. */
+    /**
+     * The same, multiplied by τ or not.
+     *
+     * @param on true to turn it on
+     * @return the same, multiplied by τ or not
+     */
     public SupCon withRescale(boolean on) {
         return new SupCon(temperature, on, normalize);
     }

@@ -9,7 +9,12 @@ package org.jcontrast.metrics;
  */
 public record Moments(double mean, double std) {
 
-    /** The moments of {@code values} (NaN for none). */
+    /**
+     * The moments of {@code values} (NaN for none).
+     *
+     * @param values the sample
+     * @return the moments of {@code values} (NaN for none)
+     */
     public static Moments of(double[] values) {
         double sum = 0;
         for (double v : values) {
@@ -23,7 +28,11 @@ public record Moments(double mean, double std) {
         return new Moments(mean, Math.sqrt(sq / values.length));
     }
 
-    /** The coefficient of variation std / mean. */
+    /**
+     * The coefficient of variation std / mean.
+     *
+     * @return the coefficient of variation std / mean
+     */
     public double cv() {
         return std / mean;
     }

@@ -18,6 +18,8 @@ public final class Linear implements Layer {
     private final Parameter bias;
 
     /**
+     * A fully connected layer y = x·W + b, initialised as PyTorch's (uniform in ±1/√inputs).
+     *
      * @param name    prefix of the weight names ({@code name.weight}, {@code name.bias})
      * @param inputs  input columns
      * @param outputs output columns
@@ -48,6 +50,11 @@ public final class Linear implements Layer {
      * x·W + b (b may be null) as one operation: the bias is written into the output first and the
      * product added onto it. Gradients: ∂x = G·Wᵀ, ∂W = xᵀ·G, ∂b = the column sums of G; each is
      * computed only when its input needs it (a batch of images needs none).
+     *
+     * @param x the batch, [B, inputs]
+     * @param w the weights, [inputs, outputs]
+     * @param b the bias, [outputs], or null
+     * @return x·W + b, [B, outputs]
      */
     public static Variable affine(Variable x, Variable w, Variable b) {
         Tensor xv = x.value(), wv = w.value();

@@ -12,7 +12,11 @@ import org.jcontrast.tensor.Tensor;
 public final class Sequential implements Layer {
     private final List<Layer> layers;
 
-    /** The layers, in order. */
+    /**
+     * The layers, in order.
+     *
+     * @param layers the layers, applied first to last
+     */
     public Sequential(List<Layer> layers) {
         this.layers = List.copyOf(layers);
     }
@@ -44,7 +48,11 @@ public final class Sequential implements Layer {
         return out;
     }
 
-    /** The layers. */
+    /**
+     * The layers.
+     *
+     * @return the layers
+     */
     public List<Layer> layers() {
         return layers;
     }

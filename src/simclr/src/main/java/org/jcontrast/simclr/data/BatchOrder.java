@@ -14,6 +14,8 @@ public final class BatchOrder {
     private final long seed;
 
     /**
+     * The batches of every epoch of a run, each epoch in its own order drawn from the seed.
+     *
      * @param size      number of samples
      * @param batchSize samples per batch, at most {@code size}
      * @param dropLast  leave out the last batch when it would be smaller than {@code batchSize}
@@ -30,17 +32,30 @@ public final class BatchOrder {
         this.seed = seed;
     }
 
-    /** Batches in each epoch. */
+    /**
+     * Batches in each epoch.
+     *
+     * @return batches in each epoch
+     */
     public int batchesPerEpoch() {
         return dropLast ? size / batchSize : (size + batchSize - 1) / batchSize;
     }
 
-    /** Samples per full batch. */
+    /**
+     * Samples per full batch.
+     *
+     * @return samples per full batch
+     */
     public int batchSize() {
         return batchSize;
     }
 
-    /** The sample indices of every batch of {@code epoch}, in order. */
+    /**
+     * The sample indices of every batch of {@code epoch}, in order.
+     *
+     * @param epoch the epoch, 0-based
+     * @return one array of sample indices per batch
+     */
     public int[][] epoch(int epoch) {
         int[] perm = new int[size];
         for (int i = 0; i < size; i++) {

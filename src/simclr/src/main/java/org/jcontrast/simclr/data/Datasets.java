@@ -32,7 +32,13 @@ public final class Datasets {
     private Datasets() {
     }
 
-    /** The dataset at {@code path}, read as the class documentation says. */
+    /**
+     * The dataset at {@code path}, read as the class documentation says.
+     *
+     * @param path a folder, an IDX images file, a {@code .csv[.gz]} or a {@code .npy} file
+     * @return the dataset
+     * @throws IOException when it cannot be read, or a {@link FormatException} naming the file and the problem
+     */
     public static Dataset fromPath(Path path) throws IOException {
         if (Files.isDirectory(path)) {
             for (String part : List.of("train", "t10k")) {

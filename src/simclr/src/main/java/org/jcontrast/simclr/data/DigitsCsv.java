@@ -28,14 +28,29 @@ public final class DigitsCsv {
     private DigitsCsv() {
     }
 
-    /** Loads the file; the dataset is named "digits". */
+    /**
+     * Loads the file; the dataset is named "digits".
+     *
+     * @param file the CSV file, gzipped or not
+     * @return the images and labels
+     * @throws IOException when it cannot be read, or a {@link FormatException} naming the file, the line and the
+     *     problem
+     */
     public static Dataset load(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, file.toString());
         }
     }
 
-    /** Reads CSV lines from {@code in}; {@code source} names it in errors. */
+    /**
+     * Reads CSV lines from {@code in}; {@code source} names it in errors.
+     *
+     * @param in the CSV text, gzipped or not
+     * @param source names the stream in error messages
+     * @return the images and labels
+     * @throws IOException when it cannot be read, or a {@link FormatException} naming the source, the line and the
+     *     problem
+     */
     public static Dataset read(InputStream in, String source) throws IOException {
         List<float[]> rows = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();

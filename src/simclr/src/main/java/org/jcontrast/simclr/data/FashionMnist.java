@@ -19,12 +19,22 @@ public final class FashionMnist {
     private FashionMnist() {
     }
 
-    /** The file name of the images of {@code part} ("train" or "t10k"). */
+    /**
+     * The file name of the images of {@code part} ("train" or "t10k").
+     *
+     * @param part {@code train} or {@code t10k}
+     * @return the file name
+     */
     public static String imagesFile(String part) {
         return part + "-images-idx3-ubyte.gz";
     }
 
-    /** The file name of the labels of {@code part} ("train" or "t10k"). */
+    /**
+     * The file name of the labels of {@code part} ("train" or "t10k").
+     *
+     * @param part {@code train} or {@code t10k}
+     * @return the file name
+     */
     public static String labelsFile(String part) {
         return part + "-labels-idx1-ubyte.gz";
     }
@@ -32,13 +42,28 @@ public final class FashionMnist {
     /**
      * Loads part {@code part} ("train" or "t10k") from a folder holding the original files
      * ({@code train-images-idx3-ubyte.gz} etc., also accepted without the {@code .gz}).
+     *
+     * @param folder the folder holding the files
+     * @param part {@code train} or {@code t10k}
+     * @return the part's images and labels
+     * @throws IOException when a file cannot be read, or a {@link FormatException} naming the file and the problem
      */
     public static Dataset load(Path folder, String part) throws IOException {
         return Idx.load(existing(folder, imagesFile(part)), existing(folder, labelsFile(part)),
                 "fashion-mnist/" + part, CLASS_NAMES);
     }
 
-    /** Reads a part from two streams of IDX data (gzipped or not), e.g. resources. */
+    /**
+     * Reads a part from two streams of IDX data (gzipped or not), e.g. resources.
+     *
+     * @param images the images file's contents
+     * @param imagesSource names the images stream in error messages
+     * @param labels the labels file's contents
+     * @param labelsSource names the labels stream in error messages
+     * @param part {@code train} or {@code t10k}
+     * @return the part's images and labels
+     * @throws IOException when a stream cannot be read, or a {@link FormatException} naming the source and the problem
+     */
     public static Dataset read(InputStream images, String imagesSource, InputStream labels, String labelsSource,
                                String part) throws IOException {
         return Idx.read(images, imagesSource, labels, labelsSource, "fashion-mnist/" + part, CLASS_NAMES);

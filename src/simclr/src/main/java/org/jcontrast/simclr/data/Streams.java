@@ -16,6 +16,10 @@ public final class Streams {
     /**
      * A buffered stream over {@code in}, decompressed if it starts with the gzip magic bytes
      * (whatever the file is called).
+     *
+     * @param in the stream
+     * @return the stream to read from
+     * @throws IOException when the first bytes cannot be read
      */
     public static InputStream maybeGunzip(InputStream in) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);

@@ -16,7 +16,12 @@ public final class Standardizer {
         this.invStd = invStd;
     }
 
-    /** Column means and standard deviations of {@code x} [N, D], accumulated in double. */
+    /**
+     * Column means and standard deviations of {@code x} [N, D], accumulated in double.
+     *
+     * @param x the features, [N, D]
+     * @return the fitted standardiser
+     */
     public static Standardizer fit(Tensor x) {
         x.requireRank(2, "Standardizer.fit");
         int n = x.dim(0), d = x.dim(1);
@@ -40,7 +45,12 @@ public final class Standardizer {
         return new Standardizer(mean, inv);
     }
 
-    /** A standardised copy of {@code x}, which must have the fitted number of columns. */
+    /**
+     * A standardised copy of {@code x}, which must have the fitted number of columns.
+     *
+     * @param x the features, [M, D]
+     * @return the standardised copy
+     */
     public Tensor apply(Tensor x) {
         x.requireRank(2, "Standardizer.apply");
         int d = mean.length;

@@ -16,7 +16,13 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    /** Linear probe and kNN on the frozen representations of {@code split}. */
+    /**
+     * Linear probe and kNN on the frozen representations of {@code split}.
+     *
+     * @param model the trained network
+     * @param split the training and held-out parts
+     * @return the accuracies on the held-out part
+     */
     public static FrozenEval.Result frozen(SimClrModel model, Dataset.Split split) {
         Dataset train = split.train(), eval = split.eval();
         Tensor trainFeatures = model.represent(train.images());

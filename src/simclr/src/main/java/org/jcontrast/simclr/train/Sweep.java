@@ -37,11 +37,21 @@ public final class Sweep {
         VIEWS
     }
 
-    /** One run of the sweep and the comparisons it is part of. */
+    /**
+     * One run of the sweep and the comparisons it is part of.
+     *
+     * @param config the run's configuration
+     * @param axes the comparisons it belongs to
+     */
     public record Point(TrainConfig config, Set<Axis> axes) {
     }
 
-    /** One finished run. */
+    /**
+     * One finished run.
+     *
+     * @param point the run
+     * @param result its evaluation
+     */
     public record Outcome(Point point, RunResult result) {
     }
 
@@ -72,17 +82,36 @@ public final class Sweep {
 
     /** Reports a sweep's progress. */
     public interface Listener {
-        /** Run {@code index} (0-based) of {@code count} starts; the returned listener gets its steps. */
+        /**
+         * Run {@code index} (0-based) of {@code count} starts; the returned listener gets its steps.
+         *
+         * @param index the run, 0-based
+         * @param count the runs in the sweep
+         * @param point the run's configuration
+         * @return the listener of the run's steps
+         */
         TrainListener starting(int index, int count, Point point);
 
-        /** Run {@code index} is done and evaluated. */
+        /**
+         * Run {@code index} is done and evaluated.
+         *
+         * @param index the run, 0-based
+         * @param count the runs in the sweep
+         * @param outcome the run and its evaluation
+         */
         void finished(int index, int count, Outcome outcome);
     }
 
     private Sweep() {
     }
 
-    /** The runs of {@code grid} around {@code center}, in order, each configuration once. */
+    /**
+     * The runs of {@code grid} around {@code center}, in order, each configuration once.
+     *
+     * @param grid the axes and their values
+     * @param center the run every axis goes through
+     * @return the runs, each configuration once
+     */
     public static List<Point> plan(Grid grid, TrainConfig center) {
         Map<Map<String, Object>, Point> points = new LinkedHashMap<>();
         if (grid.product()) {
@@ -120,6 +149,12 @@ public final class Sweep {
      * Trains and evaluates every point on {@code split} in order, until all are done or
      * {@code stop} answers true (the run in progress then ends after its current step and is
      * left out). Returns the finished runs.
+     *
+     * @param points the runs
+     * @param split the training and held-out parts
+     * @param listener told of each run and its steps
+     * @param stop asked after each step; true stops the sweep
+     * @return the finished runs
      */
     public static List<Outcome> run(List<Point> points, Dataset.Split split, Listener listener, BooleanSupplier stop) {
         List<Outcome> done = new ArrayList<>();

@@ -17,7 +17,12 @@ public interface TrainListener {
     default void onStep(int epoch, int step, double loss, int samples) {
     }
 
-    /** Epoch {@code epoch} (0-based) is over; {@code meanLoss} is the mean of its steps' losses. */
+    /**
+     * Epoch {@code epoch} (0-based) is over; {@code meanLoss} is the mean of its steps' losses.
+     *
+     * @param epoch the epoch, 0-based
+     * @param meanLoss the mean of its steps' losses
+     */
     default void onEpoch(int epoch, double meanLoss) {
     }
 }
