@@ -16,8 +16,8 @@ public final class SharedData {
     }
 
     /**
-     * The folder; when there is none, skips the calling test (a JUnit assumption) with one line
-     * saying which check needs it.
+     * The folder; when there is none, skips the calling test (a JUnit assumption) and prints one
+     * line saying which check needs it.
      *
      * @param check what the calling test checks on the shared data, for the skip message
      * @return the {@code shared/data} folder
@@ -29,8 +29,11 @@ public final class SharedData {
                 return candidate;
             }
         }
-        assumeTrue(false, "optional check skipped (" + check + "): no shared/data folder above "
-                + Path.of("").toAbsolutePath() + "; a clone has none and needs none");
+        String skipped = "optional check skipped (" + check + "): no shared/data folder above "
+                + Path.of("").toAbsolutePath() + "; a clone has none and needs none";
+        // Surefire keeps an assumption's message in its reports only; this line shows on the console.
+        System.err.println(skipped);
+        assumeTrue(false, skipped);
         throw new AssertionError("unreachable: the assumption above aborts the test");
     }
 }
