@@ -6,6 +6,7 @@ import java.util.Locale;
  * Where an {@link Engine} computes its large matrix products (the similarity tiles of the losses
  * among them). A product the GPU cannot take, or any product after the GPU failed once, runs on the
  * CPU instead, with one log line saying why.
+ * <p>Immutable and thread-safe.
  */
 public enum Device {
     /** Always on the CPU kernels; no GPU library is even looked for. */

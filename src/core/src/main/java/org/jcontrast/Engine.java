@@ -128,7 +128,7 @@ public final class Engine implements AutoCloseable {
     /**
      * The settings in words, e.g. {@code vector (512-bit); 2 thread(s); device cpu; streaming tile per batch}.
      *
-     * @return the settings in words, e.g
+     * @return the settings in words
      */
     public String describe() {
         return context.describe();

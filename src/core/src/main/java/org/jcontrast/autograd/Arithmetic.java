@@ -11,6 +11,7 @@ import org.jcontrast.tensor.Tensor;
  * aligned on the right and a dimension of 1 stretches, so a [c] (or [1, c]) row vector applies to
  * every row, an [r, 1] column vector to every column and a scalar to everything; the gradient of
  * a stretched input is summed back to its shape.
+ * <p>Stateless and thread-safe; the {@link Variable}s it builds are not (one graph per thread).
  */
 public final class Arithmetic {
     /** Elements per parallel chunk of the loops written out here. */

@@ -2,7 +2,10 @@ package org.jcontrast.autograd;
 
 import org.jcontrast.tensor.Tensor;
 
-/** The backward of one operation: its inputs' gradients given the gradient of its output. */
+/**
+ * The backward of one operation: its inputs' gradients given the gradient of its output.
+ * <p>Called on the thread that runs the backward pass, once per pass through the operation.
+ */
 @FunctionalInterface
 public interface Backward {
     /**

@@ -8,6 +8,7 @@ import org.jcontrast.tensor.Tensor;
 /**
  * Picking entries, rows and columns of a matrix, and masking. The gradient of a selection is
  * scattered back to where each entry came from (summed where an entry was taken twice).
+ * <p>Stateless and thread-safe; the {@link Variable}s it builds are not (one graph per thread).
  */
 public final class Indexing {
     private Indexing() {

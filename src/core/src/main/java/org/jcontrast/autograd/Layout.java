@@ -4,7 +4,10 @@ import java.util.List;
 import org.jcontrast.internal.tensor.Shapes;
 import org.jcontrast.tensor.Tensor;
 
-/** Stacking, slicing, reshaping and transposing; each returns a new tensor and routes gradients back. */
+/**
+ * Stacking, slicing, reshaping and transposing; each returns a new tensor and routes gradients back.
+ * <p>Stateless and thread-safe; the {@link Variable}s it builds are not (one graph per thread).
+ */
 public final class Layout {
     private Layout() {
     }

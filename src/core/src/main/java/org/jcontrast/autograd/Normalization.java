@@ -11,7 +11,10 @@ import java.util.List;
 import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 
-/** Row normalisation onto the unit sphere, and batch normalisation for projection heads. */
+/**
+ * Row normalisation onto the unit sphere, and batch normalisation for projection heads.
+ * <p>Stateless and thread-safe; the {@link Variable}s it builds are not (one graph per thread).
+ */
 public final class Normalization {
     private Normalization() {
     }

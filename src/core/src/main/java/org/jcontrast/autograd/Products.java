@@ -5,7 +5,10 @@ import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.internal.tensor.Shapes;
 import org.jcontrast.tensor.Tensor;
 
-/** Matrix products on the SIMD GEMM kernels; their gradients are matrix products too. */
+/**
+ * Matrix products on the SIMD GEMM kernels; their gradients are matrix products too.
+ * <p>Stateless and thread-safe; the {@link Variable}s it builds are not (one graph per thread).
+ */
 public final class Products {
     private Products() {
     }

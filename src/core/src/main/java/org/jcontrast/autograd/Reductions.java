@@ -9,6 +9,7 @@ import org.jcontrast.tensor.Tensor;
  * Sums and means: of everything (a scalar), of each row (an [r, 1] column) and of each column
  * (a [1, c] row). The reduced dimension is kept as 1 so the result broadcasts back against its
  * input, e.g. {@code sub(x, meanCols(x))} centres the columns.
+ * <p>Stateless and thread-safe; the {@link Variable}s it builds are not (one graph per thread).
  */
 public final class Reductions {
     private Reductions() {

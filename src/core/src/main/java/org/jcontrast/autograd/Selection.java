@@ -8,6 +8,7 @@ import org.jcontrast.tensor.Tensor;
  * Row-wise selections of the largest candidates, as constant 0/1 masks: the hard-negative
  * selections of the losses. A selection is a discrete choice with no gradient; the losses build
  * it from detached similarities and then treat it as fixed, as the papers do.
+ * <p>Stateless and thread-safe; each call returns a new mask.
  */
 public final class Selection {
     private Selection() {

@@ -8,6 +8,7 @@ import org.jcontrast.tensor.Tensor;
 /**
  * Row-wise logsumexp, softmax and log-softmax of a matrix, max-shifted so that large logits do not
  * overflow. Entries of −∞ (masked out) take no part and get no gradient.
+ * <p>Stateless and thread-safe; the {@link Variable}s it builds are not (one graph per thread).
  */
 public final class Softmax {
     private Softmax() {

@@ -25,6 +25,8 @@ import org.jcontrast.tensor.Tensor;
  * <p>Only parameters keep a gradient; the gradients of intermediate results live for one backward
  * pass. The graph is kept, so a second {@code backward()} adds the same gradients again, as
  * PyTorch does with {@code retain_graph=True}.
+ * <p>Not thread-safe: a graph, its backward pass and the gradients it accumulates belong to one
+ * thread at a time.
  */
 public final class Variable {
     private final Tensor value;

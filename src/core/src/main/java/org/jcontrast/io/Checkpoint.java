@@ -30,6 +30,8 @@ import org.jcontrast.tensor.Tensor;
  *
  * <p>Writing goes to a temporary file beside the target, then renames it, so an interrupted
  * save leaves the previous checkpoint intact.
+ * <p>Not thread-safe while its tensors are written; reading a checkpoint from several threads is
+ * safe once no thread writes to it or to the tensors it holds.
  */
 public final class Checkpoint {
     /** The format version this build writes and reads. */

@@ -6,6 +6,7 @@ import java.io.IOException;
  * A file that could be read but whose content is not what its format says: wrong magic number,
  * truncated, inconsistent sizes, a failed checksum, a value out of range. The message names the
  * file and the problem, ready to be shown to a user as it is.
+ * <p>Immutable and thread-safe.
  */
 public final class FormatException extends IOException {
     private static final long serialVersionUID = 1L;

@@ -20,6 +20,7 @@ import org.jcontrast.tensor.Tensor;
  * wrong (truncated, corrupt, Fortran order, an unsupported dtype or rank, a value that does not
  * fit) is a {@link FormatException} whose message names the file and the problem; a missing file
  * is the JDK's {@link java.nio.file.NoSuchFileException}.
+ * <p>Stateless and thread-safe; concurrent writes to the same file are the caller's to avoid.
  */
 public final class Npy {
     private static final int CHUNK = 1 << 16;

@@ -3,6 +3,7 @@ package org.jcontrast.loss;
 /**
  * Yeh et al.'s decoupled contrastive loss: NT-Xent without the positive in the denominator, which
  * removes the negative-positive coupling multiplier from the gradient.
+ * <p>Immutable and thread-safe.
  *
  * @param temperature τ &gt; 0 (default 0.1)
  * @param normalize   how rows are normalised (default {@link Normalize#strict()})

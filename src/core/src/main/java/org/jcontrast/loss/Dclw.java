@@ -3,6 +3,7 @@ package org.jcontrast.loss;
 /**
  * DCL with the positive term weighted by a von Mises–Fisher weight
  * w = 2 − 2N·exp(s⁺/σ) / Σ exp(s⁺/σ), as Yeh et al.
+ * <p>Immutable and thread-safe.
  *
  * @param temperature    τ &gt; 0 (default 0.1)
  * @param sigma          σ &gt; 0 of the weight (default 0.5)

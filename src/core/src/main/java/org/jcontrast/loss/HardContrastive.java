@@ -3,6 +3,7 @@ package org.jcontrast.loss;
 /**
  * Wang &amp; Liu's hard contrastive loss: NT-Xent whose denominator keeps only each anchor's hardest
  * negatives, the top K or an upper quantile of similarity.
+ * <p>Immutable and thread-safe.
  *
  * @param temperature τ &gt; 0
  * @param selection   which negatives are kept (required)

@@ -2,6 +2,7 @@ package org.jcontrast.loss;
 
 /**
  * Wang &amp; Liu's HardSimple: L_simple over each anchor's hardest negatives only.
+ * <p>Immutable and thread-safe.
  *
  * @param selection which negatives are kept (required)
  * @param lambda    λ ≥ 0, or NaN (the default) for 1/(negatives kept)

@@ -4,6 +4,7 @@ package org.jcontrast.loss;
  * InfoNCE with a MoCo-style memory bank of negatives: z1 are the queries, z2 their positive keys, and
  * the bank (given per batch, {@link BatchInputs#bank}) the negatives. The loss is the cross-entropy of
  * each query against its key and the bank.
+ * <p>Immutable and thread-safe.
  *
  * @param temperature τ &gt; 0 (default 0.5)
  * @param symmetric   whether the loss averages both directions (z1 as queries, then z2)

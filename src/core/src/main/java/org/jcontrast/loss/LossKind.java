@@ -2,7 +2,10 @@ package org.jcontrast.loss;
 
 import java.util.Locale;
 
-/** The contrastive losses jcontrast implements, with their command-line names and default temperatures. */
+/**
+ * The contrastive losses jcontrast implements, with their command-line names and default temperatures.
+ * <p>Immutable and thread-safe.
+ */
 public enum LossKind {
     /** SimCLR's NT-Xent: 2N anchors, one positive and 2N−2 negatives each, positive in the denominator. */
     NTXENT("ntxent", 0.5),

@@ -49,7 +49,7 @@ public sealed interface LossSpec permits NtXent, Dcl, Dclw, HardContrastive, Sim
     /**
      * The spec in the command line's words, e.g. {@code ntxent τ=0.5} or {@code hard τ=0.5 top-k=16}.
      *
-     * @return the spec in the command line's words, e.g
+     * @return the spec in the command line's words
      */
     default String describe() {
         StringBuilder sb = new StringBuilder(kind().cliName());

@@ -8,6 +8,10 @@ import org.jcontrast.tensor.Tensor;
  * stored whole: when it reaches the end of the storage, the rest continues at the start, so no
  * part of a batch is ever dropped (a batch larger than the capacity is an error instead).
  * The loss treats the bank as constant: no gradient flows into it.
+ * <p>Not thread-safe as a whole: {@link #size()}, {@link #enqueue} and {@link #snapshot()} are
+ * each atomic, but a loss computed while another thread enqueues reads whichever rows were there
+ * when it took its snapshot. Keep a bank on one training thread, or order the enqueues and the
+ * loss calls yourself.
  */
 public final class MemoryBank {
     private final float[] rows;

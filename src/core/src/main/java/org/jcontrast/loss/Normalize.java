@@ -33,7 +33,7 @@ public final class Normalize {
     /**
      * z / ‖z‖, refusing zero rows.
      *
-     * @return z / ‖z‖, refusing zero rows
+     * @return the normalisation z / ‖z‖, refusing zero rows
      */
     public static Normalize strict() {
         return STRICT;
@@ -43,7 +43,7 @@ public final class Normalize {
      * z / max(‖z‖, eps), accepting zero rows as PyTorch's {@code F.normalize} does; eps &gt; 0 and finite.
      *
      * @param eps the floor of the norm
-     * @return z / max(‖z‖, eps), accepting zero rows as PyTorch's {@code F.normalize} does; eps &gt; 0 and finite
+     * @return the normalisation z / max(‖z‖, eps)
      */
     public static Normalize likePyTorch(float eps) {
         if (!(eps > 0) || Float.isInfinite(eps)) {
@@ -55,7 +55,7 @@ public final class Normalize {
     /**
      * The rows are unit vectors already: checked to 1e-3, then used as given.
      *
-     * @return the rows are unit vectors already: checked to 1e-3, then used as given
+     * @return the normalisation that takes the rows as unit vectors
      */
     public static Normalize unitRows() {
         return UNIT_ROWS;

@@ -3,6 +3,7 @@ package org.jcontrast.loss;
 /**
  * SimCLR's NT-Xent (InfoNCE over 2N views): each of the 2N samples is an anchor whose positive is its
  * other view and whose negatives are the 2N − 2 others, the positive in the denominator.
+ * <p>Immutable and thread-safe.
  *
  * @param temperature τ &gt; 0 (default 0.5)
  * @param normalize   how rows are normalised (default {@link Normalize#strict()})

@@ -2,6 +2,7 @@ package org.jcontrast.loss;
 
 /**
  * Wang &amp; Liu's L_simple = −s_ii + λ·Σ_j s_ij, without a temperature.
+ * <p>Immutable and thread-safe.
  *
  * @param lambda    λ ≥ 0, or NaN (the default) for 1/(negatives summed), which makes L_simple the
  *                  τ → ∞ limit of NT-Xent's gradient direction and satisfies Wang &amp; Liu's

@@ -3,6 +3,7 @@ package org.jcontrast.loss;
 /**
  * Khosla et al.'s supervised contrastive loss: every other sample of the anchor's class is a
  * positive. The labels, one per row of a view, are given per batch ({@link BatchInputs#labels}).
+ * <p>Immutable and thread-safe.
  *
  * @param temperature τ &gt; 0 (default 0.5)
  * @param rescale     whether the loss is multiplied by τ, as lightly does (default true)

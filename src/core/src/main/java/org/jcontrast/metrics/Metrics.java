@@ -11,6 +11,8 @@ import org.jcontrast.tensor.Tensor;
  * z / ‖z‖ (similarities are cosines). Pairwise sums run over tiles of the similarity matrix and
  * accumulate in float64, so only {@link #relativePenalties} (whose result is the matrix) needs
  * O(N²) memory. Rows must be finite and non-zero; the error names the first row that is not.
+ * <p>Stateless and thread-safe, as long as no thread writes to the tensors passed in during a
+ * call.
  */
 public final class Metrics {
     /** Wang &amp; Isola's t of the uniformity metric. */

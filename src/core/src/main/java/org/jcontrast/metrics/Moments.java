@@ -3,6 +3,7 @@ package org.jcontrast.metrics;
 /**
  * Mean and population standard deviation (numpy's default {@code ddof=0}) of a set of values,
  * accumulated in float64.
+ * <p>Immutable and thread-safe.
  *
  * @param mean the mean
  * @param std the population standard deviation

@@ -7,6 +7,8 @@ import org.jcontrast.tensor.Tensor;
  * with cosine similarities s: the similarity to the positive (a ± N), the most similar negatives
  * (every sample but a and a ± N), DCL's negative-positive coupling multiplier, and NT-Xent at τ.
  * The raw per-anchor values are what the papers' histograms show.
+ * <p>Safe to read from several threads once built; the arrays and the tensor it returns are its
+ * own, so callers must not write to them.
  */
 public final class PairMetrics {
     private final int n;

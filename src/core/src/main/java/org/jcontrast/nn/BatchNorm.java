@@ -17,6 +17,8 @@ import org.jcontrast.tensor.Tensor;
  * each column is centred by its batch mean, divided by √(biased batch variance + ε), scaled by γ
  * and shifted by β, and the running mean and (unbiased) variance move towards the batch's with
  * momentum 0.1; in evaluation mode the running statistics are used instead.
+ * <p>Not thread-safe: training-mode forward passes update the running statistics, and optimisers
+ * update the parameters in place.
  */
 public final class BatchNorm implements Layer {
     /** PyTorch's default ε. */

@@ -12,6 +12,8 @@ import org.jcontrast.tensor.Tensor;
  * A fully connected layer y = x·W + b, with W stored [inputs, outputs] so that the forward pass is
  * one plain matrix product. Initialised as PyTorch's {@code nn.Linear}: W and b uniform in
  * ±1/√inputs.
+ * <p>Not thread-safe: its parameters are updated in place by optimisers, and the graphs its
+ * forward passes build belong to one thread.
  */
 public final class Linear implements Layer {
     private final Parameter weight;

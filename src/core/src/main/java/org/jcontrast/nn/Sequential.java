@@ -8,7 +8,10 @@ import org.jcontrast.autograd.Variable;
 import org.jcontrast.optim.Parameter;
 import org.jcontrast.tensor.Tensor;
 
-/** Layers applied one after another. */
+/**
+ * Layers applied one after another.
+ * <p>Not thread-safe, like the layers it holds.
+ */
 public final class Sequential implements Layer {
     private final List<Layer> layers;
 

@@ -1,6 +1,9 @@
 package org.jcontrast.optim;
 
-/** The learning rate as a function of the step (0 for the first). */
+/**
+ * The learning rate as a function of the step (0 for the first).
+ * <p>The built-in schedules are immutable and thread-safe; an implementation should be a pure function of the step.
+ */
 @FunctionalInterface
 public interface LearningRateSchedule {
     /**

@@ -127,7 +127,7 @@ public abstract class Optimizer {
      * {@code <parameter>.momentum}): saving them and copying them back later resumes the
      * optimiser exactly.
      *
-     * @return the live state tensors by name ({@code optimizer.steps}, then e.g
+     * @return the live state tensors by name
      */
     public final Map<String, Tensor> state() {
         return Collections.unmodifiableMap(state);

@@ -215,7 +215,7 @@ public final class Tensor {
     /**
      * The shape as text, e.g. {@code [4, 128]}.
      *
-     * @return the shape as text, e.g
+     * @return the shape as text
      */
     public String shapeString() {
         return Shapes.toString(shape);

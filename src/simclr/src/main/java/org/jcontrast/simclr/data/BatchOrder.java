@@ -6,6 +6,7 @@ import java.util.Arrays;
  * The order in which an epoch visits a dataset: a fresh permutation per epoch, drawn from
  * (seed, epoch) alone, cut into batches. With {@code dropLast} the incomplete last batch is left
  * out, so every step sees the same batch size (contrastive losses depend on it).
+ * <p>Immutable and thread-safe.
  */
 public final class BatchOrder {
     private final int size;

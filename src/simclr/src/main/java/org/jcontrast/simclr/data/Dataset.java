@@ -12,6 +12,8 @@ import org.jcontrast.tensor.Tensor;
  *
  * <p>A dataset is read-only by convention: the loaders build it once and the training loop copies
  * rows out of it ({@link #gather}) before augmenting them.
+ * <p>Safe to read from several threads: nothing in it changes after construction, as long as no
+ * caller writes to its images tensor.
  */
 public final class Dataset {
     private final String name;
@@ -75,7 +77,7 @@ public final class Dataset {
      * Class names "0", "1", ... for datasets whose classes have no names.
      *
      * @param classes the number of classes
-     * @return class names "0", "1", ..
+     * @return the names "0", "1", ... up to {@code classes - 1}
      */
     public static List<String> numberedClasses(int classes) {
         List<String> names = new ArrayList<>(classes);
@@ -102,7 +104,7 @@ public final class Dataset {
     /**
      * Name used in messages and reports, e.g. {@code fashion-mnist/t10k}.
      *
-     * @return name used in messages and reports, e.g
+     * @return name used in messages and reports
      */
     public String name() {
         return name;
@@ -263,7 +265,7 @@ public final class Dataset {
      * The first {@code n} images (all of them if there are fewer), e.g. for a quick run.
      *
      * @param n how many
-     * @return the first {@code n} images (all of them if there are fewer), e.g
+     * @return the first {@code n} images (all of them if there are fewer)
      */
     public Dataset head(int n) {
         int[] first = new int[Math.min(n, size())];

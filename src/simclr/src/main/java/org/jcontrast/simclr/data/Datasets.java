@@ -24,6 +24,7 @@ import org.jcontrast.tensor.Tensor;
  * </ul>
  * Paths whose text contains "fashion" get the Fashion-MNIST class names; other IDX data is
  * numbered. Each further format is one more case in {@link #fromPath}.
+ * <p>Stateless and thread-safe.
  */
 public final class Datasets {
     private static final String IMAGES_TAG = "-images-idx3-ubyte";

@@ -18,6 +18,7 @@ import org.jcontrast.tensor.Tensor;
  * Reader for the UCI Optical Recognition of Handwritten Digits data (Alpaydin &amp; Kaynak 1998,
  * doi:10.24432/C50P49, CC BY 4.0) as CSV, gzipped or not: one 8×8 image per line, 64 pixel counts
  * 0..16 in row-major order, then the digit 0..9. Blank lines are skipped; there is no header.
+ * <p>Stateless and thread-safe.
  */
 public final class DigitsCsv {
     private static final int SIDE = 8;

@@ -10,6 +10,7 @@ import java.util.List;
  * Fashion-MNIST (Xiao, Rasul &amp; Vollgraf 2017, arXiv:1708.07747; MIT licence, © 2017 Zalando SE):
  * 28×28 grayscale images of 10 kinds of clothing, 60,000 for training ({@code train}) and 10,000
  * for testing ({@code t10k}), in the IDX files of MNIST.
+ * <p>Stateless and thread-safe.
  */
 public final class FashionMnist {
     /** The class names, index = label. */

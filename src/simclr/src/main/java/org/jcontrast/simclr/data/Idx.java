@@ -18,6 +18,7 @@ import org.jcontrast.tensor.Tensor;
  * bytes). An IDX file is a big-endian int32 magic number ({@code 0x00000803} for a rank-3 array of
  * unsigned bytes, the images; {@code 0x00000801} for rank 1, the labels), one big-endian int32 per
  * dimension, then the bytes in row-major order, and nothing after them.
+ * <p>Stateless and thread-safe.
  */
 public final class Idx {
     static final int IMAGES_MAGIC = 0x00000803;

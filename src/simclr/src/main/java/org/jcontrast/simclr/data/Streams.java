@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
 
-/** Opening data files whether or not they are gzipped. */
+/**
+ * Opening data files whether or not they are gzipped.
+ * <p>Stateless and thread-safe.
+ */
 public final class Streams {
     private static final int GZIP_MAGIC_1 = 0x1f;
     private static final int GZIP_MAGIC_2 = 0x8b;

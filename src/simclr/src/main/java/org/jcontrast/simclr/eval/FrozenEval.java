@@ -7,6 +7,8 @@ import org.jcontrast.tensor.Tensor;
  * Both evaluations of frozen features in one call: the linear probe and the weighted kNN monitor,
  * trained on one set of features and scored on held-out ones. Raw pixels are features too: that
  * is the baseline every learned representation should beat ({@link #pixels}).
+ * <p>Stateless and thread-safe, as long as no thread writes to the features passed in during a
+ * call.
  */
 public final class FrozenEval {
     private FrozenEval() {

@@ -12,6 +12,8 @@ import org.jcontrast.tensor.Tensor;
  *
  * <p>Similarities are computed block by block with {@link Ops#matmulInto}, never as the whole
  * queries × training matrix, so memory stays bounded for 60,000 training samples.
+ * <p>Immutable and thread-safe, as long as no thread writes to the tensors passed in during a
+ * call.
  */
 public final class KnnClassifier {
     /** k = 200, as in the InstDisc / SimCLR monitor. */

@@ -5,6 +5,7 @@ import org.jcontrast.tensor.Tensor;
 /**
  * Per-column standardisation (x − mean) / std with statistics fitted on training features only,
  * then applied unchanged to held-out features. Constant columns (std below 1e-6) are only centred.
+ * <p>Immutable and thread-safe.
  */
 public final class Standardizer {
     private static final double MIN_STD = 1e-6;

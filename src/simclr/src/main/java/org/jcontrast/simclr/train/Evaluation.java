@@ -11,6 +11,7 @@ import org.jcontrast.tensor.Tensor;
  * The evaluation protocol with the encoder frozen: representations f(x) (before the projection
  * head) of the training part fit a linear probe and serve as the kNN monitor's bank; both are
  * scored on the held-out part.
+ * <p>Stateless; a call reads the model, which must not be trained at the same time.
  */
 public final class Evaluation {
     private Evaluation() {

@@ -16,6 +16,7 @@ import org.jcontrast.tensor.Tensor;
  * training, from the run's seed), Wang &amp; Isola's alignment, the per-anchor similarities to
  * the positive and the top-10 negatives among all held-out views, and, over batches of the
  * run's batch size as the loss saw them, DCL's NPC multipliers and the InfoNCE bound.
+ * <p>Immutable and thread-safe.
  *
  * @param uniformity   log mean exp(−2‖ẑ_i − ẑ_j‖²); lower is more uniform
  * @param tolerance    mean cosine similarity of same-class pairs

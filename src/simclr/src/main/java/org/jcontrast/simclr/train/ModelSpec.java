@@ -15,6 +15,7 @@ import org.jcontrast.simclr.data.Seeds;
  * and SimCLR's projection head Linear → (BatchNorm) → ReLU → Linear on top of it. With batch
  * norm, every linear layer but the head's last is followed by one (and has no bias, which the
  * batch norm would remove anyway).
+ * <p>Immutable and thread-safe.
  *
  * @param inputs        input columns (pixels)
  * @param encoderWidths widths of the encoder's hidden layers, each followed by (BatchNorm and) ReLU;

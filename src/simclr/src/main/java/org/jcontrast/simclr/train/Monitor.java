@@ -10,6 +10,7 @@ import org.jcontrast.simclr.train.SimClrModel;
  * Watches a run on its held-out part every few epochs: SimCLR's kNN monitor on the frozen
  * representations, and the uniformity, tolerance and alignment of the embeddings
  * ({@link HeldOutMetrics}), so the report can show how they moved during training.
+ * <p>Not thread-safe: it keeps the measurements of one training run, on that run's thread.
  */
 public final class Monitor {
     /**

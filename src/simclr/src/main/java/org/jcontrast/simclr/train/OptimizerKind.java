@@ -9,7 +9,10 @@ import org.jcontrast.optim.Optimizer;
 import org.jcontrast.optim.Parameter;
 import org.jcontrast.optim.Sgd;
 
-/** The optimisers a run can use, with their command-line names. */
+/**
+ * The optimisers a run can use, with their command-line names.
+ * <p>Immutable and thread-safe.
+ */
 public enum OptimizerKind {
     /** SGD with momentum and L2 weight decay. */
     SGD("sgd", 0.5, 5e-4),

@@ -10,6 +10,7 @@ import org.jcontrast.simclr.train.SimClrModel;
  * What a run achieved, measured on its held-out part with the network frozen: the linear probe
  * and kNN on the representations ({@link Evaluation}), and the embedding's metrics
  * ({@link HeldOutMetrics}).
+ * <p>Immutable and thread-safe.
  *
  * @param config       the run's configuration
  * @param frozen       linear probe and kNN accuracies

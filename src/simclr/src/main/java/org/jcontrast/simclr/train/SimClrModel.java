@@ -14,6 +14,8 @@ import org.jcontrast.tensor.Tensor;
  * SimCLR's network: an encoder f whose output is the representation h = f(x) used downstream,
  * and a projection head g whose output z = g(h) is what the contrastive loss sees. Build one with
  * {@link ModelSpec#build}.
+ * <p>Not thread-safe: training updates its weights and batch-norm statistics in place; use it from
+ * one thread at a time.
  */
 public final class SimClrModel {
     /** Rows per forward pass when computing representations. */

@@ -25,6 +25,7 @@ import org.jcontrast.simclr.data.Dataset;
  * </ul>
  * A configuration on several axes runs once. {@link Grid#product()} runs the full product of
  * losses × temperatures × batch sizes × view strengths instead.
+ * <p>Its methods run on the calling thread; the points and outcomes are immutable.
  */
 public final class Sweep {
     /** The comparison a run belongs to. */

@@ -1,6 +1,9 @@
 package org.jcontrast.simclr.train;
 
-/** What a {@link Trainer} reports as it goes (progress bars, logs). */
+/**
+ * What a {@link Trainer} reports as it goes (progress bars, logs).
+ * <p>Called on the training thread, between steps.
+ */
 public interface TrainListener {
     /** Does nothing. */
     TrainListener NONE = new TrainListener() {
