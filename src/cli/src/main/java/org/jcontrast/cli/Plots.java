@@ -24,6 +24,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class Plots {
     private static final int WIDTH = 800;
     private static final int HEIGHT = 500;
+    /** Above this many points a series is drawn without markers, and its x labels slanted. */
+    private static final int DENSE_POINTS = 30;
     /** Fill opacity of overlaid histograms, so that every one stays visible. */
     private static final int HISTOGRAM_ALPHA = 90;
 
@@ -66,12 +68,15 @@ final class Plots {
                 }
             }
             chart.getStyler().setXAxisLogarithmic(true);
-        } else {
-            slantedXLabels(chart);
         }
+        boolean dense = false;
         for (Series s : series) {
             XYSeries xy = chart.addSeries(s.name(), s.x(), s.y());
-            xy.setMarker(s.x().length <= 30 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            dense |= s.x().length > DENSE_POINTS;
+            xy.setMarker(s.x().length <= DENSE_POINTS ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+        }
+        if (dense && !logX) {
+            slantedXLabels(chart);
         }
         save(chart, png);
     }
