@@ -66,7 +66,7 @@ public final class Variable {
     /**
      * A leaf that needs no gradient (inputs, masks, constants), wrapping {@code value}.
      *
-     * @param value the value
+     * @param value the constant value, wrapped without copying
      * @return a leaf that needs no gradient (inputs, masks, constants), wrapping {@code value}
      */
     public static Variable constant(Tensor value) {
@@ -76,7 +76,7 @@ public final class Variable {
     /**
      * A rank-0 constant.
      *
-     * @param value the value
+     * @param value the constant value
      * @return a rank-0 constant
      */
     public static Variable constant(float value) {

@@ -49,7 +49,7 @@ public record Dclw(double temperature, double sigma, boolean weightGradient, boo
     /**
      * The same with the gradient flowing through w, or not.
      *
-     * @param on true to turn it on
+     * @param on true to let the gradient flow through w
      * @return the same with the gradient flowing through w, or not
      */
     public Dclw withWeightGradient(boolean on) {
@@ -59,7 +59,7 @@ public record Dclw(double temperature, double sigma, boolean weightGradient, boo
     /**
      * The same with w clamped at 0, or not.
      *
-     * @param on true to turn it on
+     * @param on true to clamp w at 0
      * @return the same with w clamped at 0, or not
      */
     public Dclw withClampWeight(boolean on) {

@@ -34,7 +34,7 @@ public record InfoNce(double temperature, boolean symmetric, Normalize normalize
     /**
      * The same, averaged over both directions or not.
      *
-     * @param on true to turn it on
+     * @param on true to average both directions
      * @return the same, averaged over both directions or not
      */
     public InfoNce withSymmetric(boolean on) {

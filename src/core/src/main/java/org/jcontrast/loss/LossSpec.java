@@ -233,7 +233,7 @@ public sealed interface LossSpec permits NtXent, Dcl, Dclw, HardContrastive, Sim
         /**
          * DCLW: whether the gradient flows through the weight.
          *
-         * @param on true to turn it on
+         * @param on true to let the gradient flow through the weight
          * @return this builder
          */
         public Builder weightGradient(boolean on) {
@@ -244,7 +244,7 @@ public sealed interface LossSpec permits NtXent, Dcl, Dclw, HardContrastive, Sim
         /**
          * DCLW: whether the weight is clamped at 0.
          *
-         * @param on true to turn it on
+         * @param on true to clamp the weight at 0
          * @return this builder
          */
         public Builder clampWeight(boolean on) {
@@ -255,7 +255,7 @@ public sealed interface LossSpec permits NtXent, Dcl, Dclw, HardContrastive, Sim
         /**
          * SupCon: whether the loss is multiplied by τ.
          *
-         * @param on true to turn it on
+         * @param on true to multiply the loss by τ
          * @return this builder
          */
         public Builder rescale(boolean on) {
@@ -266,7 +266,7 @@ public sealed interface LossSpec permits NtXent, Dcl, Dclw, HardContrastive, Sim
         /**
          * InfoNCE: whether both directions are averaged.
          *
-         * @param on true to turn it on
+         * @param on true to average both directions
          * @return this builder
          */
         public Builder symmetric(boolean on) {

@@ -33,7 +33,7 @@ public record SupCon(double temperature, boolean rescale, Normalize normalize) i
     /**
      * The same, multiplied by τ or not.
      *
-     * @param on true to turn it on
+     * @param on true to multiply the loss by τ
      * @return the same, multiplied by τ or not
      */
     public SupCon withRescale(boolean on) {

@@ -104,7 +104,7 @@ public final class Lars extends Optimizer {
         /**
          * Nesterov momentum.
          *
-         * @param on true to turn it on
+         * @param on true for Nesterov momentum
          * @return this builder
          */
         public Builder nesterov(boolean on) {

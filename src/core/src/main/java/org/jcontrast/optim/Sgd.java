@@ -74,7 +74,7 @@ public final class Sgd extends Optimizer {
         /**
          * Nesterov momentum (needs μ &gt; 0).
          *
-         * @param on true to turn it on
+         * @param on true for Nesterov momentum
          * @return this builder
          */
         public Builder nesterov(boolean on) {

@@ -79,7 +79,7 @@ public final class Tensor {
     /**
      * A rank-0 tensor holding {@code value}.
      *
-     * @param value the value
+     * @param value the single element
      * @return a rank-0 tensor holding {@code value}
      */
     public static Tensor scalar(float value) {

@@ -15,7 +15,7 @@ public final class Seeds {
     /**
      * A generator determined by {@code seed} and the coordinates, independent of any other call.
      *
-     * @param seed the seed
+     * @param seed the run's seed
      * @param coordinates values that, with the seed, pick the stream (e.g. epoch, index, view)
      * @return the generator
      */
@@ -26,7 +26,7 @@ public final class Seeds {
     /**
      * A 64-bit seed determined by {@code seed} and the coordinates.
      *
-     * @param seed the seed
+     * @param seed the run's seed
      * @param coordinates values that, with the seed, pick the stream (e.g. epoch, index, view)
      * @return the derived seed
      */

@@ -34,7 +34,7 @@ public record HeldOutMetrics(double uniformity, double tolerance, double alignme
      * Measures {@code model} on {@code images} with the views and batch size of {@code config};
      * the NPC multipliers and the bound use its τ (NT-Xent's default for the losses without one).
      *
-     * @param model the network
+     * @param model the network, read in evaluation mode
      * @param images the held-out images
      * @param config the run's configuration
      * @return the metrics

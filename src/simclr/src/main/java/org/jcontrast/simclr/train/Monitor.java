@@ -69,7 +69,7 @@ public final class Monitor {
     /**
      * Measures {@code model} after epoch {@code epoch} (0-based) and keeps the point.
      *
-     * @param model the network
+     * @param model the network being trained, read in evaluation mode
      * @param epoch the epoch just completed, 0-based
      * @return the measurement
      */
