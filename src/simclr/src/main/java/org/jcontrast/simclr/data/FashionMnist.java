@@ -47,7 +47,7 @@ public final class FashionMnist {
      * @param folder the folder holding the files
      * @param part {@code train} or {@code t10k}
      * @return the part's images and labels
-     * @throws IOException when a file cannot be read, or a {@link FormatException} naming the file and the problem
+     * @throws IOException when a file cannot be read, or a {@link org.jcontrast.io.FormatException} naming the file and the problem
      */
     public static Dataset load(Path folder, String part) throws IOException {
         return Idx.load(existing(folder, imagesFile(part)), existing(folder, labelsFile(part)),
@@ -63,7 +63,7 @@ public final class FashionMnist {
      * @param labelsSource names the labels stream in error messages
      * @param part {@code train} or {@code t10k}
      * @return the part's images and labels
-     * @throws IOException when a stream cannot be read, or a {@link FormatException} naming the source and the problem
+     * @throws IOException when a stream cannot be read, or a {@link org.jcontrast.io.FormatException} naming the source and the problem
      */
     public static Dataset read(InputStream images, String imagesSource, InputStream labels, String labelsSource,
                                String part) throws IOException {
