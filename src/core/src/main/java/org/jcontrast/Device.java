@@ -6,6 +6,7 @@ import java.util.Locale;
  * Where an {@link Engine} computes its large matrix products (the similarity tiles of the losses
  * among them). A product the GPU cannot take, or any product after the GPU failed once, runs on the
  * CPU instead, with one log line saying why.
+ * <p>Immutable and thread-safe.
  */
 public enum Device {
     /** Always on the CPU kernels; no GPU library is even looked for. */
@@ -21,7 +22,12 @@ public enum Device {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@code cpu}, {@code gpu} or {@code auto}, in any case. */
+    /**
+     * Parses {@code cpu}, {@code gpu} or {@code auto}, in any case.
+     *
+     * @param text the name
+     * @return the device
+     */
     public static Device parse(String text) {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));

@@ -40,22 +40,35 @@ public final class Engine implements AutoCloseable {
      * The engine of code that binds none, made from the system properties on first use.
      *
      * @throws IllegalArgumentException naming the property when one is invalid (every time, until it is fixed)
+     * @return the engine of code that binds none
      */
     public static Engine defaults() {
         return new Engine(Context.defaults());
     }
 
-    /** The engine bound on this thread by {@link #run} or {@link #call}, else {@link #defaults()}. */
+    /**
+     * The engine bound on this thread by {@link #run} or {@link #call}, else {@link #defaults()}.
+     *
+     * @return the engine bound on this thread by {@link #run} or {@link #call}, else {@link #defaults()}
+     */
     public static Engine current() {
         return new Engine(Context.current());
     }
 
-    /** A builder whose unset settings take the system properties' values (see the class comment). */
+    /**
+     * A builder whose unset settings take the system properties' values (see the class comment).
+     *
+     * @return this builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Runs {@code block} with this engine bound on this thread. */
+    /**
+     * Runs {@code block} with this engine bound on this thread.
+     *
+     * @param block the code to run
+     */
     public void run(Runnable block) {
         context.call(() -> {
             block.run();
@@ -63,32 +76,60 @@ public final class Engine implements AutoCloseable {
         });
     }
 
-    /** Runs {@code block} with this engine bound on this thread and returns its result; its exception passes through. */
+    /**
+     * Runs {@code block} with this engine bound on this thread and returns its result; its exception passes through.
+     *
+     * @param <T> the block's result type
+     * @param <X> the exception the block may throw
+     * @param block the code to run
+     * @return the block's result
+     * @throws X when the block throws it
+     */
     public <T, X extends Throwable> T call(ScopedValue.CallableOp<T, X> block) throws X {
         return context.call(block);
     }
 
-    /** Threads of the parallel sections. */
+    /**
+     * Threads of the parallel sections.
+     *
+     * @return threads of the parallel sections
+     */
     public int threads() {
         return context.threads();
     }
 
-    /** The kernels as asked for ({@link #describe()} says which ran: {@link Simd#AUTO} may fall back). */
+    /**
+     * The kernels as asked for ({@link #describe()} says which ran: {@link Simd#AUTO} may fall back).
+     *
+     * @return the kernels as asked for ({@link #describe()} says which ran: {@link Simd#AUTO} may fall back)
+     */
     public Simd simd() {
         return context.simd();
     }
 
-    /** Where large matrix products run. */
+    /**
+     * Where large matrix products run.
+     *
+     * @return where large matrix products run
+     */
     public Device device() {
         return context.device();
     }
 
-    /** The tile of the streaming losses when fixed; empty when chosen per batch (256 on the CPU, 4096 on a GPU). */
+    /**
+     * The tile of the streaming losses when fixed; empty when chosen per batch (256 on the CPU, 4096 on a GPU).
+     *
+     * @return the tile of the streaming losses when fixed; empty when chosen per batch (256 on the CPU, 4096 on a GPU)
+     */
     public OptionalInt tile() {
         return context.tile();
     }
 
-    /** The settings in words, e.g. {@code vector (512-bit); 2 thread(s); device cpu; streaming tile per batch}. */
+    /**
+     * The settings in words, e.g. {@code vector (512-bit); 2 thread(s); device cpu; streaming tile per batch}.
+     *
+     * @return the settings in words
+     */
     public String describe() {
         return context.describe();
     }
@@ -131,7 +172,12 @@ public final class Engine implements AutoCloseable {
         private Builder() {
         }
 
-        /** A pool of its own with this many threads (≥ 1). */
+        /**
+         * A pool of its own with this many threads (≥ 1).
+         *
+         * @param n the number of threads, ≥ 1
+         * @return this builder
+         */
         public Builder threads(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + n);
@@ -145,6 +191,9 @@ public final class Engine implements AutoCloseable {
          * The caller's pool instead of one of its own; its parallelism is the thread count, and closing
          * the engine leaves it running. A {@link ForkJoinPool} because a parallel section waits for its
          * parts by joining them, which a worker does while helping, so nested sections never starve it.
+         *
+         * @param executor the pool, left running when the engine is closed
+         * @return this builder
          */
         public Builder executor(ForkJoinPool executor) {
             this.pool = Objects.requireNonNull(executor, "executor");
@@ -152,19 +201,34 @@ public final class Engine implements AutoCloseable {
             return this;
         }
 
-        /** Which kernels compute. */
+        /**
+         * Which kernels compute.
+         *
+         * @param choice the kernels
+         * @return this builder
+         */
         public Builder simd(Simd choice) {
             this.simd = Objects.requireNonNull(choice, "simd");
             return this;
         }
 
-        /** Where large matrix products run. */
+        /**
+         * Where large matrix products run.
+         *
+         * @param where the device
+         * @return this builder
+         */
         public Builder device(Device where) {
             this.device = Objects.requireNonNull(where, "device");
             return this;
         }
 
-        /** With {@link Device#AUTO}: the products of at least this many flops (2·m·n·k) that go to the GPU. */
+        /**
+         * With {@link Device#AUTO}: the products of at least this many flops (2·m·n·k) that go to the GPU.
+         *
+         * @param flops the threshold, in flops (2·m·n·k), ≥ 0
+         * @return this builder
+         */
         public Builder gpuThresholdFlops(double flops) {
             if (!(flops >= 0) || Double.isInfinite(flops)) {
                 throw new IllegalArgumentException("gpuThresholdFlops must be a finite number ≥ 0, got " + flops);
@@ -173,13 +237,23 @@ public final class Engine implements AutoCloseable {
             return this;
         }
 
-        /** On the GPU, round the inputs of products to TF32 on tensor cores (about 1e-3 relative error). */
+        /**
+         * On the GPU, round the inputs of products to TF32 on tensor cores (about 1e-3 relative error).
+         *
+         * @param on true to use TF32
+         * @return this builder
+         */
         public Builder tf32(boolean on) {
             this.tf32 = on;
             return this;
         }
 
-        /** The streaming losses' tile, tile × tile similarities per task (≥ 1). */
+        /**
+         * The streaming losses' tile, tile × tile similarities per task (≥ 1).
+         *
+         * @param size the tile, in rows, ≥ 1
+         * @return this builder
+         */
         public Builder tile(int size) {
             if (size < 1) {
                 throw new IllegalArgumentException("tile must be at least 1, got " + size);
@@ -193,6 +267,7 @@ public final class Engine implements AutoCloseable {
          *
          * @throws IllegalArgumentException naming the setting or system property that is invalid, or when
          *                                  {@link Simd#VECTOR} was asked for and the Vector API cannot load
+         * @return the engine
          */
         public Engine build() {
             OffloadSettings offload = new OffloadSettings(

@@ -6,6 +6,7 @@ import java.util.Locale;
  * Which kernels an {@link Engine} computes with. Every kernel has a plain-Java twin, which is the
  * reference the Vector API path is tested against and the fallback where the incubator module
  * {@code jdk.incubator.vector} is not loaded.
+ * <p>Immutable and thread-safe.
  */
 public enum Simd {
     /** The Vector API kernels when {@code jdk.incubator.vector} is loaded, else the plain-Java twins (logged once). */
@@ -21,7 +22,12 @@ public enum Simd {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@code auto}, {@code scalar} or {@code vector}, in any case; blank means {@code auto}. */
+    /**
+     * Parses {@code auto}, {@code scalar} or {@code vector}, in any case; blank means {@code auto}.
+     *
+     * @param text the name, or blank
+     * @return the choice
+     */
     public static Simd parse(String text) {
         if (text.isBlank()) {
             return AUTO;

@@ -22,6 +22,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class Plots {
     private static final int WIDTH = 800;
     private static final int HEIGHT = 500;
+    /** Above this many points a series is drawn without markers, and its x labels slanted. */
+    private static final int DENSE_POINTS = 30;
     /** Fill opacity of overlaid histograms, so that every one stays visible. */
     private static final int HISTOGRAM_ALPHA = 90;
 
@@ -65,9 +67,14 @@ final class Plots {
             }
             chart.getStyler().setXAxisLogarithmic(true);
         }
+        boolean dense = false;
         for (Series s : series) {
             XYSeries xy = chart.addSeries(s.name(), s.x(), s.y());
-            xy.setMarker(s.x().length <= 30 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            dense |= s.x().length > DENSE_POINTS;
+            xy.setMarker(s.x().length <= DENSE_POINTS ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+        }
+        if (dense && !logX) {
+            slantedXLabels(chart);
         }
         save(chart, png);
     }
@@ -111,7 +118,7 @@ final class Plots {
         }
         XYChart chart = chart(title, xLabel, "fraction of samples");
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea);
-        chart.getStyler().setXAxisDecimalPattern("0.###"); // bin edges are not round numbers
+        slantedXLabels(chart);
         Color[] palette = chart.getStyler().getSeriesColors();
         int k = 0;
         for (Map.Entry<String, double[]> e : samples.entrySet()) {
@@ -150,11 +157,23 @@ final class Plots {
         return new double[][] {x, y};
     }
 
+    /**
+     * Readable x labels on equally spaced x values (steps, bin edges), where XChart ticks data
+     * points, as many as barely fit side by side: slanted labels at three decimals at most leave
+     * room between them.
+     */
+    private static void slantedXLabels(XYChart chart) {
+        chart.getStyler().setXAxisLabelRotation(45);
+        chart.getStyler().setXAxisDecimalPattern("0.###");
+    }
+
     private static XYChart chart(String title, String xLabel, String yLabel) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xLabel)
                 .yAxisTitle(yLabel).build();
         XYStyler st = chart.getStyler();
-        st.setLegendPosition(Styler.LegendPosition.InsideNE);
+        // Below the plot area: a legend inside it covers data (the tallest bar, the latest points).
+        st.setLegendPosition(Styler.LegendPosition.OutsideS);
+        st.setLegendLayout(Styler.LegendLayout.Horizontal);
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotGridLinesColor(new Color(220, 220, 220));
         st.setAntiAlias(true);

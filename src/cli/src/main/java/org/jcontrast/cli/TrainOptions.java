@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 
 /** The options of a training run besides its loss; each left out keeps {@link TrainConfig}'s default. */
 final class TrainOptions {
-    @Option(names = "--epochs", paramLabel = "E", description = "Passes over the training images (default 50).")
+    @Option(names = "--epochs", paramLabel = "E", description = "Passes over the training images (default: 50 for "
+            + "train, " + SweepCommand.DEFAULT_EPOCHS + " per run for sweep).")
     Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "B", description = "Images per step, two views each (default 512).")

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,21 @@ class PlotsTest {
         Path hist = dir.resolve("hist.png");
         Plots.histograms(hist, "similarities", "cosine similarity", sims, 20);
         assertDrawn(hist);
+    }
+
+    @Test
+    void theLegendLeavesTheTallestBarUncovered() throws IOException {
+        // Nearly every value in the last of 4 bins: its bar fills the right quarter of the plot up to the top,
+        // where a legend inside the plot area used to sit.
+        double[] values = new double[100];
+        Arrays.fill(values, 1, values.length, 1.0);
+        Path png = dir.resolve("tall.png");
+        Plots.histograms(png, "tall", "value", Map.of("a sample with a long name", values), 4);
+        BufferedImage img = ImageIO.read(png.toFile());
+        int rgb = img.getRGB(img.getWidth() - 100, 60);
+        int red = (rgb >> 16) & 0xFF, blue = rgb & 0xFF;
+        assertTrue(blue > red + 40, "the top of the tallest bar shows its blue fill, got #"
+                + Integer.toHexString(rgb & 0xFFFFFF));
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jcontrast.io.Checkpoint;
+import org.jcontrast.simclr.train.TrainConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -251,6 +252,16 @@ class TrainCommandTest {
             assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".tmp")).toList(), "no stale files");
         }
         assertEquals("40", Checkpoint.read(runs.resolve("k-2").resolve("checkpoint.jckp")).get("epoch"));
+    }
+
+    @Test
+    void theEpochsHelpStatesEachCommandsDefault() {
+        int train = TrainConfig.builder().build().epochs();
+        for (String command : List.of("train", "sweep")) {
+            String help = CliRun.of(command, "--help").ok().out().replaceAll("\\s+", " ");
+            assertTrue(help.contains("default: " + train + " for train, " + SweepCommand.DEFAULT_EPOCHS
+                    + " per run for sweep"), help);
+        }
     }
 
     @Test

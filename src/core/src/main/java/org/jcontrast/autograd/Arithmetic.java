@@ -11,6 +11,7 @@ import org.jcontrast.tensor.Tensor;
  * aligned on the right and a dimension of 1 stretches, so a [c] (or [1, c]) row vector applies to
  * every row, an [r, 1] column vector to every column and a scalar to everything; the gradient of
  * a stretched input is summed back to its shape.
+ * <p>Stateless and thread-safe; the {@link Variable}s it builds are not (one graph per thread).
  */
 public final class Arithmetic {
     /** Elements per parallel chunk of the loops written out here. */
@@ -19,7 +20,13 @@ public final class Arithmetic {
     private Arithmetic() {
     }
 
-    /** x + y, broadcasting. */
+    /**
+     * x + y, broadcasting.
+     *
+     * @param x the first operand
+     * @param y the second operand, broadcast against {@code x}
+     * @return x + y, broadcasting
+     */
     public static Variable add(Variable x, Variable y) {
         int[] shape = Broadcast.shape(x.value(), y.value(), "add");
         Tensor out = Ops.add(Broadcast.expand(x.value(), shape), Broadcast.expand(y.value(), shape));
@@ -29,7 +36,13 @@ public final class Arithmetic {
                 y.requiresGrad() ? Broadcast.reduceTo(g, yShape) : null});
     }
 
-    /** x − y, broadcasting. */
+    /**
+     * x − y, broadcasting.
+     *
+     * @param x the first operand
+     * @param y the second operand, broadcast against {@code x}
+     * @return x − y, broadcasting
+     */
     public static Variable sub(Variable x, Variable y) {
         int[] shape = Broadcast.shape(x.value(), y.value(), "sub");
         Tensor out = Ops.scale(Broadcast.expand(y.value(), shape), -1f);
@@ -40,7 +53,13 @@ public final class Arithmetic {
                 y.requiresGrad() ? Broadcast.reduceTo(Ops.scale(g, -1f), yShape) : null});
     }
 
-    /** x·y elementwise, broadcasting; multiplying by a constant 0/1 mask zeroes entries and their gradients. */
+    /**
+     * x·y elementwise, broadcasting; multiplying by a constant 0/1 mask zeroes entries and their gradients.
+     *
+     * @param x the first operand
+     * @param y the second operand, broadcast against {@code x}
+     * @return x·y elementwise, broadcasting; multiplying by a constant 0/1 mask zeroes entries and their gradients
+     */
     public static Variable mul(Variable x, Variable y) {
         Tensor xv = x.value(), yv = y.value();
         int[] shape = Broadcast.shape(xv, yv, "mul");
@@ -50,7 +69,13 @@ public final class Arithmetic {
                 y.requiresGrad() ? Broadcast.reduceTo(Ops.mul(g, Broadcast.expand(xv, shape)), yv.shape()) : null});
     }
 
-    /** x / y elementwise, broadcasting. */
+    /**
+     * x / y elementwise, broadcasting.
+     *
+     * @param x the numerator
+     * @param y the denominator, broadcast against {@code x}
+     * @return x / y elementwise, broadcasting
+     */
     public static Variable div(Variable x, Variable y) {
         Tensor xv = x.value(), yv = y.value();
         int[] shape = Broadcast.shape(xv, yv, "div");
@@ -65,23 +90,44 @@ public final class Arithmetic {
         });
     }
 
-    /** alpha·x. */
+    /**
+     * alpha·x.
+     *
+     * @param x the input
+     * @param alpha the factor
+     * @return alpha·x
+     */
     public static Variable scale(Variable x, float alpha) {
         return Variable.fromOp("scale", Ops.scale(x.value(), alpha), List.of(x), List.of(),
                 g -> new Tensor[] {Ops.scale(g, alpha)});
     }
 
-    /** exp(x). */
+    /**
+     * exp(x).
+     *
+     * @param x the input
+     * @return exp(x)
+     */
     public static Variable exp(Variable x) {
         return pointwise("exp", x, Ops::exp, (v, y) -> y);
     }
 
-    /** log(x). */
+    /**
+     * log(x).
+     *
+     * @param x the input
+     * @return log(x)
+     */
     public static Variable log(Variable x) {
         return pointwise("log", x, Ops::log, (v, y) -> 1f / v);
     }
 
-    /** √x. */
+    /**
+     * √x.
+     *
+     * @param x the input
+     * @return √x
+     */
     public static Variable sqrt(Variable x) {
         return pointwise("sqrt", x, t -> Pointwise.map(t, v -> (float) Math.sqrt(v)), (v, y) -> 0.5f / y);
     }
@@ -89,6 +135,9 @@ public final class Arithmetic {
     /**
      * max(x, 0); the gradient at 0 is 0, as PyTorch's. Written as two plain parallel loops rather
      * than through {@code pointwise}, since a network applies it to every hidden activation.
+     *
+     * @param x the input
+     * @return max(x, 0); the gradient at 0 is 0, as PyTorch's
      */
     public static Variable relu(Variable x) {
         Tensor in = x.value();
@@ -118,6 +167,12 @@ public final class Arithmetic {
     /**
      * x limited to [lo, hi] (either may be infinite); the gradient passes where lo ≤ x ≤ hi and is 0
      * where x was cut, as PyTorch's {@code clamp}.
+     *
+     * @param x the input
+     * @param lo the lower limit, may be −∞
+     * @param hi the upper limit, may be +∞
+     * @return x limited to [lo, hi] (either may be infinite); the gradient passes where lo ≤ x ≤ hi and is 0 where x
+     *     was cut, as PyTorch's {@code clamp}
      */
     public static Variable clamp(Variable x, float lo, float hi) {
         if (!(lo <= hi)) {

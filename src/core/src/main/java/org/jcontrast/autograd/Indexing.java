@@ -8,12 +8,19 @@ import org.jcontrast.tensor.Tensor;
 /**
  * Picking entries, rows and columns of a matrix, and masking. The gradient of a selection is
  * scattered back to where each entry came from (summed where an entry was taken twice).
+ * <p>Stateless and thread-safe; the {@link Variable}s it builds are not (one graph per thread).
  */
 public final class Indexing {
     private Indexing() {
     }
 
-    /** One entry per row, {@code x[i, index[i]]}, as an [r, 1] column. */
+    /**
+     * One entry per row, {@code x[i, index[i]]}, as an [r, 1] column.
+     *
+     * @param x the input
+     * @param index one column per row
+     * @return one entry per row, {@code x[i, index[i]]}, as an [r, 1] column
+     */
     public static Variable pick(Variable x, int[] index) {
         Tensor xv = x.value();
         Shapes.requireMatrix(xv, "pick");
@@ -37,7 +44,12 @@ public final class Indexing {
         });
     }
 
-    /** The diagonal of a square matrix, as an [n, 1] column. */
+    /**
+     * The diagonal of a square matrix, as an [n, 1] column.
+     *
+     * @param x a square matrix
+     * @return the diagonal of a square matrix, as an [n, 1] column
+     */
     public static Variable diagonal(Variable x) {
         Tensor xv = x.value();
         Shapes.requireMatrix(xv, "diagonal");
@@ -51,7 +63,13 @@ public final class Indexing {
         return pick(x, index);
     }
 
-    /** The rows {@code x[rows[k]]}, in the given order, repeats allowed: shape [rows.length, c]. */
+    /**
+     * The rows {@code x[rows[k]]}, in the given order, repeats allowed: shape [rows.length, c].
+     *
+     * @param x the matrix
+     * @param rows the row indices
+     * @return the rows {@code x[rows[k]]}, in the given order, repeats allowed: shape [rows.length, c]
+     */
     public static Variable selectRows(Variable x, int[] rows) {
         Tensor xv = x.value();
         Shapes.requireMatrix(xv, "selectRows");
@@ -71,7 +89,13 @@ public final class Indexing {
         });
     }
 
-    /** The columns {@code x[:, cols[k]]}, in the given order, repeats allowed: shape [r, cols.length]. */
+    /**
+     * The columns {@code x[:, cols[k]]}, in the given order, repeats allowed: shape [r, cols.length].
+     *
+     * @param x the matrix
+     * @param cols the column indices
+     * @return the columns {@code x[:, cols[k]]}, in the given order, repeats allowed: shape [r, cols.length]
+     */
     public static Variable selectCols(Variable x, int[] cols) {
         Tensor xv = x.value();
         Shapes.requireMatrix(xv, "selectCols");
@@ -99,6 +123,12 @@ public final class Indexing {
     /**
      * x with {@code value} wherever {@code mask} (a constant of x's shape) is non-zero; those
      * entries get no gradient. Filling with −∞ removes logits from a softmax or logsumexp.
+     *
+     * @param x the input
+     * @param mask a constant of x's shape; non-zero entries are filled
+     * @param value the fill value, e.g. −∞
+     * @return x with {@code value} wherever {@code mask} (a constant of x's shape) is non-zero; those entries get no
+     *     gradient
      */
     public static Variable maskedFill(Variable x, Tensor mask, float value) {
         Tensor xv = x.value();

@@ -4,12 +4,20 @@ import java.util.List;
 import org.jcontrast.internal.tensor.Shapes;
 import org.jcontrast.tensor.Tensor;
 
-/** Stacking, slicing, reshaping and transposing; each returns a new tensor and routes gradients back. */
+/**
+ * Stacking, slicing, reshaping and transposing; each returns a new tensor and routes gradients back.
+ * <p>Stateless and thread-safe; the {@link Variable}s it builds are not (one graph per thread).
+ */
 public final class Layout {
     private Layout() {
     }
 
-    /** The matrices stacked vertically, top to bottom; they must have the same number of columns. */
+    /**
+     * The matrices stacked vertically, top to bottom; they must have the same number of columns.
+     *
+     * @param parts the matrices, at least one
+     * @return the matrices stacked vertically, top to bottom; they must have the same number of columns
+     */
     public static Variable concatRows(Variable... parts) {
         int cols = requireMatrices(parts, "concatRows").value().dim(1);
         int rows = 0;
@@ -35,7 +43,12 @@ public final class Layout {
         });
     }
 
-    /** The matrices side by side, left to right; they must have the same number of rows. */
+    /**
+     * The matrices side by side, left to right; they must have the same number of rows.
+     *
+     * @param parts the matrices, at least one
+     * @return the matrices side by side, left to right; they must have the same number of rows
+     */
     public static Variable concatCols(Variable... parts) {
         int rows = requireMatrices(parts, "concatCols").value().dim(0);
         int cols = 0;
@@ -64,7 +77,14 @@ public final class Layout {
         });
     }
 
-    /** Rows [from, to) of a matrix. */
+    /**
+     * Rows [from, to) of a matrix.
+     *
+     * @param x the matrix
+     * @param from the first row, inclusive
+     * @param to the end row, exclusive
+     * @return rows [from, to) of a matrix
+     */
     public static Variable sliceRows(Variable x, int from, int to) {
         Tensor xv = x.value();
         Shapes.requireMatrix(xv, "sliceRows");
@@ -76,14 +96,25 @@ public final class Layout {
         });
     }
 
-    /** The same values, row-major, in another shape of the same size. */
+    /**
+     * The same values, row-major, in another shape of the same size.
+     *
+     * @param x the input
+     * @param shape the new shape, of the same size
+     * @return the same values, row-major, in another shape of the same size
+     */
     public static Variable reshape(Variable x, int... shape) {
         int[] from = x.value().shape();
         return Variable.fromOp("reshape", x.value().copy().reshape(shape), List.of(x), List.of(),
                 g -> new Tensor[] {g.reshape(from)});
     }
 
-    /** The transpose of a matrix. */
+    /**
+     * The transpose of a matrix.
+     *
+     * @param x the matrix
+     * @return the transpose of a matrix
+     */
     public static Variable transpose(Variable x) {
         Shapes.requireMatrix(x.value(), "transpose");
         return Variable.fromOp("transpose", transposed(x.value()), List.of(x), List.of(),

@@ -13,7 +13,11 @@ public final class NoGrad implements AutoCloseable {
     private NoGrad() {
     }
 
-    /** Opens a scope on the current thread; close it on the same thread. */
+    /**
+     * Opens a scope on the current thread; close it on the same thread.
+     *
+     * @return the scope, to close (try-with-resources)
+     */
     public static NoGrad enter() {
         DEPTH.get()[0]++;
         return new NoGrad();

@@ -11,7 +11,10 @@ import java.util.List;
 import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 
-/** Row normalisation onto the unit sphere, and batch normalisation for projection heads. */
+/**
+ * Row normalisation onto the unit sphere, and batch normalisation for projection heads.
+ * <p>Stateless and thread-safe; the {@link Variable}s it builds are not (one graph per thread).
+ */
 public final class Normalization {
     private Normalization() {
     }
@@ -20,6 +23,10 @@ public final class Normalization {
      * z / max(‖z‖, eps) for each row, as PyTorch's {@code F.normalize}: a row shorter than eps is
      * divided by eps instead, so a zero row stays zero. The gradient removes the radial part,
      * (g − y·(y·g)) / ‖z‖, or is g / eps where the norm was clamped.
+     *
+     * @param z the rows, [N, d]
+     * @param eps the floor of the norm, &gt; 0
+     * @return the normalised rows, [N, d]
      */
     public static Variable normalizeRows(Variable z, float eps) {
         if (!(eps > 0)) {
@@ -34,6 +41,12 @@ public final class Normalization {
      * Training-mode batch normalisation of an [B, c] batch over its rows: each column is centred by
      * its batch mean, divided by √(biased batch variance + eps), then scaled by γ and shifted by β
      * (each [c]). Composed from elementwise operations, so its gradient needs no code of its own.
+     *
+     * @param x the batch, [B, c], B ≥ 2
+     * @param gamma γ, the per-column scale, [c]
+     * @param beta β, the per-column shift, [c]
+     * @param eps added to the variance, &gt; 0
+     * @return the normalised, scaled and shifted batch, [B, c]
      */
     public static Variable batchNorm(Variable x, Variable gamma, Variable beta, float eps) {
         Tensor xv = x.value();

@@ -8,6 +8,7 @@ import org.jcontrast.tensor.Tensor;
  * Row-wise selections of the largest candidates, as constant 0/1 masks: the hard-negative
  * selections of the losses. A selection is a discrete choice with no gradient; the losses build
  * it from detached similarities and then treat it as fixed, as the papers do.
+ * <p>Stateless and thread-safe; each call returns a new mask.
  */
 public final class Selection {
     private Selection() {
@@ -16,6 +17,11 @@ public final class Selection {
     /**
      * In each row, the {@code k} largest values among the candidates (the non-zero entries of
      * {@code candidates}), ties broken by the lower column; all candidates where a row has k or fewer.
+     *
+     * @param values the values to rank, [r, c]
+     * @param candidates non-zero where an entry may be chosen, [r, c]
+     * @param k how many to choose per row, ≥ 1
+     * @return a constant 0/1 mask of the chosen entries, [r, c]
      */
     public static Tensor topK(Tensor values, Tensor candidates, int k) {
         if (k < 1) {
@@ -28,6 +34,11 @@ public final class Selection {
      * In each row, every candidate at least as large as the row's k-th largest candidate: the top k
      * plus all values tied with the k-th (the quantile selection); all candidates where a row has k
      * or fewer.
+     *
+     * @param values the values to rank, [r, c]
+     * @param candidates non-zero where an entry may be chosen, [r, c]
+     * @param k the rank of the threshold, ≥ 1
+     * @return a constant 0/1 mask of the chosen entries, [r, c]
      */
     public static Tensor topKWithTies(Tensor values, Tensor candidates, int k) {
         if (k < 1) {

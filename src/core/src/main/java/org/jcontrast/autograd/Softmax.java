@@ -8,12 +8,18 @@ import org.jcontrast.tensor.Tensor;
 /**
  * Row-wise logsumexp, softmax and log-softmax of a matrix, max-shifted so that large logits do not
  * overflow. Entries of −∞ (masked out) take no part and get no gradient.
+ * <p>Stateless and thread-safe; the {@link Variable}s it builds are not (one graph per thread).
  */
 public final class Softmax {
     private Softmax() {
     }
 
-    /** log Σ_j exp(x_ij) of each row, shape [r, 1]. Its gradient is the row's softmax. */
+    /**
+     * log Σ_j exp(x_ij) of each row, shape [r, 1]. Its gradient is the row's softmax.
+     *
+     * @param x the logits
+     * @return log Σ_j exp(x_ij) of each row, shape [r, 1]
+     */
     public static Variable logSumExpRows(Variable x) {
         Tensor xv = x.value();
         Shapes.requireMatrix(xv, "logSumExpRows");
@@ -22,7 +28,12 @@ public final class Softmax {
                 g -> new Tensor[] {Ops.mul(Ops.softmaxRows(xv), Broadcast.expand(g, xv.shape()))});
     }
 
-    /** softmax of each row. Gradient: y ⊙ (g − Σ_j g_j y_j). */
+    /**
+     * softmax of each row. Gradient: y ⊙ (g − Σ_j g_j y_j).
+     *
+     * @param x the logits
+     * @return softmax of each row
+     */
     public static Variable softmaxRows(Variable x) {
         Shapes.requireMatrix(x.value(), "softmaxRows");
         Tensor y = Ops.softmaxRows(x.value());
@@ -33,7 +44,12 @@ public final class Softmax {
         });
     }
 
-    /** log-softmax of each row: x − logsumexp(x). Gradient: g − softmax(x)·Σ_j g_j. */
+    /**
+     * log-softmax of each row: x − logsumexp(x). Gradient: g − softmax(x)·Σ_j g_j.
+     *
+     * @param x the logits
+     * @return log-softmax of each row: x − logsumexp(x)
+     */
     public static Variable logSoftmaxRows(Variable x) {
         Shapes.requireMatrix(x.value(), "logSoftmaxRows");
         Tensor y = Ops.logSoftmaxRows(x.value());

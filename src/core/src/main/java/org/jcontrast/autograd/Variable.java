@@ -25,6 +25,8 @@ import org.jcontrast.tensor.Tensor;
  * <p>Only parameters keep a gradient; the gradients of intermediate results live for one backward
  * pass. The graph is kept, so a second {@code backward()} adds the same gradients again, as
  * PyTorch does with {@code retain_graph=True}.
+ * <p>Not thread-safe: a graph, its backward pass and the gradients it accumulates belong to one
+ * thread at a time.
  */
 public final class Variable {
     private final Tensor value;
@@ -40,22 +42,43 @@ public final class Variable {
         this.name = name;
     }
 
-    /** A leaf that requires a gradient, wrapping {@code value} without copying. */
+    /**
+     * A leaf that requires a gradient, wrapping {@code value} without copying.
+     *
+     * @param value the initial value, updated in place by optimisers
+     * @return a leaf that requires a gradient, wrapping {@code value} without copying
+     */
     public static Variable parameter(Tensor value) {
         return new Variable(value, true, null, null);
     }
 
-    /** A named leaf that requires a gradient; the name appears in error messages. */
+    /**
+     * A named leaf that requires a gradient; the name appears in error messages.
+     *
+     * @param name the leaf's name
+     * @param value the initial value, updated in place by optimisers
+     * @return a named leaf that requires a gradient; the name appears in error messages
+     */
     public static Variable parameter(String name, Tensor value) {
         return new Variable(value, true, null, name);
     }
 
-    /** A leaf that needs no gradient (inputs, masks, constants), wrapping {@code value}. */
+    /**
+     * A leaf that needs no gradient (inputs, masks, constants), wrapping {@code value}.
+     *
+     * @param value the constant value, wrapped without copying
+     * @return a leaf that needs no gradient (inputs, masks, constants), wrapping {@code value}
+     */
     public static Variable constant(Tensor value) {
         return new Variable(value, false, null, null);
     }
 
-    /** A rank-0 constant. */
+    /**
+     * A rank-0 constant.
+     *
+     * @param value the constant value
+     * @return a rank-0 constant
+     */
     public static Variable constant(float value) {
         return constant(Tensor.scalar(value));
     }
@@ -66,6 +89,13 @@ public final class Variable {
      * {@code saved} lists every tensor the backward reads, so that a write to one of them before
      * the backward pass is caught. Every operation here is made this way; so can one defined
      * elsewhere, e.g. a fused loss whose backward is its analytic gradient.
+     *
+     * @param op the operation's name, for messages
+     * @param value the operation's result
+     * @param inputs the operands, in the order the backward returns their gradients
+     * @param saved the tensors the backward reads, checked for writes before it runs
+     * @param backward the gradients of the inputs given the output's
+     * @return the result, a graph node or a constant
      */
     public static Variable fromOp(String op, Tensor value, List<Variable> inputs, List<Tensor> saved,
                                   Backward backward) {
@@ -79,7 +109,11 @@ public final class Variable {
         return new Variable(value, true, new Node(op, inputs, saved, backward), op);
     }
 
-    /** The value (shared, not copied). */
+    /**
+     * The value (shared, not copied).
+     *
+     * @return the value (shared, not copied)
+     */
     public Tensor value() {
         return value;
     }
@@ -87,22 +121,37 @@ public final class Variable {
     /**
      * The gradient accumulated by the backward passes so far: set on parameters only, null before
      * the first backward pass reaches this variable and after {@link #zeroGrad()}.
+     *
+     * @return the gradient accumulated by the backward passes so far: set on parameters only, null before the first
+     *     backward pass reaches this variable and after {@link #zeroGrad()}
      */
     public Tensor grad() {
         return grad;
     }
 
-    /** Whether gradients flow to or through this variable. */
+    /**
+     * Whether gradients flow to or through this variable.
+     *
+     * @return whether gradients flow to or through this variable
+     */
     public boolean requiresGrad() {
         return requiresGrad;
     }
 
-    /** True for parameters and constants; false for the result of a recorded operation. */
+    /**
+     * True for parameters and constants; false for the result of a recorded operation.
+     *
+     * @return true for parameters and constants; false for the result of a recorded operation
+     */
     public boolean isLeaf() {
         return node == null;
     }
 
-    /** The name given to a leaf, the operation's name for a result, or null. */
+    /**
+     * The name given to a leaf, the operation's name for a result, or null.
+     *
+     * @return the name given to a leaf, the operation's name for a result, or null
+     */
     public String name() {
         return name;
     }
@@ -112,7 +161,11 @@ public final class Variable {
         grad = null;
     }
 
-    /** A constant with the same value (shared storage) and no history: gradients stop here. */
+    /**
+     * A constant with the same value (shared storage) and no history: gradients stop here.
+     *
+     * @return a constant with the same value (shared storage) and no history: gradients stop here
+     */
     public Variable detach() {
         return new Variable(value, false, null, name);
     }
@@ -129,6 +182,8 @@ public final class Variable {
     /**
      * Back-propagates {@code seed}, the gradient of some scalar with respect to this variable, and
      * adds the resulting gradients into every parameter it depends on.
+     *
+     * @param seed ∂(scalar)/∂(this), this variable's shape
      */
     public void backward(Tensor seed) {
         if (!requiresGrad) {

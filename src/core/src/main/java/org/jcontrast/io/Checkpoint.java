@@ -31,6 +31,8 @@ import org.jcontrast.tensor.Tensor;
  *
  * <p>Writing goes to a temporary file beside the target, then renames it, so an interrupted
  * save leaves the previous checkpoint intact.
+ * <p>Not thread-safe while its tensors are written; reading a checkpoint from several threads is
+ * safe once no thread writes to it or to the tensors it holds.
  */
 public final class Checkpoint {
     /** The format version this build writes and reads. */
@@ -45,7 +47,12 @@ public final class Checkpoint {
     private final Map<String, String> metadata;
     private final Map<String, Tensor> tensors;
 
-    /** A checkpoint to write: copies of the maps, keeping their order (the tensors are not copied). */
+    /**
+     * A checkpoint to write: copies of the maps, keeping their order (the tensors are not copied).
+     *
+     * @param metadata the text entries, by key
+     * @param tensors the tensors, by name
+     */
     public Checkpoint(Map<String, String> metadata, Map<String, Tensor> tensors) {
         this(UNSAVED, metadata, tensors);
     }
@@ -56,22 +63,40 @@ public final class Checkpoint {
         this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
     }
 
-    /** The file it was read from, as errors name it (a placeholder for one not read from a file). */
+    /**
+     * The file it was read from, as errors name it.
+     *
+     * @return the file's name, or a placeholder for a checkpoint not read from a file
+     */
     public String source() {
         return source;
     }
 
-    /** The metadata entries, in file order. */
+    /**
+     * The metadata entries, in file order.
+     *
+     * @return the metadata entries, in file order
+     */
     public Map<String, String> metadata() {
         return metadata;
     }
 
-    /** The tensors by name, in file order. */
+    /**
+     * The tensors by name, in file order.
+     *
+     * @return the tensors by name, in file order
+     */
     public Map<String, Tensor> tensors() {
         return tensors;
     }
 
-    /** Metadata entry {@code key}; a {@link FormatException} naming the file if it is missing. */
+    /**
+     * Metadata entry {@code key}; a {@link FormatException} naming the file if it is missing.
+     *
+     * @param key the entry's key
+     * @return the entry's value
+     * @throws FormatException naming the file and the key when the entry is missing
+     */
     public String get(String key) throws FormatException {
         String v = metadata.get(key);
         if (v == null) {
@@ -80,7 +105,13 @@ public final class Checkpoint {
         return v;
     }
 
-    /** Metadata entry {@code key} as a long. */
+    /**
+     * Metadata entry {@code key} as a long.
+     *
+     * @param key the entry's key
+     * @return the entry's value
+     * @throws FormatException naming the file and the key when the entry is missing or not an integer
+     */
     public long getLong(String key) throws FormatException {
         String v = get(key);
         try {
@@ -93,6 +124,9 @@ public final class Checkpoint {
     /**
      * Copies the saved tensors into {@code targets} (e.g. the live parameters and optimiser state).
      * The names must match exactly and every shape must agree; nothing is copied otherwise.
+     *
+     * @param targets the live tensors to overwrite, by name
+     * @throws FormatException naming the tensor when a name is missing or extra, or a shape differs
      */
     public void restoreInto(Map<String, Tensor> targets) throws FormatException {
         List<String> extra = new ArrayList<>(tensors.keySet());
@@ -117,7 +151,12 @@ public final class Checkpoint {
 
     // ---- writing ----
 
-    /** Writes the checkpoint to {@code file} through a temporary file and a rename. */
+    /**
+     * Writes the checkpoint to {@code file} through a temporary file and a rename.
+     *
+     * @param file where to write; replaced if it exists
+     * @throws IOException when the file or its temporary sibling cannot be written or renamed
+     */
     public void write(Path file) throws IOException {
         byte[] bytes = encode();
         Path dir = file.toAbsolutePath().getParent();
@@ -190,8 +229,10 @@ public final class Checkpoint {
     /**
      * Reads and validates {@code file}.
      *
+     * @param file the checkpoint file
      * @throws FormatException naming the file when it is not a checkpoint, has another format
      *         version, is truncated, fails its CRC32 check or is inconsistent
+     * @return the checkpoint, its tensors read into memory
      */
     public static Checkpoint read(Path file) throws IOException {
         String src = file.toString();

@@ -20,6 +20,7 @@ import org.jcontrast.tensor.Tensor;
  * wrong (truncated, corrupt, Fortran order, an unsupported dtype or rank, a value that does not
  * fit) is a {@link FormatException} whose message names the file and the problem; a missing file
  * is the JDK's {@link java.nio.file.NoSuchFileException}.
+ * <p>Stateless and thread-safe; concurrent writes to the same file are the caller's to avoid.
  */
 public final class Npy {
     private static final int CHUNK = 1 << 16;
@@ -30,6 +31,11 @@ public final class Npy {
     /**
      * A float32 or float64 array of rank 1 or 2 as a float32 tensor of the same shape; float64
      * values are rounded to the nearest float32 (a finite value beyond float32's range is an error).
+     *
+     * @param file the {@code .npy} file
+     * @return the array as a tensor
+     * @throws IOException when the file cannot be read, or a {@link FormatException} naming the file and the field that
+     *     is wrong
      */
     public static Tensor readTensor(Path file) throws IOException {
         try (FileChannel ch = open(file)) {
@@ -61,6 +67,11 @@ public final class Npy {
     /**
      * Class labels: a vector (or an [n, 1] matrix) of integers of any supported width and byte
      * order, or of floats that are all whole numbers; every value must fit in an {@code int}.
+     *
+     * @param file the {@code .npy} file
+     * @return the labels
+     * @throws IOException when the file cannot be read, or a {@link FormatException} naming the file and the field that
+     *     is wrong
      */
     public static int[] readLabels(Path file) throws IOException {
         try (FileChannel ch = open(file)) {
@@ -80,7 +91,13 @@ public final class Npy {
         }
     }
 
-    /** Writes {@code t} as a float32 {@code <f4} array of its shape (format version 1.0). */
+    /**
+     * Writes {@code t} as a float32 {@code <f4} array of its shape (format version 1.0).
+     *
+     * @param file where to write; replaced if it exists
+     * @param t the tensor, rank 0 to 2
+     * @throws IOException when the file cannot be written
+     */
     public static void write(Path file, Tensor t) throws IOException {
         long[] shape = new long[t.rank()];
         for (int i = 0; i < shape.length; i++) {
@@ -102,7 +119,13 @@ public final class Npy {
         }
     }
 
-    /** Writes {@code labels} as an int32 {@code <i4} vector (format version 1.0). */
+    /**
+     * Writes {@code labels} as an int32 {@code <i4} vector (format version 1.0).
+     *
+     * @param file where to write; replaced if it exists
+     * @param labels the labels
+     * @throws IOException when the file cannot be written
+     */
     public static void writeLabels(Path file, int[] labels) throws IOException {
         try (FileChannel ch = create(file)) {
             writeHeader(ch, "<i4", new long[] {labels.length});

@@ -4,6 +4,7 @@ package org.jcontrast.loss;
  * CLIP's symmetric cross-entropy between two towers (z1 images, z2 texts), with logits
  * s/τ. The gradient with respect to the logit scale t = log(1/τ) comes with the result
  * ({@link LossResult#gradLogitScale()}), so that τ can be learned.
+ * <p>Immutable and thread-safe.
  *
  * @param temperature τ &gt; 0 (default 0.07)
  * @param normalize   how rows are normalised (default {@link Normalize#strict()})
@@ -20,7 +21,11 @@ public record Clip(double temperature, Normalize normalize) implements LossSpec 
         this(LossKind.CLIP.defaultTemperature());
     }
 
-    /** The given τ, strict normalisation. */
+    /**
+     * The given τ, strict normalisation.
+     *
+     * @param temperature τ &gt; 0 and finite, dividing the similarities
+     */
     public Clip(double temperature) {
         this(temperature, Normalize.strict());
     }

@@ -3,6 +3,7 @@ package org.jcontrast.loss;
 /**
  * Yeh et al.'s decoupled contrastive loss: NT-Xent without the positive in the denominator, which
  * removes the negative-positive coupling multiplier from the gradient.
+ * <p>Immutable and thread-safe.
  *
  * @param temperature τ &gt; 0 (default 0.1)
  * @param normalize   how rows are normalised (default {@link Normalize#strict()})
@@ -19,7 +20,11 @@ public record Dcl(double temperature, Normalize normalize) implements LossSpec {
         this(LossKind.DCL.defaultTemperature());
     }
 
-    /** The given τ, strict normalisation. */
+    /**
+     * The given τ, strict normalisation.
+     *
+     * @param temperature τ &gt; 0 and finite, dividing the similarities
+     */
     public Dcl(double temperature) {
         this(temperature, Normalize.strict());
     }

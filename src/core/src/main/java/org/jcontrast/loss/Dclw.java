@@ -3,6 +3,7 @@ package org.jcontrast.loss;
 /**
  * DCL with the positive term weighted by a von Mises–Fisher weight
  * w = 2 − 2N·exp(s⁺/σ) / Σ exp(s⁺/σ), as Yeh et al.
+ * <p>Immutable and thread-safe.
  *
  * @param temperature    τ &gt; 0 (default 0.1)
  * @param sigma          σ &gt; 0 of the weight (default 0.5)
@@ -26,22 +27,41 @@ public record Dclw(double temperature, double sigma, boolean weightGradient, boo
         this(LossKind.DCLW.defaultTemperature());
     }
 
-    /** The given τ, σ = 0.5, detached and unclamped weight, strict normalisation. */
+    /**
+     * The given τ, σ = 0.5, detached and unclamped weight, strict normalisation.
+     *
+     * @param temperature τ &gt; 0 and finite, dividing the similarities
+     */
     public Dclw(double temperature) {
         this(temperature, 0.5, false, false, Normalize.strict());
     }
 
-    /** The same with σ. */
+    /**
+     * The same with σ.
+     *
+     * @param s σ &gt; 0 of the weight
+     * @return the same with σ
+     */
     public Dclw withSigma(double s) {
         return new Dclw(temperature, s, weightGradient, clampWeight, normalize);
     }
 
-    /** The same with the gradient flowing through w, or not. */
+    /**
+     * The same with the gradient flowing through w, or not.
+     *
+     * @param on true to let the gradient flow through w
+     * @return the same with the gradient flowing through w, or not
+     */
     public Dclw withWeightGradient(boolean on) {
         return new Dclw(temperature, sigma, on, clampWeight, normalize);
     }
 
-    /** The same with w clamped at 0, or not. */
+    /**
+     * The same with w clamped at 0, or not.
+     *
+     * @param on true to clamp w at 0
+     * @return the same with w clamped at 0, or not
+     */
     public Dclw withClampWeight(boolean on) {
         return new Dclw(temperature, sigma, weightGradient, on, normalize);
     }

@@ -3,6 +3,7 @@ package org.jcontrast.loss;
 /**
  * Wang &amp; Liu's hard contrastive loss: NT-Xent whose denominator keeps only each anchor's hardest
  * negatives, the top K or an upper quantile of similarity.
+ * <p>Immutable and thread-safe.
  *
  * @param temperature τ &gt; 0
  * @param selection   which negatives are kept (required)
@@ -20,12 +21,22 @@ public record HardContrastive(double temperature, Selection selection, NegativeS
         LossSpec.require(normalize, "normalize");
     }
 
-    /** τ and the selection, among all negatives, strict normalisation. */
+    /**
+     * τ and the selection, among all negatives, strict normalisation.
+     *
+     * @param temperature τ &gt; 0 and finite, dividing the similarities
+     * @param selection which negatives each anchor keeps
+     */
     public HardContrastive(double temperature, Selection selection) {
         this(temperature, selection, NegativeSet.ALL, Normalize.strict());
     }
 
-    /** The same with the candidate negatives. */
+    /**
+     * The same with the candidate negatives.
+     *
+     * @param set the candidate negatives
+     * @return the same with the candidate negatives
+     */
     public HardContrastive withNegatives(NegativeSet set) {
         return new HardContrastive(temperature, selection, set, normalize);
     }

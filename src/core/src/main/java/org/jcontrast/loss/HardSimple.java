@@ -2,6 +2,7 @@ package org.jcontrast.loss;
 
 /**
  * Wang &amp; Liu's HardSimple: L_simple over each anchor's hardest negatives only.
+ * <p>Immutable and thread-safe.
  *
  * @param selection which negatives are kept (required)
  * @param lambda    λ ≥ 0, or NaN (the default) for 1/(negatives kept)
@@ -18,17 +19,31 @@ public record HardSimple(Selection selection, double lambda, NegativeSet negativ
         LossSpec.require(normalize, "normalize");
     }
 
-    /** The selection, λ = 1/(negatives kept), all negatives, strict normalisation. */
+    /**
+     * The selection, λ = 1/(negatives kept), all negatives, strict normalisation.
+     *
+     * @param selection which negatives each anchor keeps
+     */
     public HardSimple(Selection selection) {
         this(selection, Double.NaN, NegativeSet.ALL, Normalize.strict());
     }
 
-    /** The same with λ. */
+    /**
+     * The same with λ.
+     *
+     * @param l λ ≥ 0, or NaN for 1/(negatives)
+     * @return the same with λ
+     */
     public HardSimple withLambda(double l) {
         return new HardSimple(selection, l, negatives, normalize);
     }
 
-    /** The same with the candidate negatives. */
+    /**
+     * The same with the candidate negatives.
+     *
+     * @param set the candidate negatives
+     * @return the same with the candidate negatives
+     */
     public HardSimple withNegatives(NegativeSet set) {
         return new HardSimple(selection, lambda, set, normalize);
     }

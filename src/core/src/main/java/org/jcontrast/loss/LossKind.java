@@ -2,7 +2,10 @@ package org.jcontrast.loss;
 
 import java.util.Locale;
 
-/** The contrastive losses jcontrast implements, with their command-line names and default temperatures. */
+/**
+ * The contrastive losses jcontrast implements, with their command-line names and default temperatures.
+ * <p>Immutable and thread-safe.
+ */
 public enum LossKind {
     /** SimCLR's NT-Xent: 2N anchors, one positive and 2N−2 negatives each, positive in the denominator. */
     NTXENT("ntxent", 0.5),
@@ -31,27 +34,48 @@ public enum LossKind {
         this.defaultTemperature = defaultTemperature;
     }
 
-    /** The name used on the command line and in files. */
+    /**
+     * The name used on the command line and in files.
+     *
+     * @return the name used on the command line and in files
+     */
     public String cliName() {
         return cliName;
     }
 
-    /** The default τ (lightly's where lightly has the loss); NaN for losses without a temperature. */
+    /**
+     * The default τ (lightly's where lightly has the loss); NaN for losses without a temperature.
+     *
+     * @return the default τ (lightly's where lightly has the loss); NaN for losses without a temperature
+     */
     public double defaultTemperature() {
         return defaultTemperature;
     }
 
-    /** True when the loss divides similarities by a temperature. */
+    /**
+     * True when the loss divides similarities by a temperature.
+     *
+     * @return true when the loss divides similarities by a temperature
+     */
     public boolean usesTemperature() {
         return !Double.isNaN(defaultTemperature);
     }
 
-    /** True for the losses that select hard negatives (top-K or quantile). */
+    /**
+     * True for the losses that select hard negatives (top-K or quantile).
+     *
+     * @return true for the losses that select hard negatives (top-K or quantile)
+     */
     public boolean selectsNegatives() {
         return this == HARD || this == HARDSIMPLE;
     }
 
-    /** The kind with this command-line name. */
+    /**
+     * The kind with this command-line name.
+     *
+     * @param name the command-line name, e.g. {@code ntxent}
+     * @return the kind with this command-line name
+     */
     public static LossKind fromName(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         for (LossKind k : values()) {

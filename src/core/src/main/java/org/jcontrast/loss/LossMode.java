@@ -2,7 +2,10 @@ package org.jcontrast.loss;
 
 import org.jcontrast.internal.loss.ComposedLosses;
 
-/** How a {@link Loss} from {@link Losses#create} computes; every mode gives the same values within float32 rounding. */
+/**
+ * How a {@link Loss} from {@link Losses#create} computes; every mode gives the same values within float32 rounding.
+ * <p>Immutable and thread-safe.
+ */
 public enum LossMode {
     /** Materialised while the similarity matrix is small, streaming beyond (see {@link Losses}). */
     AUTO,

@@ -13,17 +13,31 @@ import org.jcontrast.tensor.Tensor;
  */
 public record LossResult(double loss, Tensor grad1, Tensor grad2, double gradLogitScale) {
 
-    /** A result without a logit-scale gradient. */
+    /**
+     * A result without a logit-scale gradient.
+     *
+     * @param loss the loss value
+     * @param grad1 ∂L/∂z1
+     * @param grad2 ∂L/∂z2
+     */
     public LossResult(double loss, Tensor grad1, Tensor grad2) {
         this(loss, grad1, grad2, Double.NaN);
     }
 
-    /** ∂loss/∂z1 as rows, copied. */
+    /**
+     * ∂loss/∂z1 as rows, copied.
+     *
+     * @return ∂loss/∂z1 as rows, copied
+     */
     public float[][] grad1Rows() {
         return grad1.toRows();
     }
 
-    /** ∂loss/∂z2 as rows, copied. */
+    /**
+     * ∂loss/∂z2 as rows, copied.
+     *
+     * @return ∂loss/∂z2 as rows, copied
+     */
     public float[][] grad2Rows() {
         return grad2.toRows();
     }

@@ -17,19 +17,40 @@ import java.util.Objects;
  */
 public sealed interface LossSpec permits NtXent, Dcl, Dclw, HardContrastive, Simple, HardSimple, InfoNce, SupCon, Clip {
 
-    /** Which loss this is (its command-line name and default temperature). */
+    /**
+     * Which loss this is (its command-line name and default temperature).
+     *
+     * @return which loss this is (its command-line name and default temperature)
+     */
     LossKind kind();
 
-    /** τ, dividing the similarities; NaN for simple and hardsimple, which have none. */
+    /**
+     * τ, dividing the similarities; NaN for simple and hardsimple, which have none.
+     *
+     * @return τ, dividing the similarities; NaN for simple and hardsimple, which have none
+     */
     double temperature();
 
-    /** How the rows are normalised before they are compared. */
+    /**
+     * How the rows are normalised before they are compared.
+     *
+     * @return how the rows are normalised before they are compared
+     */
     Normalize normalize();
 
-    /** The same loss with another normalisation. */
+    /**
+     * The same loss with another normalisation.
+     *
+     * @param normalize the normalisation
+     * @return the same loss with another normalisation
+     */
     LossSpec withNormalize(Normalize normalize);
 
-    /** The spec in the command line's words, e.g. {@code ntxent τ=0.5} or {@code hard τ=0.5 top-k=16}. */
+    /**
+     * The spec in the command line's words, e.g. {@code ntxent τ=0.5} or {@code hard τ=0.5 top-k=16}.
+     *
+     * @return the spec in the command line's words
+     */
     default String describe() {
         StringBuilder sb = new StringBuilder(kind().cliName());
         switch (this) {
@@ -54,12 +75,22 @@ public sealed interface LossSpec permits NtXent, Dcl, Dclw, HardContrastive, Sim
         return sb.toString();
     }
 
-    /** A builder of a {@code kind} spec from options set one by one, as from a configuration file or flags. */
+    /**
+     * A builder of a {@code kind} spec from options set one by one, as from a configuration file or flags.
+     *
+     * @param kind the loss
+     * @return this builder
+     */
     static Builder builder(LossKind kind) {
         return new Builder(kind);
     }
 
-    /** A builder holding {@code spec}'s options, to change some of them. */
+    /**
+     * A builder holding {@code spec}'s options, to change some of them.
+     *
+     * @param spec the spec whose options the builder starts from
+     * @return this builder
+     */
     static Builder builder(LossSpec spec) {
         Builder b = new Builder(spec.kind()).normalize(spec.normalize());
         switch (spec) {
@@ -77,7 +108,12 @@ public sealed interface LossSpec permits NtXent, Dcl, Dclw, HardContrastive, Sim
         return b;
     }
 
-    /** Checks a temperature: positive and finite. */
+    /**
+     * Checks a temperature: positive and finite.
+     *
+     * @param t the temperature
+     * @return {@code t}
+     */
     static double checkTemperature(double t) {
         if (!(t > 0) || Double.isInfinite(t)) {
             throw new IllegalArgumentException("the temperature must be a positive finite number, got " + t);
@@ -85,7 +121,12 @@ public sealed interface LossSpec permits NtXent, Dcl, Dclw, HardContrastive, Sim
         return t;
     }
 
-    /** Checks λ of the simple losses: NaN (1/negatives), or finite and ≥ 0. */
+    /**
+     * Checks λ of the simple losses: NaN (1/negatives), or finite and ≥ 0.
+     *
+     * @param lambda λ
+     * @return {@code lambda}
+     */
     static double checkLambda(double lambda) {
         if (!Double.isNaN(lambda) && (!(lambda >= 0) || Double.isInfinite(lambda))) {
             throw new IllegalArgumentException("lambda must be a finite number ≥ 0 (or NaN for 1/negatives), got "
@@ -94,7 +135,14 @@ public sealed interface LossSpec permits NtXent, Dcl, Dclw, HardContrastive, Sim
         return lambda;
     }
 
-    /** Checks a required option is present. */
+    /**
+     * Checks a required option is present.
+     *
+     * @param <T> the option's type
+     * @param value the option's value, or null when it was not given
+     * @param what the option's name, for the message
+     * @return {@code value}
+     */
     static <T> T require(T value, String what) {
         if (value == null) {
             throw new IllegalArgumentException(what + " must be given");
@@ -124,13 +172,23 @@ public sealed interface LossSpec permits NtXent, Dcl, Dclw, HardContrastive, Sim
             this.kind = Objects.requireNonNull(kind, "kind");
         }
 
-        /** τ (not for simple and hardsimple). */
+        /**
+         * τ (not for simple and hardsimple).
+         *
+         * @param t τ &gt; 0 and finite
+         * @return this builder
+         */
         public Builder temperature(double t) {
             this.temperature = t;
             return this;
         }
 
-        /** The hard losses' selection of negatives (required by hard and hardsimple). */
+        /**
+         * The hard losses' selection of negatives (required by hard and hardsimple).
+         *
+         * @param s the selection
+         * @return this builder
+         */
         public Builder selection(Selection s) {
             if (selection != null && s != null && selection.getClass() != s.getClass()) {
                 throw new IllegalArgumentException(kind.cliName() + ": give either top-K or a quantile, not both");
@@ -139,105 +197,189 @@ public sealed interface LossSpec permits NtXent, Dcl, Dclw, HardContrastive, Sim
             return this;
         }
 
-        /** Which negatives the hard and simple losses consider. */
+        /**
+         * Which negatives the hard and simple losses consider.
+         *
+         * @param set the candidate negatives
+         * @return this builder
+         */
         public Builder negatives(NegativeSet set) {
             this.negatives = set;
             return this;
         }
 
-        /** λ of simple and hardsimple (NaN: 1/negatives). */
+        /**
+         * λ of simple and hardsimple (NaN: 1/negatives).
+         *
+         * @param l λ ≥ 0, or NaN for 1/(negatives)
+         * @return this builder
+         */
         public Builder lambda(double l) {
             this.lambda = l;
             return this;
         }
 
-        /** σ of DCLW's weight. */
+        /**
+         * σ of DCLW's weight.
+         *
+         * @param s σ &gt; 0
+         * @return this builder
+         */
         public Builder sigma(double s) {
             this.sigma = s;
             return this;
         }
 
-        /** DCLW: whether the gradient flows through the weight. */
+        /**
+         * DCLW: whether the gradient flows through the weight.
+         *
+         * @param on true to let the gradient flow through the weight
+         * @return this builder
+         */
         public Builder weightGradient(boolean on) {
             this.weightGradient = on;
             return this;
         }
 
-        /** DCLW: whether the weight is clamped at 0. */
+        /**
+         * DCLW: whether the weight is clamped at 0.
+         *
+         * @param on true to clamp the weight at 0
+         * @return this builder
+         */
         public Builder clampWeight(boolean on) {
             this.clampWeight = on;
             return this;
         }
 
-        /** SupCon: whether the loss is multiplied by τ. */
+        /**
+         * SupCon: whether the loss is multiplied by τ.
+         *
+         * @param on true to multiply the loss by τ
+         * @return this builder
+         */
         public Builder rescale(boolean on) {
             this.rescale = on;
             return this;
         }
 
-        /** InfoNCE: whether both directions are averaged. */
+        /**
+         * InfoNCE: whether both directions are averaged.
+         *
+         * @param on true to average both directions
+         * @return this builder
+         */
         public Builder symmetric(boolean on) {
             this.symmetric = on;
             return this;
         }
 
-        /** How rows are normalised. */
+        /**
+         * How rows are normalised.
+         *
+         * @param n the normalisation
+         * @return this builder
+         */
         public Builder normalize(Normalize n) {
             this.normalize = Objects.requireNonNull(n, "normalize");
             return this;
         }
 
-        /** The loss. */
+        /**
+         * The loss.
+         *
+         * @return the loss
+         */
         public LossKind kind() {
             return kind;
         }
 
-        /** τ as set, else the loss's default (NaN for simple and hardsimple). */
+        /**
+         * τ as set, else the loss's default (NaN for simple and hardsimple).
+         *
+         * @return τ as set, else the loss's default (NaN for simple and hardsimple)
+         */
         public double temperature() {
             return Double.isNaN(temperature) ? kind.defaultTemperature() : temperature;
         }
 
-        /** The selection, or null. */
+        /**
+         * The selection, or null.
+         *
+         * @return the selection, or null
+         */
         public Selection selection() {
             return selection;
         }
 
-        /** The negative set (default {@link NegativeSet#ALL}). */
+        /**
+         * The negative set (default {@link NegativeSet#ALL}).
+         *
+         * @return the negative set (default {@link NegativeSet#ALL})
+         */
         public NegativeSet negatives() {
             return negatives == null ? NegativeSet.ALL : negatives;
         }
 
-        /** λ (NaN: 1/negatives). */
+        /**
+         * λ (NaN: 1/negatives).
+         *
+         * @return λ (NaN: 1/negatives)
+         */
         public double lambda() {
             return lambda;
         }
 
-        /** σ (default 0.5). */
+        /**
+         * σ (default 0.5).
+         *
+         * @return σ (default 0.5)
+         */
         public double sigma() {
             return sigma == null ? 0.5 : sigma;
         }
 
-        /** Whether the gradient flows through DCLW's weight (default false). */
+        /**
+         * Whether the gradient flows through DCLW's weight (default false).
+         *
+         * @return whether the gradient flows through DCLW's weight (default false)
+         */
         public boolean weightGradient() {
             return Boolean.TRUE.equals(weightGradient);
         }
 
-        /** Whether DCLW's weight is clamped at 0 (default false). */
+        /**
+         * Whether DCLW's weight is clamped at 0 (default false).
+         *
+         * @return whether DCLW's weight is clamped at 0 (default false)
+         */
         public boolean clampWeight() {
             return Boolean.TRUE.equals(clampWeight);
         }
 
-        /** Whether SupCon is multiplied by τ (default true). */
+        /**
+         * Whether SupCon is multiplied by τ (default true).
+         *
+         * @return whether SupCon is multiplied by τ (default true)
+         */
         public boolean rescale() {
             return !Boolean.FALSE.equals(rescale);
         }
 
-        /** Whether InfoNCE averages both directions (default false). */
+        /**
+         * Whether InfoNCE averages both directions (default false).
+         *
+         * @return whether InfoNCE averages both directions (default false)
+         */
         public boolean symmetric() {
             return Boolean.TRUE.equals(symmetric);
         }
 
-        /** How rows are normalised (default strict). */
+        /**
+         * How rows are normalised (default strict).
+         *
+         * @return how rows are normalised (default strict)
+         */
         public Normalize normalize() {
             return normalize;
         }
@@ -247,6 +389,7 @@ public sealed interface LossSpec permits NtXent, Dcl, Dclw, HardContrastive, Sim
          *
          * @throws IllegalArgumentException naming the option that the loss does not have, or that is
          *                                  missing or out of range
+         * @return the spec
          */
         public LossSpec build() {
             only(!Double.isNaN(temperature), kind.usesTemperature(), "it has no temperature");

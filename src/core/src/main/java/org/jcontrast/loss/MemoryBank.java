@@ -8,6 +8,10 @@ import org.jcontrast.tensor.Tensor;
  * stored whole: when it reaches the end of the storage, the rest continues at the start, so no
  * part of a batch is ever dropped (a batch larger than the capacity is an error instead).
  * The loss treats the bank as constant: no gradient flows into it.
+ * <p>Not thread-safe as a whole: {@link #size()}, {@link #enqueue} and {@link #snapshot()} are
+ * each atomic, but a loss computed while another thread enqueues reads whichever rows were there
+ * when it took its snapshot. Keep a bank on one training thread, or order the enqueues and the
+ * loss calls yourself.
  */
 public final class MemoryBank {
     private final float[] rows;
@@ -16,7 +20,12 @@ public final class MemoryBank {
     private int next;
     private int size;
 
-    /** An empty bank of {@code capacity} rows of {@code dim} values. */
+    /**
+     * An empty bank of {@code capacity} rows of {@code dim} values.
+     *
+     * @param capacity rows the bank holds, ≥ 1
+     * @param dim values per row, ≥ 1
+     */
     public MemoryBank(int capacity, int dim) {
         if (capacity < 1 || dim < 1) {
             throw new IllegalArgumentException("a memory bank needs a positive capacity and dimension, got capacity "
@@ -27,7 +36,14 @@ public final class MemoryBank {
         this.rows = new float[Math.multiplyExact(capacity, dim)];
     }
 
-    /** A full bank of random unit vectors (lightly's initialisation), reproducible from {@code seed}. */
+    /**
+     * A full bank of random unit vectors (lightly's initialisation), reproducible from {@code seed}.
+     *
+     * @param capacity rows the bank holds, ≥ 1
+     * @param dim values per row, ≥ 1
+     * @param seed the seed of the random rows
+     * @return a full bank of random unit vectors (lightly's initialisation), reproducible from {@code seed}
+     */
     public static MemoryBank randomUnit(int capacity, int dim, long seed) {
         MemoryBank bank = new MemoryBank(capacity, dim);
         Tensor r = Tensor.randn(new SplittableRandom(seed), capacity, dim);
@@ -45,22 +61,38 @@ public final class MemoryBank {
         return bank;
     }
 
-    /** Rows the bank can hold. */
+    /**
+     * Rows the bank can hold.
+     *
+     * @return rows the bank can hold
+     */
     public int capacity() {
         return capacity;
     }
 
-    /** Values per row. */
+    /**
+     * Values per row.
+     *
+     * @return values per row
+     */
     public int dim() {
         return dim;
     }
 
-    /** Rows filled so far (at most the capacity). */
+    /**
+     * Rows filled so far (at most the capacity).
+     *
+     * @return rows filled so far (at most the capacity)
+     */
     public synchronized int size() {
         return size;
     }
 
-    /** Appends the rows of {@code keys} (copied), wrapping around past the end. */
+    /**
+     * Appends the rows of {@code keys} (copied), wrapping around past the end.
+     *
+     * @param keys rows to append, [n, dim]
+     */
     public synchronized void enqueue(Tensor keys) {
         keys.requireRank(2, "MemoryBank.enqueue");
         if (keys.dim(1) != dim) {
@@ -79,7 +111,11 @@ public final class MemoryBank {
         size = Math.min(capacity, size + b);
     }
 
-    /** The filled rows, copied, as a [size, dim] tensor in storage order. */
+    /**
+     * The filled rows, copied, as a [size, dim] tensor in storage order.
+     *
+     * @return the filled rows, copied, as a [size, dim] tensor in storage order
+     */
     public synchronized Tensor snapshot() {
         if (size == 0) {
             throw new IllegalStateException("the memory bank is empty: enqueue keys before using it as negatives");

@@ -2,6 +2,7 @@ package org.jcontrast.loss;
 
 /**
  * Which samples count as an anchor's negatives in the hard and simple losses.
+ * <p>Immutable and thread-safe.
  */
 public enum NegativeSet {
     /** The 2N−2 other samples of both views (SimCLR's setting). */

@@ -35,12 +35,21 @@ public final class Normalize {
         this.unit = unit;
     }
 
-    /** z / ‖z‖, refusing zero rows. */
+    /**
+     * z / ‖z‖, refusing zero rows.
+     *
+     * @return the normalisation z / ‖z‖, refusing zero rows
+     */
     public static Normalize strict() {
         return STRICT;
     }
 
-    /** z / max(‖z‖, eps), accepting zero rows as PyTorch's {@code F.normalize} does; eps &gt; 0 and finite. */
+    /**
+     * z / max(‖z‖, eps), accepting zero rows as PyTorch's {@code F.normalize} does; eps &gt; 0 and finite.
+     *
+     * @param eps the floor of the norm
+     * @return the normalisation z / max(‖z‖, eps)
+     */
     public static Normalize likePyTorch(float eps) {
         if (!(eps > 0) || Float.isInfinite(eps)) {
             throw new IllegalArgumentException("eps must be a positive finite number, got " + eps);
@@ -48,22 +57,38 @@ public final class Normalize {
         return new Normalize(eps, true, false);
     }
 
-    /** The rows are unit vectors already: checked to 1e-3, then used as given. */
+    /**
+     * The rows are unit vectors already: checked to 1e-3, then used as given.
+     *
+     * @return the normalisation that takes the rows as unit vectors
+     */
     public static Normalize unitRows() {
         return UNIT_ROWS;
     }
 
-    /** eps of z / max(‖z‖, eps). */
+    /**
+     * eps of z / max(‖z‖, eps).
+     *
+     * @return eps of z / max(‖z‖, eps)
+     */
     public float eps() {
         return eps;
     }
 
-    /** Whether zero rows are accepted (and come out as zeros). */
+    /**
+     * Whether zero rows are accepted (and come out as zeros).
+     *
+     * @return whether zero rows are accepted (and come out as zeros)
+     */
     public boolean zeroRowsAllowed() {
         return zeroRowsAllowed;
     }
 
-    /** Whether the rows are taken as unit vectors, unchanged. */
+    /**
+     * Whether the rows are taken as unit vectors, unchanged.
+     *
+     * @return whether the rows are taken as unit vectors, unchanged
+     */
     public boolean unitRowsGiven() {
         return unit;
     }

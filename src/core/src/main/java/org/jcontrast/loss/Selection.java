@@ -6,12 +6,22 @@ package org.jcontrast.loss;
  */
 public sealed interface Selection permits Selection.TopK, Selection.Quantile {
 
-    /** The {@code k} most similar negatives. */
+    /**
+     * The {@code k} most similar negatives.
+     *
+     * @param k K ≥ 1
+     * @return the selection
+     */
     static Selection topK(int k) {
         return new TopK(k);
     }
 
-    /** The negatives at or above the upper {@code alpha}-quantile of similarity. */
+    /**
+     * The negatives at or above the upper {@code alpha}-quantile of similarity.
+     *
+     * @param alpha α in (0, 1]
+     * @return the selection
+     */
     static Selection quantile(double alpha) {
         return new Quantile(alpha);
     }
@@ -19,6 +29,9 @@ public sealed interface Selection permits Selection.TopK, Selection.Quantile {
     /**
      * How many of {@code m} candidates the selection ranks in: min(K, m) for top-K, r = ⌈α·m⌉ (at
      * least 1) for the quantile, whose threshold is the r-th largest similarity (ties at it are kept).
+     *
+     * @param m the number of candidates
+     * @return the number selected before ties
      */
     int rank(int m);
 

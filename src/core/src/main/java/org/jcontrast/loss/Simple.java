@@ -2,6 +2,7 @@ package org.jcontrast.loss;
 
 /**
  * Wang &amp; Liu's L_simple = −s_ii + λ·Σ_j s_ij, without a temperature.
+ * <p>Immutable and thread-safe.
  *
  * @param lambda    λ ≥ 0, or NaN (the default) for 1/(negatives summed), which makes L_simple the
  *                  τ → ∞ limit of NT-Xent's gradient direction and satisfies Wang &amp; Liu's
@@ -22,12 +23,22 @@ public record Simple(double lambda, NegativeSet negatives, Normalize normalize) 
         this(Double.NaN, NegativeSet.ALL, Normalize.strict());
     }
 
-    /** The same with λ. */
+    /**
+     * The same with λ.
+     *
+     * @param l λ ≥ 0, or NaN for 1/(negatives)
+     * @return the same with λ
+     */
     public Simple withLambda(double l) {
         return new Simple(l, negatives, normalize);
     }
 
-    /** The same with the negatives summed. */
+    /**
+     * The same with the negatives summed.
+     *
+     * @param set the candidate negatives
+     * @return the same with the negatives summed
+     */
     public Simple withNegatives(NegativeSet set) {
         return new Simple(lambda, set, normalize);
     }

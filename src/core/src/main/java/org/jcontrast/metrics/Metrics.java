@@ -11,6 +11,8 @@ import org.jcontrast.tensor.Tensor;
  * z / ‖z‖ (similarities are cosines). Pairwise sums run over tiles of the similarity matrix and
  * accumulate in float64, so only {@link #relativePenalties} (whose result is the matrix) needs
  * O(N²) memory. Rows must be finite and non-zero; the error names the first row that is not.
+ * <p>Stateless and thread-safe, as long as no thread writes to the tensors passed in during a
+ * call.
  */
 public final class Metrics {
     /** Wang &amp; Isola's t of the uniformity metric. */
@@ -24,6 +26,10 @@ public final class Metrics {
     /**
      * Wang &amp; Isola's uniformity log mean_{i&lt;j} exp(−t‖ẑ_i − ẑ_j‖²): lower is more uniform on
      * the sphere (at least −4 for t = 2, 0 when all rows coincide). Needs two rows.
+     *
+     * @param z the embeddings, [N, d], N ≥ 2 (normalised here)
+     * @param t the scale t &gt; 0 (Wang &amp; Isola use 2)
+     * @return the uniformity, in [−t·4, 0]
      */
     public static double uniformity(Tensor z, double t) {
         check(z, "z");
@@ -49,7 +55,13 @@ public final class Metrics {
         return Math.log(sumInOrder(sums) / (n * (n - 1.0) / 2));
     }
 
-    /** Wang &amp; Isola's alignment mean_i ‖ẑ1_i − ẑ2_i‖² of positive pairs (0 when aligned, at most 4). */
+    /**
+     * Wang &amp; Isola's alignment mean_i ‖ẑ1_i − ẑ2_i‖² of positive pairs (0 when aligned, at most 4).
+     *
+     * @param z1 the first view's embeddings, [N, d] (normalised here)
+     * @param z2 the second view's embeddings, [N, d]
+     * @return the alignment, in [0, 4]
+     */
     public static double alignment(Tensor z1, Tensor z2) {
         checkViews(z1, z2);
         Tensor f1 = unitRows(z1), f2 = unitRows(z2);
@@ -65,6 +77,10 @@ public final class Metrics {
     /**
      * Wang &amp; Liu's tolerance: the mean similarity ẑ_i·ẑ_j over the pairs i ≠ j that share a
      * label. NaN when no two rows share one.
+     *
+     * @param z the embeddings, [N, d] (normalised here)
+     * @param labels one label per row
+     * @return the tolerance, in [−1, 1], or NaN
      */
     public static double tolerance(Tensor z, int[] labels) {
         check(z, "z");
@@ -98,6 +114,11 @@ public final class Metrics {
      * keys most cosine-similar to query i (a key as similar as key i ranks before it when its index
      * is lower). 1/N is chance for k = 1. Queries and keys are [N, d] with N ≥ 2; similarities are
      * computed in blocks of rows, so memory is O(N·d).
+     *
+     * @param queries the query embeddings, [N, d]
+     * @param keys the key embeddings, [N, d], key i paired with query i
+     * @param k how many nearest keys count, ≥ 1
+     * @return the recall, in [0, 1]
      */
     public static double recallAtK(Tensor queries, Tensor keys, int k) {
         checkViews(queries, keys);
@@ -128,6 +149,10 @@ public final class Metrics {
     /**
      * Wang &amp; Liu's relative penalties of one set of embeddings: row i holds
      * r_i(s_ij) = exp(s_ij/τ) / Σ_{k≠i} exp(s_ik/τ) for j ≠ i, and 0 at j = i; each row sums to 1.
+     *
+     * @param z the embeddings, [N, d] (normalised here)
+     * @param tau τ &gt; 0
+     * @return the penalties, [N, N]
      */
     public static Tensor relativePenalties(Tensor z, double tau) {
         check(z, "z");
@@ -138,6 +163,11 @@ public final class Metrics {
     /**
      * The relative penalties of two views over the 2N anchors [view 1 | view 2]: row a spreads its
      * penalty over its negatives, every sample but a and its positive a ± N (zeros there).
+     *
+     * @param z1 the first view's embeddings, [N, d]
+     * @param z2 the second view's embeddings, [N, d]
+     * @param tau τ &gt; 0
+     * @return the penalties, [2N, 2N]
      */
     public static Tensor relativePenalties(Tensor z1, Tensor z2, double tau) {
         checkViews(z1, z2);
@@ -147,6 +177,11 @@ public final class Metrics {
     /**
      * The per-anchor statistics of two views at temperature τ: positive similarities, the
      * {@link #TOP_NEGATIVES} most similar negatives, NPC multipliers and NT-Xent.
+     *
+     * @param z1 the first view's embeddings, [N, d]
+     * @param z2 the second view's embeddings, [N, d]
+     * @param tau τ &gt; 0
+     * @return the statistics
      */
     public static PairMetrics pairs(Tensor z1, Tensor z2, double tau) {
         checkViews(z1, z2);

@@ -17,6 +17,8 @@ import org.jcontrast.tensor.Tensor;
  * each column is centred by its batch mean, divided by √(biased batch variance + ε), scaled by γ
  * and shifted by β, and the running mean and (unbiased) variance move towards the batch's with
  * momentum 0.1; in evaluation mode the running statistics are used instead.
+ * <p>Not thread-safe: training-mode forward passes update the running statistics, and optimisers
+ * update the parameters in place.
  */
 public final class BatchNorm implements Layer {
     /** PyTorch's default ε. */
@@ -30,7 +32,12 @@ public final class BatchNorm implements Layer {
     private final Tensor runningVar;
     private final String name;
 
-    /** γ = 1, β = 0, running mean 0 and variance 1 for {@code columns} columns. */
+    /**
+     * γ = 1, β = 0, running mean 0 and variance 1 for {@code columns} columns.
+     *
+     * @param name prefix of the parameter names ({@code name.gamma}, {@code name.beta})
+     * @param columns the number of features normalised
+     */
     public BatchNorm(String name, int columns) {
         this.name = name;
         this.columns = columns;
@@ -71,6 +78,13 @@ public final class BatchNorm implements Layer {
      * Training-mode batch norm as one operation, updating the running statistics when they are
      * given (non-null). With x̂ the normalised input and σ its per-column standard deviation, the
      * gradients are ∂β = Σ G, ∂γ = Σ G·x̂ and ∂x = γ/(σ·B)·(B·G − ∂β − x̂·∂γ) over the B rows.
+     *
+     * @param x the batch, [B, c], B ≥ 2
+     * @param gamma γ, the per-column scale, [c]
+     * @param beta β, the per-column shift, [c]
+     * @param runningMean updated with momentum 0.1 when non-null, [c]
+     * @param runningVar updated (unbiased variance) with momentum 0.1 when non-null, [c]
+     * @return the normalised, scaled and shifted batch, [B, c]
      */
     public static Variable normalize(Variable x, Variable gamma, Variable beta, Tensor runningMean,
                                      Tensor runningVar) {

@@ -16,13 +16,25 @@ public interface Layer {
     /**
      * The output for a batch {@code x} of rows. In training mode batch statistics are used and
      * updated; in evaluation mode the running ones are.
+     *
+     * @param x the batch, [B, inputs]
+     * @param training true for training mode (batch statistics), false for evaluation mode
+     * @return the output, [B, outputs]
      */
     Variable forward(Variable x, boolean training);
 
-    /** The trained tensors, in a fixed order. */
+    /**
+     * The trained tensors, in a fixed order.
+     *
+     * @return the trained tensors, in a fixed order
+     */
     List<Parameter> parameters();
 
-    /** State that is not trained but must be saved (batch norm's running statistics); empty by default. */
+    /**
+     * State that is not trained but must be saved (batch norm's running statistics); empty by default.
+     *
+     * @return state that is not trained but must be saved (batch norm's running statistics); empty by default
+     */
     default Map<String, Tensor> buffers() {
         return Map.of();
     }

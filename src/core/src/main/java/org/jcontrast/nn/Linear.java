@@ -12,12 +12,16 @@ import org.jcontrast.tensor.Tensor;
  * A fully connected layer y = x·W + b, with W stored [inputs, outputs] so that the forward pass is
  * one plain matrix product. Initialised as PyTorch's {@code nn.Linear}: W and b uniform in
  * ±1/√inputs.
+ * <p>Not thread-safe: its parameters are updated in place by optimisers, and the graphs its
+ * forward passes build belong to one thread.
  */
 public final class Linear implements Layer {
     private final Parameter weight;
     private final Parameter bias;
 
     /**
+     * A fully connected layer y = x·W + b, initialised as PyTorch's (uniform in ±1/√inputs).
+     *
      * @param name    prefix of the weight names ({@code name.weight}, {@code name.bias})
      * @param inputs  input columns
      * @param outputs output columns
@@ -48,6 +52,11 @@ public final class Linear implements Layer {
      * x·W + b (b may be null) as one operation: the bias is written into the output first and the
      * product added onto it. Gradients: ∂x = G·Wᵀ, ∂W = xᵀ·G, ∂b = the column sums of G; each is
      * computed only when its input needs it (a batch of images needs none).
+     *
+     * @param x the batch, [B, inputs]
+     * @param w the weights, [inputs, outputs]
+     * @param b the bias, [outputs], or null
+     * @return x·W + b, [B, outputs]
      */
     public static Variable affine(Variable x, Variable w, Variable b) {
         Tensor xv = x.value(), wv = w.value();

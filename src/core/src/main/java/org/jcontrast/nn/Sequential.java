@@ -8,11 +8,18 @@ import org.jcontrast.autograd.Variable;
 import org.jcontrast.optim.Parameter;
 import org.jcontrast.tensor.Tensor;
 
-/** Layers applied one after another. */
+/**
+ * Layers applied one after another.
+ * <p>Not thread-safe, like the layers it holds.
+ */
 public final class Sequential implements Layer {
     private final List<Layer> layers;
 
-    /** The layers, in order. */
+    /**
+     * The layers, in order.
+     *
+     * @param layers the layers, applied first to last
+     */
     public Sequential(List<Layer> layers) {
         this.layers = List.copyOf(layers);
     }
@@ -44,7 +51,11 @@ public final class Sequential implements Layer {
         return out;
     }
 
-    /** The layers. */
+    /**
+     * The layers.
+     *
+     * @return the layers
+     */
     public List<Layer> layers() {
         return layers;
     }

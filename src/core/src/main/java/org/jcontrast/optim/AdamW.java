@@ -33,6 +33,9 @@ public final class AdamW extends Optimizer {
     /**
      * A builder over {@code parameters} with PyTorch's defaults β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸, but no
      * weight decay unless given (PyTorch's is 0.01); the learning rate is required.
+     *
+     * @param parameters the parameters to update, in order, names unique
+     * @return this builder
      */
     public static Builder builder(List<Parameter> parameters) {
         return new Builder(parameters);
@@ -70,14 +73,25 @@ public final class AdamW extends Optimizer {
             super("AdamW", parameters);
         }
 
-        /** β₁ and β₂ in [0, 1). */
+        /**
+         * β₁ and β₂ in [0, 1).
+         *
+         * @param b1 β₁ in [0, 1)
+         * @param b2 β₂ in [0, 1)
+         * @return this builder
+         */
         public Builder betas(double b1, double b2) {
             this.beta1 = b1;
             this.beta2 = b2;
             return this;
         }
 
-        /** ε &gt; 0. */
+        /**
+         * ε &gt; 0.
+         *
+         * @param e ε &gt; 0
+         * @return this builder
+         */
         public Builder epsilon(double e) {
             this.epsilon = e;
             return this;

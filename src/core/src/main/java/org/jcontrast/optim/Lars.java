@@ -31,7 +31,12 @@ public final class Lars extends Optimizer {
         createBuffers("momentum");
     }
 
-    /** A builder over {@code parameters}: SimCLR's μ = 0.9 and η = 0.001, no weight decay; the learning rate is required. */
+    /**
+     * A builder over {@code parameters}: SimCLR's μ = 0.9 and η = 0.001, no weight decay; the learning rate is required.
+     *
+     * @param parameters the parameters to update, names unique
+     * @return this builder
+     */
     public static Builder builder(List<Parameter> parameters) {
         return new Builder(parameters);
     }
@@ -74,19 +79,34 @@ public final class Lars extends Optimizer {
             super("LARS", parameters);
         }
 
-        /** μ in [0, 1). */
+        /**
+         * μ in [0, 1).
+         *
+         * @param mu μ in [0, 1)
+         * @return this builder
+         */
         public Builder momentum(double mu) {
             this.momentum = mu;
             return this;
         }
 
-        /** η &gt; 0. */
+        /**
+         * η &gt; 0.
+         *
+         * @param eta the trust coefficient η &gt; 0
+         * @return this builder
+         */
         public Builder trustCoefficient(double eta) {
             this.trustCoefficient = eta;
             return this;
         }
 
-        /** Nesterov momentum. */
+        /**
+         * Nesterov momentum.
+         *
+         * @param on true for Nesterov momentum
+         * @return this builder
+         */
         public Builder nesterov(boolean on) {
             this.nesterov = on;
             return this;

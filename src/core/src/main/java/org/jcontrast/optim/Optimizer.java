@@ -26,7 +26,12 @@ public abstract class Optimizer {
     private final Map<String, Tensor> state = new LinkedHashMap<>();
     private final Tensor steps = Tensor.scalar(0f);
 
-    /** Takes the parameters to update (names unique) and the learning rate of each step. */
+    /**
+     * Takes the parameters to update (names unique) and the learning rate of each step.
+     *
+     * @param parameters the parameters to update, names unique
+     * @param schedule the learning rate of each step
+     */
     protected Optimizer(List<Parameter> parameters, LearningRateSchedule schedule) {
         this.parameters = List.copyOf(parameters);
         this.schedule = Objects.requireNonNull(schedule, "schedule");
@@ -73,20 +78,39 @@ public abstract class Optimizer {
         return learningRate;
     }
 
-    /** Updates one parameter in place from its gradient for step {@code t} (1 for the first step). */
+    /**
+     * Updates one parameter in place from its gradient for step {@code t} (1 for the first step).
+     *
+     * @param p the parameter
+     * @param grad its gradient, the parameter's shape
+     * @param learningRate this step's learning rate
+     * @param t the step number, 1 for the first step
+     */
     protected abstract void update(Parameter p, Tensor grad, double learningRate, long t);
 
-    /** The learning rate the next step will use. */
+    /**
+     * The learning rate the next step will use.
+     *
+     * @return the learning rate the next step will use
+     */
     public final double learningRate() {
         return schedule.at(steps());
     }
 
-    /** Steps taken so far (kept exactly up to 2<sup>24</sup> steps, the float32 integer range). */
+    /**
+     * Steps taken so far (kept exactly up to 2<sup>24</sup> steps, the float32 integer range).
+     *
+     * @return steps taken so far (kept exactly up to 2<sup>24</sup> steps, the float32 integer range)
+     */
     public final long steps() {
         return (long) steps.item();
     }
 
-    /** The parameters, in order. */
+    /**
+     * The parameters, in order.
+     *
+     * @return the parameters, in order
+     */
     public final List<Parameter> parameters() {
         return parameters;
     }
@@ -102,17 +126,29 @@ public abstract class Optimizer {
      * The live state tensors by name ({@code optimizer.steps}, then e.g.
      * {@code <parameter>.momentum}): saving them and copying them back later resumes the
      * optimiser exactly.
+     *
+     * @return the live state tensors by name
      */
     public final Map<String, Tensor> state() {
         return Collections.unmodifiableMap(state);
     }
 
-    /** A zero state buffer shaped like {@code p}, registered as {@code <p.name>.<kind>}. */
+    /**
+     * A zero state buffer shaped like {@code p}, registered as {@code <p.name>.<kind>}.
+     *
+     * @param p the parameter the buffer belongs to
+     * @param kind the buffer's kind, e.g. {@code momentum}
+     * @return a zero state buffer shaped like {@code p}, registered as {@code <p.name>.<kind>}
+     */
     protected final Tensor buffer(Parameter p, String kind) {
         return state.computeIfAbsent(p.name() + "." + kind, k -> Tensor.zeros(p.value().shape()));
     }
 
-    /** Creates the buffers of every parameter now, so that {@link #state()} is complete before the first step. */
+    /**
+     * Creates the buffers of every parameter now, so that {@link #state()} is complete before the first step.
+     *
+     * @param kinds the kinds of buffer each parameter gets
+     */
     protected final void createBuffers(String... kinds) {
         for (Parameter p : parameters) {
             for (String kind : kinds) {
@@ -121,7 +157,12 @@ public abstract class Optimizer {
         }
     }
 
-    /** Sum of squares, accumulated in double. */
+    /**
+     * Sum of squares, accumulated in double.
+     *
+     * @param t the tensor
+     * @return sum of squares, accumulated in double
+     */
     protected static double squaredNorm(Tensor t) {
         float[] d = t.array();
         double s = 0;
@@ -149,7 +190,12 @@ public abstract class Optimizer {
             this.parameters = List.copyOf(parameters);
         }
 
-        /** The same learning rate at every step (finite, ≥ 0). */
+        /**
+         * The same learning rate at every step (finite, ≥ 0).
+         *
+         * @param rate the learning rate, finite and ≥ 0
+         * @return this builder
+         */
         public B learningRate(double rate) {
             if (!(rate >= 0) || Double.isInfinite(rate)) {
                 throw new IllegalArgumentException(optimizer + ": the learning rate must be a finite number ≥ 0, got "
@@ -158,13 +204,23 @@ public abstract class Optimizer {
             return schedule(LearningRateSchedule.constant(rate));
         }
 
-        /** The learning rate of each step, e.g. {@link LearningRateSchedule#warmupCosine}. */
+        /**
+         * The learning rate of each step, e.g. {@link LearningRateSchedule#warmupCosine}.
+         *
+         * @param s the schedule
+         * @return this builder
+         */
         public B schedule(LearningRateSchedule s) {
             this.schedule = Objects.requireNonNull(s, "schedule");
             return self();
         }
 
-        /** λ ≥ 0, applied to the parameters that decay. */
+        /**
+         * λ ≥ 0, applied to the parameters that decay.
+         *
+         * @param lambda the decay λ ≥ 0
+         * @return this builder
+         */
         public B weightDecay(double lambda) {
             if (!(lambda >= 0) || Double.isInfinite(lambda)) {
                 throw new IllegalArgumentException(optimizer + ": the weight decay must be a finite number ≥ 0, got "
@@ -191,7 +247,11 @@ public abstract class Optimizer {
             return (B) this;
         }
 
-        /** The optimiser. */
+        /**
+         * The optimiser.
+         *
+         * @return the optimiser
+         */
         public abstract Optimizer build();
     }
 }

@@ -19,6 +19,8 @@ public final class Parameter {
     private final boolean decays;
 
     /**
+     * A trained tensor and how the optimisers treat it.
+     *
      * @param name   unique name, e.g. {@code encoder.0.weight}
      * @param value  the initial value, updated in place by the optimiser
      * @param decays whether weight decay (and LARS's trust ratio) applies
@@ -29,27 +31,47 @@ public final class Parameter {
         this.decays = decays;
     }
 
-    /** The unique name. */
+    /**
+     * The unique name.
+     *
+     * @return the unique name
+     */
     public String name() {
         return name;
     }
 
-    /** The autograd leaf the forward pass reads. */
+    /**
+     * The autograd leaf the forward pass reads.
+     *
+     * @return the autograd leaf the forward pass reads
+     */
     public Variable variable() {
         return variable;
     }
 
-    /** The value (shared with the leaf). */
+    /**
+     * The value (shared with the leaf).
+     *
+     * @return the value (shared with the leaf)
+     */
     public Tensor value() {
         return variable.value();
     }
 
-    /** The gradient the backward passes since the last step accumulated, or null when none reached it. */
+    /**
+     * The gradient the backward passes since the last step accumulated, or null when none reached it.
+     *
+     * @return the gradient the backward passes since the last step accumulated, or null when none reached it
+     */
     public Tensor grad() {
         return variable.grad();
     }
 
-    /** True when weight decay (and LARS adaptation) applies. */
+    /**
+     * True when weight decay (and LARS adaptation) applies.
+     *
+     * @return true when weight decay (and LARS adaptation) applies
+     */
     public boolean decays() {
         return decays;
     }
@@ -59,7 +81,12 @@ public final class Parameter {
         variable.zeroGrad();
     }
 
-    /** The values by name, in list order: with {@link Optimizer#state()}, what a checkpoint saves. */
+    /**
+     * The values by name, in list order: with {@link Optimizer#state()}, what a checkpoint saves.
+     *
+     * @param parameters the parameters
+     * @return the values by name, in list order: with {@link Optimizer#state()}, what a checkpoint saves
+     */
     public static Map<String, Tensor> valuesByName(List<Parameter> parameters) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Parameter p : parameters) {

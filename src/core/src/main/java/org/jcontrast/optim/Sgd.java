@@ -26,7 +26,12 @@ public final class Sgd extends Optimizer {
         createBuffers("momentum");
     }
 
-    /** A builder over {@code parameters}: momentum 0, no weight decay, no Nesterov; the learning rate is required. */
+    /**
+     * A builder over {@code parameters}: momentum 0, no weight decay, no Nesterov; the learning rate is required.
+     *
+     * @param parameters the parameters to update, names unique
+     * @return this builder
+     */
     public static Builder builder(List<Parameter> parameters) {
         return new Builder(parameters);
     }
@@ -55,13 +60,23 @@ public final class Sgd extends Optimizer {
             super("SGD", parameters);
         }
 
-        /** μ in [0, 1). */
+        /**
+         * μ in [0, 1).
+         *
+         * @param mu μ in [0, 1)
+         * @return this builder
+         */
         public Builder momentum(double mu) {
             this.momentum = mu;
             return this;
         }
 
-        /** Nesterov momentum (needs μ &gt; 0). */
+        /**
+         * Nesterov momentum (needs μ &gt; 0).
+         *
+         * @param on true for Nesterov momentum
+         * @return this builder
+         */
         public Builder nesterov(boolean on) {
             this.nesterov = on;
             return this;

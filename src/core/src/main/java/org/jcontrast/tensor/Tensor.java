@@ -36,7 +36,13 @@ public final class Tensor {
         }
     }
 
-    /** Wraps {@code data} without copying; its length must equal the product of {@code shape}. */
+    /**
+     * Wraps {@code data} without copying; its length must equal the product of {@code shape}.
+     *
+     * @param data the values, row-major; shared, not copied
+     * @param shape the dimensions, rank 0 to 2, each ≥ 0
+     * @return a tensor over {@code data}
+     */
     public static Tensor wrap(float[] data, int... shape) {
         Shapes.check(shape);
         if (Shapes.sizeOf(shape) != data.length) {
@@ -46,25 +52,46 @@ public final class Tensor {
         return new Tensor(data, 0, shape.clone(), new int[1]);
     }
 
-    /** A new tensor of zeros. */
+    /**
+     * A new tensor of zeros.
+     *
+     * @param shape the dimensions, rank 0 to 2, each ≥ 0
+     * @return a new tensor of zeros
+     */
     public static Tensor zeros(int... shape) {
         Shapes.check(shape);
         return new Tensor(new float[Shapes.sizeOf(shape)], 0, shape.clone(), new int[1]);
     }
 
-    /** A new tensor filled with {@code value}. */
+    /**
+     * A new tensor filled with {@code value}.
+     *
+     * @param value every element's value
+     * @param shape the dimensions, rank 0 to 2, each ≥ 0
+     * @return a new tensor filled with {@code value}
+     */
     public static Tensor full(float value, int... shape) {
         Tensor t = zeros(shape);
         Arrays.fill(t.data, value);
         return t;
     }
 
-    /** A rank-0 tensor holding {@code value}. */
+    /**
+     * A rank-0 tensor holding {@code value}.
+     *
+     * @param value the single element
+     * @return a rank-0 tensor holding {@code value}
+     */
     public static Tensor scalar(float value) {
         return wrap(new float[] {value});
     }
 
-    /** A rank-2 tensor copied from a rectangular array of rows. */
+    /**
+     * A rank-2 tensor copied from a rectangular array of rows.
+     *
+     * @param rows the rows, rectangular
+     * @return a rank-2 tensor copied from a rectangular array of rows
+     */
     public static Tensor fromRows(float[][] rows) {
         if (rows.length == 0) {
             throw new IllegalArgumentException("fromRows needs at least one row");
@@ -81,7 +108,13 @@ public final class Tensor {
         return t;
     }
 
-    /** A tensor of independent standard normal values drawn from {@code random}. */
+    /**
+     * A tensor of independent standard normal values drawn from {@code random}.
+     *
+     * @param random the generator
+     * @param shape the dimensions, rank 0 to 2, each ≥ 0
+     * @return a tensor of independent standard normal values drawn from {@code random}
+     */
     public static Tensor randn(SplittableRandom random, int... shape) {
         Tensor t = zeros(shape);
         for (int i = 0; i < t.size; i += 2) {
@@ -97,7 +130,15 @@ public final class Tensor {
         return t;
     }
 
-    /** A tensor of independent values drawn uniformly from [lo, hi). */
+    /**
+     * A tensor of independent values drawn uniformly from [lo, hi).
+     *
+     * @param random the generator
+     * @param lo the lower bound, inclusive
+     * @param hi the upper bound, exclusive
+     * @param shape the dimensions, rank 0 to 2, each ≥ 0
+     * @return a tensor of independent values drawn uniformly from [lo, hi)
+     */
     public static Tensor uniform(SplittableRandom random, float lo, float hi, int... shape) {
         Tensor t = zeros(shape);
         for (int i = 0; i < t.size; i++) {
@@ -106,42 +147,76 @@ public final class Tensor {
         return t;
     }
 
-    /** Number of dimensions: 0, 1 or 2. */
+    /**
+     * Number of dimensions: 0, 1 or 2.
+     *
+     * @return number of dimensions: 0, 1 or 2
+     */
     public int rank() {
         return shape.length;
     }
 
-    /** A copy of the shape. */
+    /**
+     * A copy of the shape.
+     *
+     * @return a copy of the shape
+     */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Size of dimension {@code d}. */
+    /**
+     * Size of dimension {@code d}.
+     *
+     * @param d the dimension, 0 ≤ d &lt; rank
+     * @return size of dimension {@code d}
+     */
     public int dim(int d) {
         return shape[d];
     }
 
-    /** Rows of the matrix view: {@code shape[0]} for rank 2, 1 otherwise. */
+    /**
+     * Rows of the matrix view: {@code shape[0]} for rank 2, 1 otherwise.
+     *
+     * @return rows of the matrix view: {@code shape[0]} for rank 2, 1 otherwise
+     */
     public int rows() {
         return shape.length == 2 ? shape[0] : 1;
     }
 
-    /** Columns of the matrix view: the last dimension, or 1 for a scalar. */
+    /**
+     * Columns of the matrix view: the last dimension, or 1 for a scalar.
+     *
+     * @return columns of the matrix view: the last dimension, or 1 for a scalar
+     */
     public int cols() {
         return shape.length == 0 ? 1 : shape[shape.length - 1];
     }
 
-    /** Total number of elements. */
+    /**
+     * Total number of elements.
+     *
+     * @return total number of elements
+     */
     public int size() {
         return size;
     }
 
-    /** True when both tensors have the same shape. */
+    /**
+     * True when both tensors have the same shape.
+     *
+     * @param other the other tensor
+     * @return true when both tensors have the same shape
+     */
     public boolean sameShape(Tensor other) {
         return Arrays.equals(shape, other.shape);
     }
 
-    /** The shape as text, e.g. {@code [4, 128]}. */
+    /**
+     * The shape as text, e.g. {@code [4, 128]}.
+     *
+     * @return the shape as text
+     */
     public String shapeString() {
         return Shapes.toString(shape);
     }
@@ -149,17 +224,27 @@ public final class Tensor {
     /**
      * The backing array, shared with every view. Kernels read and write it directly from
      * {@link #offset()}; code that writes through it must call {@link #markModified()}.
+     *
+     * @return the backing array, shared with every view
      */
     public float[] array() {
         return data;
     }
 
-    /** Index in {@link #array()} of the first element. */
+    /**
+     * Index in {@link #array()} of the first element.
+     *
+     * @return index in {@link #array()} of the first element
+     */
     public int offset() {
         return offset;
     }
 
-    /** Counter bumped on every write through this tensor or any view of its storage. */
+    /**
+     * Counter bumped on every write through this tensor or any view of its storage.
+     *
+     * @return counter bumped on every write through this tensor or any view of its storage
+     */
     public int version() {
         return version[0];
     }
@@ -169,18 +254,33 @@ public final class Tensor {
         version[0]++;
     }
 
-    /** Element {@code i} in row-major order. */
+    /**
+     * Element {@code i} in row-major order.
+     *
+     * @param i the row-major index
+     * @return element {@code i} in row-major order
+     */
     public float get(int i) {
         return data[offset + Shapes.checkIndex(i, size)];
     }
 
-    /** Element (i, j) of a rank-2 tensor. */
+    /**
+     * Element (i, j) of a rank-2 tensor.
+     *
+     * @param i the row
+     * @param j the column
+     * @return element (i, j) of a rank-2 tensor
+     */
     public float get(int i, int j) {
         requireRank(2, "get(i, j)");
         return data[offset + Shapes.checkIndex(i, shape[0]) * shape[1] + Shapes.checkIndex(j, shape[1])];
     }
 
-    /** The single value of a tensor with one element. */
+    /**
+     * The single value of a tensor with one element.
+     *
+     * @return the single value of a tensor with one element
+     */
     public float item() {
         if (size != 1) {
             throw new IllegalArgumentException("item() needs one element, shape is " + shapeString());
@@ -188,40 +288,70 @@ public final class Tensor {
         return data[offset];
     }
 
-    /** Sets element {@code i} in row-major order. */
+    /**
+     * Sets element {@code i} in row-major order.
+     *
+     * @param i the row-major index
+     * @param value the new value
+     */
     public void set(int i, float value) {
         data[offset + Shapes.checkIndex(i, size)] = value;
         version[0]++;
     }
 
-    /** Sets element (i, j) of a rank-2 tensor. */
+    /**
+     * Sets element (i, j) of a rank-2 tensor.
+     *
+     * @param i the row
+     * @param j the column
+     * @param value the new value
+     */
     public void set(int i, int j, float value) {
         requireRank(2, "set(i, j)");
         data[offset + Shapes.checkIndex(i, shape[0]) * shape[1] + Shapes.checkIndex(j, shape[1])] = value;
         version[0]++;
     }
 
-    /** Sets every element to {@code value}. */
+    /**
+     * Sets every element to {@code value}.
+     *
+     * @param value the new value
+     */
     public void fill(float value) {
         Arrays.fill(data, offset, offset + size, value);
         version[0]++;
     }
 
-    /** Copies {@code src} (same shape) into this tensor. */
+    /**
+     * Copies {@code src} (same shape) into this tensor.
+     *
+     * @param src the tensor to copy, this tensor's shape
+     */
     public void copyFrom(Tensor src) {
         Shapes.requireSame(this, src, "copyFrom");
         System.arraycopy(src.data, src.offset, data, offset, size);
         version[0]++;
     }
 
-    /** Row {@code i} of a rank-2 tensor as a rank-1 view sharing storage. */
+    /**
+     * Row {@code i} of a rank-2 tensor as a rank-1 view sharing storage.
+     *
+     * @param i the row
+     * @return row {@code i} of a rank-2 tensor as a rank-1 view sharing storage
+     */
     public Tensor row(int i) {
         requireRank(2, "row(i)");
         Shapes.checkIndex(i, shape[0]);
         return new Tensor(data, offset + i * shape[1], new int[] {shape[1]}, version);
     }
 
-    /** Rows {@code [from, to)} of a rank-2 tensor as a view sharing storage. */
+    /**
+     * Rows {@code [from, to)} of a rank-2 tensor as a view sharing storage.
+     *
+     * @param from the first row, inclusive
+     * @param to the end row, exclusive
+     * @return rows {@code [from, to)} of a rank-2 tensor as a view sharing storage
+     */
     public Tensor rows(int from, int to) {
         requireRank(2, "rows(from, to)");
         if (from < 0 || to > shape[0] || from > to) {
@@ -231,7 +361,12 @@ public final class Tensor {
         return new Tensor(data, offset + from * shape[1], new int[] {to - from, shape[1]}, version);
     }
 
-    /** A view with another shape of the same size. */
+    /**
+     * A view with another shape of the same size.
+     *
+     * @param newShape the new shape, of the same size
+     * @return a view with another shape of the same size
+     */
     public Tensor reshape(int... newShape) {
         Shapes.check(newShape);
         if (Shapes.sizeOf(newShape) != size) {
@@ -241,17 +376,29 @@ public final class Tensor {
         return new Tensor(data, offset, newShape.clone(), version);
     }
 
-    /** A new tensor with a copy of the data. */
+    /**
+     * A new tensor with a copy of the data.
+     *
+     * @return a new tensor with a copy of the data
+     */
     public Tensor copy() {
         return new Tensor(toArray(), 0, shape.clone(), new int[1]);
     }
 
-    /** The elements in row-major order, copied. */
+    /**
+     * The elements in row-major order, copied.
+     *
+     * @return the elements in row-major order, copied
+     */
     public float[] toArray() {
         return Arrays.copyOfRange(data, offset, offset + size);
     }
 
-    /** The rows of a rank-2 tensor, copied into new arrays. */
+    /**
+     * The rows of a rank-2 tensor, copied into new arrays.
+     *
+     * @return the rows of a rank-2 tensor, copied into new arrays
+     */
     public float[][] toRows() {
         requireRank(2, "toRows()");
         float[][] out = new float[shape[0]][];
@@ -261,7 +408,11 @@ public final class Tensor {
         return out;
     }
 
-    /** Copies the rows of a rank-2 tensor into {@code rows}, which must have its shape. */
+    /**
+     * Copies the rows of a rank-2 tensor into {@code rows}, which must have its shape.
+     *
+     * @param rows receives the rows, this tensor's shape
+     */
     public void copyToRows(float[][] rows) {
         checkRows(rows, "copyToRows(rows)");
         for (int i = 0; i < shape[0]; i++) {
@@ -269,7 +420,11 @@ public final class Tensor {
         }
     }
 
-    /** Copies rows (of this rank-2 tensor's shape) into it. */
+    /**
+     * Copies rows (of this rank-2 tensor's shape) into it.
+     *
+     * @param rows the rows to copy, this tensor's shape
+     */
     public void copyFromRows(float[][] rows) {
         checkRows(rows, "copyFromRows(rows)");
         for (int i = 0; i < shape[0]; i++) {
@@ -278,7 +433,11 @@ public final class Tensor {
         version[0]++;
     }
 
-    /** The elements widened to float64, in row-major order. */
+    /**
+     * The elements widened to float64, in row-major order.
+     *
+     * @return the elements widened to float64, in row-major order
+     */
     public double[] toDoubleArray() {
         double[] out = new double[size];
         for (int i = 0; i < size; i++) {
@@ -300,7 +459,12 @@ public final class Tensor {
         }
     }
 
-    /** Throws unless the tensor has the given rank. */
+    /**
+     * Throws unless the tensor has the given rank.
+     *
+     * @param expected the rank required
+     * @param what the operation, for the message
+     */
     public void requireRank(int expected, String what) {
         if (shape.length != expected) {
             throw new IllegalArgumentException(what + " needs a rank-" + expected + " tensor, got shape "

@@ -148,13 +148,28 @@ public final class CudaGemmBackend implements GemmBackend {
         mirrorLower(c, offC, ldc, n);
     }
 
-    /** Uninitialised device memory for a rows×cols matrix. */
+    /**
+     * Uninitialised device memory for a rows×cols matrix.
+     *
+     * @param rows the rows
+     * @param cols the columns
+     * @return the matrix; close it to free the memory
+     */
     public DeviceMatrix allocate(int rows, int cols) {
         checkOpen();
         return new DeviceMatrix(cuda, rows, cols);
     }
 
-    /** Copies the rows×cols matrix at {@code src[offset]} with row stride {@code ld} to the device; waits until done. */
+    /**
+     * Copies the rows×cols matrix at {@code src[offset]} with row stride {@code ld} to the device; waits until done.
+     *
+     * @param src the host array
+     * @param offset index in {@code src} of the first element
+     * @param rows the rows
+     * @param cols the columns
+     * @param ld the row stride in {@code src}, ≥ cols
+     * @return the device copy; close it to free the memory
+     */
     public DeviceMatrix upload(float[] src, int offset, int rows, int cols, int ld) {
         checkHost("the source", src, offset, rows, cols, ld);
         DeviceMatrix d = allocate(rows, cols);
@@ -171,7 +186,14 @@ public final class CudaGemmBackend implements GemmBackend {
         }
     }
 
-    /** Copies {@code src} to {@code dst[offset]} with row stride {@code ld}, after the work queued before it. */
+    /**
+     * Copies {@code src} to {@code dst[offset]} with row stride {@code ld}, after the work queued before it.
+     *
+     * @param src the device matrix
+     * @param dst the host array
+     * @param offset index in {@code dst} of the first element
+     * @param ld the row stride in {@code dst}, ≥ the columns
+     */
     public void download(DeviceMatrix src, float[] dst, int offset, int ld) {
         checkHost("the destination", dst, offset, src.rows(), src.cols(), ld);
         transfer(src, dst, offset, ld, false);
@@ -180,6 +202,14 @@ public final class CudaGemmBackend implements GemmBackend {
     /**
      * Queues C = alpha·op(A)·op(B) + beta·C on this thread's stream, all row-major on the device,
      * in the backend's precision; returns before it is done (see {@link #synchronize()}).
+     *
+     * @param transA whether A is transposed
+     * @param transB whether B is transposed
+     * @param alpha the product's factor
+     * @param a A on the device
+     * @param b B on the device
+     * @param beta C's factor; 0 does not read C
+     * @param c C on the device, overwritten
      */
     public void gemm(boolean transA, boolean transB, float alpha, DeviceMatrix a, DeviceMatrix b, float beta,
                      DeviceMatrix c) {
@@ -214,6 +244,11 @@ public final class CudaGemmBackend implements GemmBackend {
     /**
      * Queues the lower triangle (row-major) of C = alpha·A·Aᵀ + beta·C on this thread's stream; the
      * strict upper triangle of C is left as it was. A is n×k, C n×n.
+     *
+     * @param alpha the product's factor
+     * @param a A, n×k on the device
+     * @param beta C's factor; 0 does not read C
+     * @param c C, n×n on the device
      */
     public void syrkLower(float alpha, DeviceMatrix a, float beta, DeviceMatrix c) {
         int n = a.rows();

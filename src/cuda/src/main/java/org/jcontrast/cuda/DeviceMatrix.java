@@ -23,12 +23,20 @@ public final class DeviceMatrix implements AutoCloseable {
         this.memory = new DeviceBuffer(cuda, 4L * rows * cols);
     }
 
-    /** Number of rows. */
+    /**
+     * Number of rows.
+     *
+     * @return number of rows
+     */
     public int rows() {
         return rows;
     }
 
-    /** Number of columns. */
+    /**
+     * Number of columns.
+     *
+     * @return number of columns
+     */
     public int cols() {
         return cols;
     }

@@ -33,6 +33,9 @@ public final class Ops {
 
     /** op(A)·op(B), where op transposes when asked. Both must be matrices. */
     public static Tensor matmul(Tensor a, boolean transA, Tensor b, boolean transB) {
+        // Checked before the result's shape is read off the operands' second dimension.
+        Shapes.requireMatrix(a, "matmul (A)");
+        Shapes.requireMatrix(b, "matmul (B)");
         int m = transA ? a.dim(1) : a.dim(0);
         int n = transB ? b.dim(0) : b.dim(1);
         Tensor c = Tensor.zeros(m, n);

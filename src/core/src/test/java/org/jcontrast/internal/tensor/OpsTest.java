@@ -229,6 +229,18 @@ class OpsTest {
         assertThrows(IllegalArgumentException.class, () -> Ops.gram(Tensor.zeros(3)));
     }
 
+    @Test
+    void aRankOneOperandIsRefusedNamingTheOperandAndItsShape() {
+        Tensor matrix = Tensor.zeros(4, 4), vector = Tensor.zeros(4);
+        for (boolean trans : new boolean[] {false, true}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Ops.matmul(vector, trans, matrix, false));
+            assertTrue(e.getMessage().contains("matmul (A)") && e.getMessage().contains("[4]"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> Ops.matmul(matrix, false, vector, trans));
+            assertTrue(e.getMessage().contains("matmul (B)") && e.getMessage().contains("[4]"), e.getMessage());
+        }
+    }
+
     private static float[] transpose(Tensor t) {
         int r = t.dim(0), c = t.dim(1);
         float[] out = new float[r * c];

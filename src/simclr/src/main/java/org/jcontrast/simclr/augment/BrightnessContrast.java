@@ -10,6 +10,8 @@ import java.util.SplittableRandom;
  *
  * <p>Default: brightness 0.4, contrast 0.4, probability 0.8 (SimCLR's CIFAR setting, jitter
  * strength 0.5 × 0.8). Strength s multiplies brightness and contrast by s.
+ * <p>Immutable and thread-safe: each call works only on the caller's image, scratch space and
+ * generator.
  *
  * @param brightness  half-width of the brightness factor's range, ≥ 0
  * @param contrast    half-width of the contrast factor's range, ≥ 0

@@ -11,6 +11,8 @@ import java.util.SplittableRandom;
  * <p>Default: σ in [0.1, 1.0], probability 0.5. SimCLR draws σ from [0.1, 2.0] on 224-pixel
  * images with a kernel a tenth of the image side; on 28 pixels that kernel is 3 wide, so σ above
  * 1 would blur far more than SimCLR does. Strength s multiplies both σ bounds by s.
+ * <p>Immutable and thread-safe: each call works only on the caller's image, scratch space and
+ * generator.
  *
  * @param minSigma    smallest σ in pixels, ≥ 0
  * @param maxSigma    largest σ in pixels, ≥ minSigma

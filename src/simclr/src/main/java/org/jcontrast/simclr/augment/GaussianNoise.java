@@ -8,6 +8,8 @@ import java.util.SplittableRandom;
  * small grayscale images, where colour distortion has little to work on.
  *
  * <p>Default: sigma 0.05, probability 0.5. Strength s multiplies sigma by s.
+ * <p>Immutable and thread-safe: each call works only on the caller's image, scratch space and
+ * generator.
  *
  * @param sigma       noise standard deviation, ≥ 0
  * @param probability chance of adding noise, in [0, 1]

@@ -5,6 +5,8 @@ import java.util.SplittableRandom;
 /**
  * Mirrors the image left to right with probability {@code probability}. Default 0.5, as SimCLR;
  * strength s gives 0.5·min(s, 1): flipping more often than every other time adds nothing.
+ * <p>Immutable and thread-safe: each call works only on the caller's image, scratch space and
+ * generator.
  *
  * @param probability chance of a flip, in [0, 1]
  */

@@ -11,6 +11,8 @@ import java.util.SplittableRandom;
  * <p>Default: probability 0.25, area [0.02, 0.2], aspect up to 3.3. Not in SimCLR's recipe; it
  * hides parts of the object, which helps on small images where crops cannot remove much.
  * Strength s multiplies the probability (at most 1) and maxArea (at most 1) by s.
+ * <p>Immutable and thread-safe: each call works only on the caller's image, scratch space and
+ * generator.
  *
  * @param probability chance of erasing, in [0, 1]
  * @param minArea     smallest fraction of the area erased, in [0, maxArea]

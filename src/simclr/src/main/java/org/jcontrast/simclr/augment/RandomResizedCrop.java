@@ -12,6 +12,8 @@ import java.util.SplittableRandom;
  * 224-pixel ImageNet images; 0.2 is the usual choice for 28- and 32-pixel images, where 8% of
  * the area leaves a few pixels. Strength s moves minScale to 1 − s·(1 − 0.2) (at least 0.02) and
  * multiplies ln maxAspect by s: s = 0 crops the whole image, which returns it unchanged.
+ * <p>Immutable and thread-safe: each call works only on the caller's image, scratch space and
+ * generator.
  *
  * @param minScale  smallest fraction of the area kept, in (0, 1]
  * @param maxAspect largest aspect-ratio change, ≥ 1

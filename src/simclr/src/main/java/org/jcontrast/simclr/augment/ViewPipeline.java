@@ -24,7 +24,11 @@ public final class ViewPipeline {
     private static final int GRAIN = 8;
     private final List<Augmentation> steps;
 
-    /** A pipeline applying {@code steps} in order. */
+    /**
+     * A pipeline applying {@code steps} in order.
+     *
+     * @param steps the augmentations, applied first to last
+     */
     public ViewPipeline(List<Augmentation> steps) {
         this.steps = List.copyOf(steps);
     }
@@ -32,18 +36,31 @@ public final class ViewPipeline {
     /**
      * The default recipe at strength 1: random resized crop, horizontal flip, brightness/contrast
      * jitter, Gaussian blur, Gaussian noise, random erasing, each with its documented default.
+     *
+     * @return the default recipe at strength 1: random resized crop, horizontal flip, brightness/contrast jitter,
+     *     Gaussian blur, Gaussian noise, random erasing, each with its documented default
      */
     public static ViewPipeline simclr() {
         return new ViewPipeline(List.of(RandomResizedCrop.DEFAULT, HorizontalFlip.DEFAULT, BrightnessContrast.DEFAULT,
                 GaussianBlur.DEFAULT, GaussianNoise.DEFAULT, RandomErasing.DEFAULT));
     }
 
-    /** The default recipe with every strength multiplied by {@code viewStrength} ≥ 0. */
+    /**
+     * The default recipe with every strength multiplied by {@code viewStrength} ≥ 0.
+     *
+     * @param viewStrength the factor, ≥ 0
+     * @return the default recipe with every strength multiplied by {@code viewStrength} ≥ 0
+     */
     public static ViewPipeline ofStrength(double viewStrength) {
         return simclr().scaled(viewStrength);
     }
 
-    /** This pipeline with every step's strength multiplied by {@code s} ≥ 0. */
+    /**
+     * This pipeline with every step's strength multiplied by {@code s} ≥ 0.
+     *
+     * @param s the factor, ≥ 0
+     * @return this pipeline with every step's strength multiplied by {@code s} ≥ 0
+     */
     public ViewPipeline scaled(double s) {
         if (!(s >= 0) || !Double.isFinite(s)) {
             throw new IllegalArgumentException("view strength must be a finite number ≥ 0, got " + s);
@@ -51,12 +68,25 @@ public final class ViewPipeline {
         return new ViewPipeline(steps.stream().map(a -> a.scaled(s)).toList());
     }
 
-    /** The steps, in order. */
+    /**
+     * The steps, in order.
+     *
+     * @return the steps, in order
+     */
     public List<Augmentation> steps() {
         return steps;
     }
 
-    /** Applies every step to one image in place (see {@link Augmentation#apply}). */
+    /**
+     * Applies every step to one image in place (see {@link Augmentation#apply}).
+     *
+     * @param img the pixel array holding the image
+     * @param off index in {@code img} of the image's first pixel
+     * @param h the image height in pixels
+     * @param w the image width in pixels
+     * @param scratch at least {@link Augmentation#scratchSize(int, int)} floats this call may overwrite
+     * @param random the sample's own generator
+     */
     public void augment(float[] img, int off, int h, int w, float[] scratch, SplittableRandom random) {
         for (Augmentation a : steps) {
             a.apply(img, off, h, w, scratch, random);
@@ -67,6 +97,12 @@ public final class ViewPipeline {
      * Writes view {@code v} of the samples {@code indices} of {@code data} into row r of
      * {@code views[v]}, for each v; every view tensor needs at least {@code indices.length} rows of
      * {@code data.pixels()} columns.
+     *
+     * @param data the dataset
+     * @param indices the samples, one per row
+     * @param seed the run's seed
+     * @param epoch the epoch, 0-based, so each epoch draws new views
+     * @param views the view tensors to fill, one per view
      */
     public void views(Dataset data, int[] indices, long seed, int epoch, Tensor... views) {
         int h = data.height(), w = data.width(), d = data.pixels();

@@ -12,6 +12,8 @@ import org.jcontrast.tensor.Tensor;
  *
  * <p>A dataset is read-only by convention: the loaders build it once and the training loop copies
  * rows out of it ({@link #gather}) before augmenting them.
+ * <p>Safe to read from several threads: nothing in it changes after construction, as long as no
+ * caller writes to its images tensor.
  */
 public final class Dataset {
     private final String name;
@@ -21,13 +23,24 @@ public final class Dataset {
     private final int width;
     private final List<String> classNames;
 
-    /** The two parts of a {@link #split}: one to train on, one held out for evaluation. */
+    /**
+     * The two parts of a {@link #split}: one to train on, one held out for evaluation.
+     *
+     * @param train the part to train on
+     * @param eval the held-out part
+     */
     public record Split(Dataset train, Dataset eval) {
     }
 
     /**
      * Checks and wraps the parts of a dataset (the tensor and the label array are not copied).
      *
+     * @param name the name used in messages
+     * @param images the images, [N, height·width], values in [0, 1]
+     * @param labels one label per image, in [0, classNames.size())
+     * @param height image height in pixels
+     * @param width image width in pixels
+     * @param classNames the class names, index = label
      * @throws IllegalArgumentException naming {@code name} if the shapes disagree, a pixel is not a
      *         finite value in [0, 1] or a label is outside [0, classNames.size())
      */
@@ -60,7 +73,12 @@ public final class Dataset {
         checkPixels();
     }
 
-    /** Class names "0", "1", ... for datasets whose classes have no names. */
+    /**
+     * Class names "0", "1", ... for datasets whose classes have no names.
+     *
+     * @param classes the number of classes
+     * @return the names "0", "1", ... up to {@code classes - 1}
+     */
     public static List<String> numberedClasses(int classes) {
         List<String> names = new ArrayList<>(classes);
         for (int c = 0; c < classes; c++) {
@@ -83,62 +101,112 @@ public final class Dataset {
         }
     }
 
-    /** Name used in messages and reports, e.g. {@code fashion-mnist/t10k}. */
+    /**
+     * Name used in messages and reports, e.g. {@code fashion-mnist/t10k}.
+     *
+     * @return name used in messages and reports
+     */
     public String name() {
         return name;
     }
 
-    /** Number of images. */
+    /**
+     * Number of images.
+     *
+     * @return number of images
+     */
     public int size() {
         return labels.length;
     }
 
-    /** Image height in pixels. */
+    /**
+     * Image height in pixels.
+     *
+     * @return image height in pixels
+     */
     public int height() {
         return height;
     }
 
-    /** Image width in pixels. */
+    /**
+     * Image width in pixels.
+     *
+     * @return image width in pixels
+     */
     public int width() {
         return width;
     }
 
-    /** Pixels per image: height·width, the number of columns of {@link #images()}. */
+    /**
+     * Pixels per image: height·width, the number of columns of {@link #images()}.
+     *
+     * @return pixels per image: height·width, the number of columns of {@link #images()}
+     */
     public int pixels() {
         return height * width;
     }
 
-    /** Number of classes. */
+    /**
+     * Number of classes.
+     *
+     * @return number of classes
+     */
     public int classes() {
         return classNames.size();
     }
 
-    /** The class names, index = label. */
+    /**
+     * The class names, index = label.
+     *
+     * @return the class names, index = label
+     */
     public List<String> classNames() {
         return classNames;
     }
 
-    /** All images, shape [N, height·width], values in [0, 1]. Callers must not write to it. */
+    /**
+     * All images, shape [N, height·width], values in [0, 1]. Callers must not write to it.
+     *
+     * @return all images, shape [N, height·width], values in [0, 1]
+     */
     public Tensor images() {
         return images;
     }
 
-    /** Image {@code i} as a view of shape [height·width]. */
+    /**
+     * Image {@code i} as a view of shape [height·width].
+     *
+     * @param i the image, 0-based
+     * @return image {@code i} as a view of shape [height·width]
+     */
     public Tensor image(int i) {
         return images.row(i);
     }
 
-    /** Label of image {@code i}. */
+    /**
+     * Label of image {@code i}.
+     *
+     * @param i the image, 0-based
+     * @return label of image {@code i}
+     */
     public int label(int i) {
         return labels[i];
     }
 
-    /** A copy of all labels. */
+    /**
+     * A copy of all labels.
+     *
+     * @return a copy of all labels
+     */
     public int[] labels() {
         return labels.clone();
     }
 
-    /** Number of images of each class. */
+    /**
+     * Number of images of each class.
+     *
+     * @return number of images of each class
+     */
     public int[] classCounts() {
         int[] counts = new int[classes()];
         for (int label : labels) {
@@ -147,7 +215,12 @@ public final class Dataset {
         return counts;
     }
 
-    /** Copies the images at {@code indices} into the first {@code indices.length} rows of {@code out}. */
+    /**
+     * Copies the images at {@code indices} into the first {@code indices.length} rows of {@code out}.
+     *
+     * @param indices sample indices into the dataset
+     * @param out receives the images, at least {@code indices.length} rows of {@link #pixels()} values
+     */
     public void gather(int[] indices, Tensor out) {
         if (out.rank() != 2 || out.dim(1) != pixels() || out.dim(0) < indices.length) {
             throw new IllegalArgumentException("gather: output " + out.shapeString() + " cannot hold "
@@ -161,7 +234,12 @@ public final class Dataset {
         out.markModified();
     }
 
-    /** Labels at {@code indices}. */
+    /**
+     * Labels at {@code indices}.
+     *
+     * @param indices sample indices into the dataset
+     * @return labels at {@code indices}
+     */
     public int[] labelsAt(int[] indices) {
         int[] out = new int[indices.length];
         for (int r = 0; r < indices.length; r++) {
@@ -170,14 +248,25 @@ public final class Dataset {
         return out;
     }
 
-    /** A new dataset holding copies of the images at {@code indices}, in that order. */
+    /**
+     * A new dataset holding copies of the images at {@code indices}, in that order.
+     *
+     * @param indices sample indices into the dataset
+     * @param subsetName the new dataset's name
+     * @return a new dataset holding copies of the images at {@code indices}, in that order
+     */
     public Dataset subset(int[] indices, String subsetName) {
         Tensor sub = Tensor.zeros(indices.length, pixels());
         gather(indices, sub);
         return new Dataset(subsetName, sub, labelsAt(indices), height, width, classNames);
     }
 
-    /** The first {@code n} images (all of them if there are fewer), e.g. for a quick run. */
+    /**
+     * The first {@code n} images (all of them if there are fewer), e.g. for a quick run.
+     *
+     * @param n how many
+     * @return the first {@code n} images (all of them if there are fewer)
+     */
     public Dataset head(int n) {
         int[] first = new int[Math.min(n, size())];
         Arrays.setAll(first, i -> i);
@@ -190,6 +279,10 @@ public final class Dataset {
      * keep the original order. With {@code evalFraction = 0.2}: the 10,000-image Fashion-MNIST test
      * set (1,000 per class) gives 8,000 training and 2,000 evaluation images, the 60,000-image
      * training set 48,000 and 12,000, the 1,797 UCI digits 1,438 and 359.
+     *
+     * @param evalFraction the held-out fraction of each class, in [0, 1)
+     * @param seed the seed of the random choice
+     * @return the two parts
      */
     public Split split(double evalFraction, long seed) {
         if (!(evalFraction >= 0 && evalFraction <= 1)) {

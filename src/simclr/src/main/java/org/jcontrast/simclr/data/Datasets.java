@@ -24,6 +24,7 @@ import org.jcontrast.tensor.Tensor;
  * </ul>
  * Paths whose text contains "fashion" get the Fashion-MNIST class names; other IDX data is
  * numbered. Each further format is one more case in {@link #fromPath}.
+ * <p>Stateless and thread-safe.
  */
 public final class Datasets {
     private static final String IMAGES_TAG = "-images-idx3-ubyte";
@@ -34,7 +35,13 @@ public final class Datasets {
     private Datasets() {
     }
 
-    /** The dataset at {@code path}, read as the class documentation says. */
+    /**
+     * The dataset at {@code path}, read as the class documentation says.
+     *
+     * @param path a folder, an IDX images file, a {@code .csv[.gz]} or a {@code .npy} file
+     * @return the dataset
+     * @throws IOException when it cannot be read, or a {@link FormatException} naming the file and the problem
+     */
     public static Dataset fromPath(Path path) throws IOException {
         if (Files.isDirectory(path)) {
             for (String part : List.of("train", "t10k")) {

@@ -18,6 +18,7 @@ import org.jcontrast.tensor.Tensor;
  * Reader for the UCI Optical Recognition of Handwritten Digits data (Alpaydin &amp; Kaynak 1998,
  * doi:10.24432/C50P49, CC BY 4.0) as CSV, gzipped or not: one 8×8 image per line, 64 pixel counts
  * 0..16 in row-major order, then the digit 0..9. Blank lines are skipped; there is no header.
+ * <p>Stateless and thread-safe.
  */
 public final class DigitsCsv {
     private static final int SIDE = 8;
@@ -29,14 +30,29 @@ public final class DigitsCsv {
     private DigitsCsv() {
     }
 
-    /** Loads the file; the dataset is named "digits". */
+    /**
+     * Loads the file; the dataset is named "digits".
+     *
+     * @param file the CSV file, gzipped or not
+     * @return the images and labels
+     * @throws IOException when it cannot be read, or a {@link FormatException} naming the file, the line and the
+     *     problem
+     */
     public static Dataset load(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, file.toString());
         }
     }
 
-    /** Reads CSV lines from {@code in}; {@code source} names it in errors. */
+    /**
+     * Reads CSV lines from {@code in}; {@code source} names it in errors.
+     *
+     * @param in the CSV text, gzipped or not
+     * @param source names the stream in error messages
+     * @return the images and labels
+     * @throws IOException when it cannot be read, or a {@link FormatException} naming the source, the line and the
+     *     problem
+     */
     public static Dataset read(InputStream in, String source) throws IOException {
         List<float[]> rows = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();

@@ -17,6 +17,7 @@ import org.jcontrast.tensor.Tensor;
  * bytes). An IDX file is a big-endian int32 magic number ({@code 0x00000803} for a rank-3 array of
  * unsigned bytes, the images; {@code 0x00000801} for rank 1, the labels), one big-endian int32 per
  * dimension, then the bytes in row-major order, and nothing after them.
+ * <p>Stateless and thread-safe.
  */
 public final class Idx {
     static final int IMAGES_MAGIC = 0x00000803;
@@ -35,8 +36,13 @@ public final class Idx {
      * Loads an images file and its labels file. Classes are named by {@code classNames}, or are
      * MNIST's ten digits 0..9 when it is null (as in the digits CSV); a label outside them is an error.
      *
+     * @param images the images file (magic 0x00000803)
+     * @param labels the labels file (magic 0x00000801)
+     * @param name the dataset's name
+     * @param classNames the class names, index = label, or null to number them 0..max label
      * @throws FormatException naming the file if either is not a valid IDX file of its kind, or
      *         they disagree on the number of samples
+     * @return the dataset
      */
     public static Dataset load(Path images, Path labels, String name, List<String> classNames) throws IOException {
         try (InputStream im = open(images); InputStream lb = open(labels)) {
@@ -44,7 +50,18 @@ public final class Idx {
         }
     }
 
-    /** As {@link #load} from two streams; {@code imagesSource} and {@code labelsSource} name them in errors. */
+    /**
+     * As {@link #load} from two streams; {@code imagesSource} and {@code labelsSource} name them in errors.
+     *
+     * @param images the images file's contents
+     * @param imagesSource names the images stream in error messages
+     * @param labels the labels file's contents
+     * @param labelsSource names the labels stream in error messages
+     * @param name the dataset's name
+     * @param classNames the class names, index = label, or null to number them 0..max label
+     * @return the dataset
+     * @throws IOException when a stream cannot be read, or a {@link FormatException} naming the source and the problem
+     */
     public static Dataset read(InputStream images, String imagesSource, InputStream labels, String labelsSource,
                                String name, List<String> classNames) throws IOException {
         Images im = readImages(Streams.maybeGunzip(images, imagesSource), imagesSource);

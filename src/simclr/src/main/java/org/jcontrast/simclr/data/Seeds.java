@@ -12,12 +12,24 @@ public final class Seeds {
     private Seeds() {
     }
 
-    /** A generator determined by {@code seed} and the coordinates, independent of any other call. */
+    /**
+     * A generator determined by {@code seed} and the coordinates, independent of any other call.
+     *
+     * @param seed the run's seed
+     * @param coordinates values that, with the seed, pick the stream (e.g. epoch, index, view)
+     * @return the generator
+     */
     public static SplittableRandom random(long seed, long... coordinates) {
         return new SplittableRandom(derive(seed, coordinates));
     }
 
-    /** A 64-bit seed determined by {@code seed} and the coordinates. */
+    /**
+     * A 64-bit seed determined by {@code seed} and the coordinates.
+     *
+     * @param seed the run's seed
+     * @param coordinates values that, with the seed, pick the stream (e.g. epoch, index, view)
+     * @return the derived seed
+     */
     public static long derive(long seed, long... coordinates) {
         long h = mix(seed);
         for (long c : coordinates) {

@@ -9,7 +9,10 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.jcontrast.io.FormatException;
 
-/** Opening data files whether or not they are gzipped. */
+/**
+ * Opening data files whether or not they are gzipped.
+ * <p>Stateless and thread-safe.
+ */
 public final class Streams {
     private static final int GZIP_MAGIC_1 = 0x1f;
     private static final int GZIP_MAGIC_2 = 0x8b;
@@ -21,6 +24,11 @@ public final class Streams {
      * A buffered stream over {@code in}, decompressed if it starts with the gzip magic bytes
      * (whatever the file is called). Corrupt or truncated gzip data, found now or while reading,
      * is a {@link FormatException} naming {@code source}.
+     *
+     * @param in the stream
+     * @param source the name errors give for the stream, usually its file
+     * @return the stream to read from
+     * @throws IOException when the first bytes cannot be read
      */
     public static InputStream maybeGunzip(InputStream in, String source) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);

@@ -12,6 +12,8 @@ import org.jcontrast.tensor.Tensor;
  *
  * <p>Similarities are computed block by block with {@link Ops#matmulInto}, never as the whole
  * queries × training matrix, so memory stays bounded for 60,000 training samples.
+ * <p>Immutable and thread-safe, as long as no thread writes to the tensors passed in during a
+ * call.
  */
 public final class KnnClassifier {
     /** k = 200, as in the InstDisc / SimCLR monitor. */
@@ -26,6 +28,8 @@ public final class KnnClassifier {
     private final long blockFloats;
 
     /**
+     * A classifier voting among the {@code k} most cosine-similar training rows.
+     *
      * @param k           neighbours that vote, ≥ 1 (all training samples when there are fewer)
      * @param temperature τ &gt; 0 of the vote weights exp(s / τ)
      */
@@ -43,12 +47,24 @@ public final class KnnClassifier {
         this.blockFloats = blockFloats;
     }
 
-    /** k = {@value #DEFAULT_K}, τ = {@value #DEFAULT_TEMPERATURE}. */
+    /**
+     * k = {@value #DEFAULT_K}, τ = {@value #DEFAULT_TEMPERATURE}.
+     *
+     * @return the default classifier
+     */
     public static KnnClassifier defaults() {
         return new KnnClassifier(DEFAULT_K, DEFAULT_TEMPERATURE);
     }
 
-    /** The predicted class of each row of {@code queries}, voting among {@code train} [N, D] with {@code labels}. */
+    /**
+     * The predicted class of each row of {@code queries}, voting among {@code train} [N, D] with {@code labels}.
+     *
+     * @param train the training features, [N, D]
+     * @param labels the labels of {@code train}
+     * @param classes the number of classes
+     * @param queries the rows to classify, [M, D]
+     * @return the predicted classes, M values
+     */
     public int[] predict(Tensor train, int[] labels, int classes, Tensor queries) {
         Features.check(train, labels, classes, "kNN training");
         Features.check(queries, null, classes, "kNN query");
@@ -80,7 +96,16 @@ public final class KnnClassifier {
         return predicted;
     }
 
-    /** Fraction of queries whose predicted class equals the label. */
+    /**
+     * Fraction of queries whose predicted class equals the label.
+     *
+     * @param train the training rows, [N, D]
+     * @param trainLabels the labels of {@code train}
+     * @param classes the number of classes
+     * @param queries the rows to classify, [M, D]
+     * @param queryLabels the labels of {@code queries}
+     * @return the accuracy, in [0, 1]
+     */
     public double accuracy(Tensor train, int[] trainLabels, int classes, Tensor queries, int[] queryLabels) {
         Features.check(queries, queryLabels, classes, "kNN query");
         return Features.accuracy(predict(train, trainLabels, classes, queries), queryLabels);

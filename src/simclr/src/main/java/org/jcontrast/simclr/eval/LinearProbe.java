@@ -23,6 +23,8 @@ public final class LinearProbe {
     private final int maxIterations;
 
     /**
+     * A multinomial logistic regression fitted by L-BFGS on standardised features.
+     *
      * @param l2            L2 strength λ ≥ 0 on the weights
      * @param maxIterations L-BFGS iteration limit ≥ 1
      */
@@ -35,7 +37,11 @@ public final class LinearProbe {
         this.maxIterations = maxIterations;
     }
 
-    /** λ = {@value #DEFAULT_L2}, at most {@value #DEFAULT_MAX_ITERATIONS} iterations. */
+    /**
+     * λ = {@value #DEFAULT_L2}, at most {@value #DEFAULT_MAX_ITERATIONS} iterations.
+     *
+     * @return the default probe
+     */
     public static LinearProbe defaults() {
         return new LinearProbe(DEFAULT_L2, DEFAULT_MAX_ITERATIONS);
     }
@@ -56,7 +62,12 @@ public final class LinearProbe {
             this.trainLoss = trainLoss;
         }
 
-        /** The most likely class of each row of {@code features} (raw, not standardised). */
+        /**
+         * The most likely class of each row of {@code features} (raw, not standardised).
+         *
+         * @param features the rows to classify, [M, D]
+         * @return the predicted classes, M values
+         */
         public int[] predict(Tensor features) {
             Features.check(features, null, bias.length, "linear probe");
             Tensor logits = Ops.matmul(standardizer.apply(features), weights);
@@ -75,24 +86,45 @@ public final class LinearProbe {
             return out;
         }
 
-        /** Fraction of rows whose predicted class equals the label. */
+        /**
+         * Fraction of rows whose predicted class equals the label.
+         *
+         * @param features the rows to classify, [M, D]
+         * @param labels their labels
+         * @return the accuracy, in [0, 1]
+         */
         public double accuracy(Tensor features, int[] labels) {
             Features.check(features, labels, bias.length, "linear probe");
             return Features.accuracy(predict(features), labels);
         }
 
-        /** L-BFGS iterations used. */
+        /**
+         * L-BFGS iterations used.
+         *
+         * @return the L-BFGS iterations used
+         */
         public int iterations() {
             return iterations;
         }
 
-        /** The training objective at the solution: mean cross-entropy plus the L2 term. */
+        /**
+         * The training objective at the solution: mean cross-entropy plus the L2 term.
+         *
+         * @return the training objective at the solution: mean cross-entropy plus the L2 term
+         */
         public double trainLoss() {
             return trainLoss;
         }
     }
 
-    /** Fits the probe on {@code features} [N, D] with labels in [0, classes). */
+    /**
+     * Fits the probe on {@code features} [N, D] with labels in [0, classes).
+     *
+     * @param features the training features, [N, D]
+     * @param labels one label per row
+     * @param classes the number of classes
+     * @return the fitted model
+     */
     public Model fit(Tensor features, int[] labels, int classes) {
         Features.check(features, labels, classes, "linear probe training");
         Standardizer standardizer = Standardizer.fit(features);

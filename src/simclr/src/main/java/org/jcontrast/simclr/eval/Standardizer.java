@@ -5,6 +5,7 @@ import org.jcontrast.tensor.Tensor;
 /**
  * Per-column standardisation (x − mean) / std with statistics fitted on training features only,
  * then applied unchanged to held-out features. Constant columns (std below 1e-6) are only centred.
+ * <p>Immutable and thread-safe.
  */
 public final class Standardizer {
     private static final double MIN_STD = 1e-6;
@@ -16,7 +17,12 @@ public final class Standardizer {
         this.invStd = invStd;
     }
 
-    /** Column means and standard deviations of {@code x} [N, D], accumulated in double. */
+    /**
+     * Column means and standard deviations of {@code x} [N, D], accumulated in double.
+     *
+     * @param x the features, [N, D]
+     * @return the fitted standardiser
+     */
     public static Standardizer fit(Tensor x) {
         x.requireRank(2, "Standardizer.fit");
         int n = x.dim(0), d = x.dim(1);
@@ -40,7 +46,12 @@ public final class Standardizer {
         return new Standardizer(mean, inv);
     }
 
-    /** A standardised copy of {@code x}, which must have the fitted number of columns. */
+    /**
+     * A standardised copy of {@code x}, which must have the fitted number of columns.
+     *
+     * @param x the features, [M, D]
+     * @return the standardised copy
+     */
     public Tensor apply(Tensor x) {
         x.requireRank(2, "Standardizer.apply");
         int d = mean.length;

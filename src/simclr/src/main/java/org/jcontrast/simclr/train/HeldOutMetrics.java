@@ -16,6 +16,7 @@ import org.jcontrast.tensor.Tensor;
  * training, from the run's seed), Wang &amp; Isola's alignment, the per-anchor similarities to
  * the positive and the top-10 negatives among all held-out views, and, over batches of the
  * run's batch size as the loss saw them, DCL's NPC multipliers and the InfoNCE bound.
+ * <p>Immutable and thread-safe.
  *
  * @param uniformity   log mean exp(−2‖ẑ_i − ẑ_j‖²); lower is more uniform
  * @param tolerance    mean cosine similarity of same-class pairs
@@ -32,6 +33,11 @@ public record HeldOutMetrics(double uniformity, double tolerance, double alignme
     /**
      * Measures {@code model} on {@code images} with the views and batch size of {@code config};
      * the NPC multipliers and the bound use its τ (NT-Xent's default for the losses without one).
+     *
+     * @param model the network, read in evaluation mode
+     * @param images the held-out images
+     * @param config the run's configuration
+     * @return the metrics
      */
     public static HeldOutMetrics measure(SimClrModel model, Dataset images, TrainConfig config) {
         Tensor z = model.project(images.images());

@@ -15,6 +15,7 @@ import org.jcontrast.simclr.data.Seeds;
  * and SimCLR's projection head Linear → (BatchNorm) → ReLU → Linear on top of it. With batch
  * norm, every linear layer but the head's last is followed by one (and has no bias, which the
  * batch norm would remove anyway).
+ * <p>Immutable and thread-safe.
  *
  * @param inputs        input columns (pixels)
  * @param encoderWidths widths of the encoder's hidden layers, each followed by (BatchNorm and) ReLU;
@@ -36,12 +37,21 @@ public record ModelSpec(int inputs, List<Integer> encoderWidths, int headWidth, 
         }
     }
 
-    /** The dimension of the representation (the encoder's output). */
+    /**
+     * The dimension of the representation (the encoder's output).
+     *
+     * @return the dimension of the representation (the encoder's output)
+     */
     public int representationDim() {
         return encoderWidths.get(encoderWidths.size() - 1);
     }
 
-    /** The network with initial weights drawn from {@code seed}. */
+    /**
+     * The network with initial weights drawn from {@code seed}.
+     *
+     * @param seed the seed of the initial weights
+     * @return the network with initial weights drawn from {@code seed}
+     */
     public SimClrModel build(long seed) {
         SplittableRandom random = Seeds.random(seed, 0x1A7E5L);
         List<Layer> encoder = new ArrayList<>();

@@ -9,7 +9,10 @@ import org.jcontrast.optim.Optimizer;
 import org.jcontrast.optim.Parameter;
 import org.jcontrast.optim.Sgd;
 
-/** The optimisers a run can use, with their command-line names. */
+/**
+ * The optimisers a run can use, with their command-line names.
+ * <p>Immutable and thread-safe.
+ */
 public enum OptimizerKind {
     /** SGD with momentum and L2 weight decay. */
     SGD("sgd", 0.5, 5e-4),
@@ -30,22 +33,42 @@ public enum OptimizerKind {
         this.defaultWeightDecay = defaultWeightDecay;
     }
 
-    /** The peak learning rate used unless one is given. */
+    /**
+     * The peak learning rate used unless one is given.
+     *
+     * @return the peak learning rate used unless one is given
+     */
     public double defaultLearningRate() {
         return defaultLearningRate;
     }
 
-    /** The weight decay used unless one is given. */
+    /**
+     * The weight decay used unless one is given.
+     *
+     * @return the weight decay used unless one is given
+     */
     public double defaultWeightDecay() {
         return defaultWeightDecay;
     }
 
-    /** The name used on the command line and in files. */
+    /**
+     * The name used on the command line and in files.
+     *
+     * @return the name used on the command line and in files
+     */
     public String cliName() {
         return cliName;
     }
 
-    /** The optimiser over {@code parameters} on {@code schedule}; momentum is AdamW's β₁. */
+    /**
+     * The optimiser over {@code parameters} on {@code schedule}; momentum is AdamW's β₁.
+     *
+     * @param parameters the parameters to update
+     * @param momentum momentum, or AdamW's β₁
+     * @param weightDecay the weight decay
+     * @param schedule the learning rate of each step
+     * @return the optimiser over {@code parameters} on {@code schedule}; momentum is AdamW's β₁
+     */
     public Optimizer create(List<Parameter> parameters, double momentum, double weightDecay,
                             LearningRateSchedule schedule) {
         return switch (this) {
@@ -57,7 +80,12 @@ public enum OptimizerKind {
         };
     }
 
-    /** The kind with this command-line name. */
+    /**
+     * The kind with this command-line name.
+     *
+     * @param name the command-line name, e.g. {@code adamw}
+     * @return the kind with this command-line name
+     */
     public static OptimizerKind fromName(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         for (OptimizerKind k : values()) {

@@ -10,6 +10,7 @@ import org.jcontrast.simclr.train.SimClrModel;
  * What a run achieved, measured on its held-out part with the network frozen: the linear probe
  * and kNN on the representations ({@link Evaluation}), and the embedding's metrics
  * ({@link HeldOutMetrics}).
+ * <p>Immutable and thread-safe.
  *
  * @param config       the run's configuration
  * @param frozen       linear probe and kNN accuracies
@@ -22,7 +23,14 @@ import org.jcontrast.simclr.train.SimClrModel;
 public record RunResult(TrainConfig config, FrozenEval.Result frozen, HeldOutMetrics metrics, double finalLoss,
                         int epochsDone, long steps, double trainSeconds) {
 
-    /** Evaluates the network of {@code trainer} on {@code split}. */
+    /**
+     * Evaluates the network of {@code trainer} on {@code split}.
+     *
+     * @param trainer the finished (or stopped) trainer
+     * @param split the data it trained on and the held-out part
+     * @param trainSeconds the training time, in seconds
+     * @return the evaluation
+     */
     public static RunResult evaluate(Trainer trainer, Dataset.Split split, double trainSeconds) {
         SimClrModel model = trainer.model();
         return new RunResult(trainer.config(), Evaluation.frozen(model, split),
@@ -33,6 +41,9 @@ public record RunResult(TrainConfig config, FrozenEval.Result frozen, HeldOutMet
     /**
      * The numbers as an ordered map for {@code summary.json}: accuracies, metrics (with the means
      * of the per-anchor statistics), time, loss, and the configuration's loss, τ and batch size.
+     *
+     * @return the numbers as an ordered map for {@code summary.json}: accuracies, metrics (with the means of the
+     *     per-anchor statistics), time, loss, and the configuration's loss, τ and batch size
      */
     public Map<String, Object> summary() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -14,6 +14,8 @@ import org.jcontrast.tensor.Tensor;
  * SimCLR's network: an encoder f whose output is the representation h = f(x) used downstream,
  * and a projection head g whose output z = g(h) is what the contrastive loss sees. Build one with
  * {@link ModelSpec#build}.
+ * <p>Not thread-safe: training updates its weights and batch-norm statistics in place; use it from
+ * one thread at a time.
  */
 public final class SimClrModel {
     /** Rows per forward pass when computing representations. */
@@ -28,12 +30,21 @@ public final class SimClrModel {
         this.head = head;
     }
 
-    /** The architecture. */
+    /**
+     * The architecture.
+     *
+     * @return the architecture
+     */
     public ModelSpec spec() {
         return spec;
     }
 
-    /** The embeddings z = g(f(x)) of a training batch, on the autograd (batch statistics, updated). */
+    /**
+     * The embeddings z = g(f(x)) of a training batch, on the autograd (batch statistics, updated).
+     *
+     * @param images a training batch, [B, inputs]
+     * @return the embeddings, [B, projection dim], in the graph
+     */
     public Variable embed(Tensor images) {
         return head.forward(encoder.forward(Variable.constant(images), true), true);
     }
@@ -41,12 +52,20 @@ public final class SimClrModel {
     /**
      * The frozen representations f(x) of {@code images} [N, inputs], in evaluation mode (running
      * batch-norm statistics), without recording a graph.
+     *
+     * @param images the images, [N, inputs]
+     * @return the representations, [N, representation dim]
      */
     public Tensor represent(Tensor images) {
         return frozen(images, false);
     }
 
-    /** The frozen embeddings g(f(x)), as {@link #represent} but through the head too. */
+    /**
+     * The frozen embeddings g(f(x)), as {@link #represent} but through the head too.
+     *
+     * @param images the images, [N, inputs]
+     * @return the embeddings, [N, projection dim]
+     */
     public Tensor project(Tensor images) {
         return frozen(images, true);
     }
@@ -65,14 +84,22 @@ public final class SimClrModel {
         return out;
     }
 
-    /** Every trained tensor: the encoder's, then the head's. */
+    /**
+     * Every trained tensor: the encoder's, then the head's.
+     *
+     * @return every trained tensor: the encoder's, then the head's
+     */
     public List<Parameter> parameters() {
         List<Parameter> out = new ArrayList<>(encoder.parameters());
         out.addAll(head.parameters());
         return out;
     }
 
-    /** Everything a checkpoint saves of the model: the weights and the batch-norm statistics, by name. */
+    /**
+     * Everything a checkpoint saves of the model: the weights and the batch-norm statistics, by name.
+     *
+     * @return everything a checkpoint saves of the model: the weights and the batch-norm statistics, by name
+     */
     public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Parameter w : parameters()) {
@@ -83,7 +110,11 @@ public final class SimClrModel {
         return out;
     }
 
-    /** Number of trained values. */
+    /**
+     * Number of trained values.
+     *
+     * @return number of trained values
+     */
     public long parameterCount() {
         long n = 0;
         for (Parameter w : parameters()) {

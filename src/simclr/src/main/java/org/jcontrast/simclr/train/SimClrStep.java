@@ -29,6 +29,8 @@ public final class SimClrStep {
      * The network, loss and optimiser of {@code config} for images of {@code pixels} values, with
      * initial weights from its seed.
      *
+     * @param config the run's configuration
+     * @param pixels the values per image
      * @param losses   how a loss spec becomes a loss
      * @param schedule the learning rate of each step
      */
@@ -40,7 +42,11 @@ public final class SimClrStep {
         this.optimizer = config.optimizer().create(params, config.momentum(), config.weightDecay(), schedule);
     }
 
-    /** The network. */
+    /**
+     * The network.
+     *
+     * @return the network
+     */
     public SimClrModel model() {
         return model;
     }
@@ -50,6 +56,9 @@ public final class SimClrStep {
      * the second half the second; {@code labels} (one per image) are read by SupCon only. Returns
      * the loss before the update.
      *
+     * @param views the two views stacked, [2B, pixels]
+     * @param labels one label per image, B values
+     * @return the loss before the update
      * @throws NonFiniteStepException when the embeddings, the loss, the gradients or the updated weights are not
      *         finite (the weights are then unusable)
      */

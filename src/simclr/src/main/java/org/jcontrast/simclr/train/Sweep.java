@@ -25,6 +25,7 @@ import org.jcontrast.simclr.data.Dataset;
  * </ul>
  * A configuration on several axes runs once. {@link Grid#product()} runs the full product of
  * losses × temperatures × batch sizes × view strengths instead.
+ * <p>Its methods run on the calling thread; the points and outcomes are immutable.
  */
 public final class Sweep {
     /** The comparison a run belongs to. */
@@ -37,19 +38,39 @@ public final class Sweep {
         VIEWS
     }
 
-    /** One run of the sweep and the comparisons it is part of. */
+    /**
+     * One run of the sweep and the comparisons it is part of.
+     *
+     * @param config the run's configuration
+     * @param axes the comparisons it belongs to
+     */
     public record Point(TrainConfig config, Set<Axis> axes) {
     }
 
-    /** One finished run. */
+    /**
+     * One finished run.
+     *
+     * @param point the run
+     * @param result its evaluation
+     */
     public record Outcome(Point point, RunResult result) {
     }
 
-    /** One run that failed, and why (one line). */
+    /**
+     * One run that failed, and why.
+     *
+     * @param point the run
+     * @param reason why it failed, one line
+     */
     public record Failure(Point point, String reason) {
     }
 
-    /** What a sweep did: the runs that finished and those that failed, each in order. */
+    /**
+     * What a sweep did: the runs that finished and those that failed, each in order.
+     *
+     * @param done the runs that finished
+     * @param failed the runs that failed
+     */
     public record Result(List<Outcome> done, List<Failure> failed) {
         /** Copies the lists. */
         public Result {
@@ -85,13 +106,32 @@ public final class Sweep {
 
     /** Reports a sweep's progress. */
     public interface Listener {
-        /** Run {@code index} (0-based) of {@code count} starts; the returned listener gets its steps. */
+        /**
+         * Run {@code index} (0-based) of {@code count} starts; the returned listener gets its steps.
+         *
+         * @param index the run, 0-based
+         * @param count the runs in the sweep
+         * @param point the run's configuration
+         * @return the listener of the run's steps
+         */
         TrainListener starting(int index, int count, Point point);
 
-        /** Run {@code index} is done and evaluated. */
+        /**
+         * Run {@code index} is done and evaluated.
+         *
+         * @param index the run, 0-based
+         * @param count the runs in the sweep
+         * @param outcome the run and its evaluation
+         */
         void finished(int index, int count, Outcome outcome);
 
-        /** Run {@code index} failed; the sweep goes on with the next. Does nothing unless overridden. */
+        /**
+         * Run {@code index} failed; the sweep goes on with the next. Does nothing unless overridden.
+         *
+         * @param index the run, 0-based
+         * @param count the runs in the sweep
+         * @param failure the run and why it failed
+         */
         default void failed(int index, int count, Failure failure) {
         }
     }
@@ -99,7 +139,13 @@ public final class Sweep {
     private Sweep() {
     }
 
-    /** The runs of {@code grid} around {@code center}, in order, each configuration once. */
+    /**
+     * The runs of {@code grid} around {@code center}, in order, each configuration once.
+     *
+     * @param grid the axes and their values
+     * @param center the run every axis goes through
+     * @return the runs, each configuration once
+     */
     public static List<Point> plan(Grid grid, TrainConfig center) {
         Map<Map<String, Object>, Point> points = new LinkedHashMap<>();
         if (grid.product()) {
@@ -136,6 +182,10 @@ public final class Sweep {
     /**
      * Throws, listing every run that cannot train on {@code split}, before any work: a sweep must
      * not fail at its twentieth run for a reason known at the start.
+     *
+     * @param points the runs
+     * @param split the training and held-out parts
+     * @throws IllegalArgumentException naming each run that cannot start, and why
      */
     public static void check(List<Point> points, Dataset.Split split) {
         List<String> bad = new ArrayList<>();
@@ -157,6 +207,12 @@ public final class Sweep {
      * {@code stop} answers true (the run in progress then ends after its current step and is
      * left out). A run that fails, by diverging or running out of memory, is reported and the
      * sweep goes on.
+     *
+     * @param points the runs
+     * @param split the training and held-out parts
+     * @param listener told of each run, its steps and its failure if it fails
+     * @param stop asked after each step; true stops the sweep
+     * @return the finished runs and the failed ones
      */
     public static Result run(List<Point> points, Dataset.Split split, Listener listener, BooleanSupplier stop) {
         List<Outcome> done = new ArrayList<>();

@@ -88,17 +88,30 @@ public record TrainConfig(List<Integer> encoderWidths, int headWidth, int projec
         }
     }
 
-    /** The architecture for images of {@code pixels} values. */
+    /**
+     * The architecture for images of {@code pixels} values.
+     *
+     * @param pixels values per image
+     * @return the architecture for images of {@code pixels} values
+     */
     public ModelSpec model(int pixels) {
         return new ModelSpec(pixels, encoderWidths, headWidth, projectionDim, batchNorm);
     }
 
-    /** A builder holding the defaults. */
+    /**
+     * A builder holding the defaults.
+     *
+     * @return this builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding this configuration. */
+    /**
+     * A builder holding this configuration.
+     *
+     * @return this builder
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.encoderWidths = encoderWidths;
@@ -123,6 +136,9 @@ public record TrainConfig(List<Integer> encoderWidths, int headWidth, int projec
      * The configuration as an ordered map of plain values (numbers, strings, booleans, lists of
      * integers), the form saved in checkpoints and summaries; {@link #fromMap} reads it back.
      * Loss options are present only when they apply to the loss.
+     *
+     * @return the configuration as an ordered map of plain values (numbers, strings, booleans, lists of integers), the
+     *     form saved in checkpoints and summaries; {@link #fromMap} reads it back
      */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -171,7 +187,12 @@ public record TrainConfig(List<Integer> encoderWidths, int headWidth, int projec
         return m;
     }
 
-    /** The configuration {@link #toMap} wrote; a missing or malformed entry is an error naming it. */
+    /**
+     * The configuration {@link #toMap} wrote; a missing or malformed entry is an error naming it.
+     *
+     * @param m the map {@link #toMap} wrote
+     * @return the configuration
+     */
     public static TrainConfig fromMap(Map<String, Object> m) {
         Entries e = new Entries(m);
         LossKind kind = LossKind.fromName(e.string("loss"));
@@ -297,55 +318,100 @@ public record TrainConfig(List<Integer> encoderWidths, int headWidth, int projec
         private Builder() {
         }
 
-        /** Encoder hidden widths. */
+        /**
+         * Encoder hidden widths.
+         *
+         * @param v the widths, the last the representation's
+         * @return this builder
+         */
         public Builder encoderWidths(List<Integer> v) {
             encoderWidths = v;
             return this;
         }
 
-        /** Projection head hidden width. */
+        /**
+         * Projection head hidden width.
+         *
+         * @param v the width, ≥ 1
+         * @return this builder
+         */
         public Builder headWidth(int v) {
             headWidth = v;
             return this;
         }
 
-        /** Embedding dimension. */
+        /**
+         * Embedding dimension.
+         *
+         * @param v the dimension, ≥ 1
+         * @return this builder
+         */
         public Builder projectionDim(int v) {
             projectionDim = v;
             return this;
         }
 
-        /** Batch norm on or off. */
+        /**
+         * Batch norm on or off.
+         *
+         * @param v true for batch norm
+         * @return this builder
+         */
         public Builder batchNorm(boolean v) {
             batchNorm = v;
             return this;
         }
 
-        /** The loss. */
+        /**
+         * The loss.
+         *
+         * @param v the loss spec
+         * @return this builder
+         */
         public Builder loss(LossSpec v) {
             loss = v;
             return this;
         }
 
-        /** InfoNCE's queue length. */
+        /**
+         * InfoNCE's queue length.
+         *
+         * @param v the rows in the queue, ≥ 1
+         * @return this builder
+         */
         public Builder bankSize(int v) {
             bankSize = v;
             return this;
         }
 
-        /** Epochs. */
+        /**
+         * Epochs.
+         *
+         * @param v epochs, ≥ 1
+         * @return this builder
+         */
         public Builder epochs(int v) {
             epochs = v;
             return this;
         }
 
-        /** Images per step. */
+        /**
+         * Images per step.
+         *
+         * @param v images per step, ≥ 2
+         * @return this builder
+         */
         public Builder batchSize(int v) {
             batchSize = v;
             return this;
         }
 
-        /** The optimiser, with its default learning rate and weight decay (set those after it to change them). */
+        /**
+         * The optimiser, with its default learning rate and weight decay (set those after it to change them).
+         *
+         * @param v the optimiser
+         * @return this builder
+         */
         public Builder optimizer(OptimizerKind v) {
             optimizer = v;
             learningRate = v.defaultLearningRate();
@@ -353,43 +419,77 @@ public record TrainConfig(List<Integer> encoderWidths, int headWidth, int projec
             return this;
         }
 
-        /** Peak learning rate. */
+        /**
+         * Peak learning rate.
+         *
+         * @param v the peak learning rate, &gt; 0
+         * @return this builder
+         */
         public Builder learningRate(double v) {
             learningRate = v;
             return this;
         }
 
-        /** Momentum or β₁. */
+        /**
+         * Momentum or β₁.
+         *
+         * @param v momentum or β₁, in [0, 1)
+         * @return this builder
+         */
         public Builder momentum(double v) {
             momentum = v;
             return this;
         }
 
-        /** Weight decay. */
+        /**
+         * Weight decay.
+         *
+         * @param v the weight decay, ≥ 0
+         * @return this builder
+         */
         public Builder weightDecay(double v) {
             weightDecay = v;
             return this;
         }
 
-        /** Warm-up epochs (default: a tenth of the epochs, as SimCLR's 10 of 100). */
+        /**
+         * Warm-up epochs (default: a tenth of the epochs, as SimCLR's 10 of 100).
+         *
+         * @param v warm-up epochs, in [0, epochs]
+         * @return this builder
+         */
         public Builder warmupEpochs(double v) {
             warmupEpochs = v;
             return this;
         }
 
-        /** Augmentation strength. */
+        /**
+         * Augmentation strength.
+         *
+         * @param v the strength, ≥ 0
+         * @return this builder
+         */
         public Builder viewStrength(double v) {
             viewStrength = v;
             return this;
         }
 
-        /** The seed. */
+        /**
+         * The seed.
+         *
+         * @param v the seed
+         * @return this builder
+         */
         public Builder seed(long v) {
             seed = v;
             return this;
         }
 
-        /** The configuration; throws with the option's name when a value is out of range. */
+        /**
+         * The configuration; throws with the option's name when a value is out of range.
+         *
+         * @return the configuration
+         */
         public TrainConfig build() {
             double warmup = Double.isNaN(warmupEpochs) ? epochs / 10.0 : warmupEpochs;
             return new TrainConfig(encoderWidths, headWidth, projectionDim, batchNorm, loss, bankSize, epochs,

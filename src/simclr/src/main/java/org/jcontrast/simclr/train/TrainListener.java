@@ -1,6 +1,9 @@
 package org.jcontrast.simclr.train;
 
-/** What a {@link Trainer} reports as it goes (progress bars, logs). */
+/**
+ * What a {@link Trainer} reports as it goes (progress bars, logs).
+ * <p>Called on the training thread, between steps.
+ */
 public interface TrainListener {
     /** Does nothing. */
     TrainListener NONE = new TrainListener() {
@@ -17,7 +20,12 @@ public interface TrainListener {
     default void onStep(int epoch, int step, double loss, int samples) {
     }
 
-    /** Epoch {@code epoch} (0-based) is over; {@code meanLoss} is the mean of its steps' losses. */
+    /**
+     * Epoch {@code epoch} (0-based) is over; {@code meanLoss} is the mean of its steps' losses.
+     *
+     * @param epoch the epoch, 0-based
+     * @param meanLoss the mean of its steps' losses
+     */
     default void onEpoch(int epoch, double meanLoss) {
     }
 }

@@ -67,6 +67,10 @@ public final class Trainer {
     /**
      * Throws when {@code config} cannot train on {@code images} training images, so that a caller
      * can check every run before starting any.
+     *
+     * @param config the run's configuration
+     * @param images how many training images there are
+     * @throws IllegalArgumentException naming {@code --batch-size} when a batch would exceed the images
      */
     public static void check(TrainConfig config, int images) {
         if (config.batchSize() > images) {
@@ -75,42 +79,74 @@ public final class Trainer {
         }
     }
 
-    /** The configuration. */
+    /**
+     * The configuration.
+     *
+     * @return the configuration
+     */
     public TrainConfig config() {
         return config;
     }
 
-    /** The network being trained. */
+    /**
+     * The network being trained.
+     *
+     * @return the network being trained
+     */
     public SimClrModel model() {
         return simclr.model();
     }
 
-    /** Steps per epoch (the incomplete last batch is dropped). */
+    /**
+     * Steps per epoch (the incomplete last batch is dropped).
+     *
+     * @return steps per epoch (the incomplete last batch is dropped)
+     */
     public int stepsPerEpoch() {
         return order.batchesPerEpoch();
     }
 
-    /** Optimiser steps taken so far. */
+    /**
+     * Optimiser steps taken so far.
+     *
+     * @return optimiser steps taken so far
+     */
     public long steps() {
         return steps;
     }
 
-    /** Epochs completed so far. */
+    /**
+     * Epochs completed so far.
+     *
+     * @return epochs completed so far
+     */
     public int epochsDone() {
         return (int) (steps / stepsPerEpoch());
     }
 
-    /** True when every epoch of the configuration is done. */
+    /**
+     * True when every epoch of the configuration is done.
+     *
+     * @return true when every epoch of the configuration is done
+     */
     public boolean finished() {
         return epochsDone() >= config.epochs();
     }
 
-    /** The loss of every step taken so far, in order. */
+    /**
+     * The loss of every step taken so far, in order.
+     *
+     * @return the loss of every step taken so far, in order
+     */
     public List<Double> lossHistory() {
         return List.copyOf(losses);
     }
 
-    /** The mean loss of the last completed epoch (or of the steps of the current one, if none is complete). */
+    /**
+     * The mean loss of the last completed epoch (or of the steps of the current one, if none is complete).
+     *
+     * @return the mean loss of the last completed epoch (or of the steps of the current one, if none is complete)
+     */
     public double recentLoss() {
         int per = stepsPerEpoch();
         int done = losses.size();
@@ -126,6 +162,9 @@ public final class Trainer {
     /**
      * Trains until every epoch is done or {@code stop} answers true after a step; returns normally
      * in both cases (see {@link #finished()}).
+     *
+     * @param listener told of each step and epoch
+     * @param stop asked after each step; true stops the run
      */
     public void run(TrainListener listener, BooleanSupplier stop) {
         int per = stepsPerEpoch();
@@ -169,6 +208,10 @@ public final class Trainer {
      * The run's state as a checkpoint (format in {@code docs/checkpoint-format.md}): the metadata
      * {@code epoch}, {@code step}, {@code seed} and {@code config} (as JSON), and the tensors of
      * the model, the loss, the optimiser and the loss history.
+     *
+     * @return the run's state as a checkpoint (format in {@code docs/checkpoint-format.md}): the metadata {@code
+     *     epoch}, {@code step}, {@code seed} and {@code config} (as JSON), and the tensors of the model, the loss, the
+     *     optimiser and the loss history
      */
     public Checkpoint checkpoint() {
         Map<String, String> meta = new LinkedHashMap<>();
@@ -189,6 +232,8 @@ public final class Trainer {
     /**
      * {@link #checkpoint()} with copies of the tensors, so that it keeps this moment's state while
      * training goes on: the last good state to save should the run diverge later.
+     *
+     * @return a checkpoint that does not share the live tensors
      */
     public Checkpoint snapshot() {
         Checkpoint live = checkpoint();
@@ -201,6 +246,10 @@ public final class Trainer {
      * The configuration saved in a checkpoint; a value that is malformed, out of range or describes
      * a layer larger than all the checkpoint's tensors is a {@link FormatException} naming the
      * file, the metadata entry and the key (never a command-line option the user did not pass).
+     *
+     * @param c the checkpoint
+     * @return its configuration
+     * @throws FormatException naming the checkpoint when the entry is missing, malformed or out of range
      */
     public static TrainConfig configOf(Checkpoint c) throws FormatException {
         TrainConfig config;
@@ -237,6 +286,9 @@ public final class Trainer {
      * Continues the run saved in {@code c}, which must have been made with this configuration:
      * restores the weights, batch-norm statistics, optimiser and loss state, the step count and
      * the loss history.
+     *
+     * @param c the checkpoint
+     * @throws FormatException naming the checkpoint when it does not match this run
      */
     public void restore(Checkpoint c) throws FormatException {
         if (!configOf(c).toMap().equals(config.toMap())) {

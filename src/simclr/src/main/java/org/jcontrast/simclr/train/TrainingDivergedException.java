@@ -7,8 +7,11 @@ import java.util.Locale;
  * can no longer be trusted, so nothing after the step that diverged should be saved.
  */
 public final class TrainingDivergedException extends IllegalStateException {
+    /** 1-based epoch of the step that diverged. */
     private final int epoch;
+    /** 1-based step within that epoch. */
     private final int step;
+    /** The loss of the last step that went well, NaN if none did. */
     private final double lastFiniteLoss;
 
     /**
@@ -26,17 +29,29 @@ public final class TrainingDivergedException extends IllegalStateException {
         this.lastFiniteLoss = lastFiniteLoss;
     }
 
-    /** 1-based epoch of the step that diverged. */
+    /**
+     * The epoch of the step that diverged.
+     *
+     * @return the epoch, 1-based
+     */
     public int epoch() {
         return epoch;
     }
 
-    /** 1-based step within {@link #epoch()}. */
+    /**
+     * The step that diverged, within {@link #epoch()}.
+     *
+     * @return the step, 1-based
+     */
     public int step() {
         return step;
     }
 
-    /** The loss of the last step that went well, NaN if none did. */
+    /**
+     * The loss of the last step that went well.
+     *
+     * @return that loss, NaN if no step did
+     */
     public double lastFiniteLoss() {
         return lastFiniteLoss;
     }

@@ -59,7 +59,8 @@ class DigitsCsvTest {
 
     @Test
     void loadsTheSharedDigits() throws IOException {
-        Dataset d = DigitsCsv.load(SharedData.dir().resolve("digits").resolve("digits.csv.gz"));
+        Path shared = SharedData.dir("the 1,797 UCI digits");
+        Dataset d = DigitsCsv.load(shared.resolve("digits").resolve("digits.csv.gz"));
         assertEquals(1797, d.size());
         // First line of the file: pixels 0,0,5,13,... and label 0.
         assertEquals(5f / 16f, d.images().get(0, 2));

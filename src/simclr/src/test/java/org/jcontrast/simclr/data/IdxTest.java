@@ -100,7 +100,8 @@ class IdxTest {
 
     @Test
     void loadsTheFullFashionMnistTrainingSet() throws IOException {
-        Dataset train = FashionMnist.load(SharedData.dir().resolve("fashion-mnist"), "train");
+        Path shared = SharedData.dir("the full 60,000-image Fashion-MNIST training set");
+        Dataset train = FashionMnist.load(shared.resolve("fashion-mnist"), "train");
         assertEquals(60_000, train.size());
         assertEquals(28, train.height());
         assertEquals(28, train.width());

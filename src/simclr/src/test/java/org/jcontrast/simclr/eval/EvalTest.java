@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.jcontrast.simclr.data.Dataset;
@@ -179,7 +180,8 @@ class EvalTest {
 
     @Test
     void pixelBaselinesOnTheDigits() throws IOException {
-        Dataset digits = DigitsCsv.load(SharedData.dir().resolve("digits").resolve("digits.csv.gz"));
+        Path shared = SharedData.dir("pixel baselines on the UCI digits");
+        Dataset digits = DigitsCsv.load(shared.resolve("digits").resolve("digits.csv.gz"));
         FrozenEval.Result r = FrozenEval.pixels(digits.split(0.25, 1));
         // Published figures for 8×8 digits: about 0.95 linear, 0.97-0.98 nearest neighbours.
         assertTrue(r.linearProbe() > 0.9, "linear " + r.linearProbe());
