@@ -7,7 +7,8 @@ The peer is PyTorch on the official libtorch through DJL (bench/peers/djl/run, t
 Python PyTorch (--peer python, under find_torch.sh's interpreter). PyTorch 2.x allocates on fresh
 4-KiB pages unless THP_MEM_ALLOC_ENABLE=1 asks its allocator for huge pages; every round runs the
 peer once per --variants entry (default thp,4k: huge pages on and off; thp-keep and 4k-keep also
-keep glibc from handing freed buffers back), and the speed-up is taken against the fastest.
+keep glibc from handing freed buffers back; the -passive ones let idle OpenMP threads sleep), and
+the speed-up is taken against the fastest.
 
 Each round runs jcontrast, then the peer (each in its own process, same thread count), so drift in
 the machine's load hits both. Prints every measurement, the medians, and the ratio
@@ -30,9 +31,15 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 # pages already faulted in instead of faulting fresh ones: the peer at its best on a VM where page
 # faults are dear.
 KEEP_PAGES = {"MALLOC_MMAP_MAX_": "0", "MALLOC_TRIM_THRESHOLD_": str(1 << 60)}
+# "passive" makes the peer's idle OpenMP threads sleep instead of spinning: slower on an idle
+# machine, far faster when other processes share the cores (a spinning thread holds a core that a
+# descheduled team-mate needs to reach the barrier).
+PASSIVE = {"OMP_WAIT_POLICY": "PASSIVE"}
 VARIANTS = {"thp": {"THP_MEM_ALLOC_ENABLE": "1"}, "4k": {"THP_MEM_ALLOC_ENABLE": "0"},
             "thp-keep": {"THP_MEM_ALLOC_ENABLE": "1", **KEEP_PAGES},
-            "4k-keep": {"THP_MEM_ALLOC_ENABLE": "0", **KEEP_PAGES}}
+            "4k-keep": {"THP_MEM_ALLOC_ENABLE": "0", **KEEP_PAGES},
+            "thp-passive": {"THP_MEM_ALLOC_ENABLE": "1", **PASSIVE},
+            "thp-keep-passive": {"THP_MEM_ALLOC_ENABLE": "1", **KEEP_PAGES, **PASSIVE}}
 
 
 def run_json(cmd, env):
