@@ -111,12 +111,17 @@ final class GemmBench implements Callable<Integer> {
         r.put("gflops_sym", flops / sec[1] / 1e9);
         r.put("gflops_peak", peak);
         r.put("max_diff_sym", maxDifference(cGemm.array(), cSym.array()));
+        float[] aValues = a.toArray();
+        r.put("err_f64_gemm", GramCheck.maxRelativeError(aValues, m, k, cGemm.array()));
         if (blas != null) {
             r.put("gflops_openblas", flops / sec[2] / 1e9);
             r.put("ratio_gemm", sec[2] / sec[0]);
             r.put("ratio_sym", sec[2] / sec[1]);
             r.put("max_diff_openblas", maxDifference(cGemm.array(), nativeC.toArray(ValueLayout.JAVA_FLOAT)));
             r.put("openblas", blas.config());
+            r.put("openblas_core", blas.corename());
+            r.put("openblas_env_pins", OpenBlas.environmentPins());
+            r.put("err_f64_openblas", GramCheck.maxRelativeError(aValues, m, k, nativeC.toArray(ValueLayout.JAVA_FLOAT)));
         }
         if (json) {
             System.out.println(Json.object(r));
@@ -129,8 +134,13 @@ final class GemmBench implements Callable<Integer> {
         System.out.printf("  symmetric  %8.2f GFLOP/s  (%.4f s)%s%n", flops / sec[1] / 1e9, sec[1],
                 blas == null ? "" : String.format("  %.2f× OpenBLAS", sec[2] / sec[1]));
         if (blas != null) {
-            System.out.printf("  OpenBLAS   %8.2f GFLOP/s  (%.4f s)  %s, %s%n", flops / sec[2] / 1e9, sec[2],
-                    blas.config(), blas.library());
+            System.out.printf("  OpenBLAS   %8.2f GFLOP/s  (%.4f s)  %s, core %s, %s%n", flops / sec[2] / 1e9, sec[2],
+                    blas.config(), blas.corename(), blas.library());
+            String pins = OpenBlas.environmentPins();
+            if (!pins.isEmpty()) {
+                System.out.printf("  note: OpenBLAS ran pinned by %s; for its own best kernel run with"
+                        + " env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE%n", pins);
+            }
         }
         System.out.printf("  peak       %8.2f GFLOP/s  (multiply-adds with no memory traffic, %d thread(s))%n", peak, t);
         return 0;

@@ -34,6 +34,7 @@ final class OpenBlas {
     private final MethodHandle sgemm;
     private final MethodHandle setNumThreads;
     private final MethodHandle getConfig;
+    private final MethodHandle getCorename;
 
     private OpenBlas(String library, SymbolLookup lookup) {
         Linker linker = Linker.nativeLinker();
@@ -44,6 +45,8 @@ final class OpenBlas {
         this.setNumThreads = linker.downcallHandle(symbol(lookup, "openblas_set_num_threads"),
                 FunctionDescriptor.ofVoid(JAVA_INT));
         this.getConfig = linker.downcallHandle(symbol(lookup, "openblas_get_config"),
+                FunctionDescriptor.of(ADDRESS));
+        this.getCorename = linker.downcallHandle(symbol(lookup, "openblas_get_corename"),
                 FunctionDescriptor.of(ADDRESS));
     }
 
@@ -94,6 +97,23 @@ final class OpenBlas {
                 "the loaded OpenBLAS has no symbol " + name));
     }
 
+    /**
+     * The variables of this process's environment that pin OpenBLAS's kernel choice
+     * ({@code OPENBLAS_CORETYPE}, {@code OPENBLAS_L2_SIZE}), as {@code NAME=value} words; empty when
+     * none is set. They only take effect at load time, so a benchmark against OpenBLAS's own best
+     * kernel runs in a process started without them (bench/gemm-table.sh does).
+     */
+    static String environmentPins() {
+        StringBuilder pins = new StringBuilder();
+        for (String name : List.of("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")) {
+            String value = System.getenv(name);
+            if (value != null) {
+                pins.append(pins.isEmpty() ? "" : " ").append(name).append('=').append(value);
+            }
+        }
+        return pins.toString();
+    }
+
     /** The name or path it was loaded from. */
     String library() {
         return library;
@@ -101,11 +121,24 @@ final class OpenBlas {
 
     /** OpenBLAS's build description, e.g. {@code OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64}. */
     String config() {
+        return string(getConfig, "openblas_get_config");
+    }
+
+    /**
+     * The kernel family OpenBLAS chose for this CPU at load time, e.g. {@code Cooperlake}; it honours
+     * {@code OPENBLAS_CORETYPE} from the environment of the process that loaded it.
+     */
+    String corename() {
+        return string(getCorename, "openblas_get_corename");
+    }
+
+    /** The C string a no-argument OpenBLAS function returns. */
+    private static String string(MethodHandle function, String name) {
         try {
-            MemorySegment s = (MemorySegment) getConfig.invokeExact();
+            MemorySegment s = (MemorySegment) function.invokeExact();
             return s.reinterpret(Long.MAX_VALUE).getString(0);
         } catch (Throwable t) {
-            throw new IllegalStateException("openblas_get_config failed", t);
+            throw new IllegalStateException(name + " failed", t);
         }
     }
 
