@@ -14,7 +14,7 @@ class ArrayKernelTest {
     private static final int[] SIZES = {0, 1, 7, 13, 207, 1000, 4098};
 
     static Stream<Arguments> providers() {
-        return Providers.all().stream().map(p -> Arguments.of(p.name(), p.array()));
+        return Providers.all().stream().map(p -> Arguments.of(Providers.label(p), p.array()));
     }
 
     private static float[] random(SplittableRandom r, int n, double scale) {
