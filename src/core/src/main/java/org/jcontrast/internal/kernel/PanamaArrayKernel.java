@@ -30,6 +30,8 @@ final class PanamaArrayKernel implements ArrayKernel {
      */
     private static final int BLOCK = 16;
     private static final int PER = BLOCK / L;
+    /** Each thread's buffer of {@link #BLOCK} floats for the reductions. */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[BLOCK]);
     /** Transposes work in 8×8 blocks of 256-bit vectors, where the hardware has them. */
     private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
     private static final boolean TRANSPOSE_8X8 = S.vectorBitSize() >= 256;
@@ -79,7 +81,16 @@ final class PanamaArrayKernel implements ArrayKernel {
                 a3 = a3.add(FloatVector.fromArray(S, x, xo + i + 3 * L));
             }
         }
-        float s = sumLanes(a0, a1, a2, a3);
+        float[] lanes = LANES.get();
+        a0.intoArray(lanes, 0);
+        if (PER > 1) {
+            a1.intoArray(lanes, L);
+        }
+        if (PER > 2) {
+            a2.intoArray(lanes, 2 * L);
+            a3.intoArray(lanes, 3 * L);
+        }
+        float s = sumLanes(lanes);
         for (; i < n; i++) {
             s += x[xo + i];
         }
@@ -118,7 +129,16 @@ final class PanamaArrayKernel implements ArrayKernel {
             }
             i += BLOCK;
         }
-        float s = sumLanes(a0.add(b0), a1.add(b1), a2.add(b2), a3.add(b3));
+        float[] lanes = LANES.get();
+        a0.add(b0).intoArray(lanes, 0);
+        if (PER > 1) {
+            a1.add(b1).intoArray(lanes, L);
+        }
+        if (PER > 2) {
+            a2.add(b2).intoArray(lanes, 2 * L);
+            a3.add(b3).intoArray(lanes, 3 * L);
+        }
+        float s = sumLanes(lanes);
         for (; i < n; i++) {
             s = Math.fma(x[xo + i], y[yo + i], s);
         }
@@ -126,26 +146,14 @@ final class PanamaArrayKernel implements ArrayKernel {
     }
 
     /**
-     * Σ of the {@link #BLOCK} logical lanes held in {@code PER} vectors (the later ones unused at
-     * wider vectors), added in lane order: the same additions at every width.
+     * Σ of the {@link #BLOCK} logical lanes that the caller stored into {@code lanes}, in lane
+     * order: the same additions at every width. The callers store their {@code PER} vectors
+     * themselves: a vector handed to a method that C2 declines to inline is boxed.
      */
-    private static float sumLanes(FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3) {
+    private static float sumLanes(float[] lanes) {
         float s = 0f;
-        for (int lane = 0; lane < L; lane++) {
-            s += a0.lane(lane);
-        }
-        if (PER > 1) {
-            for (int lane = 0; lane < L; lane++) {
-                s += a1.lane(lane);
-            }
-        }
-        if (PER > 2) {
-            for (int lane = 0; lane < L; lane++) {
-                s += a2.lane(lane);
-            }
-            for (int lane = 0; lane < L; lane++) {
-                s += a3.lane(lane);
-            }
+        for (int lane = 0; lane < BLOCK; lane++) {
+            s += lanes[lane];
         }
         return s;
     }
@@ -191,47 +199,57 @@ final class PanamaArrayKernel implements ArrayKernel {
      */
     private static float expRun(float[] x, int xo, float beta, float shift, float[] across, int co, float weight,
                                 float[] out, float[] weights, int oo, int n) {
+        float[] lanes = LANES.get();
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
-        for (int bound = n / BLOCK * BLOCK; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, xo + i).fma(beta, -shift).max(EXP_LOW).min(EXP_HIGH);
-            FloatVector t = v.fma(LOG2E, ROUNDER);
-            FloatVector nf = t.sub(ROUNDER);
-            IntVector e = t.reinterpretAsInts().sub(ROUNDER_BITS);
-            FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HIGH), v);
-            r = nf.fma(FloatVector.broadcast(S, -LN2_LOW), r);
-            FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
-            p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
-            p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
-            p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
-            p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
-            FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
-            IntVector half = e.lanewise(VectorOperators.ASHR, 1);
-            y = y.mul(half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .mul(e.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            if (across != null) {
-                FloatVector.fromArray(S, across, co + i).add(y).intoArray(across, co + i);
+        for (int bound = n - BLOCK; i <= bound; i += BLOCK) {
+            // A block's exponentials go through the lanes buffer into the logical lanes' sums: with
+            // the sums rotating through the vectors instead, C2 boxed them at narrower widths.
+            for (int k = 0; k < BLOCK; k += L) {
+                int at = i + k;
+                FloatVector v = FloatVector.fromArray(S, x, xo + at).fma(beta, -shift).max(EXP_LOW).min(EXP_HIGH);
+                FloatVector t = v.fma(LOG2E, ROUNDER);
+                FloatVector nf = t.sub(ROUNDER);
+                IntVector e = t.reinterpretAsInts().sub(ROUNDER_BITS);
+                FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HIGH), v);
+                r = nf.fma(FloatVector.broadcast(S, -LN2_LOW), r);
+                FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+                p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+                p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+                p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+                p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+                FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+                IntVector half = e.lanewise(VectorOperators.ASHR, 1);
+                y = y.mul(half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .mul(e.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                if (across != null) {
+                    FloatVector.fromArray(S, across, co + at).add(y).intoArray(across, co + at);
+                }
+                if (out != null && weights != null) {
+                    y.mul(FloatVector.fromArray(S, weights, co + at).add(weight)).intoArray(out, oo + at);
+                } else if (out != null) {
+                    y.mul(weight).intoArray(out, oo + at);
+                }
+                y.intoArray(lanes, k);
             }
-            if (out != null && weights != null) {
-                y.mul(FloatVector.fromArray(S, weights, co + i).add(weight)).intoArray(out, oo + i);
-            } else if (out != null) {
-                y.mul(weight).intoArray(out, oo + i);
+            a0 = a0.add(FloatVector.fromArray(S, lanes, 0));
+            if (PER > 1) {
+                a1 = a1.add(FloatVector.fromArray(S, lanes, L));
             }
-            // The sum goes to this block's logical lanes: a0 holds the next ones, then the vectors rotate.
-            FloatVector sum = a0.add(y);
-            if (PER == 1) {
-                a0 = sum;
-            } else if (PER == 2) {
-                a0 = a1;
-                a1 = sum;
-            } else {
-                a0 = a1;
-                a1 = a2;
-                a2 = a3;
-                a3 = sum;
+            if (PER > 2) {
+                a2 = a2.add(FloatVector.fromArray(S, lanes, 2 * L));
+                a3 = a3.add(FloatVector.fromArray(S, lanes, 3 * L));
             }
         }
-        float s = sumLanes(a0, a1, a2, a3);
+        a0.intoArray(lanes, 0);
+        if (PER > 1) {
+            a1.intoArray(lanes, L);
+        }
+        if (PER > 2) {
+            a2.intoArray(lanes, 2 * L);
+            a3.intoArray(lanes, 3 * L);
+        }
+        float s = sumLanes(lanes);
         for (; i < n; i++) {
             float y = (float) Math.exp(Math.fma(beta, x[xo + i], -shift));
             if (across != null) {
