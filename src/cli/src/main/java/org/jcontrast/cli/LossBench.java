@@ -141,7 +141,7 @@ final class LossBench implements Callable<Integer> {
         out.put("gflops", flops / t / 1e9);
         out.put("gflops_peak", fmaPeak);
         out.put("alloc_bytes", allocated);
-        out.put("output_bytes", 2L * batch * dim * Float.BYTES);
+        out.put("output_bytes", (long) batch * dim * Float.BYTES);
         out.put("idle_rss_mib", idle.isPresent() ? idle.getAsDouble() : null);
         out.put("peak_rss_mib", peak.isPresent() ? peak.getAsDouble() : null);
         if (idle.isEmpty() || peak.isEmpty()) {
@@ -155,7 +155,7 @@ final class LossBench implements Callable<Integer> {
             System.out.printf("%.1f GFLOP/s useful (2F / seconds, F = 2·(2N)²·d), %.0f%% of the FMA peak %.1f GFLOP/s%n",
                     flops / t / 1e9, 100 * flops / t / 1e9 / fmaPeak, fmaPeak);
             System.out.printf("heap allocated per forward+backward: %d bytes (the gradients: %d)%n", allocated,
-                    2L * batch * dim * Float.BYTES);
+                    (long) batch * dim * Float.BYTES);
             System.out.println(out.containsKey("backend")
                     ? "matrix products on the GPU (" + out.get("backend") + "), tile " + usedTile
                     : "matrix products on the CPU, tile " + usedTile);
