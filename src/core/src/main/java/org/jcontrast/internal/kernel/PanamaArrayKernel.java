@@ -1,6 +1,7 @@
 package org.jcontrast.internal.kernel;
 
 import java.lang.invoke.MethodHandles;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -199,55 +200,37 @@ final class PanamaArrayKernel implements ArrayKernel {
      */
     private static float expRun(float[] x, int xo, float beta, float shift, float[] across, int co, float weight,
                                 float[] out, float[] weights, int oo, int n) {
+        // The logical lanes' sums live in this thread's buffer: held in vectors instead, rotating
+        // or one per vector of a block, C2 boxed them at the narrower widths.
         float[] lanes = LANES.get();
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        Arrays.fill(lanes, 0f);
         int i = 0;
-        for (int bound = n - BLOCK; i <= bound; i += BLOCK) {
-            // A block's exponentials go through the lanes buffer into the logical lanes' sums: with
-            // the sums rotating through the vectors instead, C2 boxed them at narrower widths.
-            for (int k = 0; k < BLOCK; k += L) {
-                int at = i + k;
-                FloatVector v = FloatVector.fromArray(S, x, xo + at).fma(beta, -shift).max(EXP_LOW).min(EXP_HIGH);
-                FloatVector t = v.fma(LOG2E, ROUNDER);
-                FloatVector nf = t.sub(ROUNDER);
-                IntVector e = t.reinterpretAsInts().sub(ROUNDER_BITS);
-                FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HIGH), v);
-                r = nf.fma(FloatVector.broadcast(S, -LN2_LOW), r);
-                FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
-                p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
-                p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
-                p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
-                p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
-                FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
-                IntVector half = e.lanewise(VectorOperators.ASHR, 1);
-                y = y.mul(half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                        .mul(e.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-                if (across != null) {
-                    FloatVector.fromArray(S, across, co + at).add(y).intoArray(across, co + at);
-                }
-                if (out != null && weights != null) {
-                    y.mul(FloatVector.fromArray(S, weights, co + at).add(weight)).intoArray(out, oo + at);
-                } else if (out != null) {
-                    y.mul(weight).intoArray(out, oo + at);
-                }
-                y.intoArray(lanes, k);
+        for (int bound = n / BLOCK * BLOCK; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i).fma(beta, -shift).max(EXP_LOW).min(EXP_HIGH);
+            FloatVector t = v.fma(LOG2E, ROUNDER);
+            FloatVector nf = t.sub(ROUNDER);
+            IntVector e = t.reinterpretAsInts().sub(ROUNDER_BITS);
+            FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HIGH), v);
+            r = nf.fma(FloatVector.broadcast(S, -LN2_LOW), r);
+            FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+            p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+            p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+            p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+            p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+            FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+            IntVector half = e.lanewise(VectorOperators.ASHR, 1);
+            y = y.mul(half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(e.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            if (across != null) {
+                FloatVector.fromArray(S, across, co + i).add(y).intoArray(across, co + i);
             }
-            a0 = a0.add(FloatVector.fromArray(S, lanes, 0));
-            if (PER > 1) {
-                a1 = a1.add(FloatVector.fromArray(S, lanes, L));
+            if (out != null && weights != null) {
+                y.mul(FloatVector.fromArray(S, weights, co + i).add(weight)).intoArray(out, oo + i);
+            } else if (out != null) {
+                y.mul(weight).intoArray(out, oo + i);
             }
-            if (PER > 2) {
-                a2 = a2.add(FloatVector.fromArray(S, lanes, 2 * L));
-                a3 = a3.add(FloatVector.fromArray(S, lanes, 3 * L));
-            }
-        }
-        a0.intoArray(lanes, 0);
-        if (PER > 1) {
-            a1.intoArray(lanes, L);
-        }
-        if (PER > 2) {
-            a2.intoArray(lanes, 2 * L);
-            a3.intoArray(lanes, 3 * L);
+            int lane = i % BLOCK;
+            FloatVector.fromArray(S, lanes, lane).add(y).intoArray(lanes, lane);
         }
         float s = sumLanes(lanes);
         for (; i < n; i++) {
