@@ -1,6 +1,5 @@
 package org.jcontrast.internal.kernel;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -70,10 +69,8 @@ final class VectorWidths {
             MethodHandles.Lookup copy = MethodHandles.lookup().defineHiddenClassWithClassData(
                     in.readAllBytes(), speciesOf(bits), true);
             return type.cast(copy.findConstructor(copy.lookupClass(), MethodType.methodType(void.class)).invoke());
-        } catch (IOException | ReflectiveOperationException e) {
+        } catch (Throwable e) { // the constructor's invoke declares Throwable
             throw new IllegalStateException("the " + bits + "-bit copy of " + template.getName() + " failed to load", e);
-        } catch (Throwable e) {
-            throw new IllegalStateException("the " + bits + "-bit copy of " + template.getName() + " failed", e);
         }
     }
 }
