@@ -19,7 +19,8 @@ import org.jcontrast.internal.backend.Precision;
  * (for a forward pass, an optimiser step, a metric), as {@code jax.default_device} does: the binding
  * ends with the block and is seen by the parallel sections it starts. Code that binds none uses
  * {@link #defaults()}, made from the system properties {@code jcontrast.threads} (default: all
- * processors), {@code jcontrast.simd} ({@code auto|scalar|vector}), {@code jcontrast.tile},
+ * processors), {@code jcontrast.simd} ({@code auto|scalar|vector}), {@code jcontrast.vectorsize}
+ * ({@code 128|256|512} bits, default the widest the CPU has), {@code jcontrast.tile},
  * {@code jcontrast.device} ({@code cpu|gpu|auto}, default auto), {@code jcontrast.gpu.threshold} (flops,
  * default 1e9) and {@code jcontrast.gpu.tf32}; a {@link #builder()} starts from those too.
  *
@@ -108,6 +109,15 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * The width of the vector kernels that compute.
+     *
+     * @return the width in bits, or 0 when the plain-Java kernels compute
+     */
+    public int vectorSize() {
+        return context.vectorBits();
+    }
+
+    /**
      * Where large matrix products run.
      *
      * @return where large matrix products run
@@ -164,6 +174,7 @@ public final class Engine implements AutoCloseable {
         private Integer threads;
         private ForkJoinPool pool;
         private Simd simd;
+        private Integer vectorSize;
         private Device device;
         private Double gpuThresholdFlops;
         private Boolean tf32;
@@ -209,6 +220,23 @@ public final class Engine implements AutoCloseable {
          */
         public Builder simd(Simd choice) {
             this.simd = Objects.requireNonNull(choice, "simd");
+            return this;
+        }
+
+        /**
+         * The width of the vector kernels' vectors: 128, 256 or 512 bits, at most the CPU's widest
+         * (checked at {@link #build()}). Narrower vectors are slower; the setting exists so that one
+         * machine can run, and test, what another runs: results have the same bits at every width.
+         *
+         * @param bits the width in bits: 128, 256 or 512
+         * @return this builder
+         * @throws IllegalArgumentException naming {@code vectorSize} for any other width
+         */
+        public Builder vectorSize(int bits) {
+            if (bits != 128 && bits != 256 && bits != 512) {
+                throw new IllegalArgumentException("vectorSize must be 128, 256 or 512 bits, got " + bits);
+            }
+            this.vectorSize = bits;
             return this;
         }
 
@@ -275,11 +303,13 @@ public final class Engine implements AutoCloseable {
                     tf32 != null ? (tf32 ? Precision.TF32 : Precision.FP32) : OffloadSettings.precisionProperty(),
                     gpuThresholdFlops != null ? gpuThresholdFlops : OffloadSettings.thresholdProperty());
             Simd kernels = simd != null ? simd : Context.simdProperty();
+            int bits = vectorSize != null ? vectorSize
+                    : Context.named(Context.VECTOR_SIZE_PROPERTY, Context::vectorSizeProperty);
             int tileSize = tile != null ? tile : Context.tileProperty();
             if (pool != null) {
-                return new Engine(new Context(kernels, pool, new GemmRouter(offload), tileSize));
+                return new Engine(new Context(kernels, bits, pool, new GemmRouter(offload), tileSize));
             }
-            return new Engine(new Context(kernels, threads != null ? threads : Context.threadsProperty(), offload,
+            return new Engine(new Context(kernels, bits, threads != null ? threads : Context.threadsProperty(), offload,
                     tileSize));
         }
     }

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
 import org.jcontrast.internal.Context;
+import org.jcontrast.internal.kernel.KernelProvider;
 import org.jcontrast.internal.kernel.Parallel;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +54,27 @@ class EngineTest {
         assertMessage("tile must be at least 1, got -2", () -> Engine.builder().tile(-2));
         assertMessage("gpuThresholdFlops must be a finite number ≥ 0, got NaN",
                 () -> Engine.builder().gpuThresholdFlops(Double.NaN));
+        assertMessage("vectorSize must be 128, 256 or 512 bits, got 384", () -> Engine.builder().vectorSize(384));
+    }
+
+    @Test
+    void everyVectorWidthOfThisCpuCanBeChosenAndNoWiderOne() {
+        List<Integer> widths = KernelProvider.vectorWidths();
+        assertTrue(widths.contains(128), "every SIMD host has 128-bit vectors: " + widths);
+        for (int bits : widths) {
+            try (Engine e = Engine.builder().simd(Simd.VECTOR).vectorSize(bits).build()) {
+                assertEquals(bits, e.vectorSize());
+                assertTrue(e.describe().contains(bits + "-bit"), e.describe());
+            }
+        }
+        if (!widths.contains(512)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Engine.builder().simd(Simd.VECTOR).vectorSize(512).build());
+            assertTrue(e.getMessage().startsWith("the vector size must be one of " + widths), e.getMessage());
+        }
+        try (Engine e = Engine.builder().simd(Simd.SCALAR).vectorSize(128).build()) {
+            assertEquals(0, e.vectorSize(), "the plain-Java kernels have no vectors");
+        }
     }
 
     @Test
@@ -61,6 +84,9 @@ class EngineTest {
                 + "positive integer, got 'many'"}, {"jcontrast.tile", "0", "-Djcontrast.tile must be a positive integer, "
                 + "got '0'"}, {"jcontrast.device", "tpu", "-Djcontrast.device: the device must be cpu, gpu or auto, got "
                 + "'tpu'"}, {"jcontrast.gpu.tf32", "yes", "-Djcontrast.gpu.tf32 must be true or false, got 'yes'"},
+                {"jcontrast.vectorsize", "wide", "-Djcontrast.vectorsize: must be 128, 256 or 512 (bits), got 'wide'"},
+                {"jcontrast.vectorsize", "1024", "-Djcontrast.vectorsize: the vector size must be 128, 256 or 512 bits, "
+                        + "got 1024"},
                 {"jcontrast.gpu.threshold", "-1", "-Djcontrast.gpu.threshold must be a finite number of flops ≥ 0, "
                         + "got '-1'"}}) {
             String saved = System.setProperty(bad[0], bad[1]);

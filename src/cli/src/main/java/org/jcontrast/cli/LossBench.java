@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code jcontrast bench loss}: one loss's forward and backward on random views, timed, with the
- * process's resident memory: idle (read first, before anything is allocated) and peak. The process
+ * process's resident memory: idle (read first, before anything is allocated) and peak, the useful
+ * flop rate against the FMA probe's peak at the same thread count, and the heap bytes one warmed-up
+ * forward+backward allocates. The process
  * holds nothing big besides the two views and the loss's own memory, so the growth is the loss's.
  * With {@code --device gpu|auto} the streaming tiles' products go to the GPU backend, in large tiles
  * unless {@code --tile} says otherwise, and the report says which device and precision computed.
@@ -119,12 +121,18 @@ final class LossBench implements Callable<Integer> {
         SplittableRandom random = new SplittableRandom(42);
         Tensor z1 = Tensor.randn(random, n, dim), z2 = Tensor.randn(random, n, dim);
         double[] value = new double[1];
-        double t = Stopwatch.median(() -> {
+        Runnable step = () -> {
             LossResult r = loss.compute(z1, z2, inputs);
             value[0] = r.loss();
-        }, warmup, seconds, runs);
+        };
+        double t = Stopwatch.median(step, warmup, seconds, runs);
         OptionalDouble peak = ProcessMemory.peakMib();
+        long allocated = HeapAllocations.fewestPerRun(step, 3);
+        // After the timing: at start-up the JIT's compiler threads share the cores and lower it.
+        double fmaPeak = FmaPeak.gflops(Context.current().threads(), 1.0);
         DeviceOptions.requireNoFailure(router);
+        // The useful flops of a forward and a backward pass: F = 2·(2N)²·d each, the similarities' product.
+        double flops = 2 * 2.0 * batch * batch * dim;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("loss", spec.kind().cliName());
         out.put("mode", resolved.name().toLowerCase(Locale.ROOT));
@@ -133,9 +141,14 @@ final class LossBench implements Callable<Integer> {
         out.put("threads", Context.current().threads());
         out.put("tile", usedTile);
         out.put("simd", Context.current().kernels().name());
+        out.put("vector_bits", Context.current().vectorBits());
         DeviceOptions.report(router, out);
         out.put("value", value[0]);
         out.put("seconds", t);
+        out.put("gflops", flops / t / 1e9);
+        out.put("gflops_peak", fmaPeak);
+        out.put("alloc_bytes", allocated);
+        out.put("output_bytes", (long) batch * dim * Float.BYTES);
         out.put("idle_rss_mib", idle.isPresent() ? idle.getAsDouble() : null);
         out.put("peak_rss_mib", peak.isPresent() ? peak.getAsDouble() : null);
         if (idle.isEmpty() || peak.isEmpty()) {
@@ -146,6 +159,10 @@ final class LossBench implements Callable<Integer> {
         } else {
             System.out.printf("%s (%s), 2N=%d, d=%d, %d thread(s), %s kernels: %.4f s per forward+backward%n",
                     spec.describe(), out.get("mode"), batch, dim, Context.current().threads(), Context.current().kernels().name(), t);
+            System.out.printf("%.1f GFLOP/s useful (2F / seconds, F = 2·(2N)²·d), %.0f%% of the FMA peak %.1f GFLOP/s%n",
+                    flops / t / 1e9, 100 * flops / t / 1e9 / fmaPeak, fmaPeak);
+            System.out.printf("heap allocated per forward+backward: %d bytes (the gradients: %d)%n", allocated,
+                    (long) batch * dim * Float.BYTES);
             System.out.println(out.containsKey("backend")
                     ? "matrix products on the GPU (" + out.get("backend") + "), tile " + usedTile
                     : "matrix products on the CPU, tile " + usedTile);

@@ -1,5 +1,6 @@
 package org.jcontrast.internal;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.ForkJoinPool;
@@ -30,6 +31,8 @@ public final class Context implements AutoCloseable {
     public static final String THREADS_PROPERTY = "jcontrast.threads";
     /** Kernels of the default context: {@code auto}, {@code scalar} or {@code vector}. */
     public static final String SIMD_PROPERTY = "jcontrast.simd";
+    /** Vector width in bits of the default context's vector kernels: 128, 256 or 512 (default: the widest the CPU has). */
+    public static final String VECTOR_SIZE_PROPERTY = "jcontrast.vectorsize";
     /** Streaming tile of the default context (default: chosen per batch). */
     public static final String TILE_PROPERTY = "jcontrast.tile";
 
@@ -52,7 +55,18 @@ public final class Context implements AutoCloseable {
      *                                  kernels are asked for and cannot load
      */
     public Context(Simd simd, int threads, OffloadSettings offload, int tile) {
-        this(simd, newPool(checkThreads(threads)), true, new GemmRouter(offload), tile);
+        this(simd, 0, threads, offload, tile);
+    }
+
+    /**
+     * As {@link #Context(Simd, int, OffloadSettings, int)}, with the vector kernels at {@code vectorBits}
+     * (128, 256 or 512; 0 for the widest the CPU has).
+     *
+     * @throws IllegalArgumentException naming the setting when one is invalid, or when the vector
+     *                                  kernels are asked for and cannot load or lack that width
+     */
+    public Context(Simd simd, int vectorBits, int threads, OffloadSettings offload, int tile) {
+        this(simd, vectorBits, newPool(checkThreads(threads)), true, new GemmRouter(offload), tile);
     }
 
     /**
@@ -60,10 +74,15 @@ public final class Context implements AutoCloseable {
      * context leaves it running), and sending products to {@code router}, which the context owns.
      */
     public Context(Simd simd, ForkJoinPool pool, GemmRouter router, int tile) {
-        this(simd, pool, false, router, tile);
+        this(simd, 0, pool, router, tile);
     }
 
-    private Context(Simd simd, ForkJoinPool pool, boolean ownsPool, GemmRouter router, int tile) {
+    /** As {@link #Context(Simd, ForkJoinPool, GemmRouter, int)}, with the vector kernels at {@code vectorBits} (0: the widest). */
+    public Context(Simd simd, int vectorBits, ForkJoinPool pool, GemmRouter router, int tile) {
+        this(simd, vectorBits, pool, false, router, tile);
+    }
+
+    private Context(Simd simd, int vectorBits, ForkJoinPool pool, boolean ownsPool, GemmRouter router, int tile) {
         this.simd = Objects.requireNonNull(simd, "simd");
         this.pool = Objects.requireNonNull(pool, "pool");
         this.router = Objects.requireNonNull(router, "router");
@@ -71,7 +90,7 @@ public final class Context implements AutoCloseable {
             throw new IllegalArgumentException("the streaming tile must be positive (or 0 to choose per batch), got "
                     + tile);
         }
-        this.kernels = KernelProvider.choose(simd);
+        this.kernels = KernelProvider.choose(simd, checkVectorBits(vectorBits));
         this.ownsPool = ownsPool;
         this.tile = tile;
     }
@@ -83,6 +102,7 @@ public final class Context implements AutoCloseable {
 
     /**
      * The context of code that binds none, from {@code -Djcontrast.threads}, {@code -Djcontrast.simd},
+     * {@code -Djcontrast.vectorsize},
      * {@code -Djcontrast.tile}, {@code -Djcontrast.device}, {@code -Djcontrast.gpu.threshold} and
      * {@code -Djcontrast.gpu.tf32}; made on first use and kept while the properties were valid.
      *
@@ -94,8 +114,8 @@ public final class Context implements AutoCloseable {
             synchronized (DEFAULTS_LOCK) {
                 d = defaults;
                 if (d == null) {
-                    d = new Context(simdProperty(), threadsProperty(), OffloadSettings.fromSystemProperties(),
-                            tileProperty());
+                    d = new Context(simdProperty(), named(VECTOR_SIZE_PROPERTY, Context::vectorSizeProperty),
+                            threadsProperty(), OffloadSettings.fromSystemProperties(), tileProperty());
                     defaults = d;
                 }
             }
@@ -125,6 +145,11 @@ public final class Context implements AutoCloseable {
     /** The kernels of that choice. */
     public KernelProvider kernels() {
         return kernels;
+    }
+
+    /** The width in bits of the vector kernels in use, or 0 when the scalar kernels compute. */
+    public int vectorBits() {
+        return kernels.vectorBits();
     }
 
     /** The pool of the parallel sections. */
@@ -189,6 +214,36 @@ public final class Context implements AutoCloseable {
     /** {@code -Djcontrast.simd}, default auto. */
     public static Simd simdProperty() {
         return named(SIMD_PROPERTY, () -> Simd.parse(System.getProperty(SIMD_PROPERTY, "")));
+    }
+
+    /**
+     * {@code -Djcontrast.vectorsize}: 128, 256 or 512, or 0 when unset (the widest the CPU has). Its
+     * error does not name the property; {@link #named} adds it.
+     */
+    public static int vectorSizeProperty() {
+        String value = System.getProperty(VECTOR_SIZE_PROPERTY);
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        int bits;
+        try {
+            bits = checkVectorBits(Integer.parseInt(value.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be 128, 256 or 512 (bits), got '" + value + "'");
+        }
+        List<Integer> widths = KernelProvider.vectorWidths();
+        if (!widths.isEmpty() && !widths.contains(bits)) {
+            throw new IllegalArgumentException("must be one of " + widths + " (bits) on this CPU, got " + bits);
+        }
+        return bits;
+    }
+
+    /** {@code bits} when it is 0 (the widest), 128, 256 or 512. */
+    public static int checkVectorBits(int bits) {
+        if (bits != 0 && bits != 128 && bits != 256 && bits != 512) {
+            throw new IllegalArgumentException("the vector size must be 128, 256 or 512 bits, got " + bits);
+        }
+        return bits;
     }
 
     /** {@code -Djcontrast.threads}, default all processors. */

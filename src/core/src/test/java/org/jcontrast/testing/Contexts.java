@@ -1,12 +1,13 @@
 package org.jcontrast.testing;
 
 import java.util.concurrent.ForkJoinPool;
+import org.jcontrast.Simd;
 import org.jcontrast.internal.Context;
 import org.jcontrast.internal.backend.GemmRouter;
 
 /**
  * Contexts for tests: like the current one (so the scalar run of the suite stays scalar) but with
- * another thread count, router or tile, bound for the length of a block and closed after it.
+ * another thread count, router, tile or vector width, bound for the length of a block and closed after it.
  */
 public final class Contexts {
     private Contexts() {
@@ -22,7 +23,7 @@ public final class Contexts {
     /** Runs {@code block} on a context like the current one with {@code threads} threads. */
     public static void withThreads(int threads, Block block) throws Exception {
         Context now = Context.current();
-        try (Context c = new Context(now.simd(), threads, now.router().settings(), now.tile().orElse(0))) {
+        try (Context c = new Context(now.simd(), now.vectorBits(), threads, now.router().settings(), now.tile().orElse(0))) {
             bound(c, block);
         }
     }
@@ -31,7 +32,7 @@ public final class Contexts {
     public static void withRouter(GemmRouter router, Block block) throws Exception {
         Context now = Context.current();
         ForkJoinPool pool = new ForkJoinPool(now.threads());
-        try (Context c = new Context(now.simd(), pool, router, now.tile().orElse(0))) {
+        try (Context c = new Context(now.simd(), now.vectorBits(), pool, router, now.tile().orElse(0))) {
             bound(c, block);
         } finally {
             pool.shutdown();
@@ -41,7 +42,15 @@ public final class Contexts {
     /** Runs {@code block} on a context like the current one with streaming tiles of {@code tile}. */
     public static void withTile(int tile, Block block) throws Exception {
         Context now = Context.current();
-        try (Context c = new Context(now.simd(), now.threads(), now.router().settings(), tile)) {
+        try (Context c = new Context(now.simd(), now.vectorBits(), now.threads(), now.router().settings(), tile)) {
+            bound(c, block);
+        }
+    }
+
+    /** Runs {@code block} on a context like the current one with the vector kernels at {@code bits} bits. */
+    public static void withVectorSize(int bits, Block block) throws Exception {
+        Context now = Context.current();
+        try (Context c = new Context(Simd.VECTOR, bits, now.threads(), now.router().settings(), now.tile().orElse(0))) {
             bound(c, block);
         }
     }

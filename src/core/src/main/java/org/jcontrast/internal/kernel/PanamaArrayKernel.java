@@ -1,5 +1,7 @@
 package org.jcontrast.internal.kernel;
 
+import java.lang.invoke.MethodHandles;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -8,8 +10,9 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector API twins of {@link ScalarArrayKernel}. Reductions keep one vector of partial results
- * and reduce once, so their rounding differs from the scalar twin's by a few ulps of the sum.
+ * Vector API twins of {@link ScalarArrayKernel}. Reductions keep {@link #BLOCK} partial sums (one
+ * 512-bit vector, two 256-bit or four 128-bit ones) and add them once, so their rounding differs
+ * from the scalar twin's by a few ulps of the sum but not between vector widths.
  *
  * <p>Every result is the same whether the JIT has compiled the code or not, so that a run is
  * reproducible: the lanes of a sum are added in a fixed order (the order of
@@ -19,8 +22,17 @@ import jdk.incubator.vector.VectorSpecies;
  * the last bits). {@code log}, which no hot loop needs, is the scalar twin's.
  */
 final class PanamaArrayKernel implements ArrayKernel {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** This copy's species (see {@link VectorWidths}). */
+    private static final VectorSpecies<Float> S = VectorWidths.species(MethodHandles.lookup());
     private static final int L = S.length();
+    /**
+     * Reductions keep this many logical lanes, in 16 / L vectors, whatever the width: the same sums
+     * in the same order at 128, 256 and 512 bits, so that results have the same bits on every x86-64 CPU.
+     */
+    private static final int BLOCK = 16;
+    private static final int PER = BLOCK / L;
+    /** Each thread's buffer of {@link #BLOCK} floats for the reductions. */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[BLOCK]);
     /** Transposes work in 8×8 blocks of 256-bit vectors, where the hardware has them. */
     private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
     private static final boolean TRANSPOSE_8X8 = S.vectorBitSize() >= 256;
@@ -58,40 +70,91 @@ final class PanamaArrayKernel implements ArrayKernel {
 
     @Override
     public float sum(float[] x, int xo, int n) {
-        FloatVector acc = FloatVector.zero(S);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            acc = acc.add(FloatVector.fromArray(S, x, xo + i));
+        for (int bound = n - BLOCK; i <= bound; i += BLOCK) {
+            a0 = a0.add(FloatVector.fromArray(S, x, xo + i));
+            if (PER > 1) {
+                a1 = a1.add(FloatVector.fromArray(S, x, xo + i + L));
+            }
+            if (PER > 2) {
+                a2 = a2.add(FloatVector.fromArray(S, x, xo + i + 2 * L));
+                a3 = a3.add(FloatVector.fromArray(S, x, xo + i + 3 * L));
+            }
         }
-        float s = 0f;
-        for (int lane = 0; lane < L; lane++) {
-            s += acc.lane(lane);
+        float[] lanes = LANES.get();
+        a0.intoArray(lanes, 0);
+        if (PER > 1) {
+            a1.intoArray(lanes, L);
         }
+        if (PER > 2) {
+            a2.intoArray(lanes, 2 * L);
+            a3.intoArray(lanes, 3 * L);
+        }
+        float s = sumLanes(lanes);
         for (; i < n; i++) {
             s += x[xo + i];
         }
         return s;
     }
 
+    /** Two chains of {@link #BLOCK} lanes over blocks of 2·BLOCK, added lane by lane before the lanes are summed. */
     @Override
     public float dot(float[] x, int xo, float[] y, int yo, int n) {
-        FloatVector acc0 = FloatVector.zero(S);
-        FloatVector acc1 = FloatVector.zero(S);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         int i = 0;
-        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-            acc0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), acc0);
-            acc1 = FloatVector.fromArray(S, x, xo + i + L).fma(FloatVector.fromArray(S, y, yo + i + L), acc1);
+        for (int bound = n - 2 * BLOCK; i <= bound; i += 2 * BLOCK) {
+            int j = i + BLOCK;
+            a0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), a0);
+            b0 = FloatVector.fromArray(S, x, xo + j).fma(FloatVector.fromArray(S, y, yo + j), b0);
+            if (PER > 1) {
+                a1 = FloatVector.fromArray(S, x, xo + i + L).fma(FloatVector.fromArray(S, y, yo + i + L), a1);
+                b1 = FloatVector.fromArray(S, x, xo + j + L).fma(FloatVector.fromArray(S, y, yo + j + L), b1);
+            }
+            if (PER > 2) {
+                a2 = FloatVector.fromArray(S, x, xo + i + 2 * L).fma(FloatVector.fromArray(S, y, yo + i + 2 * L), a2);
+                b2 = FloatVector.fromArray(S, x, xo + j + 2 * L).fma(FloatVector.fromArray(S, y, yo + j + 2 * L), b2);
+                a3 = FloatVector.fromArray(S, x, xo + i + 3 * L).fma(FloatVector.fromArray(S, y, yo + i + 3 * L), a3);
+                b3 = FloatVector.fromArray(S, x, xo + j + 3 * L).fma(FloatVector.fromArray(S, y, yo + j + 3 * L), b3);
+            }
         }
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            acc0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), acc0);
+        if (i <= n - BLOCK) {
+            a0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), a0);
+            if (PER > 1) {
+                a1 = FloatVector.fromArray(S, x, xo + i + L).fma(FloatVector.fromArray(S, y, yo + i + L), a1);
+            }
+            if (PER > 2) {
+                a2 = FloatVector.fromArray(S, x, xo + i + 2 * L).fma(FloatVector.fromArray(S, y, yo + i + 2 * L), a2);
+                a3 = FloatVector.fromArray(S, x, xo + i + 3 * L).fma(FloatVector.fromArray(S, y, yo + i + 3 * L), a3);
+            }
+            i += BLOCK;
         }
-        FloatVector acc = acc0.add(acc1);
-        float s = 0f;
-        for (int lane = 0; lane < L; lane++) {
-            s += acc.lane(lane);
+        float[] lanes = LANES.get();
+        a0.add(b0).intoArray(lanes, 0);
+        if (PER > 1) {
+            a1.add(b1).intoArray(lanes, L);
         }
+        if (PER > 2) {
+            a2.add(b2).intoArray(lanes, 2 * L);
+            a3.add(b3).intoArray(lanes, 3 * L);
+        }
+        float s = sumLanes(lanes);
         for (; i < n; i++) {
             s = Math.fma(x[xo + i], y[yo + i], s);
+        }
+        return s;
+    }
+
+    /**
+     * Σ of the {@link #BLOCK} logical lanes that the caller stored into {@code lanes}, in lane
+     * order: the same additions at every width. The callers store their {@code PER} vectors
+     * themselves: a vector handed to a method that C2 declines to inline is boxed.
+     */
+    private static float sumLanes(float[] lanes) {
+        float s = 0f;
+        for (int lane = 0; lane < BLOCK; lane++) {
+            s += lanes[lane];
         }
         return s;
     }
@@ -137,9 +200,12 @@ final class PanamaArrayKernel implements ArrayKernel {
      */
     private static float expRun(float[] x, int xo, float beta, float shift, float[] across, int co, float weight,
                                 float[] out, float[] weights, int oo, int n) {
-        FloatVector acc = FloatVector.zero(S);
+        // The logical lanes' sums live in this thread's buffer: held in vectors instead, rotating
+        // or one per vector of a block, C2 boxed them at the narrower widths.
+        float[] lanes = LANES.get();
+        Arrays.fill(lanes, 0f);
         int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
+        for (int bound = n / BLOCK * BLOCK; i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i).fma(beta, -shift).max(EXP_LOW).min(EXP_HIGH);
             FloatVector t = v.fma(LOG2E, ROUNDER);
             FloatVector nf = t.sub(ROUNDER);
@@ -163,12 +229,10 @@ final class PanamaArrayKernel implements ArrayKernel {
             } else if (out != null) {
                 y.mul(weight).intoArray(out, oo + i);
             }
-            acc = acc.add(y);
+            int lane = i % BLOCK;
+            FloatVector.fromArray(S, lanes, lane).add(y).intoArray(lanes, lane);
         }
-        float s = 0f;
-        for (int lane = 0; lane < L; lane++) {
-            s += acc.lane(lane);
-        }
+        float s = sumLanes(lanes);
         for (; i < n; i++) {
             float y = (float) Math.exp(Math.fma(beta, x[xo + i], -shift));
             if (across != null) {

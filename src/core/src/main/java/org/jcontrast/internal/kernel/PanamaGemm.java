@@ -1,6 +1,6 @@
 package org.jcontrast.internal.kernel;
 
-import java.util.function.IntConsumer;
+import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
@@ -37,7 +37,8 @@ import jdk.incubator.vector.VectorSpecies;
  * of rows of its own.
  */
 final class PanamaGemm implements GemmKernel {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** This copy's species (see {@link VectorWidths}). */
+    private static final VectorSpecies<Float> S = VectorWidths.species(MethodHandles.lookup());
     private static final int L = S.length();
     private static final int MR = 4;
     private static final int NR = 2 * L;
@@ -55,38 +56,7 @@ final class PanamaGemm implements GemmKernel {
     /** {@code diag} value that disables the triangle limit. */
     private static final int NO_DIAGONAL = Integer.MAX_VALUE / 2;
 
-    /**
-     * Per-thread packing buffers, kept across calls: no allocation in the hot loops. The packed B
-     * grows to what a call needs (up to KC×NC, 4 MiB), so threads that only multiply small tiles,
-     * as the streaming losses do, hold only a small one. The shared B is the one a thread packs,
-     * with the others' help, for a parallel product it calls.
-     */
-    private static final class Workspace {
-        final float[] packedA = new float[MC_MAX * KC];
-        final float[] tile = new float[MR * NR];
-        float[] packedB = new float[0];
-        float[] sharedB = new float[0];
-        /** True while a {@link #gemmParallel} or {@link #gramParallel} of this thread uses {@link #sharedB}. */
-        boolean sharing;
-        /** Where {@link #touchColumn}'s loads end up, so that the JIT cannot drop them. */
-        int touched;
-
-        float[] packedB(int size) {
-            if (packedB.length < size) {
-                packedB = new float[size];
-            }
-            return packedB;
-        }
-
-        float[] sharedB(int size) {
-            if (sharedB.length < size) {
-                sharedB = new float[size];
-            }
-            return sharedB;
-        }
-    }
-
-    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+    private static final ThreadLocal<GemmWorkspace> WORKSPACE = ThreadLocal.withInitial(() -> new GemmWorkspace(MC_MAX * KC, MR * NR));
 
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
@@ -138,14 +108,14 @@ final class PanamaGemm implements GemmKernel {
     private static boolean shared(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                   float[] a, int offA, int lda, float[] b, int offB, int ldb,
                                   float beta, float[] c, int offC, int ldc, int diag, boolean mirror) {
-        Workspace own = WORKSPACE.get();
+        GemmWorkspace own = WORKSPACE.get();
         boolean fewBlocks = Math.ceilDiv(m, blockRows(Math.min(k, KC))) < 2 * Parallel.threads();
         if (k == 0 || n == 0 || fewBlocks || (beta != 0f && beta != 1f) || own.sharing) {
             return false;
         }
         own.sharing = true;
         try {
-            loops(Steps.ON_ALL_THREADS, own.sharedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR)),
+            loops(GemmSteps.ON_ALL_THREADS, own.sharedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR)),
                     transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, diag, mirror);
         } finally {
             own.sharing = false;
@@ -188,40 +158,8 @@ final class PanamaGemm implements GemmKernel {
         if (k == 0) {
             return;
         }
-        loops(Steps.ON_CALLER, WORKSPACE.get().packedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR)),
+        loops(GemmSteps.ON_CALLER, WORKSPACE.get().packedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR)),
                 transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, diag, mirror);
-    }
-
-    /** How {@link #loops} runs its two steps per block of B: packing B's panels, and C's row blocks. */
-    private enum Steps {
-        ON_CALLER {
-            @Override
-            void panels(int count, Parallel.RangeBody body) {
-                body.run(0, count);
-            }
-
-            @Override
-            void blocks(int count, IntConsumer body) {
-                for (int block = 0; block < count; block++) {
-                    body.accept(block);
-                }
-            }
-        },
-        ON_ALL_THREADS {
-            @Override
-            void panels(int count, Parallel.RangeBody body) {
-                Parallel.forRange(count, 1, body);
-            }
-
-            @Override
-            void blocks(int count, IntConsumer body) {
-                Parallel.forTasks(count, body);
-            }
-        };
-
-        abstract void panels(int count, Parallel.RangeBody body);
-
-        abstract void blocks(int count, IntConsumer body);
     }
 
     /**
@@ -229,7 +167,7 @@ final class PanamaGemm implements GemmKernel {
      * thread's packed A. Local element (i, j) of C is written only when {@code j ≤ i + diag}; with
      * {@code mirror}, its value is also copied to local position {@code (j − diag, i + diag)}.
      */
-    private static void loops(Steps steps, float[] packedB, boolean transA, boolean transB, int m, int n, int k,
+    private static void loops(GemmSteps steps, float[] packedB, boolean transA, boolean transB, int m, int n, int k,
                               float alpha, float[] a, int offA, int lda, float[] b, int offB, int ldb,
                               float beta, float[] c, int offC, int ldc, int diag, boolean mirror) {
         for (int jc = 0; jc < n && jc <= m - 1 + diag; jc += NC) {
@@ -248,7 +186,7 @@ final class PanamaGemm implements GemmKernel {
                     if (colStart > ic + mc - 1 + diag) {
                         return;
                     }
-                    Workspace ws = WORKSPACE.get();
+                    GemmWorkspace ws = WORKSPACE.get();
                     packA(transA, alpha, a, offA, lda, ic, mc, kStart, kc, ws.packedA);
                     macroKernel(ws, packedB, mc, nc, kc, kStart > 0 || beta != 0f, c, offC + ic * ldc + colStart,
                             ldc, ic - colStart + diag, mirror && last);
@@ -262,7 +200,7 @@ final class PanamaGemm implements GemmKernel {
      * {@code mirror}, every finished tile is also written to its transposed place: whole tiles by
      * 4×4 shuffles, the few that cross the diagonal or overhang C element by element.
      */
-    private static void macroKernel(Workspace ws, float[] pb, int mc, int nc, int kc,
+    private static void macroKernel(GemmWorkspace ws, float[] pb, int mc, int nc, int kc,
                                     boolean accumulate, float[] c, int offC, int ldc, int diag, boolean mirror) {
         float[] pa = ws.packedA;
         float[] t = ws.tile;
@@ -308,7 +246,7 @@ final class PanamaGemm implements GemmKernel {
      * issued together, the misses overlap. Worth 2–3% at K = 1024 and 2048 on one thread
      * (alternated in one process).
      */
-    private static void touchColumn(Workspace ws, float[] c, int offC, int ldc, int mc, int first, int last) {
+    private static void touchColumn(GemmWorkspace ws, float[] c, int offC, int ldc, int mc, int first, int last) {
         int bits = 0;
         for (int i = 0, row = offC; i < mc; i++, row += ldc) {
             bits |= Float.floatToRawIntBits(c[row + first]) | Float.floatToRawIntBits(c[row + last]);

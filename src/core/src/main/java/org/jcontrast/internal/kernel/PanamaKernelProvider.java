@@ -1,16 +1,31 @@
 package org.jcontrast.internal.kernel;
 
-import jdk.incubator.vector.FloatVector;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
- * The Vector API kernels. Loaded by name from {@link KernelProvider} only when the incubator
- * module is present, so no other class refers to {@code jdk.incubator.vector}.
+ * The Vector API kernels at one vector width. Loaded by name from {@link KernelProvider} only when
+ * the incubator module is present, so no other class refers to {@code jdk.incubator.vector}.
+ * Each width's kernels are copies of their own, made once per JVM (see {@link VectorWidths}).
  */
 final class PanamaKernelProvider extends KernelProvider {
-    private final GemmKernel gemm = new PanamaGemm();
-    private final ArrayKernel array = new PanamaArrayKernel();
+    /** The providers of the narrower widths, made on first use; the widest is the one loaded by name. */
+    private static final ConcurrentMap<Integer, PanamaKernelProvider> NARROWER = new ConcurrentHashMap<>();
 
+    private final int bits;
+    private final GemmKernel gemm;
+    private final ArrayKernel array;
+
+    /** The widest vectors; the constructor {@link KernelProvider} calls by name. */
     PanamaKernelProvider() {
+        this(VectorWidths.widest());
+    }
+
+    private PanamaKernelProvider(int bits) {
+        this.bits = bits;
+        this.gemm = VectorWidths.instance(PanamaGemm.class, GemmKernel.class, bits);
+        this.array = VectorWidths.instance(PanamaArrayKernel.class, ArrayKernel.class, bits);
     }
 
     @Override
@@ -30,7 +45,28 @@ final class PanamaKernelProvider extends KernelProvider {
 
     @Override
     public String describe() {
-        return "vector (jdk.incubator.vector, " + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit, "
-                + FloatVector.SPECIES_PREFERRED.length() + " floats per vector)";
+        return "vector (jdk.incubator.vector, " + bits + "-bit, " + bits / Float.SIZE + " floats per vector)";
+    }
+
+    @Override
+    public int vectorBits() {
+        return bits;
+    }
+
+    @Override
+    KernelProvider atWidth(int width) {
+        if (width == bits) {
+            return this;
+        }
+        if (!widths().contains(width)) {
+            throw new IllegalArgumentException("the vector size must be one of " + widths()
+                    + " bits on this CPU (its widest vectors are " + VectorWidths.widest() + " bits), got " + width);
+        }
+        return NARROWER.computeIfAbsent(width, PanamaKernelProvider::new);
+    }
+
+    @Override
+    List<Integer> widths() {
+        return VectorWidths.supported();
     }
 }

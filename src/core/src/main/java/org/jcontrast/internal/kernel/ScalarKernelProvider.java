@@ -1,5 +1,7 @@
 package org.jcontrast.internal.kernel;
 
+import java.util.List;
+
 /** The plain-Java kernels: the reference every fast path is tested against, and the fallback. */
 final class ScalarKernelProvider extends KernelProvider {
     static final ScalarKernelProvider INSTANCE = new ScalarKernelProvider();
@@ -28,5 +30,20 @@ final class ScalarKernelProvider extends KernelProvider {
     @Override
     public String describe() {
         return "scalar (plain Java loops)";
+    }
+
+    @Override
+    public int vectorBits() {
+        return 0;
+    }
+
+    @Override
+    KernelProvider atWidth(int bits) {
+        return this;
+    }
+
+    @Override
+    List<Integer> widths() {
+        return List.of();
     }
 }

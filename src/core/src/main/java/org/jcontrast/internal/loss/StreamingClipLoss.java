@@ -19,7 +19,7 @@ final class StreamingClipLoss extends FusedLoss {
     @Override
     double lossAndFeatureGradient(Tensor f, int n, Tensor df) {
         AnchorRule rule = AnchorRule.of(spec, n, 0, null);
-        AnchorStats[] stats = StreamingStats.begin(rule);
+        AnchorStats[] stats = beginStats(rule);
         try (TileSweep sweep = TileSweep.rectangular(rule, f.rows(0, n), f.rows(n, 2 * n), n, tile, stats)) {
             sweep.observe();
             double loss = StreamingStats.finish(rule, stats);

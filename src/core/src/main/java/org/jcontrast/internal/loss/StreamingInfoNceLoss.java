@@ -22,7 +22,7 @@ final class StreamingInfoNceLoss extends FusedLoss {
         int m = bank.dim(0);
         AnchorRule rule = AnchorRule.of(spec, n, m, null);
         int anchors = rule.anchors();
-        AnchorStats[] stats = StreamingStats.begin(rule);
+        AnchorStats[] stats = beginStats(rule);
         float[] pairs = pairSimilarities(f, n);
         float[] positive = new float[1];
         for (int a = 0; a < anchors; a++) {

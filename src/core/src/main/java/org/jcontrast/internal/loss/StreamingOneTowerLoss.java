@@ -25,7 +25,7 @@ final class StreamingOneTowerLoss extends FusedLoss {
     double lossAndFeatureGradient(Tensor f, int n, Tensor df) {
         float[] pairs = pairSimilarities(f, n);
         AnchorRule rule = AnchorRule.of(spec, n, 0, spec.kind() == LossKind.DCLW ? pairs : null);
-        AnchorStats[] stats = StreamingStats.begin(rule);
+        AnchorStats[] stats = beginStats(rule);
         try (TileSweep sweep = TileSweep.symmetric(rule, f, tile, stats)) {
             if (rule.selects() && rule.selectionRank() < rule.candidateCount()) {
                 CandidateHeaps heaps = new CandidateHeaps(rule.anchors(), rule.selectionRank());

@@ -5,16 +5,6 @@ final class StreamingStats {
     private StreamingStats() {
     }
 
-    /** One begun {@link AnchorStats} per anchor of the rule. */
-    static AnchorStats[] begin(AnchorRule rule) {
-        AnchorStats[] stats = new AnchorStats[rule.anchors()];
-        for (int a = 0; a < stats.length; a++) {
-            stats[a] = new AnchorStats();
-            rule.begin(a, stats[a]);
-        }
-        return stats;
-    }
-
     /** Finishes every anchor once all its entries were observed; returns the loss, summed in anchor order. */
     static double finish(AnchorRule rule, AnchorStats[] stats) {
         double loss = 0;

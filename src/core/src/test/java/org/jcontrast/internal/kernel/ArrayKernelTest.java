@@ -3,9 +3,11 @@ package org.jcontrast.internal.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.jcontrast.testing.Providers;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -14,7 +16,7 @@ class ArrayKernelTest {
     private static final int[] SIZES = {0, 1, 7, 13, 207, 1000, 4098};
 
     static Stream<Arguments> providers() {
-        return Providers.all().stream().map(p -> Arguments.of(p.name(), p.array()));
+        return Providers.all().stream().map(p -> Arguments.of(Providers.label(p), p.array()));
     }
 
     private static float[] random(SplittableRandom r, int n, double scale) {
@@ -228,6 +230,31 @@ class ArrayKernelTest {
                 boolean inside = d >= 1 && j < cols && i < rows;
                 float want = inside ? src[2 + i * lds + j] : before[d];
                 assertEquals(want, dst[d], 0f, "transpose " + rows + "x" + cols + " at " + d);
+            }
+        }
+    }
+
+    @Test
+    void reductionsHaveTheSameBitsAtEveryVectorWidth() {
+        List<Integer> widths = KernelProvider.vectorWidths();
+        assertTrue(!widths.isEmpty(), "the Vector API kernels are loaded in the tests");
+        ArrayKernel widest = KernelProvider.vector(widths.getLast()).array();
+        SplittableRandom r = new SplittableRandom(6);
+        for (int n = 0; n < 100; n += 1 + n / 8) {
+            float[] x = random(r, n, 5), y = random(r, n, 5);
+            for (int bits : widths) {
+                ArrayKernel k = KernelProvider.vector(bits).array();
+                String where = bits + " bits, n=" + n;
+                assertEquals(widest.sum(x, 1, n), k.sum(x, 1, n), 0f, "sum at " + where);
+                assertEquals(widest.dot(x, 2, y, 1, n), k.dot(x, 2, y, 1, n), 0f, "dot at " + where);
+                assertEquals(widest.sumExp(x, 1, 2f, n), k.sumExp(x, 1, 2f, n), 0f, "sumExp at " + where);
+                float[] acrossWide = y.clone(), across = y.clone();
+                assertEquals(widest.sumScaledExp(x, 0, 0.7f, 1f, acrossWide, 1, n),
+                        k.sumScaledExp(x, 0, 0.7f, 1f, across, 1, n), 0f, "sumScaledExp at " + where);
+                for (int i = 0; i < across.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(acrossWide[i]), Float.floatToRawIntBits(across[i]),
+                            "across at " + where + ", " + i);
+                }
             }
         }
     }

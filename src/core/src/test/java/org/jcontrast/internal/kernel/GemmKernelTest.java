@@ -23,7 +23,7 @@ class GemmKernelTest {
         for (KernelProvider p : Providers.all()) {
             for (boolean ta : new boolean[] {false, true}) {
                 for (boolean tb : new boolean[] {false, true}) {
-                    b.add(Arguments.of(p.name(), p, ta, tb));
+                    b.add(Arguments.of(Providers.label(p), p, ta, tb));
                 }
             }
         }
@@ -31,7 +31,7 @@ class GemmKernelTest {
     }
 
     static Stream<Arguments> providers() {
-        return Providers.all().stream().map(p -> Arguments.of(p.name(), p));
+        return Providers.all().stream().map(p -> Arguments.of(Providers.label(p), p));
     }
 
     /** Tolerance for a float32 dot product of length k with entries of size ~1, relative to float64. */
