@@ -36,14 +36,27 @@ public final class Embeddings {
     private final NegativeSet separatedSet;
     private final double gap;
 
-    /** The two views of a batch, [N, d] each. */
+    /**
+     * The two views of a batch, [N, d] each.
+     *
+     * @param z1 the first view, [N, d]
+     * @param z2 the second view, [N, d]
+     */
     public record Views(Tensor z1, Tensor z2) {
-        /** N, the rows of each view. */
+        /**
+         * The rows of each view.
+         *
+         * @return N
+         */
         public int n() {
             return z1.dim(0);
         }
 
-        /** d, the width of a row. */
+        /**
+         * The width of a row.
+         *
+         * @return d
+         */
         public int d() {
             return z1.dim(1);
         }
@@ -66,12 +79,22 @@ public final class Embeddings {
         this.gap = gap;
     }
 
-    /** Independent Gaussian views, N in [2, 8], d in [2, 6], row norms in [0.5, 3]. */
+    /**
+     * Independent Gaussian views, N in [2, 8], d in [2, 6], row norms in [0.5, 3].
+     *
+     * @return the generator, to be narrowed with the other methods
+     */
     public static Embeddings views() {
         return new Embeddings(2, 8, 2, 6, 0.5, 3, Double.NaN, Double.NaN, Float.NaN, null, null, 0);
     }
 
-    /** N drawn in [min, max] (shrinking towards min). */
+    /**
+     * N drawn in [min, max] (shrinking towards min).
+     *
+     * @param min the fewest rows, at least 1
+     * @param max the most rows, at least {@code min}
+     * @return a generator with that range
+     */
     public Embeddings rows(int min, int max) {
         if (min < 1 || max < min) {
             throw new IllegalArgumentException("rows: need 1 ≤ min ≤ max, got " + min + ", " + max);
@@ -80,7 +103,13 @@ public final class Embeddings {
                 separated, separatedSet, gap);
     }
 
-    /** d drawn in [min, max] (shrinking towards min). */
+    /**
+     * d drawn in [min, max] (shrinking towards min).
+     *
+     * @param min the narrowest row, at least 1
+     * @param max the widest row, at least {@code min}
+     * @return a generator with that range
+     */
     public Embeddings width(int min, int max) {
         if (min < 1 || max < min) {
             throw new IllegalArgumentException("width: need 1 ≤ min ≤ max, got " + min + ", " + max);
@@ -89,7 +118,13 @@ public final class Embeddings {
                 separated, separatedSet, gap);
     }
 
-    /** Row norms log-uniform in [lo, hi], 0 &lt; lo ≤ hi. */
+    /**
+     * Row norms log-uniform in [lo, hi], 0 &lt; lo ≤ hi.
+     *
+     * @param lo the smallest Euclidean norm of a row, positive
+     * @param hi the largest, finite and at least {@code lo}
+     * @return a generator with that range
+     */
     public Embeddings norms(double lo, double hi) {
         if (!(lo > 0) || !(hi >= lo) || Double.isInfinite(hi)) {
             throw new IllegalArgumentException("norms: need 0 < lo ≤ hi, finite, got " + lo + ", " + hi);
@@ -98,7 +133,11 @@ public final class Embeddings {
                 separated, separatedSet, gap);
     }
 
-    /** Unit rows (for a loss told its rows are normalised already). */
+    /**
+     * Unit rows (for a loss told its rows are normalised already).
+     *
+     * @return a generator of rows of norm 1
+     */
     public Embeddings unitRows() {
         return norms(1, 1);
     }
@@ -107,6 +146,9 @@ public final class Embeddings {
      * The second view a near-duplicate of the first: z2 = z1 + Gaussian noise of {@code noise} per
      * entry relative to the row's norm (before z2's own norm is set), so positives are the most
      * similar pairs.
+     *
+     * @param noise the noise's standard deviation per entry, relative to the row's norm; finite, ≥ 0
+     * @return a generator of near-duplicate views
      */
     public Embeddings nearDuplicateViews(double noise) {
         return new Embeddings(minRows, maxRows, minWidth, maxWidth, minNorm, maxNorm, requireNoise(noise),
@@ -117,6 +159,9 @@ public final class Embeddings {
      * Row 1 of each view a near-duplicate of row 0 (noise {@code noise} relative to the norm), so every
      * other anchor sees two candidates within ~noise of each other: near-ties in its ranking, at the
      * top-K boundary too when K falls there. Needs N ≥ 2.
+     *
+     * @param noise the noise's standard deviation per entry, relative to the row's norm; finite, ≥ 0
+     * @return a generator whose rows 0 and 1 nearly tie
      */
     public Embeddings nearDuplicateRows(double noise) {
         return new Embeddings(Math.max(2, minRows), Math.max(2, maxRows), minWidth, maxWidth, minNorm, maxNorm,
@@ -127,6 +172,9 @@ public final class Embeddings {
      * About a third of the rows below eps (a third of those exactly zero, the others with norms in
      * [0.1, 0.8]·eps), the others with norms in [1.2, 5]·eps, never near the kink at ‖z‖ = eps: for
      * losses normalising as {@code max(‖z‖, eps)}, which allow zero rows.
+     *
+     * @param eps the loss's eps, positive and finite
+     * @return a generator of rows on both sides of eps
      */
     public Embeddings belowEps(float eps) {
         if (!(eps > 0) || Float.isInfinite(eps)) {
@@ -141,6 +189,11 @@ public final class Embeddings {
      * negatives under {@code set} on either side of {@code selection}'s rank boundary differ by at
      * least {@code gap}: a selecting loss is then differentiable within steps of about gap / 4
      * (redraws until so, up to 10,000 times).
+     *
+     * @param selection the loss's selection of hard negatives (top-K or quantile)
+     * @param set which candidates count as negatives
+     * @param gap the least difference in cosine similarity across the boundary, finite and ≥ 0
+     * @return a generator of batches separated at that boundary
      */
     public Embeddings separatedAt(Selection selection, NegativeSet set, double gap) {
         if (!(gap >= 0) || Double.isInfinite(gap)) {
@@ -151,7 +204,12 @@ public final class Embeddings {
                 java.util.Objects.requireNonNull(set, "set"), gap);
     }
 
-    /** Draws a batch. */
+    /**
+     * Draws a batch.
+     *
+     * @param g the trial's seeded source
+     * @return the two views, N and d drawn from the ranges
+     */
     public Views draw(Gen g) {
         int n = g.size(minRows, maxRows - minRows), d = g.size(minWidth, maxWidth - minWidth);
         return draw(g, n, d);
@@ -160,6 +218,10 @@ public final class Embeddings {
     /**
      * Draws a batch of the given shape.
      *
+     * @param g the trial's seeded source
+     * @param n the rows of each view
+     * @param d the width of a row
+     * @return the two views, [n, d] each
      * @throws IllegalStateException when {@link #separatedAt} rejected 10,000 draws in a row
      */
     public Views draw(Gen g, int n, int d) {
@@ -183,6 +245,9 @@ public final class Embeddings {
     /**
      * A temperature log-uniform over [0.02, 50]: the extremes where the relative penalties turn
      * one-hot (τ → 0) or uniform (τ → ∞), and everything between.
+     *
+     * @param g the trial's seeded source
+     * @return a temperature τ in [0.02, 50]
      */
     public static double temperature(Gen g) {
         return g.logUniform(0.02, 50);

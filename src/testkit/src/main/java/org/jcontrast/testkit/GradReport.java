@@ -48,12 +48,27 @@ public final class GradReport {
             }
         }
 
-        /** The input {@code name} with exact references and a tensor's values (read as rows of its last dimension). */
+        /**
+         * The input {@code name} with exact references and a tensor's values (read as rows of its last dimension).
+         *
+         * @param name the input's name in the report
+         * @param analytic the values under test
+         * @param numeric their float64 references, as many, row-major
+         * @return the input
+         */
         public static Input of(String name, Tensor analytic, double[] numeric) {
             return of(name, analytic, numeric, null);
         }
 
-        /** The same with each reference's uncertainty (null: none). */
+        /**
+         * The same with each reference's uncertainty.
+         *
+         * @param name the input's name in the report
+         * @param analytic the values under test
+         * @param numeric their float64 references, as many, row-major
+         * @param uncertainty each reference's uncertainty, added to the error allowed; null for none
+         * @return the input
+         */
         public static Input of(String name, Tensor analytic, double[] numeric, double[] uncertainty) {
             int cols = analytic.rank() == 0 ? 1 : analytic.dim(analytic.rank() - 1);
             int rows = cols == 0 ? 0 : analytic.size() / cols;
@@ -74,12 +89,20 @@ public final class GradReport {
      */
     public record Mismatch(String input, int row, int col, double analytic, double numeric, double scale,
                            double allowed) {
-        /** |analytic − numeric|. */
+        /**
+         * The absolute error.
+         *
+         * @return |analytic − numeric|
+         */
         public double error() {
             return Math.abs(analytic - numeric);
         }
 
-        /** The error as a fraction of the row's scale (infinite when the scale is 0 and the error is not). */
+        /**
+         * The error as a fraction of the row's scale.
+         *
+         * @return error / scale; infinite when the scale is 0 and the error is not
+         */
         public double relativeError() {
             double e = error();
             return e == 0 ? 0 : e / scale;
@@ -180,47 +203,84 @@ public final class GradReport {
         return compare(what, tolerance, List.of(Input.of(what, got, expected)));
     }
 
-    /** The same report naming the seed that reproduces its inputs. */
+    /**
+     * The same report naming the seed that reproduces its inputs.
+     *
+     * @param s the seed
+     * @return a copy of this report with the seed
+     */
     public GradReport withSeed(long s) {
         return new GradReport(subject, tolerance, OptionalLong.of(s), failures, failureCount, worst, worstRow);
     }
 
-    /** True when every entry is within the tolerance. */
+    /**
+     * Whether the check passed.
+     *
+     * @return true when every entry is within the tolerance
+     */
     public boolean passed() {
         return failureCount == 0;
     }
 
-    /** What was checked (the loss or function, and the shapes). */
+    /**
+     * What was checked.
+     *
+     * @return the loss or function, and the shapes
+     */
     public String subject() {
         return subject;
     }
 
-    /** The tolerance applied. */
+    /**
+     * The tolerance applied.
+     *
+     * @return the tolerance
+     */
     public Tolerance tolerance() {
         return tolerance;
     }
 
-    /** The seed that reproduces the inputs, when they were generated. */
+    /**
+     * The seed that reproduces the inputs.
+     *
+     * @return the seed, empty when the inputs were not generated
+     */
     public OptionalLong seed() {
         return seed;
     }
 
-    /** The failing entries, worst first, at most {@link #KEPT_FAILURES}. */
+    /**
+     * The failing entries.
+     *
+     * @return them, worst first, at most {@link #KEPT_FAILURES}
+     */
     public List<Mismatch> failures() {
         return failures;
     }
 
-    /** How many entries failed. */
+    /**
+     * How many entries failed.
+     *
+     * @return the count, which may exceed the entries kept
+     */
     public int failureCount() {
         return failureCount;
     }
 
-    /** The entry with the largest relative error, passing or not; null when nothing was compared. */
+    /**
+     * The entry with the largest relative error, passing or not.
+     *
+     * @return that entry; null when nothing was compared
+     */
     public Mismatch worst() {
         return worst;
     }
 
-    /** The row holding {@link #worst()}; null when nothing was compared. */
+    /**
+     * The row holding {@link #worst()}.
+     *
+     * @return that row; null when nothing was compared
+     */
     public Row worstRow() {
         return worstRow;
     }
@@ -263,7 +323,11 @@ public final class GradReport {
         return sb.toString();
     }
 
-    /** The report as one JSON object: passed, subject, seed, tolerance, failure count, failures, worst row. */
+    /**
+     * The report as one JSON object.
+     *
+     * @return passed, subject, seed, tolerance, failure count, failures and worst row, as JSON
+     */
     public String toJson() {
         StringBuilder sb = new StringBuilder("{");
         sb.append("\"passed\": ").append(passed());

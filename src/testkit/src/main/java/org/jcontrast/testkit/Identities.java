@@ -35,18 +35,36 @@ public final class Identities {
     /** A loss written on a similarity matrix: the loss (a scalar) from the 2N×2N similarities s. */
     @FunctionalInterface
     public interface SimilarityLoss {
-        /** The loss of {@code s}, built with autograd operations. */
+        /**
+         * The loss of {@code s}, built with autograd operations.
+         *
+         * @param s the 2N×2N similarities
+         * @return the loss, a scalar
+         */
         Variable apply(Variable s);
     }
 
     /** Relative penalties as {@code Metrics.relativePenalties(z1, z2, tau)} gives them: 2N×2N, rows over negatives. */
     @FunctionalInterface
     public interface Penalties {
-        /** The penalties of the two views at temperature {@code tau}. */
+        /**
+         * The penalties of the two views at temperature {@code tau}.
+         *
+         * @param z1 view 1, [N, d]
+         * @param z2 view 2, [N, d]
+         * @param tau the temperature τ, positive
+         * @return the 2N×2N penalties, each anchor's row over its negatives
+         */
         Tensor at(Tensor z1, Tensor z2, double tau);
     }
 
-    /** ∂L/∂s of a loss written on similarities, by autograd, at the similarity matrix {@code s}. */
+    /**
+     * ∂L/∂s of a loss written on similarities, by autograd, at the similarity matrix {@code s}.
+     *
+     * @param loss the loss on similarities
+     * @param s the 2N×2N similarities
+     * @return ∂L/∂s, 2N×2N
+     */
     public static Tensor similarityGradient(SimilarityLoss loss, Tensor s) {
         Variable v = Variable.parameter("s", s.copy());
         loss.apply(v).backward();
@@ -158,6 +176,10 @@ public final class Identities {
      * as each of its negatives, log(2N−1) − L ≥ 0 (to 1e-5 relative): the mutual-information estimate
      * is non-negative there.
      *
+     * @param loss the loss under test
+     * @param batch its per-batch inputs (labels, bank), or {@code BatchInputs.none()}
+     * @param z1 view 1, [N, d]
+     * @param z2 view 2, [N, d]
      * @return whether the batch lies in that region (the bound was checked)
      */
     public static boolean infoNceBound(Loss loss, BatchInputs batch, Tensor z1, Tensor z2) {
@@ -178,7 +200,14 @@ public final class Identities {
         return true;
     }
 
-    /** {@link #viewSwapSymmetry(Loss, BatchInputs, Tensor, Tensor, Tolerance)} under {@link #FLOAT32_PAIR}. */
+    /**
+     * {@link #viewSwapSymmetry(Loss, BatchInputs, Tensor, Tensor, Tolerance)} under {@link #FLOAT32_PAIR}.
+     *
+     * @param loss the loss under test
+     * @param batch its per-batch inputs (labels, bank), or {@code BatchInputs.none()}
+     * @param z1 view 1, [N, d]
+     * @param z2 view 2, [N, d]
+     */
     public static void viewSwapSymmetry(Loss loss, BatchInputs batch, Tensor z1, Tensor z2) {
         viewSwapSymmetry(loss, batch, z1, z2, FLOAT32_PAIR);
     }
@@ -186,6 +215,12 @@ public final class Identities {
     /**
      * Symmetry under swapping the views, for a loss that treats them alike: L(z2, z1) = L(z1, z2)
      * (to 1e-5 of max(1, |L|)), and the gradients swap.
+     *
+     * @param loss the loss under test
+     * @param batch its per-batch inputs (labels, bank), or {@code BatchInputs.none()}
+     * @param z1 view 1, [N, d]
+     * @param z2 view 2, [N, d]
+     * @param tolerance how close the swapped gradients must be
      */
     public static void viewSwapSymmetry(Loss loss, BatchInputs batch, Tensor z1, Tensor z2, Tolerance tolerance) {
         LossResult r = loss.compute(z1, z2, batch);
@@ -196,7 +231,15 @@ public final class Identities {
                 GradReport.Input.of("dL/dz2 (swapped: dL/dz1)", swapped.grad1(), r.grad2().toDoubleArray()))).orThrow();
     }
 
-    /** {@link #permutationInvariance(Loss, BatchInputs, Tensor, Tensor, int[], Tolerance)} under {@link #FLOAT32_PAIR}. */
+    /**
+     * {@link #permutationInvariance(Loss, BatchInputs, Tensor, Tensor, int[], Tolerance)} under {@link #FLOAT32_PAIR}.
+     *
+     * @param loss the loss under test
+     * @param batch its per-batch inputs (labels, bank), or {@code BatchInputs.none()}
+     * @param z1 view 1, [N, d]
+     * @param z2 view 2, [N, d]
+     * @param perm a permutation of 0..N−1
+     */
     public static void permutationInvariance(Loss loss, BatchInputs batch, Tensor z1, Tensor z2, int[] perm) {
         permutationInvariance(loss, batch, z1, z2, perm, FLOAT32_PAIR);
     }
@@ -205,6 +248,13 @@ public final class Identities {
      * Invariance to permuting the batch: the rows of both views (and the labels, if the batch has
      * them) reordered by {@code perm} (row i of the permuted batch is row perm[i]) give the same loss
      * (to 1e-5 of max(1, |L|)) and the same gradients, reordered alike.
+     *
+     * @param loss the loss under test
+     * @param batch its per-batch inputs (labels, bank), or {@code BatchInputs.none()}
+     * @param z1 view 1, [N, d]
+     * @param z2 view 2, [N, d]
+     * @param perm a permutation of 0..N−1
+     * @param tolerance how close the reordered gradients must be
      */
     public static void permutationInvariance(Loss loss, BatchInputs batch, Tensor z1, Tensor z2, int[] perm,
                                              Tolerance tolerance) {
