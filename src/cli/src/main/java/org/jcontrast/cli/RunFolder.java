@@ -3,16 +3,11 @@ package org.jcontrast.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -20,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.jcontrast.io.Checkpoint;
+import org.jcontrast.io.DurableFiles;
 
 /**
  * The folder a run writes its results to, {@code runs/<name>/}: {@code summary.json} (the
@@ -35,7 +31,6 @@ import org.jcontrast.io.Checkpoint;
 final class RunFolder {
     static final String SUMMARY = "summary.json";
     static final String REPORT = "report.md";
-    static final String TMP = ".tmp";
     /** Age after which a temporary file in another run's folder is surely not a write in progress. */
     static final Duration STALE_AFTER = Duration.ofMinutes(10);
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
@@ -70,7 +65,7 @@ final class RunFolder {
             Path candidate = root.resolve(n == 1 ? name : name + "-" + n);
             try {
                 Files.createDirectory(candidate);
-                syncDirectory(root);
+                DurableFiles.syncDirectory(root);
                 return new RunFolder(candidate);
             } catch (FileAlreadyExistsException taken) {
                 // try the next suffix
@@ -82,7 +77,7 @@ final class RunFolder {
     static int removeStaleFiles(Path dir, Duration age) throws IOException {
         int removed = 0;
         Instant before = Instant.now().minus(age);
-        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, "*" + TMP)) {
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, "*" + DurableFiles.TEMP_SUFFIX)) {
             for (Path p : stale) {
                 if (Files.isRegularFile(p) && !Files.getLastModifiedTime(p).toInstant().isAfter(before)
                         && Files.deleteIfExists(p)) {
@@ -91,7 +86,7 @@ final class RunFolder {
             }
         }
         if (removed > 0) {
-            syncDirectory(dir);
+            DurableFiles.syncDirectory(dir);
         }
         return removed;
     }
@@ -126,49 +121,15 @@ final class RunFolder {
         writeFile(file(name), out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** Writes a checkpoint in the folder, replacing it whole (the checkpoint's own write renames a forced temp file). */
+    /** Writes a checkpoint in the folder, replacing it whole. */
     void writeCheckpoint(String name, Checkpoint checkpoint) throws IOException {
         checkpoint.write(file(name));
-        syncDirectory(dir);
     }
 
-    /**
-     * Writes {@code file} crash-safely: to {@code file.tmp}, forced, renamed over {@code file}, the
-     * folder synced. Any folder, so that the plots of a run go the same way.
-     */
+    /** Writes {@code file} crash-safely ({@link DurableFiles#write}): any folder, so that the plots of a run go the same way. */
     static void writeFile(Path file, Content content) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         content.writeTo(bytes);
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(file.getFileName() + TMP);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer b = ByteBuffer.wrap(bytes.toByteArray());
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        syncDirectory(dir);
-    }
-
-    /**
-     * Forces {@code dir}'s entries (a rename) to the disk. Opening a folder for reading works on
-     * Linux and macOS; where it does not (Windows), there is nothing to sync this way.
-     */
-    static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            if (!System.getProperty("os.name", "").startsWith("Windows")) {
-                throw e;
-            }
-        }
+        DurableFiles.write(file, bytes.toByteArray());
     }
 }
