@@ -41,6 +41,12 @@ public abstract class KernelProvider {
     /** This path at another vector width; the plain-Java kernels have none and return themselves. */
     abstract KernelProvider atWidth(int bits);
 
+    /**
+     * This path with each GEMM micro-tile shape it has, itself included, so that tests run every
+     * shape on every host (the plain-Java kernels have one: themselves). Each call makes new copies.
+     */
+    abstract List<KernelProvider> tileShapes();
+
     /** The vector widths this path offers, narrowest first (none for the plain-Java kernels). */
     abstract List<Integer> widths();
 

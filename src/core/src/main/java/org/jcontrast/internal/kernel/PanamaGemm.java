@@ -11,11 +11,14 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code KC×NR} column panels, A into {@code MR×KC} row panels, and a micro-kernel keeps an
  * {@code MR×NR} tile of C in {@code MR·2} vector registers across the whole k-block.
  *
- * <p>MR = 4 and NR = two vectors (16 floats on AVX2) gives 8 accumulators; with the two B vectors
- * and the broadcasts of A that is 14 of the 16 registers. Anything else kept alive across the
- * k-loop, such as alpha or beta, or a wider tile, makes C2 spill an accumulator to the stack and
- * halves the speed. So the micro-kernel only sums: alpha is folded into the packed A, and a beta
- * other than 0 or 1 is applied to C in a pass of its own before the product.
+ * <p>NR is two vectors; MR comes from the register file ({@link VectorWidths#tileRows()}). With 16
+ * registers (AVX2), MR = 4 gives 8 accumulators; with the two B vectors and the broadcasts of A
+ * that is 14 of the 16. Anything else kept alive across the k-loop, such as alpha or beta, or a
+ * wider tile, makes C2 spill an accumulator to the stack and halves the speed. With 32 registers
+ * (AVX-512), MR = 8 keeps 16 accumulators: on Zen 5, one thread, alternated in one JVM, 1.08–1.18×
+ * the 4-row tile's SGEMM at K = 128 to 2048, and 12 rows gained nothing more. So the micro-kernel
+ * only sums: alpha is folded into the packed A, and a beta other than 0 or 1 is applied to C in a
+ * pass of its own before the product.
  *
  * <p>The packed panels are padded with zeros to whole tiles, so the micro-kernel never branches
  * inside its loop; tiles that overhang C, or cross the diagonal of a symmetric product, go through
@@ -40,7 +43,8 @@ final class PanamaGemm implements GemmKernel {
     /** This copy's species (see {@link VectorWidths}). */
     private static final VectorSpecies<Float> S = VectorWidths.species(MethodHandles.lookup());
     private static final int L = S.length();
-    private static final int MR = 4;
+    /** Rows of the micro-tile, from the register file (see {@link VectorWidths#tileRows()}): 4 or 8. */
+    private static final int MR = VectorWidths.tileRows(MethodHandles.lookup());
     private static final int NR = 2 * L;
     private static final int KC = 512;
     /** Fewest and most rows of a packed A block; see {@link #blockRows}. */
@@ -254,13 +258,22 @@ final class PanamaGemm implements GemmKernel {
         ws.touched = bits;
     }
 
-    /**
-     * C[0:MR, 0:NR] = Ã·B̃ over kc packed steps, added to C when {@code accumulate}. The stores are
-     * written out here rather than in a helper: a vector handed to a method that C2 declines to
-     * inline is boxed, which costs 10–20× here.
-     */
+    /** C[0:MR, 0:NR] = Ã·B̃ over kc packed steps, added to C when {@code accumulate}. */
     private static void microKernel(int kc, float[] pa, int ai, float[] pb, int bi, boolean accumulate,
                                     float[] c, int cOff, int ldc) {
+        if (MR == 8) {
+            microKernel8(kc, pa, ai, pb, bi, accumulate, c, cOff, ldc);
+        } else {
+            microKernel4(kc, pa, ai, pb, bi, accumulate, c, cOff, ldc);
+        }
+    }
+
+    /**
+     * The 4-row tile, for 16 registers. The stores are written out here rather than in a helper: a
+     * vector handed to a method that C2 declines to inline is boxed, which costs 10–20× here.
+     */
+    private static void microKernel4(int kc, float[] pa, int ai, float[] pb, int bi, boolean accumulate,
+                                     float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -305,13 +318,97 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
+     * The 8-row tile, for 32 registers: 16 accumulators hide the FMA latency twice over, and each
+     * pair of B vectors loaded serves 16 FMAs instead of 8. Written out as {@link #microKernel4}.
+     */
+    private static void microKernel8(int kc, float[] pa, int ai, float[] pb, int bi, boolean accumulate,
+                                     float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bi + L);
+            FloatVector x = FloatVector.broadcast(S, pa[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, pa[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, pa[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, pa[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, pa[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, pa[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, pa[ai + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, pa[ai + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            ai += MR;
+            bi += NR;
+        }
+        int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
+        int r4 = cOff + 4 * ldc, r5 = cOff + 5 * ldc, r6 = cOff + 6 * ldc, r7 = cOff + 7 * ldc;
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(S, c, r0));
+            c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, r1));
+            c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, r2));
+            c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, r3));
+            c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+            c40 = c40.add(FloatVector.fromArray(S, c, r4));
+            c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
+            c50 = c50.add(FloatVector.fromArray(S, c, r5));
+            c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
+            c60 = c60.add(FloatVector.fromArray(S, c, r6));
+            c61 = c61.add(FloatVector.fromArray(S, c, r6 + L));
+            c70 = c70.add(FloatVector.fromArray(S, c, r7));
+            c71 = c71.add(FloatVector.fromArray(S, c, r7 + L));
+        }
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+        c40.intoArray(c, r4);
+        c41.intoArray(c, r4 + L);
+        c50.intoArray(c, r5);
+        c51.intoArray(c, r5 + L);
+        c60.intoArray(c, r6);
+        c61.intoArray(c, r6 + L);
+        c70.intoArray(c, r7);
+        c71.intoArray(c, r7 + L);
+    }
+
+    /**
      * Copies the MR×NR tile just written at {@code c[src]}, still in L1, to its transposed place at
      * {@code c[dst]}. Kept out of the micro-kernel: in one larger method C2 stops inlining the
      * vector helpers, and a vector passed to a call is boxed.
      */
     private static void mirrorTile(float[] c, int src, int ldc, int dst) {
-        for (int g = 0; g < NR; g += 4) {
-            transpose4x4(1f, c, src + g, ldc, c, dst + g * ldc, ldc);
+        for (int r = 0; r < MR; r += 4) {
+            for (int g = 0; g < NR; g += 4) {
+                transpose4x4(1f, c, src + r * ldc + g, ldc, c, dst + g * ldc + r, ldc);
+            }
         }
     }
 
@@ -369,7 +466,9 @@ final class PanamaGemm implements GemmKernel {
     /** op(A)'s column p is a run of MR floats in A's row pc + p: copies kc such runs, scaled; returns kc. */
     private static int copyRuns(float alpha, float[] a, int src, int lda, int kc, float[] pa, int base) {
         for (int p = 0; p < kc; p++, src += lda) {
-            FloatVector.fromArray(S4, a, src).mul(alpha).intoArray(pa, base + p * MR);
+            for (int r = 0; r < MR; r += 4) {
+                FloatVector.fromArray(S4, a, src + r).mul(alpha).intoArray(pa, base + p * MR + r);
+            }
         }
         return kc;
     }
@@ -378,7 +477,9 @@ final class PanamaGemm implements GemmKernel {
     private static int transposeRuns(float alpha, float[] a, int src, int lda, int kc, float[] pa, int base) {
         int p = 0;
         for (; p + 4 <= kc; p += 4) {
-            transpose4x4(alpha, a, src + p, lda, pa, base + p * MR, MR);
+            for (int r = 0; r < MR; r += 4) {
+                transpose4x4(alpha, a, src + r * lda + p, lda, pa, base + p * MR + r, MR);
+            }
         }
         return p;
     }

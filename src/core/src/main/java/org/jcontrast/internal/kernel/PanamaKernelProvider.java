@@ -14,6 +14,7 @@ final class PanamaKernelProvider extends KernelProvider {
     private static final ConcurrentMap<Integer, PanamaKernelProvider> NARROWER = new ConcurrentHashMap<>();
 
     private final int bits;
+    private final int tileRows;
     private final GemmKernel gemm;
     private final ArrayKernel array;
 
@@ -23,9 +24,14 @@ final class PanamaKernelProvider extends KernelProvider {
     }
 
     private PanamaKernelProvider(int bits) {
+        this(bits, VectorWidths.tileRows());
+    }
+
+    private PanamaKernelProvider(int bits, int tileRows) {
         this.bits = bits;
-        this.gemm = VectorWidths.instance(PanamaGemm.class, GemmKernel.class, bits);
-        this.array = VectorWidths.instance(PanamaArrayKernel.class, ArrayKernel.class, bits);
+        this.tileRows = tileRows;
+        this.gemm = VectorWidths.instance(PanamaGemm.class, GemmKernel.class, bits, tileRows);
+        this.array = VectorWidths.instance(PanamaArrayKernel.class, ArrayKernel.class, bits, tileRows);
     }
 
     @Override
@@ -45,7 +51,8 @@ final class PanamaKernelProvider extends KernelProvider {
 
     @Override
     public String describe() {
-        return "vector (jdk.incubator.vector, " + bits + "-bit, " + bits / Float.SIZE + " floats per vector)";
+        return "vector (jdk.incubator.vector, " + bits + "-bit, " + bits / Float.SIZE + " floats per vector, "
+                + tileRows + "×" + 2 * bits / Float.SIZE + " GEMM tile)";
     }
 
     @Override
@@ -63,6 +70,13 @@ final class PanamaKernelProvider extends KernelProvider {
                     + " bits on this CPU (its widest vectors are " + VectorWidths.widest() + " bits), got " + width);
         }
         return NARROWER.computeIfAbsent(width, PanamaKernelProvider::new);
+    }
+
+    @Override
+    List<KernelProvider> tileShapes() {
+        return VectorWidths.allTileRows().stream()
+                .map(rows -> rows == tileRows ? this : (KernelProvider) new PanamaKernelProvider(bits, rows))
+                .toList();
     }
 
     @Override

@@ -46,4 +46,9 @@ final class ScalarKernelProvider extends KernelProvider {
     List<Integer> widths() {
         return List.of();
     }
+
+    @Override
+    List<KernelProvider> tileShapes() {
+        return List.of(this);
+    }
 }

@@ -19,6 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link #species(MethodHandles.Lookup)}, and loaded as a hidden class once per width with that
  * width's species as its class data: each copy has its own constant and its own compiled code.
  * The template classes must not have nested classes (those would be shared, not copied).
+ *
+ * <p>A copy's class data also carries the rows of its GEMM micro-tile, chosen from the register
+ * file ({@link #tileRows()}) or, for tests, given, so that every tile shape runs on every host.
  */
 final class VectorWidths {
     /** The widths offered, in bits. */
@@ -39,14 +42,48 @@ final class VectorWidths {
     }
 
     /**
+     * The vector registers the JIT allocates from: 32 where the CPU has AVX-512 (its preferred
+     * species is 512 bits wide), else 16. A copy with narrower vectors on such a CPU still has 32.
+     */
+    static int registers() {
+        return widest() >= 512 ? 32 : 16;
+    }
+
+    /**
+     * Rows of the GEMM micro-tile (two vectors wide) for this CPU's register file: 8 rows, 16
+     * accumulators, with 32 registers; 4 rows, 8 accumulators, with 16, where 14 of them are busy
+     * already and a wider tile makes C2 spill.
+     */
+    static int tileRows() {
+        return registers() >= 32 ? 8 : 4;
+    }
+
+    /** The GEMM micro-tile row counts there are: every copy can run each of them, tests do. */
+    static List<Integer> allTileRows() {
+        return List.of(4, 8);
+    }
+
+    /**
      * The species of a kernel copy: its class data, or the widest one for the template itself.
      * Called from the kernel class's static initialiser with its own {@code MethodHandles.lookup()}.
      */
     @SuppressWarnings("unchecked")
     static VectorSpecies<Float> species(MethodHandles.Lookup own) {
+        VectorSpecies<Float> s = classData(own, 0, VectorSpecies.class);
+        return s != null ? s : speciesOf(widest());
+    }
+
+    /** The GEMM micro-tile rows of a kernel copy: its class data, or {@link #tileRows()} for the template. */
+    static int tileRows(MethodHandles.Lookup own) {
+        Integer rows = classData(own, 1, Integer.class);
+        return rows != null ? rows : tileRows();
+    }
+
+    private static <T> T classData(MethodHandles.Lookup own, int index, Class<T> type) {
         try {
-            VectorSpecies<Float> s = MethodHandles.classData(own, "_", VectorSpecies.class);
-            return s != null ? s : speciesOf(widest());
+            return MethodHandles.classData(own, "_", List.class) == null
+                    ? null
+                    : MethodHandles.classDataAt(own, "_", type, index);
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }
@@ -59,15 +96,16 @@ final class VectorWidths {
 
     /**
      * A new instance of {@code template} (a class of this package with a no-argument constructor),
-     * loaded as a hidden class of its own whose species is {@code bits} wide.
+     * loaded as a hidden class of its own whose species is {@code bits} wide and whose GEMM
+     * micro-tile has {@code tileRows} rows.
      */
-    static <T> T instance(Class<? extends T> template, Class<T> type, int bits) {
+    static <T> T instance(Class<? extends T> template, Class<T> type, int bits, int tileRows) {
         try (InputStream in = template.getResourceAsStream(template.getSimpleName() + ".class")) {
             if (in == null) {
                 throw new IllegalStateException("the class file of " + template.getName() + " is not readable");
             }
             MethodHandles.Lookup copy = MethodHandles.lookup().defineHiddenClassWithClassData(
-                    in.readAllBytes(), speciesOf(bits), true);
+                    in.readAllBytes(), List.of(speciesOf(bits), tileRows), true);
             return type.cast(copy.findConstructor(copy.lookupClass(), MethodType.methodType(void.class)).invoke());
         } catch (Throwable e) { // the constructor's invoke declares Throwable
             throw new IllegalStateException("the " + bits + "-bit copy of " + template.getName() + " failed to load", e);

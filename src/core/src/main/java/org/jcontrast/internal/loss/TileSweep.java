@@ -36,7 +36,8 @@ import org.jcontrast.tensor.Tensor;
  * M = β·max‖r‖·max‖c‖ (Cauchy–Schwarz), so exp(β·s − M) serves entry (a, b) for anchor a and for
  * anchor b alike. One pass over the untransposed tile then gives the row sums and the column sums,
  * and the gradient pass builds H directly as exp(β·s − M)·(u_a + u_b) with
- * u = softmaxScale·exp(M − lse): half the exponentials and none of the transposes. It is used when
+ * u = softmaxScale·exp(M − lse): half the exponentials and none of the transposes. A diagonal tile
+ * of a symmetric matrix takes the same path, its rows alone feeding the sums. It is used when
  * 2M ≤ {@value #SHARED_SHIFT_LIMIT}, where no term can fall below the normal floats (e^−80) or any
  * u overflow (e^80); with colder temperatures each side keeps its own max-shifted runs.
  *
@@ -195,10 +196,10 @@ final class TileSweep implements AutoCloseable {
         product(router, gemm, false, true, m, n, d, ra, ro, d, ca, co, d, 0f, s, 0, n);
         boolean diagonal = symmetric && bi == bj;
         boolean columnAnchors = colAnchor0 >= 0 && !diagonal;
-        if (columnAnchors && !Float.isNaN(sharedShift)) {
+        if (colAnchor0 >= 0 && !Float.isNaN(sharedShift)) {
             // Only the observe and gradient passes come here: a rule that selects has no shared shift.
             if (dRows == null) {
-                observeShared(s, r0, r1, c0, c1, buffers[2], arrays);
+                observeShared(s, r0, r1, c0, c1, diagonal, buffers[2], arrays);
                 return;
             }
             gradientShared(s, r0, r1, c0, c1, buffers[2], arrays);
@@ -235,29 +236,37 @@ final class TileSweep implements AutoCloseable {
      * The observe pass of a tile whose rows and columns share the shift M: records both sides'
      * positives, masks what is outside the (symmetric) partition, and merges each row's and each
      * column's sum of exp(β·s − M) into its anchor. The column anchors' positives are read first,
-     * before a decoupled loss masks them out of the sums.
+     * before a decoupled loss masks them out of the sums. A diagonal tile's columns are its own
+     * rows, so there each anchor's share is its row alone.
      */
-    private void observeShared(float[] s, int r0, int r1, int c0, int c1, float[] colSums, ArrayKernel arrays) {
+    private void observeShared(float[] s, int r0, int r1, int c0, int c1, boolean diagonal, float[] colSums,
+                               ArrayKernel arrays) {
         int n = c1 - c0;
         float beta = (float) rule.beta();
-        for (int j = 0; j < n; j++) {
-            int b = colAnchor0 + c0 + j;
-            rule.recordPositives(b, r0, r1, s, j, n, stats[b]);
+        float[] across = diagonal ? null : colSums;
+        if (!diagonal) {
+            for (int j = 0; j < n; j++) {
+                int b = colAnchor0 + c0 + j;
+                rule.recordPositives(b, r0, r1, s, j, n, stats[b]);
+            }
+            Arrays.fill(colSums, 0, n, 0f);
         }
-        Arrays.fill(colSums, 0, n, 0f);
         for (int a = r0, off = 0; a < r1; a++, off += n) {
             rule.recordPositives(a, c0, c1, s, off, 1, stats[a]);
             rule.maskOutsideSum(a, c0, c1, s, off, stats[a]);
-            stats[a].addPartition(sharedShift, arrays.sumScaledExp(s, off, beta, sharedShift, colSums, 0, n));
+            stats[a].addPartition(sharedShift, arrays.sumScaledExp(s, off, beta, sharedShift, across, 0, n));
         }
-        for (int j = 0; j < n; j++) {
-            stats[colAnchor0 + c0 + j].addPartition(sharedShift, colSums[j]);
+        if (!diagonal) {
+            for (int j = 0; j < n; j++) {
+                stats[colAnchor0 + c0 + j].addPartition(sharedShift, colSums[j]);
+            }
         }
     }
 
     /**
      * Turns a recomputed tile into H = G_rows + G_colsᵀ in place: exp(β·s − M)·(u_a + u_b) on the
-     * partition, plus each side's positive gradient at its positives.
+     * partition, plus each side's positive gradient at its positives. On a diagonal tile that is
+     * G + Gᵀ, as the symmetric matrix needs.
      */
     private void gradientShared(float[] s, int r0, int r1, int c0, int c1, float[] colWeights, ArrayKernel arrays) {
         int n = c1 - c0;

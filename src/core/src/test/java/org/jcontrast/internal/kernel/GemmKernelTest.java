@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.jcontrast.internal.Context;
@@ -18,12 +19,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GemmKernelTest {
     private static final int[] SIZES = {1, 7, 13, 207};
 
+    /** Every provider at every width with every micro-tile shape: each shape runs on every host. */
+    private static final List<KernelProvider> SHAPES = Providers.all().stream()
+            .flatMap(p -> p.tileShapes().stream())
+            .toList();
+
     static Stream<Arguments> providersAndTransposes() {
         Stream.Builder<Arguments> b = Stream.builder();
-        for (KernelProvider p : Providers.all()) {
+        for (KernelProvider p : SHAPES) {
             for (boolean ta : new boolean[] {false, true}) {
                 for (boolean tb : new boolean[] {false, true}) {
-                    b.add(Arguments.of(Providers.label(p), p, ta, tb));
+                    b.add(Arguments.of(p.describe(), p, ta, tb));
                 }
             }
         }
@@ -31,7 +37,17 @@ class GemmKernelTest {
     }
 
     static Stream<Arguments> providers() {
-        return Providers.all().stream().map(p -> Arguments.of(Providers.label(p), p));
+        return SHAPES.stream().map(p -> Arguments.of(p.describe(), p));
+    }
+
+    @Test
+    void everyVectorWidthHasBothTileShapes() {
+        for (int bits : KernelProvider.vectorWidths()) {
+            List<String> shapes = KernelProvider.vector(bits).tileShapes().stream().map(KernelProvider::describe).toList();
+            int floats = 2 * bits / Float.SIZE;
+            assertEquals(List.of("4×" + floats, "8×" + floats),
+                    shapes.stream().map(d -> d.replaceAll(".* (\\d+×\\d+) GEMM tile\\)", "$1")).toList(), shapes.toString());
+        }
     }
 
     /** Tolerance for a float32 dot product of length k with entries of size ~1, relative to float64. */
