@@ -40,6 +40,27 @@ final class TileSchedule {
         return new TileSchedule(rowBlocks, colBlocks, false);
     }
 
+    int rowBlocks() {
+        return rowBlocks;
+    }
+
+    int colBlocks() {
+        return colBlocks;
+    }
+
+    boolean symmetric() {
+        return symmetric;
+    }
+
+    /** Number of tiles in all rounds. */
+    int tiles() {
+        int all = 0;
+        for (int r = 0; r < rounds(); r++) {
+            all += tiles(r);
+        }
+        return all;
+    }
+
     /** Number of rounds. */
     int rounds() {
         return symmetric ? (rowBlocks < 2 ? 1 : players) : colBlocks;
@@ -67,6 +88,31 @@ final class TileSchedule {
             return slot;
         }
         return Math.max(player(round - 1, slot, 0), player(round - 1, slot, 1));
+    }
+
+    /**
+     * Tiles of the rounds before {@code round} that write block {@code block} on the row side (on
+     * either side for a symmetric matrix): a block meets at most one tile per round, so its tiles
+     * run in round order when each waits for this many of the block's tiles to be done.
+     */
+    int rowTilesBefore(int block, int round) {
+        // Symmetric with an odd block count: block b sits out tournament round b, schedule round b + 1.
+        boolean bye = symmetric && rowBlocks != players && block + 1 < round;
+        return bye ? round - 1 : round;
+    }
+
+    /**
+     * As {@link #rowTilesBefore} for the column side, which meets one tile per round only when it is
+     * symmetric or as many blocks as the rows (CLIP's); a bank of another size is only read.
+     *
+     * @throws IllegalStateException for columns that several tiles of a round share
+     */
+    int colTilesBefore(int block, int round) {
+        if (!symmetric && colBlocks != rowBlocks) {
+            throw new IllegalStateException("the tiles of a round share column blocks: " + rowBlocks + " row and "
+                    + colBlocks + " column blocks");
+        }
+        return rowTilesBefore(block, round);
     }
 
     /**

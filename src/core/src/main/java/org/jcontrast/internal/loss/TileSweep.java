@@ -28,8 +28,9 @@ import org.jcontrast.tensor.Tensor;
  *
  * <p>A one-tower matrix (R = C = F) is symmetric: only tiles i ≤ j are visited, and a diagonal
  * tile holds whole runs of its row anchors only, its H being G + Gᵀ. Memory beyond the inputs and
- * the statistics is two tile buffers per thread. The caller's interrupt stops a pass between rounds
- * with a {@link CancellationException}; no work of the pass is left running.
+ * the statistics is two tile buffers per thread. The threads take the tiles from a {@link TileQueue},
+ * in the schedule's order but without waiting for a whole round to finish. The caller's interrupt
+ * stops a pass between tiles with a {@link CancellationException}; no work of the pass is left running.
  *
  * <p>When the rule's partition is symmetric ({@link AnchorRule#symmetricPartition}) the rows and
  * columns of a tile with column anchors share their exponentials: every logit is at most
@@ -169,16 +170,23 @@ final class TileSweep implements AutoCloseable {
     }
 
     private void sweep(RunBody body, Tensor dRows, Tensor dCols) {
-        int rounds = schedule.rounds();
-        for (int round = 0; round < rounds; round++) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new CancellationException(rule.options().kind().cliName() + ": the streaming loss was interrupted "
-                        + "after " + round + " of " + rounds + " tile rounds");
-            }
-            int r = round;
-            Parallel.forTasks(schedule.tiles(round), slot ->
-                    tile(schedule.rowBlock(r, slot), schedule.colBlock(r, slot), body, dRows, dCols));
+        String name = rule.options().kind().cliName();
+        TileQueue queue = new TileQueue(schedule, colAnchor0 >= 0 || dCols != null, Thread.currentThread(), name);
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException(name + ": the streaming loss was interrupted before its first tile");
         }
+        Parallel.forTasks(Math.min(Parallel.threads(), schedule.tiles()), worker -> {
+            try {
+                for (int[] t = queue.next(); t != null; t = queue.next()) {
+                    tile(schedule.rowBlock(t[0], t[1]), schedule.colBlock(t[0], t[1]), body, dRows, dCols);
+                    queue.done(t);
+                }
+            } catch (RuntimeException | Error e) {
+                queue.fail();
+                throw e;
+            }
+        });
+        queue.throwIfCancelled();
     }
 
     private void tile(int bi, int bj, RunBody body, Tensor dRows, Tensor dCols) {

@@ -59,4 +59,39 @@ class TileScheduleTest {
             }
         }
     }
+
+    @Test
+    void tilesBeforeCountsEachBlocksTilesOfEarlierRounds() {
+        for (int blocks = 1; blocks <= 9; blocks++) {
+            checkTilesBefore(TileSchedule.symmetric(blocks), blocks, blocks);
+            checkTilesBefore(TileSchedule.rectangular(blocks, blocks), blocks, blocks);
+        }
+    }
+
+    /** What a {@link TileQueue} waits for: the tiles of a block in the rounds before, counted by walking them. */
+    private static void checkTilesBefore(TileSchedule s, int rows, int cols) {
+        int[] rowSeen = new int[rows], colSeen = new int[cols];
+        for (int round = 0; round < s.rounds(); round++) {
+            for (int slot = 0; slot < s.tiles(round); slot++) {
+                int i = s.rowBlock(round, slot), j = s.colBlock(round, slot);
+                String where = (s.symmetric() ? "symmetric " : "rectangular ") + rows + " blocks, round " + round;
+                if (s.symmetric()) {
+                    assertEquals(rowSeen[i], s.rowTilesBefore(i, round), where + ", block " + i);
+                    assertEquals(rowSeen[j], s.rowTilesBefore(j, round), where + ", block " + j);
+                } else {
+                    assertEquals(rowSeen[i], s.rowTilesBefore(i, round), where + ", row block " + i);
+                    assertEquals(colSeen[j], s.colTilesBefore(j, round), where + ", column block " + j);
+                }
+            }
+            for (int slot = 0; slot < s.tiles(round); slot++) {
+                int i = s.rowBlock(round, slot), j = s.colBlock(round, slot);
+                rowSeen[i]++;
+                if (!s.symmetric()) {
+                    colSeen[j]++;
+                } else if (j != i) {
+                    rowSeen[j]++;
+                }
+            }
+        }
+    }
 }
