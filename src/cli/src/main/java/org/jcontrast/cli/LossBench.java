@@ -125,9 +125,10 @@ final class LossBench implements Callable<Integer> {
             LossResult r = loss.compute(z1, z2, inputs);
             value[0] = r.loss();
         };
-        double t = Stopwatch.median(step, warmup, seconds, runs);
+        HeapAllocations counted = HeapAllocations.counting(step);
+        double t = Stopwatch.median(counted, warmup, seconds, runs);
         OptionalDouble peak = ProcessMemory.peakMib();
-        long allocated = HeapAllocations.fewestPerRun(step, 3);
+        long allocated = counted.fewestPerRun();
         // After the timing: at start-up the JIT's compiler threads share the cores and lower it.
         double fmaPeak = FmaPeak.gflops(Context.current().threads(), 1.0);
         DeviceOptions.requireNoFailure(router);
