@@ -13,6 +13,7 @@ import org.jcontrast.Device;
 import org.jcontrast.Engine;
 import org.jcontrast.internal.Context;
 import org.jcontrast.internal.backend.GemmRouter;
+import org.jcontrast.internal.kernel.KernelProvider;
 import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -42,6 +43,10 @@ final class GemmBench implements Callable<Integer> {
 
     @Option(names = "--vs", description = "Also time another library on the same product: openblas.")
     String versus;
+
+    @Option(names = "--tile-shapes", description = "Also time the SGEMM with each micro-tile shape the vector "
+            + "kernels have at this width, in turns with the rest (the one in use is chosen from the register file).")
+    boolean tileShapes;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -78,7 +83,9 @@ final class GemmBench implements Callable<Integer> {
 
     private int run(Arena arena, OpenBlas blas, GemmRouter router) {
         int t = Context.current().threads();
-        HeapBudget.require(String.format("A (%d×%d) and two %d×%d results", m, k, m, m), bytesNeeded(m, k),
+        List<KernelProvider> shapes = tileShapes ? Context.current().kernels().tileShapes() : List.<KernelProvider>of();
+        int results = 2 + shapes.size();
+        HeapBudget.require(String.format("A (%d×%d) and %d results of %d×%d", m, k, results, m, m), bytesNeeded(m, k, results),
                 "a smaller --m or --k");
         Tensor a = Tensor.randn(new SplittableRandom(42), m, k);
         Tensor cGemm = Tensor.zeros(m, m);
@@ -86,6 +93,12 @@ final class GemmBench implements Callable<Integer> {
         List<Runnable> actions = new ArrayList<>(List.of(
                 () -> Ops.matmulInto(1f, a, false, a, true, 0f, cGemm),
                 () -> Ops.gramInto(a, cSym)));
+        int firstShape = actions.size();
+        float[] aValues = a.toArray();
+        for (KernelProvider shape : shapes) {
+            float[] c = new float[m * m];
+            actions.add(() -> shape.gemm().gemmParallel(false, true, m, m, k, 1f, aValues, 0, k, aValues, 0, k, 0f, c, 0, m));
+        }
         MemorySegment nativeC = null;
         if (blas != null) {
             blas.setThreads(t);
@@ -111,12 +124,20 @@ final class GemmBench implements Callable<Integer> {
         r.put("gflops_sym", flops / sec[1] / 1e9);
         r.put("gflops_peak", peak);
         r.put("max_diff_sym", maxDifference(cGemm.array(), cSym.array()));
-        float[] aValues = a.toArray();
         r.put("err_f64_gemm", GramCheck.maxRelativeError(aValues, m, k, cGemm.array()));
+        Map<String, Object> shapeRates = new LinkedHashMap<>();
+        for (int i = 0; i < shapes.size(); i++) {
+            shapeRates.put(tile(shapes.get(i)), flops / sec[firstShape + i] / 1e9);
+        }
+        if (tileShapes) {
+            r.put("tile_in_use", tile(Context.current().kernels()));
+            r.put("gflops_gemm_by_tile", shapeRates);
+        }
+        int blasAt = firstShape + shapes.size();
         if (blas != null) {
-            r.put("gflops_openblas", flops / sec[2] / 1e9);
-            r.put("ratio_gemm", sec[2] / sec[0]);
-            r.put("ratio_sym", sec[2] / sec[1]);
+            r.put("gflops_openblas", flops / sec[blasAt] / 1e9);
+            r.put("ratio_gemm", sec[blasAt] / sec[0]);
+            r.put("ratio_sym", sec[blasAt] / sec[1]);
             r.put("max_diff_openblas", maxDifference(cGemm.array(), nativeC.toArray(ValueLayout.JAVA_FLOAT)));
             r.put("openblas", blas.config());
             r.put("openblas_core", blas.corename());
@@ -130,11 +151,16 @@ final class GemmBench implements Callable<Integer> {
         System.out.printf("A·Aᵀ, A %d×%d, %d thread(s), %s kernels, GFLOP/s counted as 2·M·M·K%n", m, k, t,
                 Context.current().kernels().name());
         System.out.printf("  sgemm      %8.2f GFLOP/s  (%.4f s)%s%n", flops / sec[0] / 1e9, sec[0],
-                blas == null ? "" : String.format("  %.2f× OpenBLAS", sec[2] / sec[0]));
+                blas == null ? "" : String.format("  %.2f× OpenBLAS", sec[blasAt] / sec[0]));
         System.out.printf("  symmetric  %8.2f GFLOP/s  (%.4f s)%s%n", flops / sec[1] / 1e9, sec[1],
-                blas == null ? "" : String.format("  %.2f× OpenBLAS", sec[2] / sec[1]));
+                blas == null ? "" : String.format("  %.2f× OpenBLAS", sec[blasAt] / sec[1]));
+        for (int i = 0; i < shapes.size(); i++) {
+            String name = tile(shapes.get(i));
+            System.out.printf("  tile %-6s%8.2f GFLOP/s  (%.4f s)%s%n", name, flops / sec[firstShape + i] / 1e9,
+                    sec[firstShape + i], name.equals(tile(Context.current().kernels())) ? "  in use" : "");
+        }
         if (blas != null) {
-            System.out.printf("  OpenBLAS   %8.2f GFLOP/s  (%.4f s)  %s, core %s, %s%n", flops / sec[2] / 1e9, sec[2],
+            System.out.printf("  OpenBLAS   %8.2f GFLOP/s  (%.4f s)  %s, core %s, %s%n", flops / sec[blasAt] / 1e9, sec[blasAt],
                     blas.config(), blas.corename(), blas.library());
             String pins = OpenBlas.environmentPins();
             if (!pins.isEmpty()) {
@@ -146,9 +172,14 @@ final class GemmBench implements Callable<Integer> {
         return 0;
     }
 
-    /** Bytes of the heap arrays: A and the two results, floats. */
-    static long bytesNeeded(long m, long k) {
-        return Float.BYTES * (m * k + 2 * m * m);
+    /** The micro-tile a provider's description names, e.g. {@code 8×32}; {@code scalar} for the plain-Java kernels. */
+    private static String tile(KernelProvider p) {
+        return p.describe().replaceAll(".* (\\d+×\\d+) GEMM tile\\)$", "$1").replaceAll("^scalar.*", "scalar");
+    }
+
+    /** Bytes of the heap arrays: A and {@code results} results, floats. */
+    static long bytesNeeded(long m, long k, int results) {
+        return Float.BYTES * (m * k + results * m * m);
     }
 
     /** Largest absolute difference: a check that the timed runs computed the same product. */

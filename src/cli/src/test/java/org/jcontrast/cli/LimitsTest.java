@@ -16,7 +16,7 @@ class LimitsTest {
     @Test
     void aGemmLargerThanTheHeapIsRefusedWithTheFigureAndTheFix() {
         CliRun r = CliRun.of("bench", "gemm", "--m", "40000", "--k", "50000");
-        r.failsWith("jcontrast bench gemm: the arrays of A (40000×50000) and two 40000×40000 results need about 20.8 GB");
+        r.failsWith("jcontrast bench gemm: the arrays of A (40000×50000) and 2 results of 40000×40000 need about 20.8 GB");
         assertTrue(r.err().contains("a smaller --m or --k") && r.err().contains("JCONTRAST_OPTS=-Xmx"), r.err());
     }
 
@@ -32,7 +32,8 @@ class LimitsTest {
 
     @Test
     void theEstimateCountsTheViewsAndTheSimilarities() {
-        assertEquals(4L * (4 * 3 + 2 * 4 * 4), GemmBench.bytesNeeded(4, 3));
+        assertEquals(4L * (4 * 3 + 2 * 4 * 4), GemmBench.bytesNeeded(4, 3, 2));
+        assertEquals(4L * (4 * 3 + 4 * 4 * 4), GemmBench.bytesNeeded(4, 3, 4));
         assertEquals(4L * (6 * 8 * 2 + 3 * 16 * 16),
                 LossBench.bytesNeeded(org.jcontrast.loss.LossKind.NTXENT, org.jcontrast.loss.LossMode.MATERIALIZED,
                         8, 2, 256, 2, 0));

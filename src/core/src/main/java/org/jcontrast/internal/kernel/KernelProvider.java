@@ -43,9 +43,10 @@ public abstract class KernelProvider {
 
     /**
      * This path with each GEMM micro-tile shape it has, itself included, so that tests run every
-     * shape on every host (the plain-Java kernels have one: themselves). Each call makes new copies.
+     * shape on every host and benchmarks compare them (the plain-Java kernels have one: themselves).
+     * Each call makes new copies of the shapes not in use.
      */
-    abstract List<KernelProvider> tileShapes();
+    public abstract List<KernelProvider> tileShapes();
 
     /** The vector widths this path offers, narrowest first (none for the plain-Java kernels). */
     abstract List<Integer> widths();

@@ -73,7 +73,7 @@ final class PanamaKernelProvider extends KernelProvider {
     }
 
     @Override
-    List<KernelProvider> tileShapes() {
+    public List<KernelProvider> tileShapes() {
         return VectorWidths.allTileRows().stream()
                 .map(rows -> rows == tileRows ? this : (KernelProvider) new PanamaKernelProvider(bits, rows))
                 .toList();

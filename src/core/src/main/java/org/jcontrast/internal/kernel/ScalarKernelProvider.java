@@ -48,7 +48,7 @@ final class ScalarKernelProvider extends KernelProvider {
     }
 
     @Override
-    List<KernelProvider> tileShapes() {
+    public List<KernelProvider> tileShapes() {
         return List.of(this);
     }
 }
