@@ -31,9 +31,12 @@ abstract class FusedLoss implements LossImplementation {
     @Override
     public final LossResult compute(Tensor z1, Tensor z2) {
         LossInputs.validate(spec, z1, z2);
-        Tensor dz1 = Tensor.zeros(z1.shape()), dz2 = Tensor.zeros(z2.shape());
+        int n = z1.dim(0);
+        // Both gradients in one [2N, d] array that first holds ∂L/∂f: at 2N = 2^20, d = 128 that
+        // saves a 512 MiB buffer.
+        Tensor dz = Tensor.zeros(2 * n, z1.dim(1)), dz1 = dz.rows(0, n), dz2 = dz.rows(n, 2 * n);
         double[] logitScaleGradient = new double[1];
-        double loss = lossAndGradients(z1, z2, dz1, dz2, logitScaleGradient);
+        double loss = lossAndGradients(z1, z2, dz, dz1, dz2, logitScaleGradient);
         return new LossResult(loss, dz1, dz2, logitScaleGradient[0]);
     }
 
@@ -41,16 +44,20 @@ abstract class FusedLoss implements LossImplementation {
     public final double computeInto(Tensor z1, Tensor z2, Tensor grad1, Tensor grad2) {
         LossInputs.validate(spec, z1, z2);
         LossInputs.requireGradientShapes(spec, z1, grad1, grad2);
-        return lossAndGradients(z1, z2, grad1, grad2, new double[1]);
+        return lossAndGradients(z1, z2, null, grad1, grad2, new double[1]);
     }
 
-    /** The loss, ∂L/∂z1 and ∂L/∂z2 written into {@code dz1} and {@code dz2}, and CLIP's ∂L/∂t into {@code dt[0]}. */
-    private double lossAndGradients(Tensor z1, Tensor z2, Tensor dz1, Tensor dz2, double[] dt) {
+    /**
+     * The loss, ∂L/∂z1 and ∂L/∂z2 written into {@code dz1} and {@code dz2}, and CLIP's ∂L/∂t into
+     * {@code dt[0]}. When {@code stacked} is not null, dz1 and dz2 are its two halves and ∂L/∂f is
+     * computed there and turned into ∂L/∂z in place (row by row, each row read before it is written).
+     */
+    private double lossAndGradients(Tensor z1, Tensor z2, Tensor stacked, Tensor dz1, Tensor dz2, double[] dt) {
         int n = z1.dim(0), d = z1.dim(1);
         Workspace ws = WORKSPACE.get();
         boolean own = ws.depth == 0;
         Tensor f = own ? ws.features(2 * n, d) : Tensor.zeros(2 * n, d);
-        Tensor df = own ? ws.gradient : Tensor.zeros(2 * n, d);
+        Tensor df = stacked != null ? stacked : own ? ws.gradient(2 * n, d) : Tensor.zeros(2 * n, d);
         ws.depth++;
         try {
             normalizeInto(z1, f.rows(0, n));
@@ -88,7 +95,7 @@ abstract class FusedLoss implements LossImplementation {
     }
 
     /**
-     * The stacked features f and ∂L/∂f, [2N, d] each, and the streaming losses' per-anchor
+     * The stacked features f and, for {@code computeInto}, ∂L/∂f, [2N, d] each, and the streaming losses' per-anchor
      * statistics (about 128 bytes an anchor) of one thread, kept between calls so that a training
      * loop's steady state makes no garbage of that size; made anew when the shape changes. A call
      * nested in another on the same thread (a loss computed in a parallel task that this thread
@@ -111,9 +118,15 @@ abstract class FusedLoss implements LossImplementation {
         Tensor features(int rows, int d) {
             if (features == null || features.dim(0) != rows || features.dim(1) != d) {
                 features = Tensor.zeros(rows, d);
-                gradient = Tensor.zeros(rows, d);
             }
             return features;
+        }
+
+        Tensor gradient(int rows, int d) {
+            if (gradient == null || gradient.dim(0) != rows || gradient.dim(1) != d) {
+                gradient = Tensor.zeros(rows, d);
+            }
+            return gradient;
         }
     }
 
