@@ -6,6 +6,13 @@ import java.util.List;
 
 /** Median wall time of repeated actions after a warm-up: the bench commands' one timing rule. */
 final class Stopwatch {
+    /**
+     * Pause before each timed run when several actions alternate. A library's worker threads may keep
+     * spinning for a while after its call returns (OpenBLAS's pthreads server does), taking a core
+     * from whatever runs next; the pause lets them go to sleep, so each action starts on idle cores.
+     */
+    static final long SETTLE_MILLIS = 200;
+
     private Stopwatch() {
     }
 
@@ -20,8 +27,9 @@ final class Stopwatch {
     /**
      * Times several actions in turns, one run of each per round, so that a change in the machine's
      * load hits them all alike. Warms them up in turns for {@code warmupSeconds}, then runs rounds
-     * until {@code minSeconds} have passed and at least {@code minRuns} rounds are done; returns
-     * each action's median seconds per run, in order.
+     * until their timed runs add up to {@code minSeconds} and at least {@code minRuns} rounds are
+     * done, each timed run of several actions after a pause of {@link #SETTLE_MILLIS}; returns each
+     * action's median seconds per run, in order.
      */
     static double[] alternating(List<Runnable> actions, double warmupSeconds, double minSeconds, int minRuns) {
         long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
@@ -31,13 +39,17 @@ final class Stopwatch {
             } while (System.nanoTime() < warmEnd);
         }
         List<double[]> rounds = new ArrayList<>();
-        long start = System.nanoTime();
-        while (rounds.size() < minRuns || System.nanoTime() - start < minSeconds * 1e9) {
+        double timed = 0;
+        while (rounds.size() < minRuns || timed < minSeconds) {
             double[] round = new double[actions.size()];
             for (int i = 0; i < round.length; i++) {
+                if (round.length > 1) {
+                    settle();
+                }
                 long t0 = System.nanoTime();
                 actions.get(i).run();
                 round[i] = (System.nanoTime() - t0) / 1e9;
+                timed += round[i];
             }
             rounds.add(round);
         }
@@ -49,5 +61,14 @@ final class Stopwatch {
             medians[i] = times[times.length / 2];
         }
         return medians;
+    }
+
+    private static void settle() {
+        try {
+            Thread.sleep(SETTLE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the bench was interrupted", e);
+        }
     }
 }
