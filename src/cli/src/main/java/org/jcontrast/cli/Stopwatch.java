@@ -7,11 +7,14 @@ import java.util.List;
 /** Median wall time of repeated actions after a warm-up: the bench commands' one timing rule. */
 final class Stopwatch {
     /**
-     * Pause before each timed run when several actions alternate. A library's worker threads may keep
-     * spinning for a while after its call returns (OpenBLAS's pthreads server does), taking a core
-     * from whatever runs next; the pause lets them go to sleep, so each action starts on idle cores.
+     * Pause before each timed sample when several actions alternate. A library's worker threads may
+     * keep spinning for a while after its call returns (OpenBLAS's pthreads server does), taking a
+     * core from whatever runs next; the pause lets them go to sleep, so each action starts on idle cores.
      */
     static final long SETTLE_MILLIS = 200;
+    /** With pauses, a sample repeats a short action to last about this long: the pauses stay a fraction of the bench. */
+    static final double SAMPLE_SECONDS = 0.05;
+    private static final int MAX_REPEATS = 1 << 20;
 
     private Stopwatch() {
     }
@@ -25,42 +28,58 @@ final class Stopwatch {
     }
 
     /**
-     * Times several actions in turns, one run of each per round, so that a change in the machine's
+     * Times several actions in turns, one sample of each per round, so that a change in the machine's
      * load hits them all alike. Warms them up in turns for {@code warmupSeconds}, then runs rounds
-     * until their timed runs add up to {@code minSeconds} and at least {@code minRuns} rounds are
-     * done, each timed run of several actions after a pause of {@link #SETTLE_MILLIS}; returns each
-     * action's median seconds per run, in order.
+     * for at least {@code minSeconds} of wall time and at least {@code minRuns} rounds; returns each
+     * action's median seconds per run, in order. A sample is one run, except when several actions
+     * alternate: then each sample follows a pause of {@link #SETTLE_MILLIS} and repeats its action
+     * as often as the warm-up says fills {@link #SAMPLE_SECONDS}, and counts the mean of its runs.
      */
     static double[] alternating(List<Runnable> actions, double warmupSeconds, double minSeconds, int minRuns) {
+        int count = actions.size();
+        double[] lastRun = new double[count];
         long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
         if (warmupSeconds > 0) {
             do {
-                actions.forEach(Runnable::run);
+                for (int i = 0; i < count; i++) {
+                    lastRun[i] = seconds(actions.get(i), 1);
+                }
             } while (System.nanoTime() < warmEnd);
         }
+        boolean settle = count > 1;
+        int[] repeats = new int[count];
+        for (int i = 0; i < count; i++) {
+            repeats[i] = settle && lastRun[i] > 0 ? (int) Math.min(MAX_REPEATS, Math.ceil(SAMPLE_SECONDS / lastRun[i])) : 1;
+        }
         List<double[]> rounds = new ArrayList<>();
-        double timed = 0;
-        while (rounds.size() < minRuns || timed < minSeconds) {
-            double[] round = new double[actions.size()];
-            for (int i = 0; i < round.length; i++) {
-                if (round.length > 1) {
+        long start = System.nanoTime();
+        while (rounds.size() < minRuns || System.nanoTime() - start < minSeconds * 1e9) {
+            double[] round = new double[count];
+            for (int i = 0; i < count; i++) {
+                if (settle) {
                     settle();
                 }
-                long t0 = System.nanoTime();
-                actions.get(i).run();
-                round[i] = (System.nanoTime() - t0) / 1e9;
-                timed += round[i];
+                round[i] = seconds(actions.get(i), repeats[i]);
             }
             rounds.add(round);
         }
-        double[] medians = new double[actions.size()];
-        for (int i = 0; i < medians.length; i++) {
+        double[] medians = new double[count];
+        for (int i = 0; i < count; i++) {
             int at = i;
             double[] times = rounds.stream().mapToDouble(r -> r[at]).toArray();
             Arrays.sort(times);
             medians[i] = times[times.length / 2];
         }
         return medians;
+    }
+
+    /** Mean seconds of {@code repeats} runs of {@code action} in a row. */
+    private static double seconds(Runnable action, int repeats) {
+        long t0 = System.nanoTime();
+        for (int r = 0; r < repeats; r++) {
+            action.run();
+        }
+        return (System.nanoTime() - t0) / 1e9 / repeats;
     }
 
     private static void settle() {
