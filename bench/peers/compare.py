@@ -76,7 +76,8 @@ def main():
     p.add_argument("--mode", default="auto", help="jcontrast's --mode for ntxent")
     p.add_argument("--jvm-opts", default="", help="JCONTRAST_OPTS for the jcontrast runs, e.g. -Xmx1g")
     p.add_argument("--warmup", type=float, default=8,
-                   help="ntxent: seconds of untimed jcontrast runs first (default 8: C2 settles after ~5 s of the loss)")
+                   help="seconds of untimed jcontrast runs first (default 8: C2 settles after ~5 s of the loss, "
+                        "~7 s of the step)")
     a = p.parse_args()
 
     threads = str(a.threads)
@@ -86,7 +87,7 @@ def main():
                 "--dim", str(a.dim), "--threads", threads, "--mode", a.mode, "--warmup", str(a.warmup), "--json"]
     else:
         ours = [os.path.join(ROOT, "jcontrast"), "bench", "step", "--batch", str(a.batch), "--threads", threads,
-                "--json"]
+                "--warmup", str(a.warmup), "--json"]
     peer = peer_command(a.peer, a.what, a.batch, a.dim, a.threads)
     for option, value in (("--warmup", a.peer_warmup), ("--repeats", a.peer_repeats)):
         if value is not None:

@@ -36,6 +36,11 @@ final class StepBench implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "5", description = "Seconds of timed steps (default ${DEFAULT-VALUE}).")
     double seconds;
 
+    @Option(names = "--warmup", defaultValue = "8", paramLabel = "S",
+            description = "Seconds of untimed steps first (default ${DEFAULT-VALUE}: the JIT takes about 7 s to "
+                    + "settle on the step's methods).")
+    double warmup;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -43,6 +48,10 @@ final class StepBench implements Callable<Integer> {
     public Integer call() {
         if (batch < 2) {
             throw new IllegalArgumentException("--batch must be at least 2, got " + batch);
+        }
+        if (!(warmup >= 0) || !(seconds >= 0)) {
+            throw new IllegalArgumentException("--warmup and --seconds must not be negative, got " + warmup + " and "
+                    + seconds);
         }
         Engine.Builder settings = Engine.builder();
         if (threads != null) {
@@ -62,7 +71,7 @@ final class StepBench implements Callable<Integer> {
         int[] labels = new int[batch];
         double[] loss = new double[1];
         double t = Stopwatch.median(() -> loss[0] = step.run(views, labels),
-                Math.min(3.0, seconds), seconds, 5);
+                warmup, seconds, 5);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("batch", batch);
         r.put("threads", Context.current().threads());

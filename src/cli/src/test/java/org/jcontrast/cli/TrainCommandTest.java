@@ -266,10 +266,12 @@ class TrainCommandTest {
 
     @Test
     void benchStepPrintsTheKeysThePeerHarnessReads() {
-        CliRun run = CliRun.of("bench", "step", "--batch", "8", "--threads", "1", "--seconds", "0.05", "--json").ok();
+        CliRun run = CliRun.of("bench", "step", "--batch", "8", "--threads", "1", "--warmup", "0.05", "--seconds", "0.05",
+                "--json").ok();
         assertTrue(run.number("seconds") > 0);
         assertTrue(run.number("peak_rss_mib") >= run.number("idle_rss_mib"), run.out());
         CliRun.of("bench", "step", "--batch", "1").failsWith("--batch must be at least 2");
+        CliRun.of("bench", "step", "--warmup", "-1").failsWith("--warmup and --seconds must not be negative");
     }
 
     private static String field(String json, String key) {

@@ -2,6 +2,8 @@ package org.jcontrast.autograd;
 
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.jcontrast.internal.Context;
+import org.jcontrast.internal.kernel.ArrayKernel;
 import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
@@ -133,8 +135,8 @@ public final class Arithmetic {
     }
 
     /**
-     * max(x, 0); the gradient at 0 is 0, as PyTorch's. Written as two plain parallel loops rather
-     * than through {@code pointwise}, since a network applies it to every hidden activation.
+     * max(x, 0); the gradient at 0 is 0, as PyTorch's. Written on the array kernels rather than
+     * through {@code pointwise}, since a network applies it to every hidden activation.
      *
      * @param x the input
      * @return max(x, 0); the gradient at 0 is 0, as PyTorch's
@@ -144,24 +146,22 @@ public final class Arithmetic {
         Tensor out = Tensor.zeros(in.shape());
         float[] xd = in.array(), od = out.array();
         int xo = in.offset();
-        Parallel.forRange(od.length, ELEMENT_GRAIN, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                od[i] = Math.max(xd[xo + i], 0f);
-            }
-        });
+        Parallel.forRange(od.length, ELEMENT_GRAIN,
+                (from, to) -> arrays().relu(xd, xo + from, od, from, to - from));
         out.markModified();
         return Variable.fromOp("relu", out, List.of(x), List.of(out), g -> {
             Tensor dx = Tensor.zeros(g.shape());
             float[] gd = g.array(), dd = dx.array();
             int go = g.offset();
-            Parallel.forRange(dd.length, ELEMENT_GRAIN, (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    dd[i] = od[i] > 0 ? gd[go + i] : 0f;
-                }
-            });
+            Parallel.forRange(dd.length, ELEMENT_GRAIN,
+                    (from, to) -> arrays().reluBackward(od, from, gd, go + from, dd, from, to - from));
             dx.markModified();
             return new Tensor[] {dx};
         });
+    }
+
+    private static ArrayKernel arrays() {
+        return Context.current().kernels().array();
     }
 
     /**

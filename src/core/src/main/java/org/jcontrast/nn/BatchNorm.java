@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jcontrast.autograd.Variable;
+import org.jcontrast.internal.Context;
+import org.jcontrast.internal.kernel.ArrayKernel;
 import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.optim.Parameter;
 import org.jcontrast.tensor.Tensor;
@@ -98,37 +100,33 @@ public final class BatchNorm implements Layer {
         Tensor xHat = Tensor.zeros(rows, cols), y = Tensor.zeros(rows, cols), invStd = Tensor.zeros(cols);
         Tensor mean = Tensor.zeros(cols), variance = Tensor.zeros(cols);
         float[] xd = xv.array(), hd = xHat.array(), yd = y.array(), sd = invStd.array();
-        float[] md = mean.array(), vd = variance.array();
+        float[] md = mean.array(), vd = variance.array(), negMean = new float[cols];
         float[] gd = gamma.value().array(), bd = beta.value().array();
         int xo = xv.offset(), go = gamma.value().offset(), bo = beta.value().offset();
         Parallel.forRange(cols, columnGrain(rows), (from, to) -> {
+            ArrayKernel k = Context.current().kernels().array();
+            int w = to - from;
             for (int r = 0; r < rows; r++) {
-                int row = xo + r * cols;
-                for (int j = from; j < to; j++) {
-                    md[j] += xd[row + j];
-                }
+                k.axpy(1f, xd, xo + r * cols + from, md, from, w);
             }
             for (int j = from; j < to; j++) {
                 md[j] /= rows;
+                negMean[j] = -md[j];
             }
+            // x̂ holds the centred batch until the standard deviations are known.
             for (int r = 0; r < rows; r++) {
-                int row = xo + r * cols;
-                for (int j = from; j < to; j++) {
-                    float c = xd[row + j] - md[j];
-                    vd[j] += c * c;
-                }
+                int row = r * cols + from;
+                k.add(xd, xo + row, negMean, from, hd, row, w);
+                k.multiplyAdd(hd, row, hd, row, vd, from, vd, from, w);
             }
             for (int j = from; j < to; j++) {
                 vd[j] /= rows;
                 sd[j] = (float) (1 / Math.sqrt(vd[j] + EPS));
             }
             for (int r = 0; r < rows; r++) {
-                int row = r * cols;
-                for (int j = from; j < to; j++) {
-                    float h = (xd[xo + row + j] - md[j]) * sd[j];
-                    hd[row + j] = h;
-                    yd[row + j] = gd[go + j] * h + bd[bo + j];
-                }
+                int row = r * cols + from;
+                k.mul(hd, row, sd, from, hd, row, w);
+                k.multiplyAdd(hd, row, gd, go + from, bd, bo + from, yd, row, w);
             }
         });
         if (runningMean != null) {
@@ -152,25 +150,30 @@ public final class BatchNorm implements Layer {
         float[] gd = g.array(), hd = xHat.array(), sd = invStd.array(), gam = gamma.array();
         float[] dgd = dGamma.array(), dbd = dBeta.array();
         int go = g.offset(), gamo = gamma.offset();
+        // ∂x = a·G + b + c·x̂ per column, with k = γ/(σ·B): a = k·B, b = −k·∂β, c = −k·∂γ.
+        float[] a = new float[cols], b = new float[cols], c = new float[cols];
         Parallel.forRange(cols, columnGrain(rows), (from, to) -> {
+            ArrayKernel k = Context.current().kernels().array();
+            int w = to - from;
             for (int r = 0; r < rows; r++) {
-                int row = r * cols;
-                for (int j = from; j < to; j++) {
-                    float gv = gd[go + row + j];
-                    dbd[j] += gv;
-                    dgd[j] += gv * hd[row + j];
-                }
+                int row = r * cols + from;
+                k.axpy(1f, gd, go + row, dbd, from, w);
+                k.multiplyAdd(gd, go + row, hd, row, dgd, from, dgd, from, w);
             }
             if (dx == null) {
                 return;
             }
+            for (int j = from; j < to; j++) {
+                float scale = gam[gamo + j] * sd[j] / rows;
+                a[j] = scale * rows;
+                b[j] = -scale * dbd[j];
+                c[j] = -scale * dgd[j];
+            }
             float[] dxd = dx.array();
             for (int r = 0; r < rows; r++) {
-                int row = r * cols;
-                for (int j = from; j < to; j++) {
-                    float k = gam[gamo + j] * sd[j] / rows;
-                    dxd[row + j] = k * (rows * gd[go + row + j] - dbd[j] - hd[row + j] * dgd[j]);
-                }
+                int row = r * cols + from;
+                k.multiplyAdd(gd, go + row, a, from, b, from, dxd, row, w);
+                k.multiplyAdd(hd, row, c, from, dxd, row, dxd, row, w);
             }
         });
         dGamma.markModified();

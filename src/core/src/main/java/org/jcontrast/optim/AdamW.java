@@ -1,6 +1,9 @@
 package org.jcontrast.optim;
 
 import java.util.List;
+import org.jcontrast.internal.Context;
+import org.jcontrast.internal.kernel.AdamCoefficients;
+import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.tensor.Tensor;
 
 /**
@@ -16,6 +19,8 @@ public final class AdamW extends Optimizer {
     private final double beta2;
     private final double epsilon;
     private final double weightDecay;
+    /** Weights per parallel chunk of an update. */
+    private static final int UPDATE_GRAIN = 1 << 15;
 
     private AdamW(Builder b) {
         super(b.parameters, b.requireSchedule());
@@ -45,20 +50,13 @@ public final class AdamW extends Optimizer {
     protected void update(Parameter p, Tensor grad, double learningRate, long t) {
         Tensor value = p.value(), mBuf = buffer(p, "adam_m"), vBuf = buffer(p, "adam_v");
         float[] w = value.array(), g = grad.array(), m = mBuf.array(), v = vBuf.array();
-        int wo = value.offset(), go = grad.offset(), n = value.size();
-        float keep = p.decays() ? (float) (1 - learningRate * weightDecay) : 1f;
-        float b1 = (float) beta1, b2 = (float) beta2;
-        float stepSize = (float) (learningRate / (1 - Math.pow(beta1, t)));
-        float invSqrtCorrection2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, t)));
-        float eps = (float) epsilon;
-        for (int i = 0; i < n; i++) {
-            float gi = g[go + i];
-            float mi = b1 * m[i] + (1 - b1) * gi;
-            float vi = b2 * v[i] + (1 - b2) * gi * gi;
-            m[i] = mi;
-            v[i] = vi;
-            w[wo + i] = keep * w[wo + i] - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtCorrection2 + eps);
-        }
+        int wo = value.offset(), go = grad.offset(), mo = mBuf.offset(), vo = vBuf.offset();
+        AdamCoefficients c = new AdamCoefficients(
+                p.decays() ? (float) (1 - learningRate * weightDecay) : 1f, (float) beta1, (float) beta2,
+                (float) (learningRate / (1 - Math.pow(beta1, t))), (float) (1 / Math.sqrt(1 - Math.pow(beta2, t))),
+                (float) epsilon);
+        Parallel.forRange(value.size(), UPDATE_GRAIN, (from, to) -> Context.current().kernels().array()
+                .adamW(c, w, wo + from, g, go + from, m, mo + from, v, vo + from, to - from));
         mBuf.markModified();
         vBuf.markModified();
     }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 
 /**
@@ -55,7 +56,7 @@ public abstract class Optimizer {
                 continue;
             }
             any = true;
-            if (!Double.isFinite(squaredNorm(g))) {
+            if (Ops.firstNonFinite(g) >= 0) {
                 throw new IllegalStateException("the gradient of " + p.name() + " is not finite at step " + steps()
                         + " (NaN or infinity); lower the learning rate or check the loss");
             }
@@ -155,21 +156,6 @@ public abstract class Optimizer {
                 buffer(p, kind);
             }
         }
-    }
-
-    /**
-     * Sum of squares, accumulated in double.
-     *
-     * @param t the tensor
-     * @return sum of squares, accumulated in double
-     */
-    protected static double squaredNorm(Tensor t) {
-        float[] d = t.array();
-        double s = 0;
-        for (int i = t.offset(), end = t.offset() + t.size(); i < end; i++) {
-            s += (double) d[i] * d[i];
-        }
-        return s;
     }
 
     /**

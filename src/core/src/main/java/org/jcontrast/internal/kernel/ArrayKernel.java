@@ -12,6 +12,9 @@ public interface ArrayKernel {
     /** The largest element; NaN if any element is NaN; −∞ for n = 0. */
     float max(float[] x, int xo, int n);
 
+    /** The index i (0 ≤ i &lt; n, counted from xo) of the first NaN or infinity, or −1 if all are finite. */
+    int firstNonFinite(float[] x, int xo, int n);
+
     /** Σ x. */
     float sum(float[] x, int xo, int n);
 
@@ -52,6 +55,22 @@ public interface ArrayKernel {
 
     /** out = x·y, elementwise. */
     void mul(float[] x, int xo, float[] y, int yo, float[] out, int oo, int n);
+
+    /** out = x·y + z, elementwise, rounded once (a fused multiply-add). */
+    void multiplyAdd(float[] x, int xo, float[] y, int yo, float[] z, int zo, float[] out, int oo, int n);
+
+    /** out = max(x, 0), NaN staying NaN. */
+    void relu(float[] x, int xo, float[] out, int oo, int n);
+
+    /** out = g where y &gt; 0, else 0: the gradient of a ReLU whose output was y. */
+    void reluBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n);
+
+    /**
+     * One AdamW update of n weights in place from their gradients: m = β₁·m + (1 − β₁)·g,
+     * v = β₂·v + (1 − β₂)·g·g, w = keep·w − stepSize·m / (√v·invSqrtCorrection2 + ε), every
+     * operation rounded as written (no fused multiply-add), so that all widths give the same bits.
+     */
+    void adamW(AdamCoefficients c, float[] w, int wo, float[] g, int go, float[] m, int mo, float[] v, int vo, int n);
 
     /**
      * dst ← srcᵀ, or dst ← dst + srcᵀ when {@code accumulate}: src is a rows×cols block with row

@@ -68,6 +68,29 @@ final class PanamaArrayKernel implements ArrayKernel {
         return m;
     }
 
+    /**
+     * x − x is 0 for a finite x and NaN otherwise, so a chunk is clean when the sum of those is 0 in
+     * every lane; only a chunk that is not gets searched element by element.
+     */
+    @Override
+    public int firstNonFinite(float[] x, int xo, int n) {
+        int chunk = 64 * L, i = 0;
+        for (; i < n; i += chunk) {
+            int end = Math.min(n, i + chunk), j = i;
+            FloatVector acc = FloatVector.zero(S);
+            for (int bound = i + S.loopBound(end - i); j < bound; j += L) {
+                FloatVector v = FloatVector.fromArray(S, x, xo + j);
+                acc = acc.add(v.sub(v));
+            }
+            boolean clean = !acc.compare(VectorOperators.NE, 0f).anyTrue()
+                    && SCALAR.firstNonFinite(x, xo + j, end - j) < 0;
+            if (!clean) {
+                return i + SCALAR.firstNonFinite(x, xo + i, end - i);
+            }
+        }
+        return -1;
+    }
+
     @Override
     public float sum(float[] x, int xo, int n) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
@@ -289,6 +312,61 @@ final class PanamaArrayKernel implements ArrayKernel {
         for (; i < n; i++) {
             out[oo + i] = x[xo + i] * y[yo + i];
         }
+    }
+
+    @Override
+    public void multiplyAdd(float[] x, int xo, float[] y, int yo, float[] z, int zo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, x, xo + i)
+                    .fma(FloatVector.fromArray(S, y, yo + i), FloatVector.fromArray(S, z, zo + i))
+                    .intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = Math.fma(x[xo + i], y[yo + i], z[zo + i]);
+        }
+    }
+
+    @Override
+    public void relu(float[] x, int xo, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, x, xo + i).max(0f).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = Math.max(x[xo + i], 0f);
+        }
+    }
+
+    @Override
+    public void reluBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            VectorMask<Float> positive = FloatVector.fromArray(S, y, yo + i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(S, g, go + i), positive).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] = y[yo + i] > 0 ? g[go + i] : 0f;
+        }
+    }
+
+    @Override
+    public void adamW(AdamCoefficients c, float[] w, int wo, float[] g, int go, float[] m, int mo, float[] v, int vo,
+                      int n) {
+        float b1 = c.beta1(), b2 = c.beta2(), rest1 = 1 - b1, rest2 = 1 - b2;
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector gi = FloatVector.fromArray(S, g, go + i);
+            FloatVector mi = FloatVector.fromArray(S, m, mo + i).mul(b1).add(gi.mul(rest1));
+            FloatVector vi = FloatVector.fromArray(S, v, vo + i).mul(b2).add(gi.mul(rest2).mul(gi));
+            mi.intoArray(m, mo + i);
+            vi.intoArray(v, vo + i);
+            FloatVector denominator = vi.sqrt().mul(c.invSqrtCorrection2()).add(c.epsilon());
+            FloatVector.fromArray(S, w, wo + i).mul(c.keep()).sub(mi.mul(c.stepSize()).div(denominator))
+                    .intoArray(w, wo + i);
+        }
+        SCALAR.adamW(c, w, wo + i, g, go + i, m, mo + i, v, vo + i, n - i);
     }
 
     /**

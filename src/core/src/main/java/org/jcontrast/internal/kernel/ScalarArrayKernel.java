@@ -17,6 +17,16 @@ final class ScalarArrayKernel implements ArrayKernel {
     }
 
     @Override
+    public int firstNonFinite(float[] x, int xo, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(x[xo + i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
     public float sum(float[] x, int xo, int n) {
         float s = 0f;
         for (int i = 0; i < n; i++) {
@@ -100,6 +110,42 @@ final class ScalarArrayKernel implements ArrayKernel {
     public void mul(float[] x, int xo, float[] y, int yo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = x[xo + i] * y[yo + i];
+        }
+    }
+
+    @Override
+    public void multiplyAdd(float[] x, int xo, float[] y, int yo, float[] z, int zo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = Math.fma(x[xo + i], y[yo + i], z[zo + i]);
+        }
+    }
+
+    @Override
+    public void relu(float[] x, int xo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = Math.max(x[xo + i], 0f);
+        }
+    }
+
+    @Override
+    public void reluBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = y[yo + i] > 0 ? g[go + i] : 0f;
+        }
+    }
+
+    @Override
+    public void adamW(AdamCoefficients c, float[] w, int wo, float[] g, int go, float[] m, int mo, float[] v, int vo,
+                      int n) {
+        float b1 = c.beta1(), b2 = c.beta2(), rest1 = 1 - b1, rest2 = 1 - b2;
+        for (int i = 0; i < n; i++) {
+            float gi = g[go + i];
+            float mi = b1 * m[mo + i] + rest1 * gi;
+            float vi = b2 * v[vo + i] + rest2 * gi * gi;
+            m[mo + i] = mi;
+            v[vo + i] = vi;
+            w[wo + i] = c.keep() * w[wo + i]
+                    - c.stepSize() * mi / ((float) Math.sqrt(vi) * c.invSqrtCorrection2() + c.epsilon());
         }
     }
 

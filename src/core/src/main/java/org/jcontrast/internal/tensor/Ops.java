@@ -345,6 +345,11 @@ public final class Ops {
         y.markModified();
     }
 
+    /** The index of the first NaN or infinite element of {@code x} in row-major order, or −1 if all are finite. */
+    public static int firstNonFinite(Tensor x) {
+        return arrays().firstNonFinite(x.array(), x.offset(), x.size());
+    }
+
     /** Sum of all elements, accumulated per row block and combined in a fixed order. */
     public static float sum(Tensor x) {
         int size = x.size();

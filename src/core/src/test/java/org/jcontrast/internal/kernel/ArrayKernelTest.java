@@ -82,6 +82,24 @@ class ArrayKernelTest {
             for (int i = 0; i < n; i++) {
                 assertEquals(x[1 + i] * y[i], out[2 + i], 0f, "mul");
             }
+            float[] z = random(r, n, 4);
+            k.multiplyAdd(x, 1, y, 0, z, 2, out, 2, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Math.fma(x[1 + i], y[i], z[2 + i]), out[2 + i], 0f, "multiplyAdd");
+            }
+            float[] signed = random(r, n, 4);
+            if (n > 2) {
+                signed[1] = Float.NaN;
+                signed[2] = -0f;
+            }
+            k.relu(signed, 1, out, 2, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Math.max(signed[1 + i], 0f), out[2 + i], 0f, "relu");
+            }
+            k.reluBackward(signed, 1, z, 0, out, 2, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(signed[1 + i] > 0 ? z[i] : 0f, out[2 + i], 0f, "reluBackward");
+            }
             float[] acc = y.clone();
             k.axpy(3f, x, 1, acc, 0, n);
             for (int i = 0; i < n; i++) {
@@ -231,6 +249,56 @@ class ArrayKernelTest {
                 float want = inside ? src[2 + i * lds + j] : before[d];
                 assertEquals(want, dst[d], 0f, "transpose " + rows + "x" + cols + " at " + d);
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void firstNonFiniteFindsTheFirstNaNOrInfinity(String name, ArrayKernel k) {
+        SplittableRandom r = new SplittableRandom(7);
+        for (int n : SIZES) {
+            float[] x = random(r, n, 1e30);
+            x[0] = Float.NaN;
+            x[n + 2] = Float.POSITIVE_INFINITY;
+            assertEquals(-1, k.firstNonFinite(x, 1, n), "all finite, n=" + n);
+            for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                for (int at : new int[] {0, n / 3, n - 1}) {
+                    if (at < 0 || at >= n) {
+                        continue;
+                    }
+                    float[] y = x.clone();
+                    y[1 + at] = bad;
+                    y[1 + n - 1] = at == n - 1 ? bad : Float.NaN;
+                    assertEquals(at, k.firstNonFinite(y, 1, n), bad + " at " + at + ", n=" + n);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void adamWUpdatesAsWrittenInFloat(String name, ArrayKernel k) {
+        SplittableRandom r = new SplittableRandom(5);
+        AdamCoefficients c = new AdamCoefficients(0.9999f, 0.9f, 0.999f, 0.0123f, 1.37f, 1e-8f);
+        for (int n : SIZES) {
+            float[] w = random(r, n, 1), g = random(r, n, 2), m = random(r, n, 0.1), v = random(r, n, 0.1);
+            for (int i = 0; i < v.length; i++) {
+                v[i] = Math.abs(v[i]);
+            }
+            float[] w2 = w.clone(), m2 = m.clone(), v2 = v.clone();
+            k.adamW(c, w2, 1, g, 2, m2, 0, v2, 3, n);
+            for (int i = 0; i < n; i++) {
+                float gi = g[2 + i];
+                float mi = 0.9f * m[i] + (1 - 0.9f) * gi;
+                float vi = 0.999f * v[3 + i] + (1 - 0.999f) * gi * gi;
+                float wi = 0.9999f * w[1 + i] - 0.0123f * mi / ((float) Math.sqrt(vi) * 1.37f + 1e-8f);
+                String where = "n=" + n + " i=" + i;
+                assertEquals(mi, m2[i], 0f, "m at " + where);
+                assertEquals(vi, v2[3 + i], 0f, "v at " + where);
+                assertEquals(wi, w2[1 + i], 0f, "w at " + where);
+            }
+            assertEquals(w[0], w2[0], 0f, "adamW wrote before its window");
+            assertEquals(w[n + 1], w2[n + 1], 0f, "adamW wrote past its window");
         }
     }
 

@@ -1,6 +1,7 @@
 package org.jcontrast.simclr.train;
 
 import java.util.Map;
+import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 
 /** Finds values that are NaN or infinite: the sign that a run diverged. */
@@ -21,12 +22,7 @@ final class NonFinite {
 
     /** The first non-finite value of {@code t}, or 0 when all are finite. */
     static float first(Tensor t) {
-        float[] a = t.array();
-        for (int i = t.offset(), end = t.offset() + t.size(); i < end; i++) {
-            if (!Float.isFinite(a[i])) {
-                return a[i];
-            }
-        }
-        return 0;
+        int at = Ops.firstNonFinite(t);
+        return at < 0 ? 0 : t.array()[t.offset() + at];
     }
 }
