@@ -10,10 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.jcontrast.internal.loss.FusedLosses;
+import org.jcontrast.internal.loss.LossFactory;
 import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.io.Npy;
 import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.LossResult;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.loss.NegativeSet;
@@ -59,7 +60,7 @@ class LossCommandTest {
     }
 
     private LossResult direct(LossOptions spec) {
-        return FusedLosses.create(spec).compute(z1, z2);
+        return LossFactory.create(spec, LossMode.AUTO).compute(z1, z2);
     }
 
     private double expected(LossOptions spec) {
@@ -115,7 +116,7 @@ class LossCommandTest {
         Tensor u2 = org.jcontrast.internal.tensor.Ops.normalizeRows(z2, 1e-12f);
         f1 = save("u1.npy", u1);
         f2 = save("u2.npy", u2);
-        double expect = FusedLosses.create(LossOptions.of(LossKind.NTXENT).withNormalizedInputs(true))
+        double expect = LossFactory.create(LossOptions.of(LossKind.NTXENT).withNormalizedInputs(true), LossMode.AUTO)
                 .compute(u1, u2).loss();
         assertEquals(expect, loss("--loss", "ntxent", "--normalized").ok().number("loss"), 1e-12);
         Tensor zero = z1.copy();
@@ -124,7 +125,7 @@ class LossCommandTest {
         }
         f1 = save("zero.npy", zero);
         f2 = save("z2b.npy", z2);
-        double withZero = FusedLosses.create(LossOptions.of(LossKind.NTXENT).withNormalizeEps(1e-8f))
+        double withZero = LossFactory.create(LossOptions.of(LossKind.NTXENT).withNormalizeEps(1e-8f), LossMode.AUTO)
                 .compute(zero, z2).loss();
         assertEquals(withZero, loss("--loss", "ntxent", "--eps", "1e-8").ok().number("loss"), 1e-12);
         loss("--loss", "ntxent").failsWith("z1 row 1 has zero norm");

@@ -7,9 +7,9 @@ import org.jcontrast.internal.loss.ComposedLosses;
  * <p>Immutable and thread-safe.
  */
 public enum LossMode {
-    /** Materialised while the similarity matrix is small, streaming beyond (see {@link Losses}). */
+    /** Streaming, except for a hard selection whose candidates outnumber the matrix (see {@link Losses}). */
     AUTO,
-    /** The whole similarity matrix in memory, O(N²): the fastest for small batches. */
+    /** The whole similarity matrix in memory, O(N²). */
     MATERIALIZED,
     /** Tile by tile, never the whole matrix: O(N·d + tile²·threads) memory (more for a hard selection). */
     STREAMING,

@@ -4,9 +4,10 @@ import java.util.Objects;
 import org.jcontrast.Engine;
 
 /**
- * The built-in losses: {@code Losses.create(spec)} computes {@code spec} exactly, choosing per batch
- * between fused kernels over the materialised 2N×2N similarity matrix (small batches) and a
- * streaming engine that never holds it (O(N·d) memory); a {@link LossMode} forces one.
+ * The built-in losses: {@code Losses.create(spec)} computes {@code spec} exactly with a streaming
+ * engine that never holds the 2N×2N similarity matrix (O(N·d) memory), or with fused kernels over the
+ * materialised matrix where a hard selection would keep more candidates than the matrix has
+ * entries; a {@link LossMode} forces one.
  *
  * <p>A loss made without an engine computes with {@link Engine#current()} at each call; one made
  * with an engine always computes with that one. Losses are thread-safe.

@@ -12,10 +12,10 @@ import org.jcontrast.tensor.Tensor;
  * Where losses come from: {@code Losses.create(spec, LossMode.AUTO)} gives the implementation that
  * suits each batch, and callers can force one.
  *
- * <p>{@link LossMode#AUTO} materialises the similarity matrix while it holds at most
- * {@link #AUTO_STREAMING_ENTRIES} entries and streams beyond, where the matrix would cost more
- * memory than it saves time; a hard selection whose {@link CandidateHeaps} would be larger than
- * the matrix itself stays materialised as long as the matrix fits in one array.
+ * <p>{@link LossMode#AUTO} streams: the tiles are as fast as the materialised matrix at every batch
+ * size measured (2N = 64 to 16384; the matrix's passes over N² floats cost more than they save), and
+ * use O(N·d) memory. Only a hard selection whose {@link CandidateHeaps} would be larger than the
+ * matrix itself is materialised, as long as the matrix fits in one array.
  *
  * <p>The streaming tile size is the argument of {@link #create(LossOptions, LossMode, int)}, else the
  * current {@link Context}'s tile, else chosen per batch by {@link #defaultTile(int, int, int)}:
@@ -32,8 +32,6 @@ public final class LossFactory {
      * operands are small beside the product, where 256-wide tiles would be all overhead.
      */
     public static final int GPU_TILE = 4096;
-    /** Similarity matrices above this many entries (16 MiB of floats) stream under {@link LossMode#AUTO}. */
-    public static final long AUTO_STREAMING_ENTRIES = 1L << 22;
     /** The most entries one float array holds. */
     private static final long MAX_ENTRIES = Integer.MAX_VALUE - 8;
 
@@ -74,9 +72,6 @@ public final class LossFactory {
         int bank = spec.kind() == LossKind.INFONCE && spec.bank() != null ? spec.bank().size() : 0;
         long anchors = AnchorRule.anchors(spec, n);
         long entries = anchors * AnchorRule.columns(spec, n, bank);
-        if (entries <= AUTO_STREAMING_ENTRIES) {
-            return LossMode.MATERIALIZED;
-        }
         int candidates = AnchorRule.candidateCount(spec, n);
         int kept = spec.kind().selectsNegatives() ? spec.selectionRank(candidates) : candidates;
         // Each kept candidate costs a long where the matrix costs a float per entry.

@@ -215,23 +215,20 @@ class StreamingLossesTest {
     }
 
     @Test
-    void autoMaterialisesSmallBatchesAndStreamsLargeOnes() {
+    void autoStreamsUnlessTheCandidateHeapsOutgrowTheMatrix() {
         LossOptions nt = LossOptions.of(LossKind.NTXENT);
-        int edge = (int) Math.sqrt(LossFactory.AUTO_STREAMING_ENTRIES) / 2;
-        assertEquals(LossMode.MATERIALIZED, LossFactory.resolve(nt, LossMode.AUTO, edge));
-        assertEquals(LossMode.STREAMING, LossFactory.resolve(nt, LossMode.AUTO, edge + 1));
-        assertEquals(LossMode.STREAMING, LossFactory.resolve(nt.withTemperature(0.1), LossMode.AUTO, 1 << 20));
+        for (int n : new int[] {1, 32, 512, 1 << 20}) {
+            assertEquals(LossMode.STREAMING, LossFactory.resolve(nt, LossMode.AUTO, n), "n = " + n);
+        }
         assertEquals(LossMode.MATERIALIZED, LossFactory.resolve(nt, LossMode.MATERIALIZED, 1 << 20));
         // Top-K heaps are small; heaps holding 60% of every row are larger than the matrix, until it no longer fits an array.
         LossOptions hard = LossOptions.of(LossKind.HARD);
-        assertEquals(LossMode.STREAMING, LossFactory.resolve(hard.withTopK(64), LossMode.AUTO, 4 * edge));
-        assertEquals(LossMode.MATERIALIZED, LossFactory.resolve(hard.withQuantile(0.6), LossMode.AUTO, 4 * edge));
+        assertEquals(LossMode.STREAMING, LossFactory.resolve(hard.withTopK(64), LossMode.AUTO, 4096));
+        assertEquals(LossMode.MATERIALIZED, LossFactory.resolve(hard.withQuantile(0.6), LossMode.AUTO, 4096));
         assertEquals(LossMode.STREAMING, LossFactory.resolve(hard.withQuantile(0.6), LossMode.AUTO, 1 << 20));
-        // InfoNCE counts its bank's columns.
         MemoryBank bank = MemoryBank.randomUnit(1 << 16, 2, 1);
         LossOptions info = LossOptions.of(LossKind.INFONCE).withBank(bank);
-        assertEquals(LossMode.MATERIALIZED, LossFactory.resolve(info, LossMode.AUTO, 32));
-        assertEquals(LossMode.STREAMING, LossFactory.resolve(info, LossMode.AUTO, 128));
+        assertEquals(LossMode.STREAMING, LossFactory.resolve(info, LossMode.AUTO, 32));
     }
 
     @Test
@@ -240,11 +237,12 @@ class StreamingLossesTest {
         Tensor z1 = Tensor.randn(r, 6, 3), z2 = Tensor.randn(r, 6, 3);
         LossOptions spec = LossOptions.of(LossKind.DCL);
         LossResult auto = LossFactory.create(spec, LossMode.AUTO).compute(z1, z2);
-        LossResult materialised = FusedLosses.create(spec).compute(z1, z2);
-        assertEquals(materialised.loss(), auto.loss(), 0.0);
-        assertArrayEquals(materialised.grad1().toArray(), auto.grad1().toArray());
+        LossResult streamed = LossFactory.create(spec, LossMode.STREAMING).compute(z1, z2);
+        assertEquals(streamed.loss(), auto.loss(), 0.0);
+        assertArrayEquals(streamed.grad1().toArray(), auto.grad1().toArray());
+        assertArrayEquals(streamed.grad2().toArray(), auto.grad2().toArray());
         LossResult composed = LossFactory.create(spec, LossMode.COMPOSED).compute(z1, z2);
-        assertSameResult("composed", materialised, composed);
+        assertSameResult("composed", streamed, composed);
     }
 
     @Test
