@@ -116,7 +116,7 @@ def main():
     summary = {"what": a.what, "batch": a.batch, "dim": a.dim, "threads": a.threads, "rounds": a.rounds,
                "peer": a.peer, "torch": next(iter(peer_runs.values()))[-1].get("torch"),
                "jcontrast_seconds": js, "jcontrast_mode": ours_runs[-1].get("mode"),
-               "jcontrast_warmup_seconds": a.warmup if a.what == "ntxent" else None,
+               "jcontrast_warmup_seconds": a.warmup,
                "jcontrast_rss_growth_mib": statistics.median(j["peak_rss_mib"] - j["idle_rss_mib"] for j in ours_runs)}
     if a.what == "ntxent":
         useful = 2 * 2.0 * a.batch * a.batch * a.dim
