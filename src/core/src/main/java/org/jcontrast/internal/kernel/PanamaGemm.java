@@ -183,7 +183,7 @@ final class PanamaGemm implements GemmKernel {
                 boolean last = pc + kc == k;
                 steps.panels(Math.ceilDiv(nc, NR), (from, to) -> packB(transB, b, offB, ldb, kStart, kc, colStart, nc,
                         packedB, from * NR, Math.min(nc, to * NR)));
-                int rows = blockRows(kc);
+                int rows = steps == GemmSteps.ON_ALL_THREADS ? sharedBlockRows(m, kc) : blockRows(kc);
                 steps.blocks(Math.ceilDiv(m, rows), block -> {
                     int ic = block * rows;
                     int mc = Math.min(rows, m - ic);
@@ -549,6 +549,17 @@ final class PanamaGemm implements GemmKernel {
     /** Rows of A packed at a time for a k-block of {@code kc}: 3·kc/8, a multiple of MR within [MC_MIN, MC_MAX]. */
     private static int blockRows(int kc) {
         return Math.clamp(3 * kc / 8 / MR * MR, MC_MIN, MC_MAX);
+    }
+
+    /**
+     * Rows of a block when the threads share the row blocks: at most {@link #blockRows}, in a number
+     * of blocks that is a multiple of the thread count, so that m = 1024 at kc = 512 runs as six
+     * blocks of 176 rows rather than five of 192 and one of 64. The rows of a block do not change
+     * any entry's sum, so the bits stay the same.
+     */
+    private static int sharedBlockRows(int m, int kc) {
+        int blocks = roundUp(Math.ceilDiv(m, blockRows(kc)), Parallel.threads());
+        return roundUp(Math.ceilDiv(m, blocks), MR);
     }
 
     private static int roundUp(int x, int to) {
