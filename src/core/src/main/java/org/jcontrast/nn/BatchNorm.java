@@ -27,6 +27,8 @@ public final class BatchNorm implements Layer {
     public static final float EPS = 1e-5f;
     /** PyTorch's default momentum of the running statistics. */
     public static final float MOMENTUM = 0.1f;
+    /** Columns a thread normalises at a time: a multiple of every vector's lane count. */
+    private static final int COLUMN_BLOCK = 128;
     private final int columns;
     private final Parameter gamma;
     private final Parameter beta;
@@ -97,27 +99,24 @@ public final class BatchNorm implements Layer {
             throw new IllegalArgumentException("batch norm needs at least 2 rows to estimate a variance, got "
                     + xv.shapeString());
         }
-        Tensor xHat = Tensor.zeros(rows, cols), y = Tensor.zeros(rows, cols), invStd = Tensor.zeros(cols);
-        Tensor mean = Tensor.zeros(cols), variance = Tensor.zeros(cols);
-        float[] xd = xv.array(), hd = xHat.array(), yd = y.array(), sd = invStd.array();
-        float[] md = mean.array(), vd = variance.array(), negMean = new float[cols];
+        Tensor y = Tensor.zeros(rows, cols), invStd = Tensor.zeros(cols), negMean = Tensor.zeros(cols);
+        Tensor variance = Tensor.zeros(cols);
+        float[] xd = xv.array(), yd = y.array(), sd = invStd.array(), nd = negMean.array(), vd = variance.array();
         float[] gd = gamma.value().array(), bd = beta.value().array();
         int xo = xv.offset(), go = gamma.value().offset(), bo = beta.value().offset();
-        Parallel.forRange(cols, columnGrain(rows), (from, to) -> {
+        eachColumnBlock(rows, cols, (from, to) -> {
             ArrayKernel k = Context.current().kernels().array();
             int w = to - from;
+            float[] h = new float[w];
             for (int r = 0; r < rows; r++) {
-                k.axpy(1f, xd, xo + r * cols + from, md, from, w);
+                k.axpy(1f, xd, xo + r * cols + from, nd, from, w);
             }
             for (int j = from; j < to; j++) {
-                md[j] /= rows;
-                negMean[j] = -md[j];
+                nd[j] = -(nd[j] / rows);
             }
-            // x̂ holds the centred batch until the standard deviations are known.
             for (int r = 0; r < rows; r++) {
-                int row = r * cols + from;
-                k.add(xd, xo + row, negMean, from, hd, row, w);
-                k.multiplyAdd(hd, row, hd, row, vd, from, vd, from, w);
+                k.add(xd, xo + r * cols + from, nd, from, h, 0, w);
+                k.multiplyAdd(h, 0, h, 0, vd, from, vd, from, w);
             }
             for (int j = from; j < to; j++) {
                 vd[j] /= rows;
@@ -125,40 +124,52 @@ public final class BatchNorm implements Layer {
             }
             for (int r = 0; r < rows; r++) {
                 int row = r * cols + from;
-                k.mul(hd, row, sd, from, hd, row, w);
-                k.multiplyAdd(hd, row, gd, go + from, bd, bo + from, yd, row, w);
+                normalizedRow(k, xd, xo + row, nd, sd, from, h, w);
+                k.multiplyAdd(h, 0, gd, go + from, bd, bo + from, yd, row, w);
             }
         });
         if (runningMean != null) {
             float unbias = (float) rows / (rows - 1);
             for (int j = 0; j < cols; j++) {
-                runningMean.set(j, (1 - MOMENTUM) * runningMean.get(j) + MOMENTUM * md[j]);
+                runningMean.set(j, (1 - MOMENTUM) * runningMean.get(j) - MOMENTUM * nd[j]);
                 runningVar.set(j, (1 - MOMENTUM) * runningVar.get(j) + MOMENTUM * vd[j] * unbias);
             }
         }
-        xHat.markModified();
         y.markModified();
         invStd.markModified();
-        return Variable.fromOp("batchNorm", y, List.of(x, gamma, beta), List.of(xHat, invStd, gamma.value()),
-                g -> backward(g, xHat, invStd, gamma.value(), x.requiresGrad()));
+        negMean.markModified();
+        return Variable.fromOp("batchNorm", y, List.of(x, gamma, beta), List.of(xv, negMean, invStd, gamma.value()),
+                g -> backward(g, xv, negMean, invStd, gamma.value(), x.requiresGrad()));
     }
 
-    private static Tensor[] backward(Tensor g, Tensor xHat, Tensor invStd, Tensor gamma, boolean needX) {
+    /**
+     * One row of x̂ = (x − μ)·(1/σ) over columns [from, from + w), into {@code h}: the normalised batch
+     * is recomputed where it is needed, in a row that stays in L1, rather than kept as a second batch.
+     */
+    private static void normalizedRow(ArrayKernel k, float[] xd, int xRow, float[] negMean, float[] invStd, int from,
+                                      float[] h, int w) {
+        k.add(xd, xRow, negMean, from, h, 0, w);
+        k.mul(h, 0, invStd, from, h, 0, w);
+    }
+
+    private static Tensor[] backward(Tensor g, Tensor x, Tensor negMean, Tensor invStd, Tensor gamma, boolean needX) {
         int rows = g.dim(0), cols = g.dim(1);
         Tensor dGamma = Tensor.zeros(cols), dBeta = Tensor.zeros(cols);
         Tensor dx = needX ? Tensor.zeros(rows, cols) : null;
-        float[] gd = g.array(), hd = xHat.array(), sd = invStd.array(), gam = gamma.array();
+        float[] gd = g.array(), xd = x.array(), nd = negMean.array(), sd = invStd.array(), gam = gamma.array();
         float[] dgd = dGamma.array(), dbd = dBeta.array();
-        int go = g.offset(), gamo = gamma.offset();
+        int go = g.offset(), xo = x.offset(), gamo = gamma.offset();
         // ∂x = a·G + b + c·x̂ per column, with k = γ/(σ·B): a = k·B, b = −k·∂β, c = −k·∂γ.
         float[] a = new float[cols], b = new float[cols], c = new float[cols];
-        Parallel.forRange(cols, columnGrain(rows), (from, to) -> {
+        eachColumnBlock(rows, cols, (from, to) -> {
             ArrayKernel k = Context.current().kernels().array();
             int w = to - from;
+            float[] h = new float[w];
             for (int r = 0; r < rows; r++) {
                 int row = r * cols + from;
+                normalizedRow(k, xd, xo + row, nd, sd, from, h, w);
                 k.axpy(1f, gd, go + row, dbd, from, w);
-                k.multiplyAdd(gd, go + row, hd, row, dgd, from, dgd, from, w);
+                k.multiplyAdd(gd, go + row, h, 0, dgd, from, dgd, from, w);
             }
             if (dx == null) {
                 return;
@@ -172,8 +183,9 @@ public final class BatchNorm implements Layer {
             float[] dxd = dx.array();
             for (int r = 0; r < rows; r++) {
                 int row = r * cols + from;
+                normalizedRow(k, xd, xo + row, nd, sd, from, h, w);
                 k.multiplyAdd(gd, go + row, a, from, b, from, dxd, row, w);
-                k.multiplyAdd(hd, row, c, from, dxd, row, dxd, row, w);
+                k.multiplyAdd(h, 0, c, from, dxd, row, dxd, row, w);
             }
         });
         dGamma.markModified();
@@ -184,8 +196,18 @@ public final class BatchNorm implements Layer {
         return new Tensor[] {dx, dGamma, dBeta};
     }
 
-    /** Columns per parallel chunk: enough rows × columns to pay for a task. */
-    private static int columnGrain(int rows) {
-        return Math.max(8, (1 << 15) / rows);
+    /**
+     * Runs {@code body} over blocks of at most {@value #COLUMN_BLOCK} columns, the threads sharing
+     * the blocks: the passes over one block's rows find them still in cache (at a batch of 1024
+     * rows a block of each operand is 256 KiB), where passes over a thread's whole share of the
+     * columns read the batch from L3 each time. Each column's sums run over the rows in order
+     * whatever the blocks, so the bits do not depend on them.
+     */
+    private static void eachColumnBlock(int rows, int cols, Parallel.RangeBody body) {
+        Parallel.forRange(cols, Math.max(8, (1 << 15) / rows), (from, to) -> {
+            for (int c = from; c < to; c += COLUMN_BLOCK) {
+                body.run(c, Math.min(to, c + COLUMN_BLOCK));
+            }
+        });
     }
 }
