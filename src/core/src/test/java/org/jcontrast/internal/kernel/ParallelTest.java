@@ -1,10 +1,12 @@
 package org.jcontrast.internal.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -99,6 +101,33 @@ class ParallelTest {
             }
             assertTrue(names.size() <= 2, "workers seen: " + names);
         });
+    }
+
+    @Test
+    void inPoolRunsOnAWorkerWithTheContextAndPassesResultsAndExceptionsThrough() throws Exception {
+        Contexts.withThreads(2, () -> {
+            Context outside = Context.current();
+            String caller = Thread.currentThread().getName();
+            String ran = Parallel.inPool(() -> {
+                assertTrue(Context.current() == outside, "the caller's context is bound");
+                // Nested: runs directly on the same worker.
+                return Parallel.inPool(() -> Thread.currentThread().getName());
+            });
+            assertTrue(ran.startsWith("jcontrast-") && !ran.equals(caller), ran);
+            IllegalStateException thrown = new IllegalStateException("from the task");
+            assertTrue(thrown == assertThrows(IllegalStateException.class, () -> Parallel.inPool(() -> {
+                throw thrown;
+            })), "the task's own exception");
+            assertNull(Parallel.<String>inPool(() -> null));
+            Thread.currentThread().interrupt();
+            try {
+                assertThrows(CancellationException.class, () -> Parallel.inPool(() -> "never"));
+            } finally {
+                Thread.interrupted();
+            }
+        });
+        Contexts.withThreads(1, () -> assertEquals(Thread.currentThread().getName(),
+                Parallel.inPool(() -> Thread.currentThread().getName()), "one thread: runs on the caller"));
     }
 
     @Test

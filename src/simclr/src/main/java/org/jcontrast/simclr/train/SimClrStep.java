@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.jcontrast.autograd.Layout;
 import org.jcontrast.autograd.Variable;
+import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.loss.Loss;
 import org.jcontrast.loss.LossSpec;
 import org.jcontrast.optim.LearningRateSchedule;
@@ -63,6 +64,11 @@ public final class SimClrStep {
      *         finite (the weights are then unusable)
      */
     public double run(Tensor views, int[] labels) {
+        // One task of the engine's pool: its hundred short parallel sections then fork from a worker.
+        return Parallel.inPool(() -> runInPool(views, labels));
+    }
+
+    private double runInPool(Tensor views, int[] labels) {
         views.requireRank(2, "a SimCLR step");
         int n = views.dim(0) / 2;
         Variable z = model.embed(views);
