@@ -347,7 +347,22 @@ public final class Ops {
 
     /** The index of the first NaN or infinite element of {@code x} in row-major order, or −1 if all are finite. */
     public static int firstNonFinite(Tensor x) {
-        return arrays().firstNonFinite(x.array(), x.offset(), x.size());
+        int size = x.size();
+        int chunks = size < PARALLEL_ELEMENTS ? 1 : Parallel.threads();
+        int[] found = new int[chunks];
+        float[] xd = x.array();
+        int xo = x.offset();
+        Parallel.forTasks(chunks, t -> {
+            int from = (int) ((long) size * t / chunks), to = (int) ((long) size * (t + 1) / chunks);
+            int at = arrays().firstNonFinite(xd, xo + from, to - from);
+            found[t] = at < 0 ? -1 : from + at;
+        });
+        for (int at : found) {
+            if (at >= 0) {
+                return at;
+            }
+        }
+        return -1;
     }
 
     /** Sum of all elements, accumulated per row block and combined in a fixed order. */

@@ -14,6 +14,22 @@ import org.junit.jupiter.api.Test;
 /** Tensor-level operations on the provider chosen for this JVM (the suite runs once per path). */
 class OpsTest {
 
+    @Test
+    void firstNonFiniteFindsTheFirstAcrossTheThreadsChunks() throws Exception {
+        Contexts.withThreads(3, () -> {
+            int n = 100_003;
+            Tensor x = Tensor.uniform(new SplittableRandom(9), -1, 1, n);
+            assertEquals(-1, Ops.firstNonFinite(x));
+            x.set(n - 2, Float.NEGATIVE_INFINITY);
+            assertEquals(n - 2, Ops.firstNonFinite(x), "only in the last chunk");
+            x.set(40_000, Float.NaN);
+            assertEquals(40_000, Ops.firstNonFinite(x), "the middle chunk's, before the last's");
+            x.set(7, Float.POSITIVE_INFINITY);
+            assertEquals(7, Ops.firstNonFinite(x), "the first chunk's");
+            assertEquals(-1, Ops.firstNonFinite(Tensor.zeros(5)), "one chunk");
+        });
+    }
+
     private static Tensor randn(long seed, int... shape) {
         return Tensor.randn(new SplittableRandom(seed), shape);
     }
