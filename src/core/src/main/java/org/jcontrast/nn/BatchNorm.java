@@ -92,6 +92,23 @@ public final class BatchNorm implements Layer {
      */
     public static Variable normalize(Variable x, Variable gamma, Variable beta, Tensor runningMean,
                                      Tensor runningVar) {
+        return normalize(x, gamma, beta, runningMean, runningVar, false);
+    }
+
+    /**
+     * Training-mode batch norm followed by max(·, 0) as one operation, which {@link Sequential} uses
+     * for a batch norm followed by a {@link Relu}: the same values and gradients as the two
+     * operations, without the ReLU's own pass over the batch and its copy of it each way.
+     *
+     * @param x the batch, [B, c], B ≥ 2
+     * @return max(batch norm of x, 0), [B, c]
+     */
+    Variable forwardRelu(Variable x) {
+        return normalize(x, gamma.variable(), beta.variable(), runningMean, runningVar, true);
+    }
+
+    private static Variable normalize(Variable x, Variable gamma, Variable beta, Tensor runningMean,
+                                      Tensor runningVar, boolean relu) {
         Tensor xv = x.value();
         xv.requireRank(2, "batch norm (x)");
         int rows = xv.dim(0), cols = xv.dim(1);
@@ -126,6 +143,9 @@ public final class BatchNorm implements Layer {
                 int row = r * cols + from;
                 normalizedRow(k, xd, xo + row, nd, sd, from, h, w);
                 k.multiplyAdd(h, 0, gd, go + from, bd, bo + from, yd, row, w);
+                if (relu) {
+                    k.relu(yd, row, yd, row, w);
+                }
             }
         });
         if (runningMean != null) {
@@ -138,8 +158,13 @@ public final class BatchNorm implements Layer {
         y.markModified();
         invStd.markModified();
         negMean.markModified();
+        if (relu) {
+            return Variable.fromOp("batchNormRelu", y, List.of(x, gamma, beta),
+                    List.of(xv, negMean, invStd, gamma.value(), y),
+                    g -> backward(g, y, xv, negMean, invStd, gamma.value(), x.requiresGrad()));
+        }
         return Variable.fromOp("batchNorm", y, List.of(x, gamma, beta), List.of(xv, negMean, invStd, gamma.value()),
-                g -> backward(g, xv, negMean, invStd, gamma.value(), x.requiresGrad()));
+                g -> backward(g, null, xv, negMean, invStd, gamma.value(), x.requiresGrad()));
     }
 
     /**
@@ -152,12 +177,31 @@ public final class BatchNorm implements Layer {
         k.mul(h, 0, invStd, from, h, 0, w);
     }
 
-    private static Tensor[] backward(Tensor g, Tensor x, Tensor negMean, Tensor invStd, Tensor gamma, boolean needX) {
+    /**
+     * The gradients of batch norm from G, the gradient of its output, or, when {@code reluOut} is
+     * given, of max(its output, 0): then G counts only where that output is positive.
+     */
+    /**
+     * Where the row of G at {@code gAt} is, for arrays {@code gRow}: G itself without a ReLU (gRow is
+     * then G's array); with one, G where the output {@code od} at {@code oAt} is positive, written to
+     * the scratch row gRow at 0.
+     */
+    private static int gradientRow(ArrayKernel k, float[] gd, int gAt, float[] od, int oAt, float[] gRow, int w) {
+        if (od == null) {
+            return gAt;
+        }
+        k.reluBackward(od, oAt, gd, gAt, gRow, 0, w);
+        return 0;
+    }
+
+    private static Tensor[] backward(Tensor g, Tensor reluOut, Tensor x, Tensor negMean, Tensor invStd, Tensor gamma,
+                                     boolean needX) {
         int rows = g.dim(0), cols = g.dim(1);
         Tensor dGamma = Tensor.zeros(cols), dBeta = Tensor.zeros(cols);
         Tensor dx = needX ? Tensor.zeros(rows, cols) : null;
         float[] gd = g.array(), xd = x.array(), nd = negMean.array(), sd = invStd.array(), gam = gamma.array();
         float[] dgd = dGamma.array(), dbd = dBeta.array();
+        float[] od = reluOut == null ? null : reluOut.array();
         int go = g.offset(), xo = x.offset(), gamo = gamma.offset();
         // ∂x = a·G + b + c·x̂ per column, with k = γ/(σ·B): a = k·B, b = −k·∂β, c = −k·∂γ.
         float[] a = new float[cols], b = new float[cols], c = new float[cols];
@@ -165,11 +209,14 @@ public final class BatchNorm implements Layer {
             ArrayKernel k = Context.current().kernels().array();
             int w = to - from;
             float[] h = new float[w];
+            // G's row, masked by the ReLU when there is one: then it lives in a row of its own.
+            float[] gRow = od == null ? gd : new float[w];
             for (int r = 0; r < rows; r++) {
                 int row = r * cols + from;
+                int gAt = gradientRow(k, gd, go + row, od, row, gRow, w);
                 normalizedRow(k, xd, xo + row, nd, sd, from, h, w);
-                k.axpy(1f, gd, go + row, dbd, from, w);
-                k.multiplyAdd(gd, go + row, h, 0, dgd, from, dgd, from, w);
+                k.axpy(1f, gRow, gAt, dbd, from, w);
+                k.multiplyAdd(gRow, gAt, h, 0, dgd, from, dgd, from, w);
             }
             if (dx == null) {
                 return;
@@ -183,8 +230,9 @@ public final class BatchNorm implements Layer {
             float[] dxd = dx.array();
             for (int r = 0; r < rows; r++) {
                 int row = r * cols + from;
+                int gAt = gradientRow(k, gd, go + row, od, row, gRow, w);
                 normalizedRow(k, xd, xo + row, nd, sd, from, h, w);
-                k.multiplyAdd(gd, go + row, a, from, b, from, dxd, row, w);
+                k.multiplyAdd(gRow, gAt, a, from, b, from, dxd, row, w);
                 k.multiplyAdd(h, 0, c, from, dxd, row, dxd, row, w);
             }
         });

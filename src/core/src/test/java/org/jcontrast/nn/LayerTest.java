@@ -62,6 +62,48 @@ class LayerTest {
     }
 
     @Test
+    void aBatchNormFollowedByAReluRunsFusedWithTheSameBits() throws Exception {
+        for (int[] shape : new int[][] {{6, 5}, {1100, 700}}) {
+            try (Engine engine = Engine.builder().threads(3).build()) {
+                engine.run(() -> fusedBatchNormReluHasTheSameBits(shape[0], shape[1]));
+            }
+        }
+    }
+
+    private static void fusedBatchNormReluHasTheSameBits(int rows, int cols) {
+        Tensor x = normal(rows, cols), seed = normal(rows, cols);
+        BatchNorm plainNorm = new BatchNorm("b", cols);
+        Variable xp = Variable.parameter(x.copy());
+        Variable yp = new Relu().forward(plainNorm.forward(xp, true), true);
+        yp.backward(seed);
+        // The fused operation itself, and through a Sequential, which picks it for the pair.
+        BatchNorm direct = new BatchNorm("a", cols), viaSequential = new BatchNorm("a", cols);
+        Variable xd = Variable.parameter(x.copy()), xs = Variable.parameter(x.copy());
+        Variable yd = direct.forwardRelu(xd), ys = new Sequential(List.of(viaSequential, new Relu())).forward(xs, true);
+        yd.backward(seed);
+        ys.backward(seed);
+        for (Object[] run : new Object[][] {{direct, xd, yd}, {viaSequential, xs, ys}}) {
+            BatchNorm norm = (BatchNorm) run[0];
+            assertSameBits(yp.value(), ((Variable) run[2]).value(), "output");
+            assertSameBits(xp.grad(), ((Variable) run[1]).grad(), "∂x");
+            for (int i = 0; i < 2; i++) {
+                assertSameBits(plainNorm.parameters().get(i).grad(), norm.parameters().get(i).grad(),
+                        norm.parameters().get(i).name());
+            }
+            assertSameBits(plainNorm.buffers().get("b.running_mean"), norm.buffers().get("a.running_mean"), "mean");
+            assertSameBits(plainNorm.buffers().get("b.running_var"), norm.buffers().get("a.running_var"), "var");
+        }
+    }
+
+    private static void assertSameBits(Tensor want, Tensor got, String what) {
+        float[] w = want.toArray(), g = got.toArray();
+        for (int i = 0; i < w.length; i++) {
+            assertEquals(Float.floatToRawIntBits(w[i]), Float.floatToRawIntBits(g[i]),
+                    what + "[" + i + "]: " + g[i] + " against " + w[i]);
+        }
+    }
+
+    @Test
     void batchNormKeepsPyTorchsRunningStatisticsAndUsesThemInEvaluation() {
         BatchNorm bn = new BatchNorm("bn", 2);
         Tensor x = Tensor.fromRows(new float[][] {{1, 10}, {3, 10}, {5, 16}});
