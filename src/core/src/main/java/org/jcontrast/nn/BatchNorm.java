@@ -181,19 +181,6 @@ public final class BatchNorm implements Layer {
      * The gradients of batch norm from G, the gradient of its output, or, when {@code reluOut} is
      * given, of max(its output, 0): then G counts only where that output is positive.
      */
-    /**
-     * Where the row of G at {@code gAt} is, for arrays {@code gRow}: G itself without a ReLU (gRow is
-     * then G's array); with one, G where the output {@code od} at {@code oAt} is positive, written to
-     * the scratch row gRow at 0.
-     */
-    private static int gradientRow(ArrayKernel k, float[] gd, int gAt, float[] od, int oAt, float[] gRow, int w) {
-        if (od == null) {
-            return gAt;
-        }
-        k.reluBackward(od, oAt, gd, gAt, gRow, 0, w);
-        return 0;
-    }
-
     private static Tensor[] backward(Tensor g, Tensor reluOut, Tensor x, Tensor negMean, Tensor invStd, Tensor gamma,
                                      boolean needX) {
         int rows = g.dim(0), cols = g.dim(1);
@@ -205,20 +192,28 @@ public final class BatchNorm implements Layer {
         int go = g.offset(), xo = x.offset(), gamo = gamma.offset();
         // ∂x = a·G + b + c·x̂ per column, with k = γ/(σ·B): a = k·B, b = −k·∂β, c = −k·∂γ.
         float[] a = new float[cols], b = new float[cols], c = new float[cols];
+        float[] dxd = dx == null ? null : dx.array();
         eachColumnBlock(rows, cols, (from, to) -> {
             ArrayKernel k = Context.current().kernels().array();
             int w = to - from;
             float[] h = new float[w];
-            // G's row, masked by the ReLU when there is one: then it lives in a row of its own.
-            float[] gRow = od == null ? gd : new float[w];
+            // With a ReLU, G masked by its output goes to ∂x's rows, which pass 2 reads and then
+            // overwrites in place, or to a scratch row when ∂x is not wanted.
+            float[] masked = od == null ? null : dxd != null ? dxd : new float[w];
             for (int r = 0; r < rows; r++) {
                 int row = r * cols + from;
-                int gAt = gradientRow(k, gd, go + row, od, row, gRow, w);
+                float[] gRow = gd;
+                int gAt = go + row;
+                if (od != null) {
+                    gRow = masked;
+                    gAt = masked == dxd ? row : 0;
+                    k.reluBackward(od, row, gd, go + row, gRow, gAt, w);
+                }
                 normalizedRow(k, xd, xo + row, nd, sd, from, h, w);
                 k.axpy(1f, gRow, gAt, dbd, from, w);
                 k.multiplyAdd(gRow, gAt, h, 0, dgd, from, dgd, from, w);
             }
-            if (dx == null) {
+            if (dxd == null) {
                 return;
             }
             for (int j = from; j < to; j++) {
@@ -227,10 +222,10 @@ public final class BatchNorm implements Layer {
                 b[j] = -scale * dbd[j];
                 c[j] = -scale * dgd[j];
             }
-            float[] dxd = dx.array();
+            float[] gRow = od == null ? gd : dxd;
             for (int r = 0; r < rows; r++) {
                 int row = r * cols + from;
-                int gAt = gradientRow(k, gd, go + row, od, row, gRow, w);
+                int gAt = od == null ? go + row : row;
                 normalizedRow(k, xd, xo + row, nd, sd, from, h, w);
                 k.multiplyAdd(gRow, gAt, a, from, b, from, dxd, row, w);
                 k.multiplyAdd(h, 0, c, from, dxd, row, dxd, row, w);
