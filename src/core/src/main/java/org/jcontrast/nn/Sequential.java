@@ -34,7 +34,8 @@ public final class Sequential implements Layer {
         Variable out = x;
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
-            if (training && layer instanceof BatchNorm norm && i + 1 < layers.size() && layers.get(i + 1) instanceof Relu) {
+            boolean reluNext = i + 1 < layers.size() && layers.get(i + 1) instanceof Relu;
+            if (training && reluNext && layer instanceof BatchNorm norm) {
                 out = norm.forwardRelu(out);
                 i++;
             } else {

@@ -347,13 +347,10 @@ public final class Ops {
 
     /** The index of the first NaN or infinite element of {@code x} in row-major order, or −1 if all are finite. */
     public static int firstNonFinite(Tensor x) {
-        int size = x.size();
-        int chunks = size < PARALLEL_ELEMENTS ? 1 : Parallel.threads();
-        int[] found = new int[chunks];
+        int[] found = new int[elementChunks(x.size())];
         float[] xd = x.array();
         int xo = x.offset();
-        Parallel.forTasks(chunks, t -> {
-            int from = (int) ((long) size * t / chunks), to = (int) ((long) size * (t + 1) / chunks);
+        eachElementChunk(x.size(), found.length, (t, from, to) -> {
             int at = arrays().firstNonFinite(xd, xo + from, to - from);
             found[t] = at < 0 ? -1 : from + at;
         });
@@ -367,20 +364,33 @@ public final class Ops {
 
     /** Sum of all elements, accumulated per row block and combined in a fixed order. */
     public static float sum(Tensor x) {
-        int size = x.size();
-        int chunks = size < PARALLEL_ELEMENTS ? 1 : Parallel.threads();
-        float[] partial = new float[chunks];
+        float[] partial = new float[elementChunks(x.size())];
         float[] xd = x.array();
         int xo = x.offset();
-        Parallel.forTasks(chunks, t -> {
-            int from = (int) ((long) size * t / chunks), to = (int) ((long) size * (t + 1) / chunks);
-            partial[t] = arrays().sum(xd, xo + from, to - from);
-        });
+        eachElementChunk(x.size(), partial.length,
+                (t, from, to) -> partial[t] = arrays().sum(xd, xo + from, to - from));
         float s = 0f;
         for (float p : partial) {
             s += p;
         }
         return s;
+    }
+
+    /** Chunks of a whole-tensor pass over {@code size} elements: one per thread, one for small tensors. */
+    private static int elementChunks(int size) {
+        return size < PARALLEL_ELEMENTS ? 1 : Parallel.threads();
+    }
+
+    /** A chunk's work: chunk {@code t} covers elements [from, to). */
+    @FunctionalInterface
+    private interface ElementChunk {
+        void run(int t, int from, int to);
+    }
+
+    /** Runs {@code body} on {@code chunks} contiguous chunks of {@code size} elements, in parallel. */
+    private static void eachElementChunk(int size, int chunks, ElementChunk body) {
+        Parallel.forTasks(chunks,
+                t -> body.run(t, (int) ((long) size * t / chunks), (int) ((long) size * (t + 1) / chunks)));
     }
 
     /** Mean of all elements; NaN for an empty tensor. */
