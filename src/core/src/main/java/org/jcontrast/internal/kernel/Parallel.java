@@ -3,10 +3,12 @@ package org.jcontrast.internal.kernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.jcontrast.internal.Context;
@@ -21,7 +23,29 @@ import org.jcontrast.internal.Context;
  * from the next parallel section instead of a half-finished result.
  */
 public final class Parallel {
+    /** The stop request of the block {@link #inPool} runs on a worker for a caller. */
+    private static final ScopedValue<StopRequest> REQUEST = ScopedValue.newInstance();
+
     private Parallel() {
+    }
+
+    /** Set when the caller of {@link #inPool} is interrupted while its block runs on a worker. */
+    private static final class StopRequest {
+        private volatile boolean requested;
+    }
+
+    /**
+     * Whether the work started on this thread has been asked to stop, readable from any thread:
+     * the interrupt of this thread, or, inside {@link #inPool}, of the thread waiting for it.
+     */
+    public static BooleanSupplier cancellation() {
+        Thread thread = Thread.currentThread();
+        StopRequest request = REQUEST.isBound() ? REQUEST.get() : null;
+        return () -> thread.isInterrupted() || (request != null && request.requested);
+    }
+
+    private static boolean stopRequested() {
+        return Thread.currentThread().isInterrupted() || (REQUEST.isBound() && REQUEST.get().requested);
     }
 
     /** A body run over a half-open range of indices. */
@@ -47,7 +71,7 @@ public final class Parallel {
 
     /** Runs {@code body} for each task index in {@code [0, tasks)}, in parallel when it pays. */
     public static void forTasks(int tasks, IntConsumer body) {
-        if (Thread.currentThread().isInterrupted()) {
+        if (stopRequested()) {
             throw new CancellationException("interrupted");
         }
         Context context = Context.current();
@@ -72,12 +96,12 @@ public final class Parallel {
      * sections (a training step has about a hundred) then forks each from a worker, which runs
      * whatever the other workers have not taken yet, rather than from outside the pool, where
      * every section wakes the workers and puts the caller to sleep until they finish (tens of
-     * microseconds each on a small VM). An interrupted caller gets a {@link CancellationException}
-     * before {@code op} starts; an interrupt while it runs is seen by the next call. What
+     * microseconds each on a small VM). The caller's interrupt cancels {@code op} as if it ran on
+     * the caller: its next parallel section throws a {@link CancellationException}. What
      * {@code op} throws reaches the caller as thrown.
      */
     public static <T> T inPool(Supplier<T> op) {
-        if (Thread.currentThread().isInterrupted()) {
+        if (stopRequested()) {
             throw new CancellationException("interrupted");
         }
         Context context = Context.current();
@@ -87,13 +111,25 @@ public final class Parallel {
         }
         List<T> result = new ArrayList<>(1);
         Throwable[] failure = new Throwable[1];
-        p.invoke(ForkJoinTask.adapt(() -> context.runBound(() -> {
-            try {
-                result.add(op.get());
-            } catch (RuntimeException | Error e) {
-                failure[0] = e;
-            }
-        })));
+        StopRequest request = new StopRequest();
+        ForkJoinTask<?> task = p.submit(ForkJoinTask.adapt(() -> ScopedValue.where(REQUEST, request)
+                .run(() -> context.runBound(() -> {
+                    try {
+                        result.add(op.get());
+                    } catch (RuntimeException | Error e) {
+                        failure[0] = e;
+                    }
+                }))));
+        try {
+            task.get();
+        } catch (InterruptedException e) {
+            // The block stops at its next parallel section; the caller's interrupt stays set.
+            request.requested = true;
+            task.join();
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("inPool: the task failed outside its block", e.getCause());
+        }
         if (failure[0] instanceof RuntimeException e) {
             throw e;
         }

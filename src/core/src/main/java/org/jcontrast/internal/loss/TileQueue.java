@@ -3,6 +3,8 @@ package org.jcontrast.internal.loss;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import org.jcontrast.internal.kernel.Parallel;
 
 /**
  * Hands out the tiles of a {@link TileSchedule} in schedule order to the threads of a pass, with no
@@ -17,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class TileQueue {
     private final TileSchedule schedule;
     private final boolean columnsWritten;
-    private final Thread caller;
+    private final BooleanSupplier cancelRequested;
     private final String name;
     /** Tiles done per row block (per block of either side when symmetric). */
     private final int[] rowDone;
@@ -35,14 +37,14 @@ final class TileQueue {
 
     /**
      * A queue over {@code schedule}'s tiles, for a pass that also writes the column blocks'
-     * statistics or gradients when {@code columnsWritten} (else the columns are only read). The
-     * interrupt of {@code caller}, the thread that runs the pass, cancels it with a message that
-     * starts with {@code name}.
+     * statistics or gradients when {@code columnsWritten} (else the columns are only read).
+     * {@code cancelRequested} (the caller's interrupt, {@link Parallel#cancellation()}) cancels it
+     * with a message that starts with {@code name}.
      */
-    TileQueue(TileSchedule schedule, boolean columnsWritten, Thread caller, String name) {
+    TileQueue(TileSchedule schedule, boolean columnsWritten, BooleanSupplier cancelRequested, String name) {
         this.schedule = schedule;
         this.columnsWritten = columnsWritten;
-        this.caller = caller;
+        this.cancelRequested = cancelRequested;
         this.name = name;
         this.rowDone = new int[schedule.rowBlocks()];
         this.colDone = new int[schedule.symmetric() ? 0 : schedule.colBlocks()];
@@ -63,7 +65,7 @@ final class TileQueue {
             if (failed || round == schedule.rounds()) {
                 return null;
             }
-            if (caller.isInterrupted()) {
+            if (cancelRequested.getAsBoolean()) {
                 failed = true;
                 cancelled = name + ": the streaming loss was interrupted after " + handedOut + " of " + total + " tiles";
                 progress.signalAll();

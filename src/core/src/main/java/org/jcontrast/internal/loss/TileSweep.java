@@ -2,6 +2,7 @@ package org.jcontrast.internal.loss;
 
 import java.util.Arrays;
 import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import org.jcontrast.internal.Context;
 import org.jcontrast.internal.backend.GemmRouter;
 import org.jcontrast.internal.kernel.ArrayKernel;
@@ -171,8 +172,9 @@ final class TileSweep implements AutoCloseable {
 
     private void sweep(RunBody body, Tensor dRows, Tensor dCols) {
         String name = rule.options().kind().cliName();
-        TileQueue queue = new TileQueue(schedule, colAnchor0 >= 0 || dCols != null, Thread.currentThread(), name);
-        if (Thread.currentThread().isInterrupted()) {
+        BooleanSupplier cancelRequested = Parallel.cancellation();
+        TileQueue queue = new TileQueue(schedule, colAnchor0 >= 0 || dCols != null, cancelRequested, name);
+        if (cancelRequested.getAsBoolean()) {
             throw new CancellationException(name + ": the streaming loss was interrupted before its first tile");
         }
         Parallel.forTasks(Math.min(Parallel.threads(), schedule.tiles()), worker -> {

@@ -125,6 +125,20 @@ class ParallelTest {
             } finally {
                 Thread.interrupted();
             }
+            // An interrupt of the caller while the block runs on a worker stops its next parallel section.
+            Thread waiting = Thread.currentThread();
+            try {
+                assertThrows(CancellationException.class, () -> Parallel.inPool(() -> {
+                    waiting.interrupt();
+                    for (long end = System.nanoTime() + 10_000_000_000L; System.nanoTime() < end; ) {
+                        Parallel.forTasks(2, t -> { });
+                    }
+                    return "not stopped within 10 s";
+                }));
+                assertTrue(waiting.isInterrupted(), "the caller's interrupt stays set, as for a section it ran itself");
+            } finally {
+                Thread.interrupted();
+            }
         });
         Contexts.withThreads(1, () -> assertEquals(Thread.currentThread().getName(),
                 Parallel.inPool(() -> Thread.currentThread().getName()), "one thread: runs on the caller"));
