@@ -3,7 +3,6 @@ package org.jcontrast.autograd;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.jcontrast.internal.Context;
-import org.jcontrast.internal.kernel.ArrayKernel;
 import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
@@ -147,21 +146,18 @@ public final class Arithmetic {
         float[] xd = in.array(), od = out.array();
         int xo = in.offset();
         Parallel.forRange(od.length, ELEMENT_GRAIN,
-                (from, to) -> arrays().relu(xd, xo + from, od, from, to - from));
+                (from, to) -> Context.current().kernels().array().relu(xd, xo + from, od, from, to - from));
         out.markModified();
         return Variable.fromOp("relu", out, List.of(x), List.of(out), g -> {
             Tensor dx = Tensor.zeros(g.shape());
             float[] gd = g.array(), dd = dx.array();
             int go = g.offset();
             Parallel.forRange(dd.length, ELEMENT_GRAIN,
-                    (from, to) -> arrays().reluBackward(od, from, gd, go + from, dd, from, to - from));
+                    (from, to) -> Context.current().kernels().array()
+                            .reluBackward(od, from, gd, go + from, dd, from, to - from));
             dx.markModified();
             return new Tensor[] {dx};
         });
-    }
-
-    private static ArrayKernel arrays() {
-        return Context.current().kernels().array();
     }
 
     /**

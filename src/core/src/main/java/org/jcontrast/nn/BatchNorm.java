@@ -190,7 +190,7 @@ public final class BatchNorm implements Layer {
         float[] dgd = dGamma.array(), dbd = dBeta.array();
         float[] od = reluOut == null ? null : reluOut.array();
         int go = g.offset(), xo = x.offset(), gamo = gamma.offset();
-        // ∂x = a·G + b + c·x̂ per column, with k = γ/(σ·B): a = k·B, b = −k·∂β, c = −k·∂γ.
+        // ∂x = a·G + b + c·x̂ per column, with scale = γ/(σ·B): a = scale·B, b = −scale·∂β, c = −scale·∂γ.
         float[] a = new float[cols], b = new float[cols], c = new float[cols];
         float[] dxd = dx == null ? null : dx.array();
         eachColumnBlock(rows, cols, (from, to) -> {

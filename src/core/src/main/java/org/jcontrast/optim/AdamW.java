@@ -15,12 +15,12 @@ import org.jcontrast.tensor.Tensor;
  * <pre>{@code Optimizer adam = AdamW.builder(head.parameters()).learningRate(1e-3).weightDecay(1e-4).build();}</pre>
  */
 public final class AdamW extends Optimizer {
+    /** Weights per parallel chunk of an update. */
+    private static final int UPDATE_GRAIN = 1 << 15;
     private final double beta1;
     private final double beta2;
     private final double epsilon;
     private final double weightDecay;
-    /** Weights per parallel chunk of an update. */
-    private static final int UPDATE_GRAIN = 1 << 15;
 
     private AdamW(Builder b) {
         super(b.parameters, b.requireSchedule());

@@ -44,10 +44,6 @@ public final class Parallel {
         return () -> thread.isInterrupted() || (request != null && request.requested);
     }
 
-    private static boolean stopRequested() {
-        return Thread.currentThread().isInterrupted() || (REQUEST.isBound() && REQUEST.get().requested);
-    }
-
     /** A body run over a half-open range of indices. */
     @FunctionalInterface
     public interface RangeBody {
@@ -71,7 +67,7 @@ public final class Parallel {
 
     /** Runs {@code body} for each task index in {@code [0, tasks)}, in parallel when it pays. */
     public static void forTasks(int tasks, IntConsumer body) {
-        if (stopRequested()) {
+        if (cancellation().getAsBoolean()) {
             throw new CancellationException("interrupted");
         }
         Context context = Context.current();
@@ -101,7 +97,7 @@ public final class Parallel {
      * {@code op} throws reaches the caller as thrown.
      */
     public static <T> T inPool(Supplier<T> op) {
-        if (stopRequested()) {
+        if (cancellation().getAsBoolean()) {
             throw new CancellationException("interrupted");
         }
         Context context = Context.current();
@@ -128,7 +124,7 @@ public final class Parallel {
             task.join();
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("inPool: the task failed outside its block", e.getCause());
+            throw new IllegalStateException("unreachable: the block catches what it throws", e);
         }
         if (failure[0] instanceof RuntimeException e) {
             throw e;
