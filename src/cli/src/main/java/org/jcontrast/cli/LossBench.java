@@ -180,7 +180,8 @@ final class LossBench implements Callable<Integer> {
     /**
      * Bytes of the large heap arrays of one forward+backward: the two views, their gradients and
      * normalised copies (six N×d), an InfoNCE bank of {@code bankRows}, and the similarities, as
-     * a few 2N×2N matrices (N×N for CLIP) when materialised or composed, else two tiles per thread.
+     * a few 2N×2N matrices (N×N for CLIP) when materialised or composed, else two tiles per thread
+     * and the operands packed once for the tile products (up to {@link LossFactory#MAX_PACKED_FLOATS}).
      */
     static long bytesNeeded(LossKind kind, LossMode mode, long n, long dim, long tile, long threads, long bankRows) {
         long vectors = (6 * n + bankRows) * dim;
@@ -188,7 +189,8 @@ final class LossBench implements Callable<Integer> {
         long similarities = switch (mode) {
             case MATERIALIZED, AUTO -> 3 * side * side;
             case COMPOSED -> 6 * side * side;
-            case STREAMING -> 2 * threads * tile * Math.min(tile, side);
+            case STREAMING -> 2 * threads * tile * Math.min(tile, side)
+                    + Math.min(2 * (2 * n + bankRows) * dim, LossFactory.MAX_PACKED_FLOATS);
         };
         return Float.BYTES * (vectors + similarities);
     }

@@ -25,7 +25,17 @@ final class GemmChecks {
         matrix("C", c, offC, ldc, rowEnd, rowEnd);
     }
 
-    private static void matrix(String name, float[] x, int off, int ld, int rows, int cols) {
+    static void packedBlocks(PackedRows r, int r0, int m, PackedRows c, int c0, int n) {
+        if (r.cols() != c.cols()) {
+            throw new IllegalArgumentException("productNT: rows of " + r.cols() + " and of " + c.cols() + " columns");
+        }
+        if (r0 < 0 || m < 0 || r0 + m > r.rows() || c0 < 0 || n < 0 || c0 + n > c.rows()) {
+            throw new IllegalArgumentException("productNT: blocks [" + r0 + ", " + (r0 + m) + ") of " + r.rows()
+                    + " rows and [" + c0 + ", " + (c0 + n) + ") of " + c.rows() + " rows");
+        }
+    }
+
+    static void matrix(String name, float[] x, int off, int ld, int rows, int cols) {
         if (rows == 0 || cols == 0) {
             return;
         }

@@ -32,6 +32,37 @@ public interface GemmKernel {
     }
 
     /**
+     * Floats of the buffer that {@link #pack} needs for a matrix of {@code rows × cols}; 0 for a
+     * kernel that multiplies the rows where they are.
+     */
+    default long packedSize(int rows, int cols) {
+        return 0;
+    }
+
+    /**
+     * Lays out the row-major {@code rows × cols} matrix at {@code a[off]} for {@link #productNT}, in
+     * {@code panels} (at least {@link #packedSize} floats; unused when that is 0). Packing once and
+     * then multiplying many blocks saves packing the same rows for every product.
+     */
+    default PackedRows pack(float[] a, int off, int rows, int cols, float[] panels) {
+        GemmChecks.matrix("A", a, off, cols, rows, cols);
+        return new PackedRows(a, off, rows, cols, null);
+    }
+
+    /**
+     * out = r[r0 : r0+m]·c[c0 : c0+n]ᵀ, m×n with row stride {@code ldc}, written without being
+     * read: the bits of {@code gemm(false, true, m, n, cols, 1, ...)} on the rows that {@code r} and
+     * {@code c} were packed from, which must have the same number of columns. Reads only the packed
+     * rows and their sources, so threads may multiply blocks of the same packed rows at once.
+     */
+    default void productNT(PackedRows r, int r0, int m, PackedRows c, int c0, int n, float[] out, int offC, int ldc) {
+        GemmChecks.packedBlocks(r, r0, m, c, c0, n);
+        int k = r.cols();
+        gemm(false, true, m, n, k, 1f, r.source(), r.offset() + r0 * k, k, c.source(), c.offset() + c0 * k, k,
+                0f, out, offC, ldc);
+    }
+
+    /**
      * The lower-triangle band of the symmetric product C = alpha·A·Aᵀ + beta·C: writes exactly the
      * entries (i, j) with {@code rowStart ≤ i < rowEnd} and {@code 0 ≤ j ≤ i}, nothing else. A is
      * stored with at least {@code rowEnd} rows of k values. A band of rows is how threads share

@@ -145,6 +145,53 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
+     * Both of the micro-kernel's layouts, for k ≤ KC: the rows as {@link #packA} lays out A (MR-row
+     * panels), then as {@link #packB} lays out a transposed B (NR-row panels), each k-major and
+     * padded with zeros. Longer rows are not packed: their k-blocks would need layouts of their own.
+     */
+    @Override
+    public long packedSize(int rows, int cols) {
+        return cols > KC ? 0 : ((long) roundUp(rows, MR) + roundUp(rows, NR)) * cols;
+    }
+
+    @Override
+    public PackedRows pack(float[] a, int off, int rows, int cols, float[] panels) {
+        GemmChecks.matrix("A", a, off, cols, rows, cols);
+        long size = packedSize(rows, cols);
+        if (size == 0) {
+            return new PackedRows(a, off, rows, cols, null);
+        }
+        if (panels.length < size) {
+            throw new IllegalArgumentException("pack: " + rows + "x" + cols + " needs " + size + " floats of panels, not "
+                    + panels.length);
+        }
+        packA(false, 1f, a, off, cols, 0, rows, 0, cols, panels);
+        packB(true, a, off, cols, 0, cols, 0, rows, panels, roundUp(rows, MR) * cols, 0, rows);
+        return new PackedRows(a, off, rows, cols, panels);
+    }
+
+    /**
+     * Reads both operands from their panels, packing nothing (rows with panels have 1 ≤ k ≤ KC).
+     * Blocks that do not start on a panel take {@link #gemm}, with the same bits: each entry is one
+     * micro-kernel's sum in k order either way.
+     */
+    @Override
+    public void productNT(PackedRows r, int r0, int m, PackedRows c, int c0, int n, float[] out, int offC, int ldc) {
+        if (r.panels() == null || c.panels() == null || r0 % MR != 0 || c0 % NR != 0) {
+            GemmKernel.super.productNT(r, r0, m, c, c0, n, out, offC, ldc);
+            return;
+        }
+        GemmChecks.packedBlocks(r, r0, m, c, c0, n);
+        GemmChecks.matrix("C", out, offC, ldc, m, n);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        int k = r.cols();
+        macroKernel(WORKSPACE.get(), r.panels(), r0 * k, c.panels(), (roundUp(c.rows(), MR) + c0) * k, m, n, k, false,
+                out, offC, ldc, NO_DIAGONAL, false);
+    }
+
+    /**
      * One thread's product: beta applied when it is not 0 or 1, then {@link #loops} on the calling
      * thread. Local element (i, j) of C is written only when {@code j ≤ i + diag}; with
      * {@code mirror}, its value is also copied to local position {@code (j − diag, i + diag)}, which
@@ -182,7 +229,7 @@ final class PanamaGemm implements GemmKernel {
                 int kStart = pc;
                 boolean last = pc + kc == k;
                 steps.panels(Math.ceilDiv(nc, NR), (from, to) -> packB(transB, b, offB, ldb, kStart, kc, colStart, nc,
-                        packedB, from * NR, Math.min(nc, to * NR)));
+                        packedB, 0, from * NR, Math.min(nc, to * NR)));
                 int rows = steps == GemmSteps.ON_ALL_THREADS ? sharedBlockRows(m, kc) : blockRows(kc);
                 steps.blocks(Math.ceilDiv(m, rows), block -> {
                     int ic = block * rows;
@@ -192,21 +239,21 @@ final class PanamaGemm implements GemmKernel {
                     }
                     GemmWorkspace ws = WORKSPACE.get();
                     packA(transA, alpha, a, offA, lda, ic, mc, kStart, kc, ws.packedA);
-                    macroKernel(ws, packedB, mc, nc, kc, kStart > 0 || beta != 0f, c, offC + ic * ldc + colStart,
-                            ldc, ic - colStart + diag, mirror && last);
+                    macroKernel(ws, ws.packedA, 0, packedB, 0, mc, nc, kc, kStart > 0 || beta != 0f,
+                            c, offC + ic * ldc + colStart, ldc, ic - colStart + diag, mirror && last);
                 });
             }
         }
     }
 
     /**
-     * Runs the micro-kernel over the workspace's packed A block and one packed B block. With
-     * {@code mirror}, every finished tile is also written to its transposed place: whole tiles by
-     * 4×4 shuffles, the few that cross the diagonal or overhang C element by element.
+     * Runs the micro-kernel over a packed A block, from {@code pa[aOff]}, and a packed B block, from
+     * {@code pb[bOff]}. With {@code mirror}, every finished tile is also written to its transposed
+     * place: whole tiles by 4×4 shuffles, the few that cross the diagonal or overhang C element by
+     * element.
      */
-    private static void macroKernel(GemmWorkspace ws, float[] pb, int mc, int nc, int kc,
-                                    boolean accumulate, float[] c, int offC, int ldc, int diag, boolean mirror) {
-        float[] pa = ws.packedA;
+    private static void macroKernel(GemmWorkspace ws, float[] pa, int aOff, float[] pb, int bOff, int mc, int nc,
+                                    int kc, boolean accumulate, float[] c, int offC, int ldc, int diag, boolean mirror) {
         float[] t = ws.tile;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
@@ -222,12 +269,12 @@ final class PanamaGemm implements GemmKernel {
                 // Local (i, j) mirrors to (j − diag, i + diag).
                 int mirrorOff = offC + (jr - diag) * ldc + ir + diag;
                 if (mr == MR && nr == NR && jr + NR - 1 <= ir + diag) {
-                    microKernel(kc, pa, ir * kc, pb, jr * kc, accumulate, c, cOff, ldc);
+                    microKernel(kc, pa, aOff + ir * kc, pb, bOff + jr * kc, accumulate, c, cOff, ldc);
                     if (mirror) {
                         mirrorTile(c, cOff, ldc, mirrorOff);
                     }
                 } else {
-                    microKernel(kc, pa, ir * kc, pb, jr * kc, false, t, 0, NR);
+                    microKernel(kc, pa, aOff + ir * kc, pb, bOff + jr * kc, false, t, 0, NR);
                     for (int i = 0; i < mr; i++) {
                         int jEnd = Math.min(nr, ir + i + diag - jr + 1);
                         for (int j = 0; j < jEnd; j++) {
@@ -489,16 +536,19 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
-     * Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-column panels, each laid out k-major, zero-padded:
-     * the panels of local columns {@code [jrFrom, jrTo)}, {@code jrFrom} a multiple of NR.
+     * Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-column panels from {@code pb[pbOff]}, each laid out
+     * k-major, zero-padded: the panels of local columns {@code [jrFrom, jrTo)}, {@code jrFrom} a
+     * multiple of NR.
      */
     private static void packB(boolean transB, float[] b, int offB, int ldb, int pc, int kc, int jc, int nc,
-                              float[] pb, int jrFrom, int jrTo) {
+                              float[] pb, int pbOff, int jrFrom, int jrTo) {
         for (int jr = jrFrom; jr < jrTo; jr += NR) {
-            int base = jr * kc;
+            int base = pbOff + jr * kc;
             int nr = Math.min(NR, nc - jr);
             int p = 0;
-            if (!transB) {
+            if (!transB && nr == NR) {
+                p = copyPanel(b, offB + pc * ldb + jc + jr, ldb, kc, pb, base);
+            } else if (!transB) {
                 for (; p < kc; p++) {
                     System.arraycopy(b, offB + (pc + p) * ldb + jc + jr, pb, base + p * NR, nr);
                     java.util.Arrays.fill(pb, base + p * NR + nr, base + (p + 1) * NR, 0f);
@@ -512,6 +562,19 @@ final class PanamaGemm implements GemmKernel {
                 }
             }
         }
+    }
+
+    /**
+     * op(B)'s row p is a run of NR floats in B's row pc + p: copies kc such runs, two vectors each;
+     * returns kc. A call to System.arraycopy per run cost 5% of a streaming loss, its tiles' B
+     * being 256 short runs.
+     */
+    private static int copyPanel(float[] b, int src, int ldb, int kc, float[] pb, int base) {
+        for (int p = 0; p < kc; p++, src += ldb) {
+            FloatVector.fromArray(S, b, src).intoArray(pb, base + p * NR);
+            FloatVector.fromArray(S, b, src + L).intoArray(pb, base + p * NR + L);
+        }
+        return kc;
     }
 
     /**

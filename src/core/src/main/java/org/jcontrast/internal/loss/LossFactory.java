@@ -32,6 +32,11 @@ public final class LossFactory {
      * operands are small beside the product, where 256-wide tiles would be all overhead.
      */
     public static final int GPU_TILE = 4096;
+    /**
+     * The most floats a streaming loss holds beyond its tiles: its operands packed once for the CPU's
+     * tile products (up to two layouts of each), left to each tile beyond this.
+     */
+    public static final long MAX_PACKED_FLOATS = TileSweep.MAX_PACKED_FLOATS;
     /** The most entries one float array holds. */
     private static final long MAX_ENTRIES = Integer.MAX_VALUE - 8;
 

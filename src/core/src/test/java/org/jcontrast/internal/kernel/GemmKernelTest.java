@@ -1,9 +1,11 @@
 package org.jcontrast.internal.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -332,6 +334,47 @@ class GemmKernelTest {
         p.gemm().gramBand(0, n, k, a, 0, k, c, 0, n);
         assertTrue(Float.isNaN(c[5 * n + 30]) && Float.isNaN(c[30 * n + 5]), "row and column 5 use the NaN");
         assertEquals(0f, c[30 * n + 31], "others do not");
+    }
+
+    /**
+     * A product of blocks of packed rows gives the bits of gemm(false, true) on the rows themselves,
+     * for blocks on and off the panels' edges, ragged last blocks, rows packed once for both sides,
+     * and rows too long to pack (k above the k-block).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void productOfPackedRowsGivesGemmsBits(String name, KernelProvider p) {
+        GemmKernel g = p.gemm();
+        SplittableRandom r = new SplittableRandom(23);
+        for (int k : new int[] {1, 13, 128, 600}) {
+            int rows = 200, cols = 131;
+            float[] a = random(r, 5 + rows * k);
+            float[] b = random(r, cols * k);
+            PackedRows pr = g.pack(a, 5, rows, k, new float[(int) g.packedSize(rows, k)]);
+            PackedRows pc = g.pack(b, 0, cols, k, new float[(int) g.packedSize(cols, k)]);
+            // {r0, m, c0, n}: on the panels, ragged; off the panels; the whole; empty.
+            int[][] blocks = {{64, 100, 32, 99}, {3, 37, 5, 17}, {0, rows, 0, cols}, {8, 0, 0, 4}};
+            for (int[] bl : blocks) {
+                for (boolean same : new boolean[] {false, true}) {
+                    PackedRows right = same ? pr : pc;
+                    float[] source = same ? a : b;
+                    int offset = same ? 5 : 0;
+                    int n = Math.min(bl[3], right.rows() - bl[2]);
+                    float[] want = new float[bl[1] * n + 3];
+                    float[] got = new float[bl[1] * n + 3];
+                    Arrays.fill(got, Float.NaN);
+                    g.gemm(false, true, bl[1], n, k, 1f, a, 5 + bl[0] * k, k, source, offset + bl[2] * k, k, 0f,
+                            want, 3, n);
+                    g.productNT(pr, bl[0], bl[1], right, bl[2], n, got, 3, n);
+                    assertArrayEquals(Arrays.copyOfRange(want, 3, want.length), Arrays.copyOfRange(got, 3, got.length),
+                            "k=" + k + " block " + Arrays.toString(bl) + " same rows " + same);
+                }
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.productNT(
+                g.pack(new float[40], 0, 10, 4, new float[(int) g.packedSize(10, 4)]), 8, 4,
+                g.pack(new float[40], 0, 10, 4, new float[(int) g.packedSize(10, 4)]), 0, 2, new float[8], 0, 2));
+        assertTrue(e.getMessage().contains("blocks [8, 12) of 10 rows"), e.getMessage());
     }
 
     @Test
