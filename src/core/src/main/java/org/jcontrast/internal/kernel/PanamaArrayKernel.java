@@ -46,9 +46,6 @@ final class PanamaArrayKernel implements ArrayKernel {
     /** exp's arguments are clamped here: below, the result rounds to 0; above, to infinity. */
     private static final float EXP_LOW = -104f;
     private static final float EXP_HIGH = 89f;
-    /** Arguments whose 2^n, n = round(x / ln 2), is a normal float: n in [−126, 127]. */
-    private static final float NORMAL_LOW = -87f;
-    private static final float NORMAL_HIGH = 88f;
     private static final float LOG2E = 1.44269504f;
     /** ln 2 split in a part exact in a few bits and the rest (Cody and Waite). */
     private static final float LN2_HIGH = 0.693359375f;
@@ -220,11 +217,9 @@ final class PanamaArrayKernel implements ArrayKernel {
      *
      * <p>Within 2 ulps for normal results: x = n·ln 2 + r with |r| ≤ ln 2 / 2, e^r by Cephes'
      * degree-6 polynomial, and 2^n applied in two halves so that results down to the subnormal
-     * range round once; NaN stays NaN (min and max propagate it). A vector whose every 2^n is a
-     * normal float (β·x − shift in [−87, 88], as everywhere in a loss's shared-shift tiles) skips
-     * the clamps and applies 2^n at once: the same bits, since both ways round y·2^n once. The
-     * polynomial is written out in the loop, not in a helper: a vector handed to a method that C2
-     * declines to inline is boxed, and the intrinsics fall back to allocating Java code.
+     * range round once; NaN stays NaN (min and max propagate it). The polynomial is written out
+     * in the loop, not in a helper: a vector handed to a method that C2 declines to inline is
+     * boxed, and the intrinsics fall back to allocating Java code.
      */
     private static float expRun(float[] x, int xo, float beta, float shift, float[] across, int co, float weight,
                                 float[] out, float[] weights, int oo, int n) {
@@ -234,12 +229,7 @@ final class PanamaArrayKernel implements ArrayKernel {
         Arrays.fill(lanes, 0f);
         int i = 0;
         for (int bound = n / BLOCK * BLOCK; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, xo + i).fma(beta, -shift);
-            boolean normal = v.compare(VectorOperators.GE, NORMAL_LOW).and(v.compare(VectorOperators.LE, NORMAL_HIGH))
-                    .allTrue();
-            if (!normal) {
-                v = v.max(EXP_LOW).min(EXP_HIGH);
-            }
+            FloatVector v = FloatVector.fromArray(S, x, xo + i).fma(beta, -shift).max(EXP_LOW).min(EXP_HIGH);
             FloatVector t = v.fma(LOG2E, ROUNDER);
             FloatVector nf = t.sub(ROUNDER);
             IntVector e = t.reinterpretAsInts().sub(ROUNDER_BITS);
@@ -251,13 +241,9 @@ final class PanamaArrayKernel implements ArrayKernel {
             p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
             p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
             FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
-            if (normal) {
-                y = y.mul(e.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            } else {
-                IntVector half = e.lanewise(VectorOperators.ASHR, 1);
-                y = y.mul(half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                        .mul(e.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            }
+            IntVector half = e.lanewise(VectorOperators.ASHR, 1);
+            y = y.mul(half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(e.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
             if (across != null) {
                 FloatVector.fromArray(S, across, co + i).add(y).intoArray(across, co + i);
             }
