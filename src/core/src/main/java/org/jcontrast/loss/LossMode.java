@@ -11,7 +11,11 @@ public enum LossMode {
     AUTO,
     /** The whole similarity matrix in memory, O(N²). */
     MATERIALIZED,
-    /** Tile by tile, never the whole matrix: O(N·d + tile²·threads) memory (more for a hard selection). */
+    /**
+     * Tile by tile, never the whole matrix: O(N·d + tile²·threads) memory (more for a hard
+     * selection). The O(N·d) includes, for inputs of up to 64 MiB in the CPU kernel's layouts, a
+     * packed copy of the embeddings that the calling thread keeps, softly reachable, for its next call.
+     */
     STREAMING,
     /** The autograd composition ({@link ComposedLosses}): slow and memory-hungry, the readable reference. */
     COMPOSED
