@@ -33,8 +33,8 @@ public final class LossFactory {
      */
     public static final int GPU_TILE = 4096;
     /**
-     * The most floats a streaming loss holds beyond its tiles: its operands packed once for the CPU's
-     * tile products (up to two layouts of each), left to each tile beyond this.
+     * The most floats a streaming loss holds besides its inputs, gradients, statistics and tiles: its
+     * inputs packed once for the CPU's tile products. Larger inputs are packed tile by tile instead.
      */
     public static final long MAX_PACKED_FLOATS = TileSweep.MAX_PACKED_FLOATS;
     /** The most entries one float array holds. */
