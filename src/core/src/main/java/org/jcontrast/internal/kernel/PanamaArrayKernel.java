@@ -217,7 +217,9 @@ final class PanamaArrayKernel implements ArrayKernel {
      *
      * <p>Within 2 ulps for normal results: x = n·ln 2 + r with |r| ≤ ln 2 / 2, e^r by Cephes'
      * degree-6 polynomial, and 2^n applied in two halves so that results down to the subnormal
-     * range round once; NaN stays NaN (min and max propagate it). The polynomial is written out
+     * range round once. The clamps are compares and blends, which leave NaN as it is: the vector
+     * {@code max} and {@code min} give the same values but cost a quarter of the loop, for Java's
+     * rules on NaN and signed zeros. The polynomial is written out
      * in the loop, not in a helper: a vector handed to a method that C2 declines to inline is
      * boxed, and the intrinsics fall back to allocating Java code.
      */
@@ -229,7 +231,8 @@ final class PanamaArrayKernel implements ArrayKernel {
         Arrays.fill(lanes, 0f);
         int i = 0;
         for (int bound = n / BLOCK * BLOCK; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, xo + i).fma(beta, -shift).max(EXP_LOW).min(EXP_HIGH);
+            FloatVector v = FloatVector.fromArray(S, x, xo + i).fma(beta, -shift);
+            v = v.blend(EXP_LOW, v.lt(EXP_LOW)).blend(EXP_HIGH, v.compare(VectorOperators.GT, EXP_HIGH));
             FloatVector t = v.fma(LOG2E, ROUNDER);
             FloatVector nf = t.sub(ROUNDER);
             IntVector e = t.reinterpretAsInts().sub(ROUNDER_BITS);

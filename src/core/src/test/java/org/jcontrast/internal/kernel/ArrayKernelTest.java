@@ -168,14 +168,16 @@ class ArrayKernelTest {
     @MethodSource("providers")
     void expIsWithinTwoUlpsOverTheWholeRange(String name, ArrayKernel k) {
         // Every float from −104 to 89 in steps that hit many exponents and mantissas, plus the edges
-        // where the result under- or overflows, and the specials.
+        // where the result under- or overflows, and the specials, first (vector body) and last (fringe).
         int n = 200_003;
-        float[] x = new float[n + 8];
+        float[] edges = {-103.9f, -87.34f, -0f, 1e-30f, 88.72f, 88.73f, Float.NEGATIVE_INFINITY, Float.NaN,
+                Float.POSITIVE_INFINITY, -1e30f, 1e30f};
+        float[] x = new float[edges.length + n + edges.length];
         for (int i = 0; i < n; i++) {
-            x[i] = -104f + 193f * i / (n - 1);
+            x[edges.length + i] = -104f + 193f * i / (n - 1);
         }
-        float[] edges = {-103.9f, -87.34f, -0f, 1e-30f, 88.72f, 88.73f, Float.NEGATIVE_INFINITY, Float.NaN};
-        System.arraycopy(edges, 0, x, n, edges.length);
+        System.arraycopy(edges, 0, x, 0, edges.length);
+        System.arraycopy(edges, 0, x, edges.length + n, edges.length);
         float[] out = new float[x.length];
         k.exp(x, 0, 0f, out, 0, x.length);
         for (int i = 0; i < x.length; i++) {
