@@ -33,6 +33,15 @@ final class PanamaArrayKernel implements ArrayKernel {
     private static final int PER = BLOCK / L;
     /** Each thread's buffer of {@link #BLOCK} floats for the reductions. */
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[BLOCK]);
+    /**
+     * An exp run without {@code across} or {@code out} writes them into this thread's sink of SINK
+     * floats instead, and one without {@code weights} reads {@link #NEGATIVE_ZEROS}, so that its
+     * loop has no branches (see {@link #expRun}).
+     */
+    private static final int SINK = 512;
+    private static final ThreadLocal<float[]> SINKS = ThreadLocal.withInitial(() -> new float[SINK]);
+    /** −0 is the additive identity of every float, +0 and −0 included: weight + (−0) is weight. */
+    private static final float[] NEGATIVE_ZEROS = negativeZeros();
     /** Transposes work in 8×8 blocks of 256-bit vectors, where the hardware has them. */
     private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
     private static final boolean TRANSPOSE_8X8 = S.vectorBitSize() >= 256;
@@ -53,6 +62,12 @@ final class PanamaArrayKernel implements ArrayKernel {
     /** 1.5·2²³: adding it rounds a float of magnitude below 2²² to an integer held in the low mantissa bits. */
     private static final float ROUNDER = 12582912f;
     private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
+
+    private static float[] negativeZeros() {
+        float[] zeros = new float[SINK];
+        Arrays.fill(zeros, -0f);
+        return zeros;
+    }
 
     @Override
     public float max(float[] x, int xo, int n) {
@@ -229,34 +244,39 @@ final class PanamaArrayKernel implements ArrayKernel {
         // or one per vector of a block, C2 boxed them at the narrower widths.
         float[] lanes = LANES.get();
         Arrays.fill(lanes, 0f);
+        // Absent outputs go to the sink and absent weights come from −0s, a chunk at a time: with
+        // branches on them in the loop, C2 boxed a vector per iteration once the method had used
+        // up its uncommon traps (in a few percent of runs; SteadyStateAllocationTest forces it).
+        float[] sink = SINKS.get();
+        int bound = n / BLOCK * BLOCK;
         int i = 0;
-        for (int bound = n / BLOCK * BLOCK; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, xo + i).fma(beta, -shift);
-            v = v.blend(EXP_LOW, v.lt(EXP_LOW)).blend(EXP_HIGH, v.compare(VectorOperators.GT, EXP_HIGH));
-            FloatVector t = v.fma(LOG2E, ROUNDER);
-            FloatVector nf = t.sub(ROUNDER);
-            IntVector e = t.reinterpretAsInts().sub(ROUNDER_BITS);
-            FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HIGH), v);
-            r = nf.fma(FloatVector.broadcast(S, -LN2_LOW), r);
-            FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
-            p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
-            p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
-            p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
-            p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
-            FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
-            IntVector half = e.lanewise(VectorOperators.ASHR, 1);
-            y = y.mul(half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .mul(e.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            if (across != null) {
-                FloatVector.fromArray(S, across, co + i).add(y).intoArray(across, co + i);
+        while (i < bound) {
+            int end = Math.min(bound, i + SINK);
+            float[] sums = across != null ? across : sink, ys = out != null ? out : sink;
+            float[] ws = weights != null ? weights : NEGATIVE_ZEROS;
+            int so = across != null ? co : -i, yo = out != null ? oo : -i, wo = weights != null ? co : -i;
+            for (; i < end; i += L) {
+                FloatVector v = FloatVector.fromArray(S, x, xo + i).fma(beta, -shift);
+                v = v.blend(EXP_LOW, v.lt(EXP_LOW)).blend(EXP_HIGH, v.compare(VectorOperators.GT, EXP_HIGH));
+                FloatVector t = v.fma(LOG2E, ROUNDER);
+                FloatVector nf = t.sub(ROUNDER);
+                IntVector e = t.reinterpretAsInts().sub(ROUNDER_BITS);
+                FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HIGH), v);
+                r = nf.fma(FloatVector.broadcast(S, -LN2_LOW), r);
+                FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+                p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+                p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+                p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+                p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+                FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+                IntVector half = e.lanewise(VectorOperators.ASHR, 1);
+                y = y.mul(half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .mul(e.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                FloatVector.fromArray(S, sums, so + i).add(y).intoArray(sums, so + i);
+                y.mul(FloatVector.fromArray(S, ws, wo + i).add(weight)).intoArray(ys, yo + i);
+                int lane = i % BLOCK;
+                FloatVector.fromArray(S, lanes, lane).add(y).intoArray(lanes, lane);
             }
-            if (out != null && weights != null) {
-                y.mul(FloatVector.fromArray(S, weights, co + i).add(weight)).intoArray(out, oo + i);
-            } else if (out != null) {
-                y.mul(weight).intoArray(out, oo + i);
-            }
-            int lane = i % BLOCK;
-            FloatVector.fromArray(S, lanes, lane).add(y).intoArray(lanes, lane);
         }
         float s = sumLanes(lanes);
         for (; i < n; i++) {

@@ -1,0 +1,47 @@
+package org.jcontrast.internal.loss;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.jcontrast.loss.LossKind;
+import org.jcontrast.loss.LossMode;
+import org.jcontrast.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A warmed-up streaming loss allocates its two gradients and at most 1 MiB besides, counted over
+ * all threads. The core module's {@code no-uncommon-traps} test run repeats this with
+ * {@code -XX:PerMethodTrapLimit=0}: C2 then compiles every branch, as it does for a method that has
+ * used up its uncommon traps, and a vector that a kernel's loop boxes on some path shows in every
+ * run instead of in a few percent of them.
+ */
+class SteadyStateAllocationTest {
+    private static final long SLACK = 1 << 20;
+
+    @Test
+    void aWarmedUpStreamingLossAllocatesLittleBeyondItsGradients() {
+        int n = 512, d = 64;
+        SplittableRandom r = new SplittableRandom(31);
+        Tensor z1 = Tensor.randn(r, n, d), z2 = Tensor.randn(r, n, d);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+        long gradients = 2L * n * d * Float.BYTES;
+        for (LossOptions spec : List.of(LossOptions.of(LossKind.NTXENT), LossOptions.of(LossKind.DCLW),
+                LossOptions.of(LossKind.CLIP))) {
+            LossImplementation loss = LossFactory.create(spec, LossMode.STREAMING, 128);
+            for (int warm = 0; warm < 60; warm++) {
+                loss.compute(z1, z2);
+            }
+            long fewest = Long.MAX_VALUE;
+            for (int run = 0; run < 5; run++) {
+                long before = threads.getTotalThreadAllocatedBytes();
+                loss.compute(z1, z2);
+                fewest = Math.min(fewest, threads.getTotalThreadAllocatedBytes() - before);
+            }
+            assertTrue(fewest <= gradients + SLACK, spec + " allocated " + fewest + " bytes per warmed-up call, "
+                    + "more than its gradients' " + gradients + " and 1 MiB");
+        }
+    }
+}
