@@ -14,16 +14,16 @@ final class CandidateHeaps {
     private final long[] keys;
     private final int[] sizes;
 
-    /** Empty heaps of capacity {@code rank} for {@code anchors} anchors. */
-    CandidateHeaps(int anchors, int rank) {
+    /** Empty heaps of capacity {@code rank} for {@code anchors} anchors, in {@code buffers}' arrays. */
+    CandidateHeaps(int anchors, int rank, SelectionBuffers buffers) {
         long total = (long) anchors * rank;
         if (total > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("hard selection: " + anchors + " anchors × " + rank
                     + " candidates kept each is too many to hold; use a smaller top-K or quantile");
         }
         this.rank = rank;
-        this.keys = new long[(int) total];
-        this.sizes = new int[anchors];
+        this.keys = buffers.keys((int) total);
+        this.sizes = buffers.sizes(anchors);
     }
 
     /** The capacity r of each heap. */

@@ -19,13 +19,14 @@ final class SelectedPairs {
 
     /**
      * Finishes the anchors (begun, with their selection fixed from {@code heaps}), writes ∂L/∂F into
-     * the zero-filled {@code df} and returns the loss.
+     * the zero-filled {@code df} and returns the loss; its working arrays come from {@code buffers}.
      */
     static double lossAndGradient(AnchorRule rule, Tensor f, float[] pairSimilarity, CandidateHeaps heaps,
-                                  AnchorStats[] stats, Tensor df) {
+                                  AnchorStats[] stats, Tensor df, SelectionBuffers buffers) {
         int anchors = rule.anchors(), n = anchors / 2, k = heaps.rank(), d = f.dim(1);
-        float[] g = new float[anchors * k];
-        float[] positiveGradient = new float[anchors];
+        // ∂L/∂s of each kept negative (anchor-major), then of each anchor's positive.
+        float[] g = buffers.floats(anchors * k + anchors);
+        int positives = anchors * k;
         Parallel.forRange(anchors, 64, (from, to) -> {
             double[] logits = new double[k + 1];
             for (int a = from; a < to; a++) {
@@ -46,14 +47,14 @@ final class SelectedPairs {
                     mergePartition(logits, summed, st);
                 }
                 rule.finish(st);
-                positiveGradient[a] = (float) rule.gradient(a, p, sp, st);
+                g[positives + a] = (float) rule.gradient(a, p, sp, st);
                 for (int e = 0; e < k; e++) {
                     g[a * k + e] = (float) rule.gradient(a, heaps.column(a, e), heaps.value(a, e), st);
                 }
             }
         });
-        int[] start = new int[anchors + 1];
-        int[] selectors = transposedSelections(heaps, anchors, start);
+        int[] selections = transposedSelections(heaps, anchors, buffers);
+        int entries = 2 * (anchors + 1);
         float[] fa = f.array(), ga = df.array();
         int fo = f.offset(), go = df.offset();
         Parallel.forRange(anchors, 64, (from, to) -> {
@@ -61,12 +62,12 @@ final class SelectedPairs {
             for (int b = from; b < to; b++) {
                 int row = go + b * d;
                 int p = b < n ? b + n : b - n;
-                kern.axpy(positiveGradient[b] + positiveGradient[p], fa, fo + p * d, ga, row, d);
+                kern.axpy(g[positives + b] + g[positives + p], fa, fo + p * d, ga, row, d);
                 for (int e = 0; e < k; e++) {
                     kern.axpy(g[b * k + e], fa, fo + heaps.column(b, e) * d, ga, row, d);
                 }
-                for (int q = start[b]; q < start[b + 1]; q++) {
-                    int entry = selectors[q];
+                for (int q = selections[b]; q < selections[b + 1]; q++) {
+                    int entry = selections[entries + q];
                     kern.axpy(g[entry], fa, fo + (entry / k) * d, ga, row, d);
                 }
             }
@@ -92,26 +93,27 @@ final class SelectedPairs {
     }
 
     /**
-     * For each sample b, the heap entries (a·K + e) that selected it, in increasing order, at
-     * {@code [start[b], start[b+1])} of the returned array.
+     * For each sample b, the heap entries (a·K + e) that selected it, in increasing order: the
+     * returned array holds the starts (anchors + 1 of them), a copy used while filling, then the
+     * entries, sample b's at {@code [start[b], start[b+1])} past the first 2·(anchors + 1).
      */
-    private static int[] transposedSelections(CandidateHeaps heaps, int anchors, int[] start) {
-        int k = heaps.rank();
+    private static int[] transposedSelections(CandidateHeaps heaps, int anchors, SelectionBuffers buffers) {
+        int k = heaps.rank(), next = anchors + 1, entries = 2 * (anchors + 1);
+        int[] t = buffers.ints(entries + anchors * k);
         for (int a = 0; a < anchors; a++) {
             for (int e = 0; e < k; e++) {
-                start[heaps.column(a, e) + 1]++;
+                t[heaps.column(a, e) + 1]++;
             }
         }
         for (int b = 0; b < anchors; b++) {
-            start[b + 1] += start[b];
+            t[b + 1] += t[b];
         }
-        int[] next = start.clone();
-        int[] entries = new int[anchors * k];
+        System.arraycopy(t, 0, t, next, anchors + 1);
         for (int a = 0; a < anchors; a++) {
             for (int e = 0; e < k; e++) {
-                entries[next[heaps.column(a, e)]++] = a * k + e;
+                t[entries + t[next + heaps.column(a, e)]++] = a * k + e;
             }
         }
-        return entries;
+        return t;
     }
 }

@@ -28,13 +28,18 @@ final class StreamingOneTowerLoss extends FusedLoss {
         AnchorStats[] stats = beginStats(rule);
         try (TileSweep sweep = TileSweep.symmetric(rule, f, tile, stats)) {
             if (rule.selects() && rule.selectionRank() < rule.candidateCount()) {
-                CandidateHeaps heaps = new CandidateHeaps(rule.anchors(), rule.selectionRank());
-                sweep.select(heaps);
-                for (int a = 0; a < stats.length; a++) {
-                    heaps.select(rule, a, stats[a]);
-                }
-                if (spec.topK() > 0) {
-                    return SelectedPairs.lossAndGradient(rule, f, pairs, heaps, stats, df);
+                SelectionBuffers buffers = SelectionBuffers.take();
+                try {
+                    CandidateHeaps heaps = new CandidateHeaps(rule.anchors(), rule.selectionRank(), buffers);
+                    sweep.select(heaps);
+                    for (int a = 0; a < stats.length; a++) {
+                        heaps.select(rule, a, stats[a]);
+                    }
+                    if (spec.topK() > 0) {
+                        return SelectedPairs.lossAndGradient(rule, f, pairs, heaps, stats, df, buffers);
+                    }
+                } finally {
+                    buffers.release();
                 }
             }
             sweep.observe();
