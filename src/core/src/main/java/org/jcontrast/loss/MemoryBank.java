@@ -116,11 +116,23 @@ public final class MemoryBank {
      *
      * @return the filled rows, copied, as a [size, dim] tensor in storage order
      */
-    public synchronized Tensor snapshot() {
+    public Tensor snapshot() {
+        return snapshot(null);
+    }
+
+    /**
+     * The filled rows, copied into {@code buffer} when it holds exactly {@code size()·dim} floats
+     * and into a new array otherwise, as a [size, dim] tensor over that array: a loss computed every
+     * step can reuse one buffer instead of copying the bank into a new one each time.
+     *
+     * @param buffer an array to copy the rows into, or null for a new one
+     * @return the filled rows as a [size, dim] tensor over {@code buffer} or a new array
+     */
+    public synchronized Tensor snapshot(float[] buffer) {
         if (size == 0) {
             throw new IllegalStateException("the memory bank is empty: enqueue keys before using it as negatives");
         }
-        float[] copy = new float[size * dim];
+        float[] copy = buffer != null && buffer.length == size * dim ? buffer : new float[size * dim];
         System.arraycopy(rows, 0, copy, 0, size * dim);
         return Tensor.wrap(copy, size, dim);
     }

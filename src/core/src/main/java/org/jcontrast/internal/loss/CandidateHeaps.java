@@ -15,7 +15,7 @@ final class CandidateHeaps {
     private final int[] sizes;
 
     /** Empty heaps of capacity {@code rank} for {@code anchors} anchors, in {@code buffers}' arrays. */
-    CandidateHeaps(int anchors, int rank, SelectionBuffers buffers) {
+    CandidateHeaps(int anchors, int rank, LossBuffers buffers) {
         long total = (long) anchors * rank;
         if (total > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("hard selection: " + anchors + " anchors × " + rank

@@ -202,7 +202,7 @@ public final class ComposedLosses {
      * constant); with {@link LossOptions#symmetric()}, the mean of both directions.
      */
     private static Variable infoNce(LossOptions spec, Variable f1, Variable f2) {
-        Tensor bank = spec.bank().snapshot();
+        Tensor bank = LossInputs.bank(spec, null);
         Variable negatives = Variable.constant(spec.normalizedInputs() ? bank : Ops.normalizeRows(bank, spec.eps()));
         float inverseTau = (float) (1 / spec.temperature());
         Variable forward = infoNceDirection(f1, f2, negatives, inverseTau);

@@ -21,7 +21,7 @@ final class FusedInfoNceLoss extends FusedLoss {
 
     @Override
     double lossAndFeatureGradient(Tensor f, int n, Tensor df) {
-        Tensor bank = normalize(spec.bank().snapshot());
+        Tensor bank = normalize(LossInputs.bank(spec, null));
         int m = bank.dim(0), d = f.dim(1);
         Tensor keys = Tensor.zeros(m + 1, d);
         System.arraycopy(bank.array(), bank.offset(), keys.array(), 0, m * d);

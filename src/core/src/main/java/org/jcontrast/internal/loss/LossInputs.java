@@ -22,6 +22,7 @@ public final class LossInputs {
      * matrices of one shape [N, d] with N ≥ 2 (N ≥ 1 for InfoNCE with a non-empty bank), finite
      * values, no zero-norm row unless the spec accepts them, unit rows where the spec claims so, and
      * the options the kind needs (labels for SupCon, a bank for InfoNCE, a selection for HardSimple).
+     * The bank's rows are checked by {@link #bank}, on the copy the loss takes of them.
      */
     public static void validate(LossOptions spec, Tensor z1, Tensor z2) {
         LossKind kind = spec.kind();
@@ -45,9 +46,17 @@ public final class LossInputs {
         checkOptions(spec, n, d);
         checkRows(spec, z1, "z1");
         checkRows(spec, z2, "z2");
-        if (kind == LossKind.INFONCE) {
-            checkRows(spec, spec.bank().snapshot(), "the memory bank");
-        }
+    }
+
+    /**
+     * The memory bank's rows, copied (into {@code buffer} where it has their size, see
+     * {@link MemoryBank#snapshot(float[])}) and checked as {@link #validate} checks the views: the
+     * rows checked are the rows the loss uses, whatever another thread enqueues meanwhile.
+     */
+    public static Tensor bank(LossOptions spec, float[] buffer) {
+        Tensor bank = spec.bank().snapshot(buffer);
+        checkRows(spec, bank, "the memory bank");
+        return bank;
     }
 
     /** Throws unless {@code grad1} and {@code grad2} have the shape of the views, {@code z}'s. */

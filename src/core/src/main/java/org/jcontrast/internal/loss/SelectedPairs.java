@@ -22,7 +22,7 @@ final class SelectedPairs {
      * the zero-filled {@code df} and returns the loss; its working arrays come from {@code buffers}.
      */
     static double lossAndGradient(AnchorRule rule, Tensor f, float[] pairSimilarity, CandidateHeaps heaps,
-                                  AnchorStats[] stats, Tensor df, SelectionBuffers buffers) {
+                                  AnchorStats[] stats, Tensor df, LossBuffers buffers) {
         int anchors = rule.anchors(), n = anchors / 2, k = heaps.rank(), d = f.dim(1);
         // ∂L/∂s of each kept negative (anchor-major), then of each anchor's positive.
         float[] g = buffers.floats(anchors * k + anchors);
@@ -97,7 +97,7 @@ final class SelectedPairs {
      * returned array holds the starts (anchors + 1 of them), a copy used while filling, then the
      * entries, sample b's at {@code [start[b], start[b+1])} past the first 2·(anchors + 1).
      */
-    private static int[] transposedSelections(CandidateHeaps heaps, int anchors, SelectionBuffers buffers) {
+    private static int[] transposedSelections(CandidateHeaps heaps, int anchors, LossBuffers buffers) {
         int k = heaps.rank(), next = anchors + 1, entries = 2 * (anchors + 1);
         int[] t = buffers.ints(entries + anchors * k);
         for (int a = 0; a < anchors; a++) {

@@ -1,6 +1,7 @@
 package org.jcontrast.internal.loss;
 
 import org.jcontrast.internal.loss.LossOptions;
+import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.tensor.Tensor;
 
 /**
@@ -18,7 +19,20 @@ final class StreamingInfoNceLoss extends FusedLoss {
 
     @Override
     double lossAndFeatureGradient(Tensor f, int n, Tensor df) {
-        Tensor bank = normalize(spec.bank().snapshot());
+        LossBuffers buffers = LossBuffers.take();
+        try {
+            return lossAndFeatureGradient(f, n, df, buffers);
+        } finally {
+            buffers.release();
+        }
+    }
+
+    private double lossAndFeatureGradient(Tensor f, int n, Tensor df, LossBuffers buffers) {
+        int rows = spec.bank().size();
+        Tensor bank = LossInputs.bank(spec, buffers.bank(rows * f.dim(1)));
+        if (!spec.normalizedInputs()) {
+            Ops.normalizeRowsInto(bank, spec.eps(), bank);
+        }
         int m = bank.dim(0);
         AnchorRule rule = AnchorRule.of(spec, n, m, null);
         int anchors = rule.anchors();

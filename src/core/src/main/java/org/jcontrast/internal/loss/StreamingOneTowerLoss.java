@@ -28,7 +28,7 @@ final class StreamingOneTowerLoss extends FusedLoss {
         AnchorStats[] stats = beginStats(rule);
         try (TileSweep sweep = TileSweep.symmetric(rule, f, tile, stats)) {
             if (rule.selects() && rule.selectionRank() < rule.candidateCount()) {
-                SelectionBuffers buffers = SelectionBuffers.take();
+                LossBuffers buffers = LossBuffers.take();
                 try {
                     CandidateHeaps heaps = new CandidateHeaps(rule.anchors(), rule.selectionRank(), buffers);
                     sweep.select(heaps);

@@ -258,5 +258,12 @@ class StreamingLossesTest {
             e = assertThrows(IllegalArgumentException.class, () -> LossFactory.create(wrongBank, mode, 4).compute(ok, ok));
             assertTrue(e.getMessage().contains("memory bank has dimension 5 but the embeddings have 3"), e.getMessage());
         }
+        MemoryBank nanBank = new MemoryBank(4, 3);
+        nanBank.enqueue(nan);
+        LossOptions withNan = LossOptions.of(LossKind.INFONCE).withBank(nanBank);
+        for (LossMode mode : new LossMode[] {LossMode.STREAMING, LossMode.MATERIALIZED, LossMode.AUTO}) {
+            e = assertThrows(IllegalArgumentException.class, () -> LossFactory.create(withNan, mode, 4).compute(ok, ok));
+            assertTrue(e.getMessage().contains("the memory bank row 1 has NaN at column 2"), mode + ": " + e.getMessage());
+        }
     }
 }

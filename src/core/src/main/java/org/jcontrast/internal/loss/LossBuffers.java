@@ -4,29 +4,31 @@ import java.lang.ref.SoftReference;
 import java.util.Arrays;
 
 /**
- * The working arrays of a streaming hard selection: the candidate heaps' and, for top-K, those of
- * {@link SelectedPairs}' sparse gradient. Each thread keeps one set between calls, softly (memory
- * pressure may take it), so that a warmed-up hard loss allocates no O(N·K) arrays per call. A call
- * {@link #take}s its thread's set out of the cache and {@link #release}s it when done, so a nested
- * call would get its own. Not thread-safe: one call's arrays, read by its parallel tasks.
+ * The working arrays of a streaming loss call that grow with the batch: a hard selection's
+ * candidate heaps and, for top-K, {@link SelectedPairs}' sparse gradient; InfoNCE's copy of the
+ * memory bank. Each thread keeps one set between calls, softly (memory pressure may take it), so
+ * that a warmed-up loss allocates no O(N·K) or O(M·d) arrays per call. A call {@link #take}s its
+ * thread's set out of the cache and {@link #release}s it when done, so a nested call would get its
+ * own. Not thread-safe: one call's arrays, read by its parallel tasks.
  */
-final class SelectionBuffers {
-    private static final ThreadLocal<SoftReference<SelectionBuffers>> CACHE = new ThreadLocal<>();
+final class LossBuffers {
+    private static final ThreadLocal<SoftReference<LossBuffers>> CACHE = new ThreadLocal<>();
 
     private long[] keys = new long[0];
     private int[] sizes = new int[0];
     private float[] floats = new float[0];
     private int[] ints = new int[0];
+    private float[] bank = new float[0];
 
-    private SelectionBuffers() {
+    private LossBuffers() {
     }
 
     /** This thread's cached set, or a new one; hand it back with {@link #release}. */
-    static SelectionBuffers take() {
-        SoftReference<SelectionBuffers> cached = CACHE.get();
-        SelectionBuffers buffers = cached == null ? null : cached.get();
+    static LossBuffers take() {
+        SoftReference<LossBuffers> cached = CACHE.get();
+        LossBuffers buffers = cached == null ? null : cached.get();
         CACHE.remove();
-        return buffers == null ? new SelectionBuffers() : buffers;
+        return buffers == null ? new LossBuffers() : buffers;
     }
 
     /** Puts this set back in the calling thread's cache for its next call. */
@@ -57,6 +59,14 @@ final class SelectionBuffers {
             floats = new float[n];
         }
         return floats;
+    }
+
+    /** Floats for a copy of the memory bank, exactly {@code n} of them, contents left as they are. */
+    float[] bank(int n) {
+        if (bank.length != n) {
+            bank = new float[n];
+        }
+        return bank;
     }
 
     /** Ints for the transposed selections, at least {@code n}, the first n zero. */
