@@ -1,6 +1,8 @@
 package org.jcontrast.internal.loss;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,6 +98,12 @@ class LossOptionsTest {
         assertEquals(5, bank.size());
         // 4 and 5 filled the end; 6 and 7 wrapped onto the oldest rows.
         assertEquals("[6.0, 7.0, 3.0, 4.0, 5.0]", java.util.Arrays.toString(bank.snapshot().toArray()));
+        float[] buffer = new float[5];
+        Tensor reused = bank.snapshot(buffer);
+        assertSame(buffer, reused.array(), "a buffer of the bank's size is reused");
+        assertEquals("[6.0, 7.0, 3.0, 4.0, 5.0]", java.util.Arrays.toString(reused.toArray()));
+        float[] small = new float[4];
+        assertNotSame(small, bank.snapshot(small).array(), "a buffer of another size is not");
         assertMessage(() -> bank.enqueue(Tensor.zeros(6, 1)), "does not fit");
         assertMessage(() -> bank.enqueue(Tensor.zeros(2, 2)), "dimension 1");
     }
