@@ -45,6 +45,8 @@ final class PanamaArrayKernel implements ArrayKernel {
     /** Transposes work in 8×8 blocks of 256-bit vectors, where the hardware has them. */
     private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
     private static final boolean TRANSPOSE_8X8 = S.vectorBitSize() >= 256;
+    /** Each thread's 8×8 block between the transpose's two halves: a new one per call was its garbage. */
+    private static final ThreadLocal<float[]> BLOCKS_8X8 = ThreadLocal.withInitial(() -> new float[64]);
     private static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(S8, i -> i ^ 1);
     private static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(S8, i -> i ^ 2);
     private static final VectorShuffle<Float> XOR4 = VectorShuffle.fromOp(S8, i -> i ^ 4);
@@ -400,7 +402,7 @@ final class PanamaArrayKernel implements ArrayKernel {
     public void transpose(float[] src, int so, int lds, int rows, int cols, float[] dst, int dOff, int ldd,
                           boolean accumulate) {
         int rows8 = TRANSPOSE_8X8 ? rows & ~7 : 0, cols8 = TRANSPOSE_8X8 ? cols & ~7 : 0;
-        float[] scratch = new float[64];
+        float[] scratch = BLOCKS_8X8.get();
         for (int i = 0; i < rows8; i += 8) {
             for (int j = 0; j < cols8; j += 8) {
                 swapQuadsAndPairs(src, so + i * lds + j, lds, scratch);
