@@ -31,15 +31,17 @@ final class PanamaArrayKernel implements ArrayKernel {
      */
     private static final int BLOCK = 16;
     private static final int PER = BLOCK / L;
-    /** Each thread's buffer of {@link #BLOCK} floats for the reductions. */
-    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[BLOCK]);
     /**
-     * An exp run without {@code across} or {@code out} writes them into this thread's sink of SINK
-     * floats instead, and one without {@code weights} reads {@link #NEGATIVE_ZEROS}, so that its
-     * loop has no branches (see {@link #expRun}).
+     * An exp run without {@code across} or {@code out} writes them into a sink of SINK floats
+     * instead, and one without {@code weights} reads {@link #NEGATIVE_ZEROS}, so that its loop has
+     * no branches (see {@link #expRun}).
      */
     private static final int SINK = 512;
-    private static final ThreadLocal<float[]> SINKS = ThreadLocal.withInitial(() -> new float[SINK]);
+    /**
+     * Each thread's buffer: {@link #BLOCK} floats for the reductions' lanes, then the exp runs'
+     * sink; one buffer, as a run of a tile's row is short enough for a second lookup to show.
+     */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[BLOCK + SINK]);
     /** −0 is the additive identity of every float, +0 and −0 included: weight + (−0) is weight. */
     private static final float[] NEGATIVE_ZEROS = negativeZeros();
     /** Transposes work in 8×8 blocks of 256-bit vectors, where the hardware has them. */
@@ -245,18 +247,17 @@ final class PanamaArrayKernel implements ArrayKernel {
         // The logical lanes' sums live in this thread's buffer: held in vectors instead, rotating
         // or one per vector of a block, C2 boxed them at the narrower widths.
         float[] lanes = LANES.get();
-        Arrays.fill(lanes, 0f);
+        Arrays.fill(lanes, 0, BLOCK, 0f);
         // Absent outputs go to the sink and absent weights come from −0s, a chunk at a time: with
         // branches on them in the loop, C2 boxed a vector per iteration once the method had used
         // up its uncommon traps (in a few percent of runs; SteadyStateAllocationTest forces it).
-        float[] sink = SINKS.get();
         int bound = n / BLOCK * BLOCK;
         int i = 0;
         while (i < bound) {
             int end = Math.min(bound, i + SINK);
-            float[] sums = across != null ? across : sink, ys = out != null ? out : sink;
+            float[] sums = across != null ? across : lanes, ys = out != null ? out : lanes;
             float[] ws = weights != null ? weights : NEGATIVE_ZEROS;
-            int so = across != null ? co : -i, yo = out != null ? oo : -i, wo = weights != null ? co : -i;
+            int so = across != null ? co : BLOCK - i, yo = out != null ? oo : BLOCK - i, wo = weights != null ? co : -i;
             for (; i < end; i += L) {
                 FloatVector v = FloatVector.fromArray(S, x, xo + i).fma(beta, -shift);
                 v = v.blend(EXP_LOW, v.lt(EXP_LOW)).blend(EXP_HIGH, v.compare(VectorOperators.GT, EXP_HIGH));
