@@ -1,5 +1,7 @@
 package org.jcontrast.internal.loss;
 
+import java.util.Arrays;
+
 /**
  * Each anchor's r best candidate negatives among those offered so far, for a hard selection made
  * while streaming: one bounded min-heap per anchor, ordered as {@link AnchorRule} ranks candidates
@@ -14,16 +16,17 @@ final class CandidateHeaps {
     private final long[] keys;
     private final int[] sizes;
 
-    /** Empty heaps of capacity {@code rank} for {@code anchors} anchors, in {@code buffers}' arrays. */
-    CandidateHeaps(int anchors, int rank, LossBuffers buffers) {
+    /** Empty heaps of capacity {@code rank} for {@code anchors} anchors, in {@code workspace}'s arrays. */
+    CandidateHeaps(int anchors, int rank, LossWorkspace workspace) {
         long total = (long) anchors * rank;
         if (total > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("hard selection: " + anchors + " anchors × " + rank
                     + " candidates kept each is too many to hold; use a smaller top-K or quantile");
         }
         this.rank = rank;
-        this.keys = buffers.keys((int) total);
-        this.sizes = buffers.sizes(anchors);
+        this.keys = workspace.keys((int) total);
+        this.sizes = workspace.sizes(anchors);
+        Arrays.fill(sizes, 0, anchors, 0);
     }
 
     /** The capacity r of each heap. */

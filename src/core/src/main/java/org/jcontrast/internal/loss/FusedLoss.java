@@ -14,9 +14,6 @@ import org.jcontrast.tensor.Tensor;
  * the way back from ∂L/∂features to ∂L/∂z through the normalisation.
  */
 abstract class FusedLoss implements LossImplementation {
-    /** Each thread's features and feature gradient, kept for its next call: see {@link Workspace}. */
-    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
-
     final LossOptions spec;
 
     FusedLoss(LossOptions spec) {
@@ -54,7 +51,7 @@ abstract class FusedLoss implements LossImplementation {
      */
     private double lossAndGradients(Tensor z1, Tensor z2, Tensor stacked, Tensor dz1, Tensor dz2, double[] dt) {
         int n = z1.dim(0), d = z1.dim(1);
-        Workspace ws = WORKSPACE.get();
+        LossWorkspace ws = LossWorkspace.thread();
         boolean own = ws.depth == 0;
         Tensor f = own ? ws.features(2 * n, d) : Tensor.zeros(2 * n, d);
         Tensor df = stacked != null ? stacked : own ? ws.gradient(2 * n, d) : Tensor.zeros(2 * n, d);
@@ -75,59 +72,14 @@ abstract class FusedLoss implements LossImplementation {
 
     /**
      * One begun {@link AnchorStats} per anchor of {@code rule}, for the streaming losses: this
-     * thread's kept ones when the call is not nested in another (see {@link Workspace}), else new ones.
+     * thread's kept ones when the call is not nested in another (see {@link LossWorkspace}).
      */
     static AnchorStats[] beginStats(AnchorRule rule) {
-        Workspace ws = WORKSPACE.get();
-        AnchorStats[] stats = ws.depth == 1 ? ws.stats(rule.anchors()) : fresh(rule.anchors());
+        AnchorStats[] stats = LossWorkspace.ofCall().stats(rule.anchors());
         for (int a = 0; a < stats.length; a++) {
             rule.begin(a, stats[a]);
         }
         return stats;
-    }
-
-    private static AnchorStats[] fresh(int anchors) {
-        AnchorStats[] stats = new AnchorStats[anchors];
-        for (int a = 0; a < anchors; a++) {
-            stats[a] = new AnchorStats();
-        }
-        return stats;
-    }
-
-    /**
-     * The stacked features f and, for {@code computeInto}, ∂L/∂f, [2N, d] each, and the streaming losses' per-anchor
-     * statistics (about 128 bytes an anchor) of one thread, kept between calls so that a training
-     * loop's steady state makes no garbage of that size; made anew when the shape changes. A call
-     * nested in another on the same thread (a loss computed in a parallel task that this thread
-     * helps with while it waits) takes fresh ones.
-     */
-    private static final class Workspace {
-        Tensor features;
-        Tensor gradient;
-        AnchorStats[] stats;
-        /** Calls of this thread under way: the workspace is the outermost one's. */
-        int depth;
-
-        AnchorStats[] stats(int anchors) {
-            if (stats == null || stats.length != anchors) {
-                stats = fresh(anchors);
-            }
-            return stats;
-        }
-
-        Tensor features(int rows, int d) {
-            if (features == null || features.dim(0) != rows || features.dim(1) != d) {
-                features = Tensor.zeros(rows, d);
-            }
-            return features;
-        }
-
-        Tensor gradient(int rows, int d) {
-            if (gradient == null || gradient.dim(0) != rows || gradient.dim(1) != d) {
-                gradient = Tensor.zeros(rows, d);
-            }
-            return gradient;
-        }
     }
 
     private void normalizeInto(Tensor z, Tensor out) {

@@ -1,5 +1,6 @@
 package org.jcontrast.internal.loss;
 
+import java.util.Arrays;
 import org.jcontrast.internal.Context;
 import org.jcontrast.internal.kernel.ArrayKernel;
 import org.jcontrast.internal.kernel.Parallel;
@@ -19,13 +20,13 @@ final class SelectedPairs {
 
     /**
      * Finishes the anchors (begun, with their selection fixed from {@code heaps}), writes ∂L/∂F into
-     * the zero-filled {@code df} and returns the loss; its working arrays come from {@code buffers}.
+     * the zero-filled {@code df} and returns the loss; its working arrays come from {@code workspace}.
      */
     static double lossAndGradient(AnchorRule rule, Tensor f, float[] pairSimilarity, CandidateHeaps heaps,
-                                  AnchorStats[] stats, Tensor df, LossBuffers buffers) {
+                                  AnchorStats[] stats, Tensor df, LossWorkspace workspace) {
         int anchors = rule.anchors(), n = anchors / 2, k = heaps.rank(), d = f.dim(1);
         // ∂L/∂s of each kept negative (anchor-major), then of each anchor's positive.
-        float[] g = buffers.floats(anchors * k + anchors);
+        float[] g = workspace.floats(anchors * k + anchors);
         int positives = anchors * k;
         Parallel.forRange(anchors, 64, (from, to) -> {
             double[] logits = new double[k + 1];
@@ -53,7 +54,7 @@ final class SelectedPairs {
                 }
             }
         });
-        int[] selections = transposedSelections(heaps, anchors, buffers);
+        int[] selections = transposedSelections(heaps, anchors, workspace);
         int entries = 2 * (anchors + 1);
         float[] fa = f.array(), ga = df.array();
         int fo = f.offset(), go = df.offset();
@@ -97,9 +98,10 @@ final class SelectedPairs {
      * returned array holds the starts (anchors + 1 of them), a copy used while filling, then the
      * entries, sample b's at {@code [start[b], start[b+1])} past the first 2·(anchors + 1).
      */
-    private static int[] transposedSelections(CandidateHeaps heaps, int anchors, LossBuffers buffers) {
+    private static int[] transposedSelections(CandidateHeaps heaps, int anchors, LossWorkspace workspace) {
         int k = heaps.rank(), next = anchors + 1, entries = 2 * (anchors + 1);
-        int[] t = buffers.ints(entries + anchors * k);
+        int[] t = workspace.ints(entries + anchors * k);
+        Arrays.fill(t, 0, anchors + 1, 0);
         for (int a = 0; a < anchors; a++) {
             for (int e = 0; e < k; e++) {
                 t[heaps.column(a, e) + 1]++;

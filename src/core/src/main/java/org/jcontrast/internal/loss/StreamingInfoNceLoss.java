@@ -19,17 +19,8 @@ final class StreamingInfoNceLoss extends FusedLoss {
 
     @Override
     double lossAndFeatureGradient(Tensor f, int n, Tensor df) {
-        LossBuffers buffers = LossBuffers.take();
-        try {
-            return lossAndFeatureGradient(f, n, df, buffers);
-        } finally {
-            buffers.release();
-        }
-    }
-
-    private double lossAndFeatureGradient(Tensor f, int n, Tensor df, LossBuffers buffers) {
         int rows = spec.bank().size();
-        Tensor bank = LossInputs.bank(spec, buffers.bank(rows * f.dim(1)));
+        Tensor bank = LossInputs.bank(spec, LossWorkspace.ofCall().bank(rows * f.dim(1)));
         if (!spec.normalizedInputs()) {
             Ops.normalizeRowsInto(bank, spec.eps(), bank);
         }

@@ -28,18 +28,14 @@ final class StreamingOneTowerLoss extends FusedLoss {
         AnchorStats[] stats = beginStats(rule);
         try (TileSweep sweep = TileSweep.symmetric(rule, f, tile, stats)) {
             if (rule.selects() && rule.selectionRank() < rule.candidateCount()) {
-                LossBuffers buffers = LossBuffers.take();
-                try {
-                    CandidateHeaps heaps = new CandidateHeaps(rule.anchors(), rule.selectionRank(), buffers);
-                    sweep.select(heaps);
-                    for (int a = 0; a < stats.length; a++) {
-                        heaps.select(rule, a, stats[a]);
-                    }
-                    if (spec.topK() > 0) {
-                        return SelectedPairs.lossAndGradient(rule, f, pairs, heaps, stats, df, buffers);
-                    }
-                } finally {
-                    buffers.release();
+                LossWorkspace workspace = LossWorkspace.ofCall();
+                CandidateHeaps heaps = new CandidateHeaps(rule.anchors(), rule.selectionRank(), workspace);
+                sweep.select(heaps);
+                for (int a = 0; a < stats.length; a++) {
+                    heaps.select(rule, a, stats[a]);
+                }
+                if (spec.topK() > 0) {
+                    return SelectedPairs.lossAndGradient(rule, f, pairs, heaps, stats, df, workspace);
                 }
             }
             sweep.observe();

@@ -41,7 +41,7 @@ class CandidateHeapsTest {
                 continue;
             }
             candidates.sort(Comparator.<Integer>comparingDouble(b -> -(row[b] + 0f)).thenComparingInt(b -> b));
-            CandidateHeaps heaps = new CandidateHeaps(2, rank, LossBuffers.take());
+            CandidateHeaps heaps = new CandidateHeaps(2, rank, new LossWorkspace());
             // Offer anchor 1's row as runs in a random order.
             List<int[]> runs = new ArrayList<>();
             for (int b0 = 0; b0 < cols; ) {
@@ -77,14 +77,14 @@ class CandidateHeapsTest {
 
     @Test
     void anUnfilledHeapAndAnOversizedOneAreErrors() {
-        CandidateHeaps heaps = new CandidateHeaps(1, 3, LossBuffers.take());
+        CandidateHeaps heaps = new CandidateHeaps(1, 3, new LossWorkspace());
         heaps.offer(0, 0, new float[] {1f, 2f}, 0, 2);
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> heaps.select(AnchorRule.of(LossOptions.of(LossKind.HARD).withTopK(3), 4, 0, null), 0,
                         new AnchorStats()));
         assertTrue(e.getMessage().contains("offered 2 candidates, fewer than the 3"), e.getMessage());
         IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
-                () -> new CandidateHeaps(1 << 20, 1 << 12, LossBuffers.take()));
+                () -> new CandidateHeaps(1 << 20, 1 << 12, new LossWorkspace()));
         assertTrue(big.getMessage().contains("too many"), big.getMessage());
     }
 }

@@ -1,0 +1,108 @@
+package org.jcontrast.internal.loss;
+
+import java.lang.ref.SoftReference;
+import org.jcontrast.tensor.Tensor;
+
+/**
+ * One thread's working arrays for the fused losses, kept between calls so that a training loop's
+ * steady state makes no garbage that grows with the batch: the stacked features f and, for
+ * {@code computeInto}, ∂L/∂f ([2N, d] each); the streaming losses' per-anchor statistics (about
+ * 128 bytes an anchor); a hard selection's candidate heaps and {@link SelectedPairs}' sparse
+ * gradient; InfoNCE's copy of the memory bank. Each array is made anew when it is too small (the
+ * tensors and the bank's copy, when their shape changes). A call nested in another on the same
+ * thread (a loss computed in a parallel task that this thread helps with while it waits) gets a
+ * workspace of its own. Not thread-safe: one thread's, its arrays read by its call's parallel tasks.
+ */
+final class LossWorkspace {
+    private static final ThreadLocal<LossWorkspace> THREAD = ThreadLocal.withInitial(LossWorkspace::new);
+
+    /** Calls of this thread under way: the workspace is the outermost one's. */
+    int depth;
+    private Tensor features;
+    private Tensor gradient;
+    private AnchorStats[] stats;
+    /** Softly held: a quantile's heaps hold O(N²·α) entries, too many to keep for good. */
+    private SoftReference<long[]> keys = new SoftReference<>(new long[0]);
+    private int[] sizes = new int[0];
+    private float[] floats = new float[0];
+    private int[] ints = new int[0];
+    private float[] bank = new float[0];
+
+    /** This thread's workspace, whose {@link #depth} tells whether a call is under way. */
+    static LossWorkspace thread() {
+        return THREAD.get();
+    }
+
+    /** The workspace of the loss call under way: the thread's own for the outermost call, else a new one. */
+    static LossWorkspace ofCall() {
+        LossWorkspace ws = THREAD.get();
+        return ws.depth == 1 ? ws : new LossWorkspace();
+    }
+
+    Tensor features(int rows, int d) {
+        if (features == null || features.dim(0) != rows || features.dim(1) != d) {
+            features = Tensor.zeros(rows, d);
+        }
+        return features;
+    }
+
+    Tensor gradient(int rows, int d) {
+        if (gradient == null || gradient.dim(0) != rows || gradient.dim(1) != d) {
+            gradient = Tensor.zeros(rows, d);
+        }
+        return gradient;
+    }
+
+    /** One {@link AnchorStats} per anchor, not begun. */
+    AnchorStats[] stats(int anchors) {
+        if (stats == null || stats.length != anchors) {
+            stats = new AnchorStats[anchors];
+            for (int a = 0; a < anchors; a++) {
+                stats[a] = new AnchorStats();
+            }
+        }
+        return stats;
+    }
+
+    /** The heaps' keys, at least {@code n}; every array below leaves its contents as they are. */
+    long[] keys(int n) {
+        long[] k = keys.get();
+        if (k == null || k.length < n) {
+            k = new long[n];
+            keys = new SoftReference<>(k);
+        }
+        return k;
+    }
+
+    /** The heaps' sizes, at least {@code n}. */
+    int[] sizes(int n) {
+        if (sizes.length < n) {
+            sizes = new int[n];
+        }
+        return sizes;
+    }
+
+    /** Floats for the sparse gradient, at least {@code n}. */
+    float[] floats(int n) {
+        if (floats.length < n) {
+            floats = new float[n];
+        }
+        return floats;
+    }
+
+    /** Ints for the transposed selections, at least {@code n}. */
+    int[] ints(int n) {
+        if (ints.length < n) {
+            ints = new int[n];
+        }
+        return ints;
+    }
+
+    /** Floats for a copy of the memory bank, exactly {@code n}: a tensor wraps them whole. */
+    float[] bank(int n) {
+        if (bank.length != n) {
+            bank = new float[n];
+        }
+        return bank;
+    }
+}
