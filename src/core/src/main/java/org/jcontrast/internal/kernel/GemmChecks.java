@@ -35,16 +35,6 @@ final class GemmChecks {
         }
     }
 
-    static void packedProduct(boolean transA, int m, float[] a, int offA, int lda, PackedRows b, int b0, int k,
-                              float[] c, int offC, int ldc) {
-        if (m < 0 || k < 0 || b0 < 0 || b0 + k > b.rows()) {
-            throw new IllegalArgumentException("addProduct: " + m + " rows times the block [" + b0 + ", " + (b0 + k)
-                    + ") of " + b.rows() + " packed rows");
-        }
-        matrix("A", a, offA, lda, transA ? k : m, transA ? m : k);
-        matrix("C", c, offC, ldc, m, b.cols());
-    }
-
     static void matrix(String name, float[] x, int off, int ld, int rows, int cols) {
         if (rows == 0 || cols == 0) {
             return;

@@ -40,10 +40,9 @@ public interface GemmKernel {
     }
 
     /**
-     * Lays out the row-major {@code rows × cols} matrix at {@code a[off]} for {@link #productNT} and
-     * {@link #addProduct}, in {@code panels} (at least {@link #packedSize} floats; unused when that
-     * is 0). Packing once and then multiplying many blocks saves packing the same rows for every
-     * product.
+     * Lays out the row-major {@code rows × cols} matrix at {@code a[off]} for {@link #productNT}, in
+     * {@code panels} (at least {@link #packedSize} floats; unused when that is 0). Packing once and
+     * then multiplying many blocks saves packing the same rows for every product.
      */
     default PackedRows pack(float[] a, int off, int rows, int cols, float[] panels) {
         GemmChecks.matrix("A", a, off, cols, rows, cols);
@@ -61,20 +60,6 @@ public interface GemmKernel {
         int k = r.cols();
         gemm(false, true, m, n, k, 1f, r.source(), r.offset() + r0 * k, k, c.source(), c.offset() + c0 * k, k,
                 0f, out, offC, ldc);
-    }
-
-    /**
-     * C += op(A)·b[b0 : b0+k], where C is m × {@code b.cols()} with row stride {@code ldc} and op(A)
-     * is A (stored m×k) or, when {@code transA}, Aᵀ (A stored k×m): the bits of
-     * {@code gemm(transA, false, m, b.cols(), k, 1, a, ..., 1, c, ...)} on the rows {@code b} was
-     * packed from. Any run of rows serves as the k-block, so a product with a block of packed rows
-     * as its B packs nothing of B.
-     */
-    default void addProduct(boolean transA, int m, float[] a, int offA, int lda, PackedRows b, int b0, int k,
-                            float[] c, int offC, int ldc) {
-        GemmChecks.packedProduct(transA, m, a, offA, lda, b, b0, k, c, offC, ldc);
-        int n = b.cols();
-        gemm(transA, false, m, n, k, 1f, a, offA, lda, b.source(), b.offset() + b0 * n, n, 1f, c, offC, ldc);
     }
 
     /**

@@ -145,20 +145,13 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
-     * Three layouts, for k ≤ KC: the rows as {@link #packA} lays out A (MR-row panels), as
-     * {@link #packB} lays out a transposed B (NR-row panels), each k-major, and then as packB lays
-     * out an untransposed B whose k is the rows (NR-column panels of all the rows, so that any run
-     * of rows is a k-block), each padded with zeros. Longer rows are not packed: their k-blocks
-     * would need layouts of their own.
+     * Both of the micro-kernel's layouts, for k ≤ KC: the rows as {@link #packA} lays out A (MR-row
+     * panels), then as {@link #packB} lays out a transposed B (NR-row panels), each k-major and
+     * padded with zeros. Longer rows are not packed: their k-blocks would need layouts of their own.
      */
     @Override
     public long packedSize(int rows, int cols) {
-        return cols > KC ? 0 : columnPanelsOffset(rows, cols) + (long) roundUp(cols, NR) * rows;
-    }
-
-    /** Where the third layout of {@link #packedSize} begins. */
-    private static long columnPanelsOffset(int rows, int cols) {
-        return ((long) roundUp(rows, MR) + roundUp(rows, NR)) * cols;
+        return cols > KC ? 0 : ((long) roundUp(rows, MR) + roundUp(rows, NR)) * cols;
     }
 
     @Override
@@ -174,7 +167,6 @@ final class PanamaGemm implements GemmKernel {
         }
         packA(false, 1f, a, off, cols, 0, rows, 0, cols, panels);
         packB(true, a, off, cols, 0, cols, 0, rows, panels, roundUp(rows, MR) * cols, 0, rows);
-        packB(false, a, off, cols, 0, rows, 0, cols, panels, (int) columnPanelsOffset(rows, cols), 0, cols);
         return new PackedRows(a, off, rows, cols, panels);
     }
 
@@ -195,36 +187,8 @@ final class PanamaGemm implements GemmKernel {
             return;
         }
         int k = r.cols();
-        macroKernel(WORKSPACE.get(), r.panels(), r0 * k, c.panels(), (roundUp(c.rows(), MR) + c0) * k, k * NR, m, n, k,
-                false, out, offC, ldc, NO_DIAGONAL, false);
-    }
-
-    /**
-     * Reads B from its third layout, packing only A; the same bits as {@link #gemm}, whose row
-     * blocks and micro-kernel sums it repeats. A k above the k-block, or rows without panels,
-     * take {@link #gemm}.
-     */
-    @Override
-    public void addProduct(boolean transA, int m, float[] a, int offA, int lda, PackedRows b, int b0, int k,
-                           float[] c, int offC, int ldc) {
-        if (b.panels() == null || k > KC) {
-            GemmKernel.super.addProduct(transA, m, a, offA, lda, b, b0, k, c, offC, ldc);
-            return;
-        }
-        int n = b.cols();
-        GemmChecks.packedProduct(transA, m, a, offA, lda, b, b0, k, c, offC, ldc);
-        if (m == 0 || k == 0) {
-            return;
-        }
-        GemmWorkspace ws = WORKSPACE.get();
-        int bOff = (int) columnPanelsOffset(b.rows(), n) + b0 * NR;
-        int rows = blockRows(k);
-        for (int ic = 0; ic < m; ic += rows) {
-            int mc = Math.min(rows, m - ic);
-            packA(transA, 1f, a, offA, lda, ic, mc, 0, k, ws.packedA);
-            macroKernel(ws, ws.packedA, 0, b.panels(), bOff, b.rows() * NR, mc, n, k, true, c, offC + ic * ldc, ldc,
-                    NO_DIAGONAL, false);
-        }
+        macroKernel(WORKSPACE.get(), r.panels(), r0 * k, c.panels(), (roundUp(c.rows(), MR) + c0) * k, m, n, k, false,
+                out, offC, ldc, NO_DIAGONAL, false);
     }
 
     /**
@@ -275,7 +239,7 @@ final class PanamaGemm implements GemmKernel {
                     }
                     GemmWorkspace ws = WORKSPACE.get();
                     packA(transA, alpha, a, offA, lda, ic, mc, kStart, kc, ws.packedA);
-                    macroKernel(ws, ws.packedA, 0, packedB, 0, kc * NR, mc, nc, kc, kStart > 0 || beta != 0f,
+                    macroKernel(ws, ws.packedA, 0, packedB, 0, mc, nc, kc, kStart > 0 || beta != 0f,
                             c, offC + ic * ldc + colStart, ldc, ic - colStart + diag, mirror && last);
                 });
             }
@@ -288,9 +252,8 @@ final class PanamaGemm implements GemmKernel {
      * place: whole tiles by 4×4 shuffles, the few that cross the diagonal or overhang C element by
      * element.
      */
-    private static void macroKernel(GemmWorkspace ws, float[] pa, int aOff, float[] pb, int bOff, int bPanel, int mc,
-                                    int nc, int kc, boolean accumulate, float[] c, int offC, int ldc, int diag,
-                                    boolean mirror) {
+    private static void macroKernel(GemmWorkspace ws, float[] pa, int aOff, float[] pb, int bOff, int mc, int nc,
+                                    int kc, boolean accumulate, float[] c, int offC, int ldc, int diag, boolean mirror) {
         float[] t = ws.tile;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
@@ -306,12 +269,12 @@ final class PanamaGemm implements GemmKernel {
                 // Local (i, j) mirrors to (j − diag, i + diag).
                 int mirrorOff = offC + (jr - diag) * ldc + ir + diag;
                 if (mr == MR && nr == NR && jr + NR - 1 <= ir + diag) {
-                    microKernel(kc, pa, aOff + ir * kc, pb, bOff + jr / NR * bPanel, accumulate, c, cOff, ldc);
+                    microKernel(kc, pa, aOff + ir * kc, pb, bOff + jr * kc, accumulate, c, cOff, ldc);
                     if (mirror) {
                         mirrorTile(c, cOff, ldc, mirrorOff);
                     }
                 } else {
-                    microKernel(kc, pa, aOff + ir * kc, pb, bOff + jr / NR * bPanel, false, t, 0, NR);
+                    microKernel(kc, pa, aOff + ir * kc, pb, bOff + jr * kc, false, t, 0, NR);
                     for (int i = 0; i < mr; i++) {
                         int jEnd = Math.min(nr, ir + i + diag - jr + 1);
                         for (int j = 0; j < jEnd; j++) {

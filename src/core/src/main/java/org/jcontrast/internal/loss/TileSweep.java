@@ -68,11 +68,11 @@ final class TileSweep implements AutoCloseable {
      */
     private static final ThreadLocal<SoftReference<float[][]>> PANELS = new ThreadLocal<>();
     /**
-     * The most floats packed once per sweep (96 MiB: 2N = 16384 at d = 512 in the vector kernel's
-     * three layouts); beyond that the tiles pack their own blocks, and the sweep's memory does not
-     * grow with its inputs.
+     * The most floats packed once per sweep (64 MiB: 2N = 16384 at d = 512 in the vector kernel's two
+     * layouts); beyond that the tiles pack their own blocks, and the sweep's memory does not grow
+     * with its inputs.
      */
-    static final long MAX_PACKED_FLOATS = 24L << 20;
+    static final long MAX_PACKED_FLOATS = 16L << 20;
     /** The largest 2M for which rows and columns share one shift (see the class comment). */
     static final float SHARED_SHIFT_LIMIT = 80f;
 
@@ -293,15 +293,8 @@ final class TileSweep implements AutoCloseable {
                 arrays.add(s, 0, t, 0, s, 0, m * n);
             }
         }
-        if (packedRows != null) {
-            gemm.addProduct(false, m, s, 0, n, packedCols, c0, n, dRows.array(), dRows.offset() + r0 * d, d);
-        } else {
-            product(router, gemm, false, false, m, d, n, s, 0, n, ca, co, d, 1f, dRows.array(), dRows.offset() + r0 * d,
-                    d);
-        }
-        if (dCols != null && !diagonal && packedRows != null) {
-            gemm.addProduct(true, n, s, 0, n, packedRows, r0, m, dCols.array(), dCols.offset() + c0 * d, d);
-        } else if (dCols != null && !diagonal) {
+        product(router, gemm, false, false, m, d, n, s, 0, n, ca, co, d, 1f, dRows.array(), dRows.offset() + r0 * d, d);
+        if (dCols != null && !diagonal) {
             product(router, gemm, true, false, n, d, m, s, 0, n, ra, ro, d, 1f, dCols.array(), dCols.offset() + c0 * d,
                     d);
         }

@@ -377,42 +377,6 @@ class GemmKernelTest {
         assertTrue(e.getMessage().contains("blocks [8, 12) of 10 rows"), e.getMessage());
     }
 
-    /**
-     * Adding a product whose B is a run of packed rows gives the bits of gemm(transA, false, ..., 1)
-     * on the rows themselves: runs on and off the panels' edges, ragged ones, A transposed or not,
-     * C with NaN and a stride, rows too long to pack, and k above the k-block.
-     */
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("providers")
-    void addedProductOfPackedRowsGivesGemmsBits(String name, KernelProvider p) {
-        GemmKernel g = p.gemm();
-        SplittableRandom r = new SplittableRandom(29);
-        for (int cols : new int[] {1, 13, 128, 600}) {
-            int rows = 700;
-            float[] b = random(r, 7 + rows * cols);
-            PackedRows pb = g.pack(b, 7, rows, cols, new float[(int) g.packedSize(rows, cols)]);
-            // {b0, k, m}: on a panel edge; off it, ragged; the whole beyond the k-block; k = 0.
-            int[][] blocks = {{64, 256, 100}, {3, 37, 9}, {0, rows, 17}, {5, 0, 4}};
-            for (int[] bl : blocks) {
-                for (boolean transA : new boolean[] {false, true}) {
-                    int m = bl[2], k = bl[1], ldc = cols + 3;
-                    float[] a = random(r, 2 + m * k);
-                    int lda = transA ? m : k;
-                    float[] want = random(r, m * ldc + 1);
-                    want[ldc + 1] = Float.NaN;
-                    float[] got = want.clone();
-                    g.gemm(transA, false, m, cols, k, 1f, a, 2, lda, b, 7 + bl[0] * cols, cols, 1f, want, 1, ldc);
-                    g.addProduct(transA, m, a, 2, lda, pb, bl[0], k, got, 1, ldc);
-                    assertArrayEquals(want, got, "cols=" + cols + " block " + Arrays.toString(bl) + " transA " + transA);
-                }
-            }
-        }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.addProduct(false, 2,
-                new float[8], 0, 4, g.pack(new float[40], 0, 10, 4, new float[(int) g.packedSize(10, 4)]), 8, 4,
-                new float[8], 0, 4));
-        assertTrue(e.getMessage().contains("block [8, 12) of 10 packed rows"), e.getMessage());
-    }
-
     @Test
     void misuseNamesTheProblem() {
         GemmKernel g = Context.current().kernels().gemm();
