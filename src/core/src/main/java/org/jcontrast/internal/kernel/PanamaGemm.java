@@ -119,7 +119,7 @@ final class PanamaGemm implements GemmKernel {
         }
         own.sharing = true;
         try {
-            loops(GemmSteps.ON_ALL_THREADS, own.sharedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR)),
+            loops(true, own.sharedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR)),
                     transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, diag, mirror);
         } finally {
             own.sharing = false;
@@ -209,16 +209,18 @@ final class PanamaGemm implements GemmKernel {
         if (k == 0) {
             return;
         }
-        loops(GemmSteps.ON_CALLER, WORKSPACE.get().packedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR)),
+        loops(false, WORKSPACE.get().packedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR)),
                 transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, diag, mirror);
     }
 
     /**
      * The blocked loops, for k ≥ 1, with B packed into {@code packedB}; each row block uses its
      * thread's packed A. Local element (i, j) of C is written only when {@code j ≤ i + diag}; with
-     * {@code mirror}, its value is also copied to local position {@code (j − diag, i + diag)}.
+     * {@code mirror}, its value is also copied to local position {@code (j − diag, i + diag)}. On
+     * the calling thread they are plain loops: the streaming losses make two products per tile, and
+     * a pair of lambdas each was their last garbage (80 KB a call at 2N = 8192, growing as N²).
      */
-    private static void loops(GemmSteps steps, float[] packedB, boolean transA, boolean transB, int m, int n, int k,
+    private static void loops(boolean allThreads, float[] packedB, boolean transA, boolean transB, int m, int n, int k,
                               float alpha, float[] a, int offA, int lda, float[] b, int offB, int ldb,
                               float beta, float[] c, int offC, int ldc, int diag, boolean mirror) {
         for (int jc = 0; jc < n && jc <= m - 1 + diag; jc += NC) {
@@ -227,23 +229,38 @@ final class PanamaGemm implements GemmKernel {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 int kStart = pc;
-                boolean last = pc + kc == k;
-                steps.panels(Math.ceilDiv(nc, NR), (from, to) -> packB(transB, b, offB, ldb, kStart, kc, colStart, nc,
-                        packedB, 0, from * NR, Math.min(nc, to * NR)));
-                int rows = steps == GemmSteps.ON_ALL_THREADS ? sharedBlockRows(m, kc) : blockRows(kc);
-                steps.blocks(Math.ceilDiv(m, rows), block -> {
-                    int ic = block * rows;
-                    int mc = Math.min(rows, m - ic);
-                    if (colStart > ic + mc - 1 + diag) {
-                        return;
+                boolean accumulate = kStart > 0 || beta != 0f;
+                boolean mirrorNow = mirror && pc + kc == k;
+                int rows = allThreads ? sharedBlockRows(m, kc) : blockRows(kc);
+                int blocks = Math.ceilDiv(m, rows);
+                if (allThreads) {
+                    Parallel.forRange(Math.ceilDiv(nc, NR), 1, (from, to) -> packB(transB, b, offB, ldb, kStart, kc,
+                            colStart, nc, packedB, 0, from * NR, Math.min(nc, to * NR)));
+                    Parallel.forTasks(blocks, block -> rowBlock(block * rows, Math.min(rows, m - block * rows), transA,
+                            alpha, a, offA, lda, kStart, kc, packedB, nc, accumulate, c, offC, ldc, colStart, diag,
+                            mirrorNow));
+                } else {
+                    packB(transB, b, offB, ldb, kStart, kc, colStart, nc, packedB, 0, 0, nc);
+                    for (int ic = 0; ic < m; ic += rows) {
+                        rowBlock(ic, Math.min(rows, m - ic), transA, alpha, a, offA, lda, kStart, kc, packedB, nc,
+                                accumulate, c, offC, ldc, colStart, diag, mirrorNow);
                     }
-                    GemmWorkspace ws = WORKSPACE.get();
-                    packA(transA, alpha, a, offA, lda, ic, mc, kStart, kc, ws.packedA);
-                    macroKernel(ws, ws.packedA, 0, packedB, 0, mc, nc, kc, kStart > 0 || beta != 0f,
-                            c, offC + ic * ldc + colStart, ldc, ic - colStart + diag, mirror && last);
-                });
+                }
             }
         }
+    }
+
+    /** Rows {@code [ic, ic + mc)} of C's block at {@code colStart}: packs their A, then the macro-kernel. */
+    private static void rowBlock(int ic, int mc, boolean transA, float alpha, float[] a, int offA, int lda, int kStart,
+                                 int kc, float[] packedB, int nc, boolean accumulate, float[] c, int offC, int ldc,
+                                 int colStart, int diag, boolean mirror) {
+        if (colStart > ic + mc - 1 + diag) {
+            return;
+        }
+        GemmWorkspace ws = WORKSPACE.get();
+        packA(transA, alpha, a, offA, lda, ic, mc, kStart, kc, ws.packedA);
+        macroKernel(ws, ws.packedA, 0, packedB, 0, mc, nc, kc, accumulate, c, offC + ic * ldc + colStart, ldc,
+                ic - colStart + diag, mirror);
     }
 
     /**

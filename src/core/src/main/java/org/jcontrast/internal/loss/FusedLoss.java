@@ -110,13 +110,13 @@ abstract class FusedLoss implements LossImplementation {
      */
     abstract double lossAndFeatureGradient(Tensor f, int n, Tensor df);
 
-    /** s_{i,i+N} = f_i·f_{i+N} for the N positive pairs. */
+    /** s_{i,i+N} = f_i·f_{i+N} for the N positive pairs, in the call's {@link LossWorkspace#pairs}. */
     static float[] pairSimilarities(Tensor f, int n) {
         int d = f.dim(1);
         float[] a = f.array();
         int o = f.offset();
         ArrayKernel k = Context.current().kernels().array();
-        float[] c = new float[n];
+        float[] c = LossWorkspace.ofCall().pairs(n);
         for (int i = 0; i < n; i++) {
             c[i] = k.dot(a, o + i * d, a, o + (i + n) * d, d);
         }

@@ -6,10 +6,11 @@ import org.jcontrast.tensor.Tensor;
 /**
  * One thread's working arrays for the fused losses, kept between calls so that a training loop's
  * steady state makes no garbage that grows with the batch: the stacked features f and, for
- * {@code computeInto}, ∂L/∂f ([2N, d] each); the streaming losses' per-anchor statistics (about
- * 128 bytes an anchor); a hard selection's candidate heaps and {@link SelectedPairs}' sparse
- * gradient; InfoNCE's copy of the memory bank. Each array is made anew when it is too small (the
- * tensors and the bank's copy, when their shape changes). A call nested in another on the same
+ * {@code computeInto}, ∂L/∂f ([2N, d] each); the positive pairs' similarities; the streaming
+ * losses' per-anchor statistics (about 128 bytes an anchor); a hard selection's candidate heaps
+ * and {@link SelectedPairs}' sparse gradient; InfoNCE's copy of the memory bank. Each array is
+ * made anew when it is too small (the tensors, the pairs and the bank's copy, when their size
+ * changes). A call nested in another on the same
  * thread (a loss computed in a parallel task that this thread helps with while it waits) gets a
  * workspace of its own. Not thread-safe: one thread's, its arrays read by its call's parallel tasks.
  */
@@ -27,6 +28,7 @@ final class LossWorkspace {
     private float[] floats = new float[0];
     private int[] ints = new int[0];
     private float[] bank = new float[0];
+    private float[] pairs = new float[0];
 
     /** This thread's workspace, whose {@link #depth} tells whether a call is under way. */
     static LossWorkspace thread() {
@@ -82,7 +84,7 @@ final class LossWorkspace {
         return sizes;
     }
 
-    /** Floats for the sparse gradient, at least {@code n}. */
+    /** Floats for the sparse gradient, or InfoNCE's gradients at the positives, at least {@code n}. */
     float[] floats(int n) {
         if (floats.length < n) {
             floats = new float[n];
@@ -96,6 +98,14 @@ final class LossWorkspace {
             ints = new int[n];
         }
         return ints;
+    }
+
+    /** The positive pairs' similarities, exactly {@code n}: DCLW's weights take their length. */
+    float[] pairs(int n) {
+        if (pairs.length != n) {
+            pairs = new float[n];
+        }
+        return pairs;
     }
 
     /** Floats for a copy of the memory bank, exactly {@code n}: a tensor wraps them whole. */

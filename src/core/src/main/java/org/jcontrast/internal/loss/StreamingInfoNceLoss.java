@@ -40,7 +40,7 @@ final class StreamingInfoNceLoss extends FusedLoss {
             loss = StreamingStats.finish(rule, stats);
             sweep.gradient(df.rows(0, anchors), null);
         }
-        float[] positiveGradient = new float[anchors];
+        float[] positiveGradient = LossWorkspace.ofCall().floats(anchors);
         for (int a = 0; a < anchors; a++) {
             positive[0] = pairs[a % n];
             rule.gradientRun(a, m, m + 1, positive, 0, stats[a]);

@@ -25,6 +25,9 @@ final class TileQueue {
     private final int[] rowDone;
     /** Tiles done per column block, when the columns are written and are not the rows' blocks. */
     private final int[] colDone;
+    /** What {@link #next} returns when there is no tile to take. */
+    static final long NONE = -1;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progress = lock.newCondition();
     private final int total;
@@ -52,10 +55,12 @@ final class TileQueue {
     }
 
     /**
-     * The next tile, as {@code {round, slot}}, once its blocks are free; null when none are left,
-     * another thread failed or the caller was interrupted (see {@link #throwIfCancelled}).
+     * The next tile, as {@link #tile}{@code (round, slot)}, once its blocks are free; {@link #NONE}
+     * when none are left, another thread failed or the caller was interrupted (see
+     * {@link #throwIfCancelled}). A long rather than an array: a pass at 2N = 2²⁰ hands out
+     * millions of tiles, and each array would be garbage.
      */
-    int[] next() {
+    long next() {
         lock.lock();
         try {
             while (round < schedule.rounds() && slot == schedule.tiles(round)) {
@@ -63,23 +68,36 @@ final class TileQueue {
                 slot = 0;
             }
             if (failed || round == schedule.rounds()) {
-                return null;
+                return NONE;
             }
             if (cancelRequested.getAsBoolean()) {
                 failed = true;
                 cancelled = name + ": the streaming loss was interrupted after " + handedOut + " of " + total + " tiles";
                 progress.signalAll();
-                return null;
+                return NONE;
             }
             int r = round, s = slot++;
             handedOut++;
             while (!failed && !ready(r, schedule.rowBlock(r, s), schedule.colBlock(r, s))) {
                 progress.awaitUninterruptibly();
             }
-            return failed ? null : new int[] {r, s};
+            return failed ? NONE : tile(r, s);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A tile as {@link #next} hands it out: its round and its slot in that round. */
+    private static long tile(int round, int slot) {
+        return (long) round << 32 | slot;
+    }
+
+    static int round(long tile) {
+        return (int) (tile >>> 32);
+    }
+
+    static int slot(long tile) {
+        return (int) tile;
     }
 
     private boolean ready(int r, int i, int j) {
@@ -93,10 +111,10 @@ final class TileQueue {
     }
 
     /** Marks a tile that {@link #next} handed out as done. */
-    void done(int[] tile) {
+    void done(long tile) {
         lock.lock();
         try {
-            int i = schedule.rowBlock(tile[0], tile[1]), j = schedule.colBlock(tile[0], tile[1]);
+            int i = schedule.rowBlock(round(tile), slot(tile)), j = schedule.colBlock(round(tile), slot(tile));
             rowDone[i]++;
             if (schedule.symmetric() && j != i) {
                 rowDone[j]++;

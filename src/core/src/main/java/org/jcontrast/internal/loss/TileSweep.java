@@ -233,8 +233,9 @@ final class TileSweep implements AutoCloseable {
         }
         Parallel.forTasks(Math.min(Parallel.threads(), schedule.tiles()), worker -> {
             try {
-                for (int[] t = queue.next(); t != null; t = queue.next()) {
-                    tile(schedule.rowBlock(t[0], t[1]), schedule.colBlock(t[0], t[1]), body, dRows, dCols);
+                for (long t = queue.next(); t != TileQueue.NONE; t = queue.next()) {
+                    int round = TileQueue.round(t), slot = TileQueue.slot(t);
+                    tile(schedule.rowBlock(round, slot), schedule.colBlock(round, slot), body, dRows, dCols);
                     queue.done(t);
                 }
             } catch (RuntimeException | Error e) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A warmed-up streaming loss allocates its two gradients and at most 1 MiB besides, counted over
- * all threads. The core module's {@code no-uncommon-traps} test run repeats this with
+ * all threads, and nothing per tile. The core module's {@code no-uncommon-traps} test run repeats this with
  * {@code -XX:PerMethodTrapLimit=0}: C2 then compiles every branch, as it does for a method that has
  * used up its uncommon traps, and a vector that a kernel's loop boxes on some path shows in every
  * run instead of in a few percent of them.
@@ -26,8 +26,6 @@ class SteadyStateAllocationTest {
         int n = 512, d = 64;
         SplittableRandom r = new SplittableRandom(31);
         Tensor z1 = Tensor.randn(r, n, d), z2 = Tensor.randn(r, n, d);
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        threads.setThreadAllocatedMemoryEnabled(true);
         long gradients = 2L * n * d * Float.BYTES;
         // A bank of 4n rows: copying it each call, as InfoNCE did, is over the slack.
         MemoryBank bank = MemoryBank.randomUnit(4 * n, d, 32);
@@ -35,18 +33,46 @@ class SteadyStateAllocationTest {
         for (LossOptions spec : List.of(LossOptions.of(LossKind.NTXENT), LossOptions.of(LossKind.DCLW),
                 LossOptions.of(LossKind.CLIP), LossOptions.of(LossKind.HARD).withTopK(128),
                 LossOptions.of(LossKind.HARD).withQuantile(0.25), LossOptions.of(LossKind.INFONCE).withBank(bank))) {
-            LossImplementation loss = LossFactory.create(spec, LossMode.STREAMING, 128);
-            for (int warm = 0; warm < 60; warm++) {
-                loss.compute(z1, z2);
-            }
-            long fewest = Long.MAX_VALUE;
-            for (int run = 0; run < 5; run++) {
-                long before = threads.getTotalThreadAllocatedBytes();
-                loss.compute(z1, z2);
-                fewest = Math.min(fewest, threads.getTotalThreadAllocatedBytes() - before);
-            }
+            long fewest = warmedUpAllocation(spec, 128, z1, z2);
             assertTrue(fewest <= gradients + SLACK, spec + " allocated " + fewest + " bytes per warmed-up call, "
                     + "more than its gradients' " + gradients + " and 1 MiB");
         }
+    }
+
+    /**
+     * What a call allocates does not grow with its tiles: hundreds a pass against a few dozen
+     * here, millions at 2N = 2²⁰. A few dozen bytes per tile (a tile handed out as an array, a
+     * lambda per product) add up to more than the slack below.
+     */
+    @Test
+    void aWarmedUpStreamingLossAllocatesNothingPerTile() {
+        int n = 512, d = 64;
+        SplittableRandom r = new SplittableRandom(37);
+        Tensor z1 = Tensor.randn(r, n, d), z2 = Tensor.randn(r, n, d);
+        MemoryBank bank = MemoryBank.randomUnit(4 * n, d, 38);
+        for (LossOptions spec : List.of(LossOptions.of(LossKind.NTXENT), LossOptions.of(LossKind.CLIP),
+                LossOptions.of(LossKind.INFONCE).withBank(bank))) {
+            long few = warmedUpAllocation(spec, 128, z1, z2);
+            long many = warmedUpAllocation(spec, 32, z1, z2);
+            assertTrue(many - few <= 16 << 10, spec + " allocated " + few + " bytes per call with tiles of 128 and "
+                    + many + " with tiles of 32");
+        }
+    }
+
+    /** The fewest bytes that five warmed-up calls of {@code spec} allocated, on all threads. */
+    private static long warmedUpAllocation(LossOptions spec, int tile, Tensor z1, Tensor z2) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+        LossImplementation loss = LossFactory.create(spec, LossMode.STREAMING, tile);
+        for (int warm = 0; warm < 60; warm++) {
+            loss.compute(z1, z2);
+        }
+        long fewest = Long.MAX_VALUE;
+        for (int run = 0; run < 5; run++) {
+            long before = threads.getTotalThreadAllocatedBytes();
+            loss.compute(z1, z2);
+            fewest = Math.min(fewest, threads.getTotalThreadAllocatedBytes() - before);
+        }
+        return fewest;
     }
 }
