@@ -85,10 +85,12 @@ public final class AnchorRule {
         this.anchorWeight = scale / anchors;
         this.lambda = spec.lambda();
         this.labels = kind == LossKind.SUPCON ? spec.labels() : null;
+        LossWorkspace workspace = LossWorkspace.ofCall();
         if (labels != null) {
-            columnsByLabel = new int[2 * n];
-            groupOf = new int[n];
-            groupStart = groupByLabel(labels, columnsByLabel, groupOf);
+            LabelGroups groups = workspace.labelGroups(n).group(labels);
+            columnsByLabel = groups.columns;
+            groupOf = groups.groupOf;
+            groupStart = groups.start;
         } else {
             columnsByLabel = null;
             groupStart = null;
@@ -98,8 +100,8 @@ public final class AnchorRule {
             if (pairSimilarity == null || pairSimilarity.length != n) {
                 throw new IllegalArgumentException("dclw: needs the similarities of the " + n + " positive pairs");
             }
-            pairWeight = new double[n];
-            pairGradient = new double[n];
+            pairWeight = workspace.pairWeights(n);
+            pairGradient = workspace.pairWeightGradients(n);
             dclwWeights(pairSimilarity);
         } else {
             pairWeight = null;
@@ -133,58 +135,27 @@ public final class AnchorRule {
         for (float v : c) {
             sum += Math.exp(v / sigma - max);
         }
-        double[] pi = new double[n];
-        double[] mask = new double[n];
         double weighted = 0;
         for (int i = 0; i < n; i++) {
-            pi[i] = Math.exp(c[i] / sigma - max) / sum;
-            double raw = 2 - n * pi[i];
-            boolean cut = spec.clampWeight() && raw < 0;
-            pairWeight[i] = cut ? 0 : raw;
-            mask[i] = cut ? 0 : 1;
-            weighted += mask[i] * pi[i] * c[i];
+            double pi = Math.exp(c[i] / sigma - max) / sum;
+            double mask = weightMask(pi);
+            pairWeight[i] = mask == 0 ? 0 : 2 - n * pi;
+            weighted += mask * pi * c[i];
         }
-        if (spec.weightGradient()) {
-            double scale = 1 / (spec.temperature() * sigma);
-            for (int i = 0; i < n; i++) {
-                pairGradient[i] = scale * pi[i] * (mask[i] * c[i] - weighted);
-            }
+        if (!spec.weightGradient()) {
+            Arrays.fill(pairGradient, 0, n, 0);
+            return;
+        }
+        double scale = 1 / (spec.temperature() * sigma);
+        for (int i = 0; i < n; i++) {
+            double pi = Math.exp(c[i] / sigma - max) / sum;
+            pairGradient[i] = scale * pi * (weightMask(pi) * c[i] - weighted);
         }
     }
 
-    /**
-     * Sorts the 2N columns by label (ascending column within a label) into {@code columns}, writes
-     * each sample's group into {@code groupOf} and returns the groups' start offsets (one extra at
-     * the end).
-     */
-    private static int[] groupByLabel(int[] labels, int[] columns, int[] groupOf) {
-        int n = labels.length;
-        long[] keyed = new long[n];
-        for (int i = 0; i < n; i++) {
-            keyed[i] = (long) labels[i] << 32 | i;
-        }
-        Arrays.sort(keyed);
-        int[] start = new int[n + 1];
-        int groups = 0, at = 0;
-        for (int k = 0; k < n; ) {
-            int label = (int) (keyed[k] >> 32);
-            int end = k;
-            while (end < n && (int) (keyed[end] >> 32) == label) {
-                end++;
-            }
-            start[groups] = at;
-            for (int v = 0; v < 2; v++) {
-                for (int q = k; q < end; q++) {
-                    int i = (int) keyed[q];
-                    groupOf[i] = groups;
-                    columns[at++] = i + v * n;
-                }
-            }
-            groups++;
-            k = end;
-        }
-        start[groups] = at;
-        return Arrays.copyOf(start, groups + 1);
+    /** DCLW: 0 where the clamp cuts the weight 2 − N·π, else 1. */
+    private double weightMask(double pi) {
+        return spec.clampWeight() && 2 - n * pi < 0 ? 0 : 1;
     }
 
     /** Number of anchors of {@code spec} for N rows per view: 2N, or N for one-directional InfoNCE. */

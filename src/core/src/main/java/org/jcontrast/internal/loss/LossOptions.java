@@ -169,9 +169,13 @@ public final class LossOptions {
         return zeroRowsAllowed;
     }
 
-    /** SupCon's class labels, one per row of a view; null when unset. */
+    /**
+     * SupCon's class labels, one per row of a view; null when unset. The options' own array, copied
+     * when they were made: read it, never write it (a copy per read was a loss call's last garbage
+     * that grew with the batch).
+     */
     public int[] labels() {
-        return labels == null ? null : labels.clone();
+        return labels;
     }
 
     /** InfoNCE's bank of negatives; null when unset. */

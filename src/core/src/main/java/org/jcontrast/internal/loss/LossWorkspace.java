@@ -8,7 +8,8 @@ import org.jcontrast.tensor.Tensor;
  * steady state makes no garbage that grows with the batch: the stacked features f and, for
  * {@code computeInto}, ∂L/∂f ([2N, d] each); the positive pairs' similarities; the streaming
  * losses' per-anchor statistics (about 128 bytes an anchor); a hard selection's candidate heaps
- * and {@link SelectedPairs}' sparse gradient; InfoNCE's copy of the memory bank. Each array is
+ * and {@link SelectedPairs}' sparse gradient; InfoNCE's copy of the memory bank; DCLW's weights and
+ * SupCon's label groups. Each array is
  * made anew when it is too small (the tensors, the pairs and the bank's copy, when their size
  * changes). A call nested in another on the same
  * thread (a loss computed in a parallel task that this thread helps with while it waits) gets a
@@ -29,6 +30,9 @@ final class LossWorkspace {
     private int[] ints = new int[0];
     private float[] bank = new float[0];
     private float[] pairs = new float[0];
+    private double[] pairWeights = new double[0];
+    private double[] pairWeightGradients = new double[0];
+    private LabelGroups labelGroups;
 
     /** This thread's workspace, whose {@link #depth} tells whether a call is under way. */
     static LossWorkspace thread() {
@@ -106,6 +110,30 @@ final class LossWorkspace {
             pairs = new float[n];
         }
         return pairs;
+    }
+
+    /** DCLW's weights of the positive pairs, at least {@code n}. */
+    double[] pairWeights(int n) {
+        if (pairWeights.length < n) {
+            pairWeights = new double[n];
+        }
+        return pairWeights;
+    }
+
+    /** DCLW's extra ∂L/∂s of the positive pairs, through their weights; at least {@code n}. */
+    double[] pairWeightGradients(int n) {
+        if (pairWeightGradients.length < n) {
+            pairWeightGradients = new double[n];
+        }
+        return pairWeightGradients;
+    }
+
+    /** SupCon's grouping of the columns by label, for a batch of exactly {@code n} samples. */
+    LabelGroups labelGroups(int n) {
+        if (labelGroups == null || labelGroups.samples() != n) {
+            labelGroups = new LabelGroups(n);
+        }
+        return labelGroups;
     }
 
     /** Floats for a copy of the memory bank, exactly {@code n}: a tensor wraps them whole. */

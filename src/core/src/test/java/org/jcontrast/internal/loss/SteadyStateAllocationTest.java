@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
 import org.jcontrast.loss.MemoryBank;
@@ -56,6 +57,30 @@ class SteadyStateAllocationTest {
             long many = warmedUpAllocation(spec, 32, z1, z2);
             assertTrue(many - few <= 16 << 10, spec + " allocated " + few + " bytes per call with tiles of 128 and "
                     + many + " with tiles of 32");
+        }
+    }
+
+    /**
+     * Nor does it grow with the batch beyond the gradients, but for SupCon's copy of its labels: per
+     * sample, DCLW's weights and SupCon's label groups took 32 bytes or more, made anew each call.
+     */
+    @Test
+    void aWarmedUpStreamingLossAllocatesNothingPerSample() {
+        int d = 32, small = 256, large = 1024;
+        SplittableRandom r = new SplittableRandom(41);
+        Tensor z1 = Tensor.randn(r, large, d), z2 = Tensor.randn(r, large, d);
+        for (LossKind kind : List.of(LossKind.NTXENT, LossKind.DCLW, LossKind.SUPCON)) {
+            long[] beyond = new long[2];
+            for (int size = 0; size < 2; size++) {
+                int n = size == 0 ? small : large;
+                LossOptions spec = LossOptions.of(kind);
+                if (kind == LossKind.SUPCON) {
+                    spec = spec.withLabels(IntStream.range(0, n).map(i -> i % 10).toArray());
+                }
+                beyond[size] = warmedUpAllocation(spec, 128, z1.rows(0, n), z2.rows(0, n)) - 2L * n * d * Float.BYTES;
+            }
+            assertTrue(beyond[1] - beyond[0] <= 8L * (large - small), kind + " allocated " + beyond[0]
+                    + " bytes beyond its gradients per call at N = " + small + " and " + beyond[1] + " at " + large);
         }
     }
 
