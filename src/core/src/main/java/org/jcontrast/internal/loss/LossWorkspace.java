@@ -9,9 +9,8 @@ import org.jcontrast.tensor.Tensor;
  * {@code computeInto}, ∂L/∂f ([2N, d] each); the positive pairs' similarities; the streaming
  * losses' per-anchor statistics (about 128 bytes an anchor); a hard selection's candidate heaps
  * and {@link SelectedPairs}' sparse gradient; InfoNCE's copy of the memory bank; DCLW's weights and
- * SupCon's label groups. Each array is
- * made anew when it is too small (the tensors, the pairs and the bank's copy, when their size
- * changes). A call nested in another on the same
+ * SupCon's label groups. Each array is made anew when it is too small (the tensors, the pairs, the
+ * label groups and the bank's copy, when their size changes). A call nested in another on the same
  * thread (a loss computed in a parallel task that this thread helps with while it waits) gets a
  * workspace of its own. Not thread-safe: one thread's, its arrays read by its call's parallel tasks.
  */

@@ -17,6 +17,9 @@ import org.jcontrast.internal.kernel.Parallel;
  * and the others stop at their next {@link #next}.
  */
 final class TileQueue {
+    /** What {@link #next} returns when there is no tile to take. */
+    static final long NONE = -1;
+
     private final TileSchedule schedule;
     private final boolean columnsWritten;
     private final BooleanSupplier cancelRequested;
@@ -25,9 +28,6 @@ final class TileQueue {
     private final int[] rowDone;
     /** Tiles done per column block, when the columns are written and are not the rows' blocks. */
     private final int[] colDone;
-    /** What {@link #next} returns when there is no tile to take. */
-    static final long NONE = -1;
-
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progress = lock.newCondition();
     private final int total;
