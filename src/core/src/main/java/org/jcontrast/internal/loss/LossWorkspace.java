@@ -81,50 +81,32 @@ final class LossWorkspace {
 
     /** The heaps' sizes, at least {@code n}. */
     int[] sizes(int n) {
-        if (sizes.length < n) {
-            sizes = new int[n];
-        }
-        return sizes;
+        return sizes = atLeast(sizes, n);
     }
 
     /** Floats for the sparse gradient, or InfoNCE's gradients at the positives, at least {@code n}. */
     float[] floats(int n) {
-        if (floats.length < n) {
-            floats = new float[n];
-        }
-        return floats;
+        return floats = atLeast(floats, n);
     }
 
     /** Ints for the transposed selections, at least {@code n}. */
     int[] ints(int n) {
-        if (ints.length < n) {
-            ints = new int[n];
-        }
-        return ints;
+        return ints = atLeast(ints, n);
     }
 
     /** The positive pairs' similarities, exactly {@code n}: DCLW's weights take their length. */
     float[] pairs(int n) {
-        if (pairs.length != n) {
-            pairs = new float[n];
-        }
-        return pairs;
+        return pairs = exactly(pairs, n);
     }
 
     /** DCLW's weights of the positive pairs, at least {@code n}. */
     double[] pairWeights(int n) {
-        if (pairWeights.length < n) {
-            pairWeights = new double[n];
-        }
-        return pairWeights;
+        return pairWeights = atLeast(pairWeights, n);
     }
 
     /** DCLW's extra ∂L/∂s of the positive pairs, through their weights; at least {@code n}. */
     double[] pairWeightGradients(int n) {
-        if (pairWeightGradients.length < n) {
-            pairWeightGradients = new double[n];
-        }
-        return pairWeightGradients;
+        return pairWeightGradients = atLeast(pairWeightGradients, n);
     }
 
     /** SupCon's grouping of the columns by label, for a batch of exactly {@code n} samples. */
@@ -137,9 +119,22 @@ final class LossWorkspace {
 
     /** Floats for a copy of the memory bank, exactly {@code n}: a tensor wraps them whole. */
     float[] bank(int n) {
-        if (bank.length != n) {
-            bank = new float[n];
-        }
-        return bank;
+        return bank = exactly(bank, n);
+    }
+
+    private static int[] atLeast(int[] a, int n) {
+        return a.length < n ? new int[n] : a;
+    }
+
+    private static float[] atLeast(float[] a, int n) {
+        return a.length < n ? new float[n] : a;
+    }
+
+    private static double[] atLeast(double[] a, int n) {
+        return a.length < n ? new double[n] : a;
+    }
+
+    private static float[] exactly(float[] a, int n) {
+        return a.length == n ? a : new float[n];
     }
 }
