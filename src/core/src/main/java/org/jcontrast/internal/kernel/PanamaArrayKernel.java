@@ -1,7 +1,6 @@
 package org.jcontrast.internal.kernel;
 
 import java.lang.invoke.MethodHandles;
-import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -32,18 +31,11 @@ final class PanamaArrayKernel implements ArrayKernel {
     private static final int BLOCK = 16;
     private static final int PER = BLOCK / L;
     /**
-     * An exp run without {@code across} or {@code out} writes them into a sink of SINK floats
-     * instead, and one without {@code weights} reads {@link #NEGATIVE_ZEROS}, so that its loop has
-     * no branches (see {@link #expRun}).
+     * Each thread's buffer: {@link #BLOCK} floats for the reductions' lanes, then room for the
+     * exponentials that {@link #sumScaledExp} sums; one buffer, as a run of a tile's row is short
+     * enough for a second lookup to show. It grows to the longest run and is kept.
      */
-    private static final int SINK = 512;
-    /**
-     * Each thread's buffer: {@link #BLOCK} floats for the reductions' lanes, then the exp runs'
-     * sink; one buffer, as a run of a tile's row is short enough for a second lookup to show.
-     */
-    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[BLOCK + SINK]);
-    /** −0 is the additive identity of every float, +0 and −0 included: weight + (−0) is weight. */
-    private static final float[] NEGATIVE_ZEROS = negativeZeros();
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[BLOCK + 512]);
     /** Transposes work in 8×8 blocks of 256-bit vectors, where the hardware has them. */
     private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
     private static final boolean TRANSPOSE_8X8 = S.vectorBitSize() >= 256;
@@ -66,12 +58,6 @@ final class PanamaArrayKernel implements ArrayKernel {
     /** 1.5·2²³: adding it rounds a float of magnitude below 2²² to an integer held in the low mantissa bits. */
     private static final float ROUNDER = 12582912f;
     private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
-
-    private static float[] negativeZeros() {
-        float[] zeros = new float[SINK];
-        Arrays.fill(zeros, -0f);
-        return zeros;
-    }
 
     @Override
     public float max(float[] x, int xo, int n) {
@@ -112,6 +98,11 @@ final class PanamaArrayKernel implements ArrayKernel {
 
     @Override
     public float sum(float[] x, int xo, int n) {
+        return sum(LANES.get(), x, xo, n);
+    }
+
+    /** {@link #sum} with this thread's buffer in hand; its first {@link #BLOCK} floats take the lanes. */
+    private static float sum(float[] lanes, float[] x, int xo, int n) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         int i = 0;
         for (int bound = n - BLOCK; i <= bound; i += BLOCK) {
@@ -124,7 +115,6 @@ final class PanamaArrayKernel implements ArrayKernel {
                 a3 = a3.add(FloatVector.fromArray(S, x, xo + i + 3 * L));
             }
         }
-        float[] lanes = LANES.get();
         a0.intoArray(lanes, 0);
         if (PER > 1) {
             a1.intoArray(lanes, L);
@@ -203,23 +193,48 @@ final class PanamaArrayKernel implements ArrayKernel {
 
     @Override
     public float sumExp(float[] x, int xo, float shift, int n) {
-        return expRun(x, xo, 1f, shift, null, 0, 1f, null, null, 0, n);
+        return sumScaledExp(x, xo, 1f, shift, null, 0, n);
     }
 
     @Override
     public void exp(float[] x, int xo, float shift, float[] out, int oo, int n) {
-        expRun(x, xo, 1f, shift, null, 0, 1f, out, null, oo, n);
+        expInto(x, xo, 1f, shift, out, oo, n);
     }
 
+    /**
+     * The exponentials go through this thread's buffer, then into {@code across} and the sum: a
+     * loop that did all three at once sat at the edge of C2's node budget, and in some runs its
+     * last vector operations were left as calls that box (see {@link #expInto}).
+     */
     @Override
     public float sumScaledExp(float[] x, int xo, float beta, float shift, float[] across, int ao, int n) {
-        return expRun(x, xo, beta, shift, across, ao, 1f, null, null, 0, n);
+        float[] buffer = buffer(BLOCK + n);
+        expInto(x, xo, beta, shift, buffer, BLOCK, n);
+        if (across != null) {
+            add(across, ao, buffer, BLOCK, across, ao, n);
+        }
+        return sum(buffer, buffer, BLOCK, n);
     }
 
     @Override
     public void scaledExp(float[] x, int xo, float beta, float shift, float weight, float[] weights, int wo,
                           float[] out, int oo, int n) {
-        expRun(x, xo, beta, shift, null, wo, weight, out, weights, oo, n);
+        expInto(x, xo, beta, shift, out, oo, n);
+        if (weights != null) {
+            weigh(out, oo, weight, weights, wo, n);
+        } else if (weight != 1f) {
+            scale(out, oo, weight, n);
+        }
+    }
+
+    /** This thread's buffer, grown to at least {@code size} floats. */
+    private static float[] buffer(int size) {
+        float[] b = LANES.get();
+        if (b.length < size) {
+            b = new float[size];
+            LANES.set(b);
+        }
+        return b;
     }
 
     @Override
@@ -228,71 +243,67 @@ final class PanamaArrayKernel implements ArrayKernel {
     }
 
     /**
-     * y = e^(β·x − shift) over a run, summed (lanes in a fixed order, then the tail) and returned.
-     * Unless null, {@code across} gets y added and {@code out} gets y·(weight + weights[i]), or
-     * y·weight when {@code weights} is null; {@code across} and {@code weights} share the offset
-     * {@code co}. β·x − shift is one fused multiply-add, so β = 1 gives exactly x − shift, and a
-     * weight of 1 leaves y as it is.
+     * out = e^(β·x − shift) over a run: the vector polynomial on the whole blocks of
+     * {@link #BLOCK}, {@code Math.exp} on the rest, so that a run's values do not depend on the
+     * lane count. β·x − shift is one fused multiply-add, so β = 1 gives exactly x − shift.
+     * {@code out} may be {@code x}.
      *
      * <p>Within 2 ulps for normal results: x = n·ln 2 + r with |r| ≤ ln 2 / 2, e^r by Cephes'
      * degree-6 polynomial, and 2^n applied in two halves so that results down to the subnormal
      * range round once. The clamps are compares and blends, which leave NaN as it is: the vector
      * {@code max} and {@code min} give the same values but cost a quarter of the loop, for Java's
-     * rules on NaN and signed zeros. The polynomial is written out
-     * in the loop, not in a helper: a vector handed to a method that C2 declines to inline is
-     * boxed, and the intrinsics fall back to allocating Java code.
+     * rules on NaN and signed zeros. The loop does nothing else and has no branches: C2 stops
+     * inlining once a method reaches its node budget, and a vector call it does not inline boxes
+     * its result (as does one in a helper it declines to inline, so the polynomial is written out).
      */
-    private static float expRun(float[] x, int xo, float beta, float shift, float[] across, int co, float weight,
-                                float[] out, float[] weights, int oo, int n) {
-        // The logical lanes' sums live in this thread's buffer: held in vectors instead, rotating
-        // or one per vector of a block, C2 boxed them at the narrower widths.
-        float[] lanes = LANES.get();
-        Arrays.fill(lanes, 0, BLOCK, 0f);
-        // Absent outputs go to the sink and absent weights come from −0s, a chunk at a time: with
-        // branches on them in the loop, C2 boxed a vector per iteration once the method had used
-        // up its uncommon traps (in a few percent of runs; SteadyStateAllocationTest forces it).
+    private static void expInto(float[] x, int xo, float beta, float shift, float[] out, int oo, int n) {
         int bound = n / BLOCK * BLOCK;
         int i = 0;
-        while (i < bound) {
-            int end = Math.min(bound, i + SINK);
-            float[] sums = across != null ? across : lanes, ys = out != null ? out : lanes;
-            float[] ws = weights != null ? weights : NEGATIVE_ZEROS;
-            int so = across != null ? co : BLOCK - i, yo = out != null ? oo : BLOCK - i, wo = weights != null ? co : -i;
-            for (; i < end; i += L) {
-                FloatVector v = FloatVector.fromArray(S, x, xo + i).fma(beta, -shift);
-                v = v.blend(EXP_LOW, v.lt(EXP_LOW)).blend(EXP_HIGH, v.compare(VectorOperators.GT, EXP_HIGH));
-                FloatVector t = v.fma(LOG2E, ROUNDER);
-                FloatVector nf = t.sub(ROUNDER);
-                IntVector e = t.reinterpretAsInts().sub(ROUNDER_BITS);
-                FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HIGH), v);
-                r = nf.fma(FloatVector.broadcast(S, -LN2_LOW), r);
-                FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
-                p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
-                p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
-                p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
-                p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
-                FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
-                IntVector half = e.lanewise(VectorOperators.ASHR, 1);
-                y = y.mul(half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                        .mul(e.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-                FloatVector.fromArray(S, sums, so + i).add(y).intoArray(sums, so + i);
-                y.mul(FloatVector.fromArray(S, ws, wo + i).add(weight)).intoArray(ys, yo + i);
-                int lane = i % BLOCK;
-                FloatVector.fromArray(S, lanes, lane).add(y).intoArray(lanes, lane);
-            }
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i).fma(beta, -shift);
+            v = v.blend(EXP_LOW, v.lt(EXP_LOW)).blend(EXP_HIGH, v.compare(VectorOperators.GT, EXP_HIGH));
+            FloatVector t = v.fma(LOG2E, ROUNDER);
+            FloatVector nf = t.sub(ROUNDER);
+            IntVector e = t.reinterpretAsInts().sub(ROUNDER_BITS);
+            FloatVector r = nf.fma(FloatVector.broadcast(S, -LN2_HIGH), v);
+            r = nf.fma(FloatVector.broadcast(S, -LN2_LOW), r);
+            FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+            p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+            p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+            p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+            p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+            FloatVector y = p.mul(r.mul(r)).add(r).add(1f);
+            IntVector half = e.lanewise(VectorOperators.ASHR, 1);
+            y.mul(half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(e.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .intoArray(out, oo + i);
         }
-        float s = sumLanes(lanes);
         for (; i < n; i++) {
-            float y = (float) Math.exp(Math.fma(beta, x[xo + i], -shift));
-            if (across != null) {
-                across[co + i] += y;
-            }
-            if (out != null) {
-                out[oo + i] = y * (weights == null ? weight : weight + weights[co + i]);
-            }
-            s += y;
+            out[oo + i] = (float) Math.exp(Math.fma(beta, x[xo + i], -shift));
         }
-        return s;
+    }
+
+    /** out = out·(weight + weights[wo + i]). */
+    private static void weigh(float[] out, int oo, float weight, float[] weights, int wo, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, out, oo + i).mul(FloatVector.fromArray(S, weights, wo + i).add(weight))
+                    .intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] *= weight + weights[wo + i];
+        }
+    }
+
+    /** out = out·weight, a product rather than {@link #affine}'s fused multiply-add, which would turn −0 into +0. */
+    private static void scale(float[] out, int oo, float weight, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, out, oo + i).mul(weight).intoArray(out, oo + i);
+        }
+        for (; i < n; i++) {
+            out[oo + i] *= weight;
+        }
     }
 
     @Override

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * all threads, and nothing per tile. The core module's {@code no-uncommon-traps} test run repeats this with
  * {@code -XX:PerMethodTrapLimit=0}: C2 then compiles every branch, as it does for a method that has
  * used up its uncommon traps, and a vector that a kernel's loop boxes on some path shows in every
- * run instead of in a few percent of them.
+ * run instead of in a few percent of them (with the interpreter's profiling off, for the reason
+ * given in the pom).
  */
 class SteadyStateAllocationTest {
     private static final long SLACK = 1 << 20;
