@@ -35,7 +35,7 @@ final class PanamaArrayKernel implements ArrayKernel {
      * exponentials that {@link #sumScaledExp} sums; one buffer, as a run of a tile's row is short
      * enough for a second lookup to show. It grows to the longest run and is kept.
      */
-    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[BLOCK + 512]);
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[BLOCK]);
     /** Transposes work in 8×8 blocks of 256-bit vectors, where the hardware has them. */
     private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
     private static final boolean TRANSPOSE_8X8 = S.vectorBitSize() >= 256;
