@@ -1,5 +1,7 @@
 package org.jcontrast.internal.kernel;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * One thread's packing buffers for {@link PanamaGemm}, kept across calls: no allocation in the hot
  * loops. The packed B grows to what a call needs (up to KC×NC, 4 MiB), so threads that only
@@ -15,6 +17,9 @@ final class GemmWorkspace {
     float[] sharedB = new float[0];
     /** True while a parallel product of this thread uses {@link #sharedB}. */
     boolean sharing;
+    /** Panels of {@link #sharedB}'s current block claimed, and packed, by the product's threads. */
+    final AtomicInteger panelsClaimed = new AtomicInteger();
+    final AtomicInteger panelsPacked = new AtomicInteger();
     /** Where the kernel's touching loads end up, so that the JIT cannot drop them. */
     int touched;
 

@@ -1,6 +1,7 @@
 package org.jcontrast.internal.kernel;
 
 import java.lang.invoke.MethodHandles;
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
@@ -37,7 +38,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>On several threads ({@link #gemmParallel}, {@link #gramParallel}) the threads pack each block
  * of B together and take C's row blocks as tasks, rather than each packing all of B for a chunk
- * of rows of its own.
+ * of rows of its own. Both happen in one parallel section per block: each task first helps pack
+ * B's panels that no thread has claimed yet and waits for the rest, then computes its rows.
  */
 final class PanamaGemm implements GemmKernel {
     /** This copy's species (see {@link VectorWidths}). */
@@ -59,6 +61,11 @@ final class PanamaGemm implements GemmKernel {
     private static final VectorMask<Float> ODD_LANES = VectorMask.fromValues(S4, false, true, false, true);
     /** {@code diag} value that disables the triangle limit. */
     private static final int NO_DIAGONAL = Integer.MAX_VALUE / 2;
+    /**
+     * Set as the count of packed panels when packing threw: below zero however many panels the
+     * other threads still add, so that their waits end.
+     */
+    private static final int PACKING_FAILED = Integer.MIN_VALUE / 2;
 
     private static final ThreadLocal<GemmWorkspace> WORKSPACE = ThreadLocal.withInitial(() -> new GemmWorkspace(MC_MAX * KC, MR * NR));
 
@@ -103,8 +110,8 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
-     * {@link #loops} on all threads, with the calling thread's shared B: B's panels are packed in
-     * parallel, then the row blocks of C are tasks. Returns false, having done nothing, when there
+     * {@link #loops} on all threads, with the calling thread's shared B: the row blocks of C are
+     * tasks, which first pack B's panels together. Returns false, having done nothing, when there
      * are fewer than two row blocks per thread, when beta is neither 0 nor 1 (C would need its own
      * scaling pass first), or when this thread's shared B is already in use (a product nested in
      * one of its row blocks).
@@ -119,7 +126,7 @@ final class PanamaGemm implements GemmKernel {
         }
         own.sharing = true;
         try {
-            loops(true, own.sharedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR)),
+            loops(own, own.sharedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR)),
                     transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, diag, mirror);
         } finally {
             own.sharing = false;
@@ -209,18 +216,20 @@ final class PanamaGemm implements GemmKernel {
         if (k == 0) {
             return;
         }
-        loops(false, WORKSPACE.get().packedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR)),
+        loops(null, WORKSPACE.get().packedB(Math.min(k, KC) * roundUp(Math.min(n, NC), NR)),
                 transA, transB, m, n, k, alpha, a, offA, lda, b, offB, ldb, beta, c, offC, ldc, diag, mirror);
     }
 
     /**
      * The blocked loops, for k ≥ 1, with B packed into {@code packedB}; each row block uses its
-     * thread's packed A. Local element (i, j) of C is written only when {@code j ≤ i + diag}; with
-     * {@code mirror}, its value is also copied to local position {@code (j − diag, i + diag)}. On
-     * the calling thread they are plain loops: the streaming losses make two products per tile, and
-     * a pair of lambdas each was their last garbage (80 KB a call at 2N = 8192, growing as N²).
+     * thread's packed A. With {@code sharedBy}, the workspace of the thread that called a parallel
+     * product, the row blocks run on all threads and pack B together (see {@link #packShared}).
+     * Local element (i, j) of C is written only when {@code j ≤ i + diag}; with {@code mirror}, its
+     * value is also copied to local position {@code (j − diag, i + diag)}. On the calling thread
+     * they are plain loops: the streaming losses make two products per tile, and a pair of lambdas
+     * each was their last garbage (80 KB a call at 2N = 8192, growing as N²).
      */
-    private static void loops(boolean allThreads, float[] packedB, boolean transA, boolean transB, int m, int n, int k,
+    private static void loops(GemmWorkspace sharedBy, float[] packedB, boolean transA, boolean transB, int m, int n, int k,
                               float alpha, float[] a, int offA, int lda, float[] b, int offB, int ldb,
                               float beta, float[] c, int offC, int ldc, int diag, boolean mirror) {
         for (int jc = 0; jc < n && jc <= m - 1 + diag; jc += NC) {
@@ -231,14 +240,19 @@ final class PanamaGemm implements GemmKernel {
                 int kStart = pc;
                 boolean accumulate = kStart > 0 || beta != 0f;
                 boolean mirrorNow = mirror && pc + kc == k;
-                int rows = allThreads ? sharedBlockRows(m, kc) : blockRows(kc);
+                int rows = sharedBy != null ? sharedBlockRows(m, kc) : blockRows(kc);
                 int blocks = Math.ceilDiv(m, rows);
-                if (allThreads) {
-                    Parallel.forRange(Math.ceilDiv(nc, NR), 1, (from, to) -> packB(transB, b, offB, ldb, kStart, kc,
-                            colStart, nc, packedB, 0, from * NR, Math.min(nc, to * NR)));
-                    Parallel.forTasks(blocks, block -> rowBlock(block * rows, Math.min(rows, m - block * rows), transA,
-                            alpha, a, offA, lda, kStart, kc, packedB, nc, accumulate, c, offC, ldc, colStart, diag,
-                            mirrorNow));
+                if (sharedBy != null) {
+                    AtomicInteger claimed = sharedBy.panelsClaimed;
+                    AtomicInteger packed = sharedBy.panelsPacked;
+                    claimed.set(0);
+                    packed.set(0);
+                    Parallel.forTasks(blocks, block -> {
+                        if (packShared(claimed, packed, transB, b, offB, ldb, kStart, kc, colStart, nc, packedB)) {
+                            rowBlock(block * rows, Math.min(rows, m - block * rows), transA, alpha, a, offA, lda,
+                                    kStart, kc, packedB, nc, accumulate, c, offC, ldc, colStart, diag, mirrorNow);
+                        }
+                    });
                 } else {
                     packB(transB, b, offB, ldb, kStart, kc, colStart, nc, packedB, 0, 0, nc);
                     for (int ic = 0; ic < m; ic += rows) {
@@ -248,6 +262,36 @@ final class PanamaGemm implements GemmKernel {
                 }
             }
         }
+    }
+
+    /**
+     * One task's share of packing B for a parallel product: claims B's NR-column panels one at a
+     * time until none is left, packs each, then waits until the other threads have packed theirs.
+     * A thread waits only for panels that running threads claimed, so the wait always ends, also
+     * when a single thread runs every task. One parallel section per block instead of two (packing,
+     * then the row blocks): the pool's threads go to sleep and wake once per block, not twice, which
+     * matters most on a virtual machine that was idle a moment before (bench/RESULTS.md). Returns
+     * false when another thread's packing threw (the product then fails with that exception).
+     */
+    private static boolean packShared(AtomicInteger claimed, AtomicInteger packed, boolean transB, float[] b, int offB,
+                                      int ldb, int kStart, int kc, int colStart, int nc, float[] packedB) {
+        int panels = Math.ceilDiv(nc, NR);
+        try {
+            for (int p = claimed.getAndIncrement(); p < panels; p = claimed.getAndIncrement()) {
+                packB(transB, b, offB, ldb, kStart, kc, colStart, nc, packedB, 0, p * NR, Math.min(nc, (p + 1) * NR));
+                packed.incrementAndGet();
+            }
+        } catch (RuntimeException | Error e) {
+            packed.set(PACKING_FAILED);
+            throw e;
+        }
+        for (int done = packed.get(); done < panels; done = packed.get()) {
+            if (done < 0) {
+                return false;
+            }
+            Thread.onSpinWait();
+        }
+        return true;
     }
 
     /** Rows {@code [ic, ic + mc)} of C's block at {@code colStart}: packs their A, then the macro-kernel. */
