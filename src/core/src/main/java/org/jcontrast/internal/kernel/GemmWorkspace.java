@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * multiply small tiles, as the streaming losses do, hold only a small one. The shared B is the one
  * a thread packs, with the others' help, for a parallel product it calls. A class of its own,
  * sized by its caller, because each vector width's kernel is its own copy of {@link PanamaGemm}
- * (see {@link VectorWidths}) and must not reach the template's constants. Not thread-safe: one per thread.
+ * (see {@link VectorWidths}) and must not reach the template's constants. Not thread-safe: one
+ * per thread; only the panel counters are shared, by the threads of this thread's parallel product.
  */
 final class GemmWorkspace {
     final float[] packedA;

@@ -285,11 +285,16 @@ final class PanamaGemm implements GemmKernel {
             packed.set(PACKING_FAILED);
             throw e;
         }
-        for (int done = packed.get(); done < panels; done = packed.get()) {
+        for (int done = packed.get(), spins = 1; done < panels; done = packed.get(), spins++) {
             if (done < 0) {
                 return false;
             }
-            Thread.onSpinWait();
+            // A packing thread that the OS took off its core (more threads than cores) gets it back.
+            if (spins % 1024 == 0) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
         }
         return true;
     }
