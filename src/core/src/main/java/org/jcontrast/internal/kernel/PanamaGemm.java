@@ -2,6 +2,7 @@ package org.jcontrast.internal.kernel;
 
 import java.lang.invoke.MethodHandles;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
@@ -247,8 +248,10 @@ final class PanamaGemm implements GemmKernel {
                     AtomicInteger packed = sharedBy.panelsPacked;
                     claimed.set(0);
                     packed.set(0);
+                    IntConsumer packPanel = panel -> packB(transB, b, offB, ldb, kStart, kc, colStart, nc, packedB, 0,
+                            panel * NR, Math.min(nc, (panel + 1) * NR));
                     Parallel.forTasks(blocks, block -> {
-                        if (packShared(claimed, packed, transB, b, offB, ldb, kStart, kc, colStart, nc, packedB)) {
+                        if (packShared(claimed, packed, Math.ceilDiv(nc, NR), packPanel)) {
                             rowBlock(block * rows, Math.min(rows, m - block * rows), transA, alpha, a, offA, lda,
                                     kStart, kc, packedB, nc, accumulate, c, offC, ldc, colStart, diag, mirrorNow);
                         }
@@ -265,20 +268,19 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
-     * One task's share of packing B for a parallel product: claims B's NR-column panels one at a
-     * time until none is left, packs each, then waits until the other threads have packed theirs.
+     * One task's share of packing B for a parallel product: claims B's NR-column panels
+     * {@code [0, panels)} one at a time until none is left, packs each with {@code packPanel}, then
+     * waits until the other threads have packed theirs.
      * A thread waits only for panels that running threads claimed, so the wait always ends, also
      * when a single thread runs every task. One parallel section per block instead of two (packing,
      * then the row blocks): the pool's threads go to sleep and wake once per block, not twice, which
      * matters most on a virtual machine that was idle a moment before (bench/RESULTS.md). Returns
      * false when another thread's packing threw (the product then fails with that exception).
      */
-    private static boolean packShared(AtomicInteger claimed, AtomicInteger packed, boolean transB, float[] b, int offB,
-                                      int ldb, int kStart, int kc, int colStart, int nc, float[] packedB) {
-        int panels = Math.ceilDiv(nc, NR);
+    static boolean packShared(AtomicInteger claimed, AtomicInteger packed, int panels, IntConsumer packPanel) {
         try {
             for (int p = claimed.getAndIncrement(); p < panels; p = claimed.getAndIncrement()) {
-                packB(transB, b, offB, ldb, kStart, kc, colStart, nc, packedB, 0, p * NR, Math.min(nc, (p + 1) * NR));
+                packPanel.accept(p);
                 packed.incrementAndGet();
             }
         } catch (RuntimeException | Error e) {
