@@ -124,7 +124,6 @@ public final class BatchNorm implements Layer {
         eachColumnBlock(rows, cols, (from, to) -> {
             ArrayKernel k = Context.current().kernels().array();
             int w = to - from;
-            float[] h = new float[w];
             for (int r = 0; r < rows; r++) {
                 k.axpy(1f, xd, xo + r * cols + from, nd, from, w);
             }
@@ -132,8 +131,7 @@ public final class BatchNorm implements Layer {
                 nd[j] = -(nd[j] / rows);
             }
             for (int r = 0; r < rows; r++) {
-                k.add(xd, xo + r * cols + from, nd, from, h, 0, w);
-                k.multiplyAdd(h, 0, h, 0, vd, from, vd, from, w);
+                k.addSquaredDeviations(xd, xo + r * cols + from, nd, vd, from, w);
             }
             for (int j = from; j < to; j++) {
                 vd[j] /= rows;
@@ -141,11 +139,7 @@ public final class BatchNorm implements Layer {
             }
             for (int r = 0; r < rows; r++) {
                 int row = r * cols + from;
-                normalizedRow(k, xd, xo + row, nd, sd, from, h, w);
-                k.multiplyAdd(h, 0, gd, go + from, bd, bo + from, yd, row, w);
-                if (relu) {
-                    k.relu(yd, row, yd, row, w);
-                }
+                k.batchNormRow(xd, xo + row, nd, sd, from, gd, go + from, bd, bo + from, relu, yd, row, w);
             }
         });
         if (runningMean != null) {
@@ -168,16 +162,6 @@ public final class BatchNorm implements Layer {
     }
 
     /**
-     * One row of x̂ = (x − μ)·(1/σ) over columns [from, from + w), into {@code h}: the normalised batch
-     * is recomputed where it is needed, in a row that stays in L1, rather than kept as a second batch.
-     */
-    private static void normalizedRow(ArrayKernel k, float[] xd, int xRow, float[] negMean, float[] invStd, int from,
-                                      float[] h, int w) {
-        k.add(xd, xRow, negMean, from, h, 0, w);
-        k.mul(h, 0, invStd, from, h, 0, w);
-    }
-
-    /**
      * The gradients of batch norm from G, the gradient of its output, or, when {@code reluOut} is
      * given, of max(its output, 0): then G counts only where that output is positive.
      */
@@ -196,22 +180,9 @@ public final class BatchNorm implements Layer {
         eachColumnBlock(rows, cols, (from, to) -> {
             ArrayKernel k = Context.current().kernels().array();
             int w = to - from;
-            float[] h = new float[w];
-            // With a ReLU, G masked by its output goes to ∂x's rows, which pass 2 reads and then
-            // overwrites in place, or to a scratch row when ∂x is not wanted.
-            float[] masked = od == null ? null : dxd != null ? dxd : new float[w];
             for (int r = 0; r < rows; r++) {
                 int row = r * cols + from;
-                float[] gRow = gd;
-                int gAt = go + row;
-                if (od != null) {
-                    gRow = masked;
-                    gAt = masked == dxd ? row : 0;
-                    k.reluBackward(od, row, gd, go + row, gRow, gAt, w);
-                }
-                normalizedRow(k, xd, xo + row, nd, sd, from, h, w);
-                k.axpy(1f, gRow, gAt, dbd, from, w);
-                k.multiplyAdd(gRow, gAt, h, 0, dgd, from, dgd, from, w);
+                k.addBatchNormGradients(gd, go + row, od, row, xd, xo + row, nd, sd, dbd, dgd, from, w);
             }
             if (dxd == null) {
                 return;
@@ -222,13 +193,9 @@ public final class BatchNorm implements Layer {
                 b[j] = -scale * dbd[j];
                 c[j] = -scale * dgd[j];
             }
-            float[] gRow = od == null ? gd : dxd;
             for (int r = 0; r < rows; r++) {
                 int row = r * cols + from;
-                int gAt = od == null ? go + row : row;
-                normalizedRow(k, xd, xo + row, nd, sd, from, h, w);
-                k.multiplyAdd(gRow, gAt, a, from, b, from, dxd, row, w);
-                k.multiplyAdd(h, 0, c, from, dxd, row, dxd, row, w);
+                k.batchNormInputGradient(gd, go + row, od, row, xd, xo + row, nd, sd, a, b, c, from, dxd, row, w);
             }
         });
         dGamma.markModified();

@@ -389,6 +389,68 @@ final class PanamaArrayKernel implements ArrayKernel {
     }
 
     @Override
+    public void addSquaredDeviations(float[] x, int xo, float[] negMean, float[] sums, int c, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector h = FloatVector.fromArray(S, x, xo + i).add(FloatVector.fromArray(S, negMean, c + i));
+            h.fma(h, FloatVector.fromArray(S, sums, c + i)).intoArray(sums, c + i);
+        }
+        SCALAR.addSquaredDeviations(x, xo + i, negMean, sums, c + i, n - i);
+    }
+
+    @Override
+    public void batchNormRow(float[] x, int xo, float[] negMean, float[] invStd, int c, float[] gamma, int go,
+                             float[] beta, int bo, boolean relu, float[] out, int oo, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector y = normalized(x, xo + i, negMean, invStd, c + i)
+                    .fma(FloatVector.fromArray(S, gamma, go + i), FloatVector.fromArray(S, beta, bo + i));
+            (relu ? y.max(0f) : y).intoArray(out, oo + i);
+        }
+        SCALAR.batchNormRow(x, xo + i, negMean, invStd, c + i, gamma, go + i, beta, bo + i, relu, out, oo + i, n - i);
+    }
+
+    @Override
+    public void addBatchNormGradients(float[] g, int go, float[] y, int yo, float[] x, int xo, float[] negMean,
+                                      float[] invStd, float[] dBeta, float[] dGamma, int c, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector gi = masked(g, go + i, y, yo + i);
+            FloatVector h = normalized(x, xo + i, negMean, invStd, c + i);
+            gi.add(FloatVector.fromArray(S, dBeta, c + i)).intoArray(dBeta, c + i);
+            gi.fma(h, FloatVector.fromArray(S, dGamma, c + i)).intoArray(dGamma, c + i);
+        }
+        SCALAR.addBatchNormGradients(g, go + i, y, yo + i, x, xo + i, negMean, invStd, dBeta, dGamma, c + i, n - i);
+    }
+
+    @Override
+    public void batchNormInputGradient(float[] g, int go, float[] y, int yo, float[] x, int xo, float[] negMean,
+                                       float[] invStd, float[] cg, float[] c1, float[] cx, int c, float[] dx, int dxo,
+                                       int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector fromG = masked(g, go + i, y, yo + i)
+                    .fma(FloatVector.fromArray(S, cg, c + i), FloatVector.fromArray(S, c1, c + i));
+            normalized(x, xo + i, negMean, invStd, c + i).fma(FloatVector.fromArray(S, cx, c + i), fromG)
+                    .intoArray(dx, dxo + i);
+        }
+        SCALAR.batchNormInputGradient(g, go + i, y, yo + i, x, xo + i, negMean, invStd, cg, c1, cx, c + i, dx, dxo + i,
+                n - i);
+    }
+
+    /** One vector of g, or of g where y &gt; 0 and 0 elsewhere when y is not null. */
+    private static FloatVector masked(float[] g, int go, float[] y, int yo) {
+        FloatVector v = FloatVector.fromArray(S, g, go);
+        return y == null ? v : FloatVector.zero(S).blend(v, FloatVector.fromArray(S, y, yo).compare(VectorOperators.GT, 0f));
+    }
+
+    /** (x + negMean)·invStd for one vector of a row, the columns from c. */
+    private static FloatVector normalized(float[] x, int xo, float[] negMean, float[] invStd, int c) {
+        return FloatVector.fromArray(S, x, xo).add(FloatVector.fromArray(S, negMean, c))
+                .mul(FloatVector.fromArray(S, invStd, c));
+    }
+
+    @Override
     public void adamW(AdamCoefficients c, float[] w, int wo, float[] g, int go, float[] m, int mo, float[] v, int vo,
                       int n) {
         float b1 = c.beta1(), b2 = c.beta2(), rest1 = 1 - b1, rest2 = 1 - b2;

@@ -135,6 +135,45 @@ final class ScalarArrayKernel implements ArrayKernel {
     }
 
     @Override
+    public void addSquaredDeviations(float[] x, int xo, float[] negMean, float[] sums, int c, int n) {
+        for (int i = 0; i < n; i++) {
+            float h = x[xo + i] + negMean[c + i];
+            sums[c + i] = Math.fma(h, h, sums[c + i]);
+        }
+    }
+
+    @Override
+    public void batchNormRow(float[] x, int xo, float[] negMean, float[] invStd, int c, float[] gamma, int go,
+                             float[] beta, int bo, boolean relu, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            float y = Math.fma((x[xo + i] + negMean[c + i]) * invStd[c + i], gamma[go + i], beta[bo + i]);
+            out[oo + i] = relu ? Math.max(y, 0f) : y;
+        }
+    }
+
+    @Override
+    public void addBatchNormGradients(float[] g, int go, float[] y, int yo, float[] x, int xo, float[] negMean,
+                                      float[] invStd, float[] dBeta, float[] dGamma, int c, int n) {
+        for (int i = 0; i < n; i++) {
+            float gi = y == null || y[yo + i] > 0 ? g[go + i] : 0f;
+            float h = (x[xo + i] + negMean[c + i]) * invStd[c + i];
+            dBeta[c + i] += gi;
+            dGamma[c + i] = Math.fma(gi, h, dGamma[c + i]);
+        }
+    }
+
+    @Override
+    public void batchNormInputGradient(float[] g, int go, float[] y, int yo, float[] x, int xo, float[] negMean,
+                                       float[] invStd, float[] cg, float[] c1, float[] cx, int c, float[] dx, int dxo,
+                                       int n) {
+        for (int i = 0; i < n; i++) {
+            float gi = y == null || y[yo + i] > 0 ? g[go + i] : 0f;
+            float h = (x[xo + i] + negMean[c + i]) * invStd[c + i];
+            dx[dxo + i] = Math.fma(h, cx[c + i], Math.fma(gi, cg[c + i], c1[c + i]));
+        }
+    }
+
+    @Override
     public void adamW(AdamCoefficients c, float[] w, int wo, float[] g, int go, float[] m, int mo, float[] v, int vo,
                       int n) {
         float b1 = c.beta1(), b2 = c.beta2(), rest1 = 1 - b1, rest2 = 1 - b2;

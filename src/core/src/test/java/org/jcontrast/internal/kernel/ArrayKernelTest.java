@@ -112,6 +112,56 @@ class ArrayKernelTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("providers")
+    void batchNormRowsRoundEachStepAsWritten(String name, ArrayKernel k) {
+        // The definitions with every rounding spelled out: the fused rows must give the bits of
+        // the steps done one at a time, at every width and in the fringe.
+        SplittableRandom r = new SplittableRandom(6);
+        for (int n : SIZES) {
+            int c = 2;
+            float[] x = random(r, n, 3), g = random(r, n, 2), y = random(r, n, 1);
+            float[] negMean = random(r, n + c, 1), invStd = random(r, n + c, 2), gamma = random(r, n, 2);
+            float[] beta = random(r, n, 1), cg = random(r, n + c, 1), c1 = random(r, n + c, 1), cx = random(r, n + c, 1);
+            if (n > 2) {
+                y[1] = Float.NaN;
+                y[2] = -0f;
+            }
+            float[] sums = random(r, n + c, 1), want = sums.clone();
+            k.addSquaredDeviations(x, 1, negMean, sums, c, n);
+            float[] out = new float[n + 5], withRelu = new float[n + 5];
+            k.batchNormRow(x, 1, negMean, invStd, c, gamma, 3, beta, 0, false, out, 2, n);
+            k.batchNormRow(x, 1, negMean, invStd, c, gamma, 3, beta, 0, true, withRelu, 2, n);
+            float[] dBeta = random(r, n + c, 1), dGamma = random(r, n + c, 1);
+            float[] wantBeta = dBeta.clone(), wantGamma = dGamma.clone();
+            k.addBatchNormGradients(g, 0, y, 1, x, 1, negMean, invStd, dBeta, dGamma, c, n);
+            float[] dx = new float[n + 5], dxPlain = new float[n + 5];
+            k.batchNormInputGradient(g, 0, y, 1, x, 1, negMean, invStd, cg, c1, cx, c, dx, 2, n);
+            k.batchNormInputGradient(g, 0, null, 0, x, 1, negMean, invStd, cg, c1, cx, c, dxPlain, 2, n);
+            for (int i = 0; i < n; i++) {
+                int j = c + i;
+                float d = x[1 + i] + negMean[j], h = d * invStd[j];
+                float masked = y[1 + i] > 0 ? g[i] : 0f;
+                float affine = Math.fma(h, gamma[3 + i], beta[i]);
+                assertEquals(Math.fma(d, d, want[j]), sums[j], 0f, "addSquaredDeviations n=" + n + " i=" + i);
+                assertEquals(affine, out[2 + i], 0f, "batchNormRow n=" + n + " i=" + i);
+                assertEquals(Math.max(affine, 0f), withRelu[2 + i], 0f, "batchNormRow with relu n=" + n + " i=" + i);
+                assertEquals(wantBeta[j] + masked, dBeta[j], 0f, "addBatchNormGradients dBeta n=" + n + " i=" + i);
+                assertEquals(Math.fma(masked, h, wantGamma[j]), dGamma[j], 0f,
+                        "addBatchNormGradients dGamma n=" + n + " i=" + i);
+                assertEquals(Math.fma(h, cx[j], Math.fma(masked, cg[j], c1[j])), dx[2 + i], 0f,
+                        "batchNormInputGradient n=" + n + " i=" + i);
+                assertEquals(Math.fma(h, cx[j], Math.fma(g[i], cg[j], c1[j])), dxPlain[2 + i], 0f,
+                        "batchNormInputGradient without a mask n=" + n + " i=" + i);
+            }
+            assertEquals(want[c - 1], sums[c - 1], 0f, "addSquaredDeviations wrote before its window");
+            assertEquals(want[c + n], sums[c + n], 0f, "addSquaredDeviations wrote past its window");
+            assertEquals(0f, out[1], "batchNormRow wrote before its window");
+            assertEquals(0f, out[n + 2], "batchNormRow wrote past its window");
+            assertEquals(0f, dx[n + 2], "batchNormInputGradient wrote past its window");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
     void scaledExpsMatchFloat64(String name, ArrayKernel k) {
         SplittableRandom r = new SplittableRandom(3);
         float beta = 2.5f, shift = 1.75f, weight = 0.3f;
