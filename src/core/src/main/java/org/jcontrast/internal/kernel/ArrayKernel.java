@@ -56,9 +56,6 @@ public interface ArrayKernel {
     /** out = x·y, elementwise. */
     void mul(float[] x, int xo, float[] y, int yo, float[] out, int oo, int n);
 
-    /** out = x·y + z, elementwise, rounded once (a fused multiply-add). */
-    void multiplyAdd(float[] x, int xo, float[] y, int yo, float[] z, int zo, float[] out, int oo, int n);
-
     /** out = max(x, 0), NaN staying NaN. */
     void relu(float[] x, int xo, float[] out, int oo, int n);
 

@@ -352,19 +352,6 @@ final class PanamaArrayKernel implements ArrayKernel {
     }
 
     @Override
-    public void multiplyAdd(float[] x, int xo, float[] y, int yo, float[] z, int zo, float[] out, int oo, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(S, x, xo + i)
-                    .fma(FloatVector.fromArray(S, y, yo + i), FloatVector.fromArray(S, z, zo + i))
-                    .intoArray(out, oo + i);
-        }
-        for (; i < n; i++) {
-            out[oo + i] = Math.fma(x[xo + i], y[yo + i], z[zo + i]);
-        }
-    }
-
-    @Override
     public void relu(float[] x, int xo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {

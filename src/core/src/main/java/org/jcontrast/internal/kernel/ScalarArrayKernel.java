@@ -114,13 +114,6 @@ final class ScalarArrayKernel implements ArrayKernel {
     }
 
     @Override
-    public void multiplyAdd(float[] x, int xo, float[] y, int yo, float[] z, int zo, float[] out, int oo, int n) {
-        for (int i = 0; i < n; i++) {
-            out[oo + i] = Math.fma(x[xo + i], y[yo + i], z[zo + i]);
-        }
-    }
-
-    @Override
     public void relu(float[] x, int xo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = Math.max(x[xo + i], 0f);

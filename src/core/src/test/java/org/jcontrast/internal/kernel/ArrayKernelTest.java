@@ -83,10 +83,6 @@ class ArrayKernelTest {
                 assertEquals(x[1 + i] * y[i], out[2 + i], 0f, "mul");
             }
             float[] z = random(r, n, 4);
-            k.multiplyAdd(x, 1, y, 0, z, 2, out, 2, n);
-            for (int i = 0; i < n; i++) {
-                assertEquals(Math.fma(x[1 + i], y[i], z[2 + i]), out[2 + i], 0f, "multiplyAdd");
-            }
             float[] signed = random(r, n, 4);
             if (n > 2) {
                 signed[1] = Float.NaN;
