@@ -364,15 +364,11 @@ final class PanamaArrayKernel implements ArrayKernel {
 
     @Override
     public void reluBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
-        FloatVector zero = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            VectorMask<Float> positive = FloatVector.fromArray(S, y, yo + i).compare(VectorOperators.GT, 0f);
-            zero.blend(FloatVector.fromArray(S, g, go + i), positive).intoArray(out, oo + i);
+            masked(g, go + i, y, yo + i).intoArray(out, oo + i);
         }
-        for (; i < n; i++) {
-            out[oo + i] = y[yo + i] > 0 ? g[go + i] : 0f;
-        }
+        SCALAR.reluBackward(y, yo + i, g, go + i, out, oo + i, n - i);
     }
 
     @Override

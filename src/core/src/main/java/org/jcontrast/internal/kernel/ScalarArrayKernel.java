@@ -123,7 +123,7 @@ final class ScalarArrayKernel implements ArrayKernel {
     @Override
     public void reluBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
-            out[oo + i] = y[yo + i] > 0 ? g[go + i] : 0f;
+            out[oo + i] = masked(g, go + i, y, yo + i);
         }
     }
 
@@ -139,7 +139,7 @@ final class ScalarArrayKernel implements ArrayKernel {
     public void batchNormRow(float[] x, int xo, float[] negMean, float[] invStd, int c, float[] gamma, int go,
                              float[] beta, int bo, boolean relu, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
-            float y = Math.fma((x[xo + i] + negMean[c + i]) * invStd[c + i], gamma[go + i], beta[bo + i]);
+            float y = Math.fma(normalized(x, xo + i, negMean, invStd, c + i), gamma[go + i], beta[bo + i]);
             out[oo + i] = relu ? Math.max(y, 0f) : y;
         }
     }
@@ -148,8 +148,8 @@ final class ScalarArrayKernel implements ArrayKernel {
     public void addBatchNormGradients(float[] g, int go, float[] y, int yo, float[] x, int xo, float[] negMean,
                                       float[] invStd, float[] dBeta, float[] dGamma, int c, int n) {
         for (int i = 0; i < n; i++) {
-            float gi = y == null || y[yo + i] > 0 ? g[go + i] : 0f;
-            float h = (x[xo + i] + negMean[c + i]) * invStd[c + i];
+            float gi = y == null ? g[go + i] : masked(g, go + i, y, yo + i);
+            float h = normalized(x, xo + i, negMean, invStd, c + i);
             dBeta[c + i] += gi;
             dGamma[c + i] = Math.fma(gi, h, dGamma[c + i]);
         }
@@ -160,10 +160,20 @@ final class ScalarArrayKernel implements ArrayKernel {
                                        float[] invStd, float[] cg, float[] c1, float[] cx, int c, float[] dx, int dxo,
                                        int n) {
         for (int i = 0; i < n; i++) {
-            float gi = y == null || y[yo + i] > 0 ? g[go + i] : 0f;
-            float h = (x[xo + i] + negMean[c + i]) * invStd[c + i];
+            float gi = y == null ? g[go + i] : masked(g, go + i, y, yo + i);
+            float h = normalized(x, xo + i, negMean, invStd, c + i);
             dx[dxo + i] = Math.fma(h, cx[c + i], Math.fma(gi, cg[c + i], c1[c + i]));
         }
+    }
+
+    /** g where y &gt; 0, else 0: the gradient through a ReLU whose output was y. */
+    private static float masked(float[] g, int gi, float[] y, int yi) {
+        return y[yi] > 0 ? g[gi] : 0f;
+    }
+
+    /** (x + negMean)·invStd, batch norm's normalised input, each operation rounded. */
+    private static float normalized(float[] x, int xi, float[] negMean, float[] invStd, int ci) {
+        return (x[xi] + negMean[ci]) * invStd[ci];
     }
 
     @Override
