@@ -29,10 +29,11 @@ public interface ArrayKernel {
 
     /**
      * Σ exp(β·x − shift), the partition sum of logits β·x; unless {@code across} is null, each
-     * term is also added to {@code across[ao + i]}. A block of logits whose rows and columns share
-     * one shift gets its row sums and its column sums from one pass this way.
+     * term is also added to {@code across[ao + i]}, and unless {@code out} is null stored at
+     * {@code out[oo + i]}. A block of logits whose rows and columns share one shift gets its row
+     * sums and its column sums from one pass this way, and can keep its terms for {@link #weigh}.
      */
-    float sumScaledExp(float[] x, int xo, float beta, float shift, float[] across, int ao, int n);
+    float sumScaledExp(float[] x, int xo, float beta, float shift, float[] across, int ao, float[] out, int oo, int n);
 
     /**
      * out = exp(β·x − shift)·(weight + weights[wo + i]), or with {@code weight} alone when
@@ -40,6 +41,12 @@ public interface ArrayKernel {
      */
     void scaledExp(float[] x, int xo, float beta, float shift, float weight, float[] weights, int wo,
                    float[] out, int oo, int n);
+
+    /**
+     * out = x·(weight + weights[wo + i]): {@link #scaledExp}'s weighting of terms already computed,
+     * with the same bits as {@code scaledExp} gives from the logits.
+     */
+    void weigh(float[] x, int xo, float weight, float[] weights, int wo, float[] out, int oo, int n);
 
     /** out = log(x). */
     void log(float[] x, int xo, float[] out, int oo, int n);

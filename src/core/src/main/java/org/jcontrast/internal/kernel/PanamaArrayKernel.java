@@ -193,7 +193,7 @@ final class PanamaArrayKernel implements ArrayKernel {
 
     @Override
     public float sumExp(float[] x, int xo, float shift, int n) {
-        return sumScaledExp(x, xo, 1f, shift, null, 0, n);
+        return sumScaledExp(x, xo, 1f, shift, null, 0, null, 0, n);
     }
 
     @Override
@@ -207,13 +207,16 @@ final class PanamaArrayKernel implements ArrayKernel {
      * last vector operations were left as calls that box (see {@link #expInto}).
      */
     @Override
-    public float sumScaledExp(float[] x, int xo, float beta, float shift, float[] across, int ao, int n) {
-        float[] buffer = buffer(BLOCK + n);
-        expInto(x, xo, beta, shift, buffer, BLOCK, n);
+    public float sumScaledExp(float[] x, int xo, float beta, float shift, float[] across, int ao, float[] out, int oo,
+                              int n) {
+        float[] lanes = buffer(out == null ? BLOCK + n : BLOCK);
+        float[] terms = out == null ? lanes : out;
+        int to = out == null ? BLOCK : oo;
+        expInto(x, xo, beta, shift, terms, to, n);
         if (across != null) {
-            add(across, ao, buffer, BLOCK, across, ao, n);
+            add(across, ao, terms, to, across, ao, n);
         }
-        return sum(buffer, buffer, BLOCK, n);
+        return sum(lanes, terms, to, n);
     }
 
     @Override
@@ -221,7 +224,7 @@ final class PanamaArrayKernel implements ArrayKernel {
                           float[] out, int oo, int n) {
         expInto(x, xo, beta, shift, out, oo, n);
         if (weights != null) {
-            weigh(out, oo, weight, weights, wo, n);
+            weigh(out, oo, weight, weights, wo, out, oo, n);
         } else if (weight != 1f) {
             scale(out, oo, weight, n);
         }
@@ -283,15 +286,15 @@ final class PanamaArrayKernel implements ArrayKernel {
         }
     }
 
-    /** out = out·(weight + weights[wo + i]). */
-    private static void weigh(float[] out, int oo, float weight, float[] weights, int wo, int n) {
+    @Override
+    public void weigh(float[] x, int xo, float weight, float[] weights, int wo, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(S, out, oo + i).mul(FloatVector.fromArray(S, weights, wo + i).add(weight))
+            FloatVector.fromArray(S, x, xo + i).mul(FloatVector.fromArray(S, weights, wo + i).add(weight))
                     .intoArray(out, oo + i);
         }
         for (; i < n; i++) {
-            out[oo + i] *= weight + weights[wo + i];
+            out[oo + i] = x[xo + i] * (weight + weights[wo + i]);
         }
     }
 

@@ -47,7 +47,7 @@ final class ScalarArrayKernel implements ArrayKernel {
     /** β = 1: the fused multiply-add of {@link #sumScaledExp} is then exactly x − shift. */
     @Override
     public float sumExp(float[] x, int xo, float shift, int n) {
-        return sumScaledExp(x, xo, 1f, shift, null, 0, n);
+        return sumScaledExp(x, xo, 1f, shift, null, 0, null, 0, n);
     }
 
     /** β = 1 and a weight of 1, which leave every bit as plain exp(x − shift). */
@@ -57,12 +57,16 @@ final class ScalarArrayKernel implements ArrayKernel {
     }
 
     @Override
-    public float sumScaledExp(float[] x, int xo, float beta, float shift, float[] across, int ao, int n) {
+    public float sumScaledExp(float[] x, int xo, float beta, float shift, float[] across, int ao, float[] out, int oo,
+                              int n) {
         float s = 0f;
         for (int i = 0; i < n; i++) {
             float y = (float) Math.exp(Math.fma(beta, x[xo + i], -shift));
             if (across != null) {
                 across[ao + i] += y;
+            }
+            if (out != null) {
+                out[oo + i] = y;
             }
             s += y;
         }
@@ -75,6 +79,13 @@ final class ScalarArrayKernel implements ArrayKernel {
         for (int i = 0; i < n; i++) {
             float w = weights == null ? weight : weight + weights[wo + i];
             out[oo + i] = (float) Math.exp(Math.fma(beta, x[xo + i], -shift)) * w;
+        }
+    }
+
+    @Override
+    public void weigh(float[] x, int xo, float weight, float[] weights, int wo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = x[xo + i] * (weight + weights[wo + i]);
         }
     }
 

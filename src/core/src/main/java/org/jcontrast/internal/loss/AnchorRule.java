@@ -390,7 +390,7 @@ public final class AnchorRule {
             // β > 0, so the largest logit is β times the largest similarity.
             float max = (float) beta * k.max(x, off, len);
             if (max != Float.NEGATIVE_INFINITY) {
-                st.addPartition(max, k.sumScaledExp(x, off, (float) beta, max, null, 0, len));
+                st.addPartition(max, k.sumScaledExp(x, off, (float) beta, max, null, 0, null, 0, len));
             }
         }
     }

@@ -71,6 +71,11 @@ final class TileSchedule {
         return symmetric && round > 0 ? rowBlocks / 2 : rowBlocks;
     }
 
+    /** The position of tile {@code slot} of {@code round} in the schedule's order, from 0 to {@link #tiles()} − 1. */
+    int index(int round, int slot) {
+        return symmetric && round > 0 ? rowBlocks + (round - 1) * (rowBlocks / 2) + slot : round * rowBlocks + slot;
+    }
+
     /** The row block of tile {@code slot} of {@code round}. */
     int rowBlock(int round, int slot) {
         if (!symmetric || round == 0) {

@@ -46,7 +46,11 @@ import org.jcontrast.tensor.Tensor;
  * u = softmaxScale·exp(M − lse): half the exponentials and none of the transposes. A diagonal tile
  * of a symmetric matrix takes the same path, its rows alone feeding the sums. It is used when
  * 2M ≤ {@value #SHARED_SHIFT_LIMIT}, where no term can fall below the normal floats (e^−80) or any
- * u overflow (e^80); with colder temperatures each side keeps its own max-shifted runs.
+ * u overflow (e^80); with colder temperatures each side keeps its own max-shifted runs. On the CPU,
+ * the first tiles of the schedule, up to {@link #MAX_KEPT_FLOATS}, keep these exponentials from the
+ * observe pass in a per-thread buffer cached as the packed operands are, and their gradient pass
+ * only weighs them: the same bits without the tile's product and exponentials (1.1× at 2N = 8192,
+ * d = 128, where a quarter of the tiles fit; 1.2× at 1024, where all do).
  *
  * <p>When the router sends the tile products to a backend that keeps the embeddings resident
  * ({@link ResidentTileSweep}), the observe and gradient passes run there whole, for the
@@ -73,6 +77,13 @@ final class TileSweep implements AutoCloseable {
      * with its inputs.
      */
     static final long MAX_PACKED_FLOATS = 16L << 20;
+    /**
+     * The most floats of exponentials a sweep keeps from its observe pass for its gradient pass (32
+     * MiB: 2N = 1024 whole, a quarter of the tiles at 8192 with the default tile). Each kept tile
+     * saves its recomputation, about 0.15 ms at d = 128; within 128 MiB of idle RSS at 2N = 8192,
+     * d = 128 (see bench/RESULTS.md).
+     */
+    static final long MAX_KEPT_FLOATS = 8L << 20;
     /** The largest 2M for which rows and columns share one shift (see the class comment). */
     static final float SHARED_SHIFT_LIMIT = 80f;
 
@@ -94,9 +105,13 @@ final class TileSweep implements AutoCloseable {
     private final PackedRows packedCols;
     /** The buffers holding the packed rows and columns, handed back on {@link #close}, or null. */
     private final float[][] panels;
+    /** How many tiles, the first in the schedule's order, keep their exponentials in {@code panels[2]}. */
+    private final int keptTiles;
+    /** Whether the observe pass ran on the CPU, so the kept exponentials are there to use. */
+    private boolean observed;
 
     private TileSweep(AnchorRule rule, Tensor rows, Tensor cols, boolean symmetric, int colAnchor0, TileSize size,
-                      AnchorStats[] stats) {
+                      AnchorStats[] stats, long keptFloats) {
         this.rule = rule;
         this.rows = rows;
         this.cols = cols;
@@ -114,30 +129,38 @@ final class TileSweep implements AutoCloseable {
         int d = rows.dim(1);
         long rowFloats = gemm.packedSize(rows.dim(0), d);
         long colFloats = rows == cols ? 0 : gemm.packedSize(cols.dim(0), d);
-        boolean pack = resident == null && rowFloats > 0 && rowFloats + colFloats <= MAX_PACKED_FLOATS
-                && !Context.current().router().offloads(tile, tile, d);
-        this.panels = pack ? takePanels((int) rowFloats, (int) colFloats) : null;
+        boolean cpu = resident == null && !Context.current().router().offloads(tile, tile, d);
+        boolean pack = cpu && rowFloats > 0 && rowFloats + colFloats <= MAX_PACKED_FLOATS;
+        long tileFloats = (long) tile * tile;
+        this.keptTiles = cpu && !Float.isNaN(sharedShift) ? (int) Math.min(schedule.tiles(), keptFloats / tileFloats) : 0;
+        this.panels = pack || keptTiles > 0
+                ? takePanels(pack ? (int) rowFloats : 0, pack ? (int) colFloats : 0, (int) (keptTiles * tileFloats))
+                : null;
         this.packedRows = pack ? gemm.pack(rows.array(), rows.offset(), rows.dim(0), d, panels[0]) : null;
         this.packedCols = !pack || rows == cols ? packedRows
                 : gemm.pack(cols.array(), cols.offset(), cols.dim(0), d, panels[1]);
     }
 
     /**
-     * This thread's buffers for the packed rows and columns, grown to the sizes asked. They leave
+     * This thread's buffers for the packed rows, the packed columns and the kept exponentials, grown
+     * to the sizes asked. They leave
      * the thread's cache until {@link #close}, so a sweep nested in this one would pack into its own.
      */
-    private static float[][] takePanels(int rowFloats, int colFloats) {
+    private static float[][] takePanels(int rowFloats, int colFloats, int keptFloats) {
         SoftReference<float[][]> cached = PANELS.get();
         float[][] p = cached == null ? null : cached.get();
         PANELS.remove();
         if (p == null) {
-            p = new float[2][0];
+            p = new float[3][0];
         }
         if (p[0].length < rowFloats) {
             p[0] = new float[rowFloats];
         }
         if (p[1].length < colFloats) {
             p[1] = new float[colFloats];
+        }
+        if (p[2].length < keptFloats) {
+            p[2] = new float[keptFloats];
         }
         return p;
     }
@@ -161,7 +184,12 @@ final class TileSweep implements AutoCloseable {
 
     /** S = F·Fᵀ, whose rows and columns are the anchors 0..2N−1 (the one-tower losses). */
     static TileSweep symmetric(AnchorRule rule, Tensor f, TileSize size, AnchorStats[] stats) {
-        return new TileSweep(rule, f, f, true, 0, size, stats);
+        return symmetric(rule, f, size, stats, MAX_KEPT_FLOATS);
+    }
+
+    /** {@link #symmetric(AnchorRule, Tensor, TileSize, AnchorStats[])} keeping at most {@code keptFloats}. */
+    static TileSweep symmetric(AnchorRule rule, Tensor f, TileSize size, AnchorStats[] stats, long keptFloats) {
+        return new TileSweep(rule, f, f, true, 0, size, stats, keptFloats);
     }
 
     /**
@@ -170,7 +198,18 @@ final class TileSweep implements AutoCloseable {
      */
     static TileSweep rectangular(AnchorRule rule, Tensor r, Tensor c, int colAnchor0, TileSize size,
                                  AnchorStats[] stats) {
-        return new TileSweep(rule, r, c, false, colAnchor0, size, stats);
+        return rectangular(rule, r, c, colAnchor0, size, stats, MAX_KEPT_FLOATS);
+    }
+
+    /** {@link #rectangular(AnchorRule, Tensor, Tensor, int, TileSize, AnchorStats[])} keeping at most {@code keptFloats}. */
+    static TileSweep rectangular(AnchorRule rule, Tensor r, Tensor c, int colAnchor0, TileSize size,
+                                 AnchorStats[] stats, long keptFloats) {
+        return new TileSweep(rule, r, c, false, colAnchor0, size, stats, keptFloats);
+    }
+
+    /** How many tiles keep their exponentials between the passes. */
+    int keptTiles() {
+        return keptTiles;
     }
 
     private static int blocks(int n, int tile) {
@@ -191,6 +230,7 @@ final class TileSweep implements AutoCloseable {
             return;
         }
         sweep((tile, a, b0, b1, off) -> rule.observeRun(a, b0, b1, tile, off, stats[a]), null, null);
+        observed = true;
     }
 
     /**
@@ -235,7 +275,8 @@ final class TileSweep implements AutoCloseable {
             try {
                 for (long t = queue.next(); t != TileQueue.NONE; t = queue.next()) {
                     int round = TileQueue.round(t), slot = TileQueue.slot(t);
-                    tile(schedule.rowBlock(round, slot), schedule.colBlock(round, slot), body, dRows, dCols);
+                    tile(schedule.rowBlock(round, slot), schedule.colBlock(round, slot), schedule.index(round, slot),
+                            body, dRows, dCols);
                     queue.done(t);
                 }
             } catch (RuntimeException | Error e) {
@@ -246,7 +287,7 @@ final class TileSweep implements AutoCloseable {
         queue.throwIfCancelled();
     }
 
-    private void tile(int bi, int bj, RunBody body, Tensor dRows, Tensor dCols) {
+    private void tile(int bi, int bj, int index, RunBody body, Tensor dRows, Tensor dCols) {
         int d = rows.dim(1);
         int r0 = bi * tile, r1 = Math.min(rows.dim(0), r0 + tile);
         int c0 = bj * tile, c1 = Math.min(cols.dim(0), c0 + tile);
@@ -258,20 +299,24 @@ final class TileSweep implements AutoCloseable {
         GemmRouter router = Context.current().router();
         GemmKernel gemm = Context.current().kernels().gemm();
         ArrayKernel arrays = Context.current().kernels().array();
-        if (packedRows != null) {
-            gemm.productNT(packedRows, r0, m, packedCols, c0, n, s, 0, n);
-        } else {
-            product(router, gemm, false, true, m, n, d, ra, ro, d, ca, co, d, 0f, s, 0, n);
+        // Where this tile's exponentials are kept between the passes, or −1: a kept tile's gradient needs no S.
+        int kept = index < keptTiles && (dRows == null || observed) ? index * tile * tile : -1;
+        if (kept < 0 || dRows == null) {
+            if (packedRows != null) {
+                gemm.productNT(packedRows, r0, m, packedCols, c0, n, s, 0, n);
+            } else {
+                product(router, gemm, false, true, m, n, d, ra, ro, d, ca, co, d, 0f, s, 0, n);
+            }
         }
         boolean diagonal = symmetric && bi == bj;
         boolean columnAnchors = colAnchor0 >= 0 && !diagonal;
         if (colAnchor0 >= 0 && !Float.isNaN(sharedShift)) {
             // Only the observe and gradient passes come here: a rule that selects has no shared shift.
             if (dRows == null) {
-                observeShared(s, r0, r1, c0, c1, diagonal, buffers[2], arrays);
+                observeShared(s, r0, r1, c0, c1, diagonal, buffers[2], kept, arrays);
                 return;
             }
-            gradientShared(s, r0, r1, c0, c1, buffers[2], arrays);
+            gradientShared(s, r0, r1, c0, c1, buffers[2], kept, arrays);
         } else {
             if (columnAnchors) {
                 arrays.transpose(s, 0, n, m, n, t, 0, m, false);
@@ -306,10 +351,11 @@ final class TileSweep implements AutoCloseable {
      * positives, masks what is outside the (symmetric) partition, and merges each row's and each
      * column's sum of exp(β·s − M) into its anchor. The column anchors' positives are read first,
      * before a decoupled loss masks them out of the sums. A diagonal tile's columns are its own
-     * rows, so there each anchor's share is its row alone.
+     * rows, so there each anchor's share is its row alone. Unless {@code kept} is −1, the
+     * exponentials are kept at {@code panels[2][kept]} for the gradient pass.
      */
     private void observeShared(float[] s, int r0, int r1, int c0, int c1, boolean diagonal, float[] colSums,
-                               ArrayKernel arrays) {
+                               int kept, ArrayKernel arrays) {
         int n = c1 - c0;
         float beta = (float) rule.beta();
         float[] across = diagonal ? null : colSums;
@@ -323,7 +369,9 @@ final class TileSweep implements AutoCloseable {
         for (int a = r0, off = 0; a < r1; a++, off += n) {
             rule.recordPositives(a, c0, c1, s, off, 1, stats[a]);
             rule.maskOutsideSum(a, c0, c1, s, off, stats[a]);
-            stats[a].addPartition(sharedShift, arrays.sumScaledExp(s, off, beta, sharedShift, across, 0, n));
+            float[] terms = kept < 0 ? null : panels[2];
+            stats[a].addPartition(sharedShift,
+                    arrays.sumScaledExp(s, off, beta, sharedShift, across, 0, terms, kept + off, n));
         }
         if (!diagonal) {
             for (int j = 0; j < n; j++) {
@@ -333,19 +381,26 @@ final class TileSweep implements AutoCloseable {
     }
 
     /**
-     * Turns a recomputed tile into H = G_rows + G_colsᵀ in place: exp(β·s − M)·(u_a + u_b) on the
-     * partition, plus each side's positive gradient at its positives. On a diagonal tile that is
-     * G + Gᵀ, as the symmetric matrix needs.
+     * Writes H = G_rows + G_colsᵀ into {@code s}: exp(β·s − M)·(u_a + u_b) on the partition, plus
+     * each side's positive gradient at its positives. On a diagonal tile that is G + Gᵀ, as the
+     * symmetric matrix needs. The exponentials are those kept at {@code panels[2][kept]} by the
+     * observe pass, the same bits, or when {@code kept} is −1 recomputed from the tile in {@code s}.
      */
-    private void gradientShared(float[] s, int r0, int r1, int c0, int c1, float[] colWeights, ArrayKernel arrays) {
+    private void gradientShared(float[] s, int r0, int r1, int c0, int c1, float[] colWeights, int kept,
+                                ArrayKernel arrays) {
         int n = c1 - c0;
         float beta = (float) rule.beta();
         for (int j = 0; j < n; j++) {
             colWeights[j] = sharedWeight(stats[colAnchor0 + c0 + j], sharedShift);
         }
         for (int a = r0, off = 0; a < r1; a++, off += n) {
-            rule.maskOutsideSum(a, c0, c1, s, off, stats[a]);
-            arrays.scaledExp(s, off, beta, sharedShift, sharedWeight(stats[a], sharedShift), colWeights, 0, s, off, n);
+            float u = sharedWeight(stats[a], sharedShift);
+            if (kept < 0) {
+                rule.maskOutsideSum(a, c0, c1, s, off, stats[a]);
+                arrays.scaledExp(s, off, beta, sharedShift, u, colWeights, 0, s, off, n);
+            } else {
+                arrays.weigh(panels[2], kept + off, u, colWeights, 0, s, off, n);
+            }
             rule.addPositiveGradient(a, c0, c1, s, off, 1, stats[a]);
         }
         for (int j = 0; j < n; j++) {

@@ -1,5 +1,6 @@
 package org.jcontrast.internal.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -172,9 +173,9 @@ class ArrayKernelTest {
                 e[i] = Math.exp(beta * (double) x[1 + i] - shift);
                 sum += e[i];
             }
-            assertEquals(sum, k.sumScaledExp(x, 1, beta, shift, null, 0, n), Math.max(1e-6, sum * 1e-5),
+            assertEquals(sum, k.sumScaledExp(x, 1, beta, shift, null, 0, null, 0, n), Math.max(1e-6, sum * 1e-5),
                     "sum alone n=" + n);
-            assertEquals(sum, k.sumScaledExp(x, 1, beta, shift, across, 2, n), Math.max(1e-6, sum * 1e-5),
+            assertEquals(sum, k.sumScaledExp(x, 1, beta, shift, across, 2, null, 0, n), Math.max(1e-6, sum * 1e-5),
                     "sum with across n=" + n);
             for (int i = 0; i < n; i++) {
                 assertEquals(before[2 + i] + e[i], across[2 + i], 1e-6 + e[i] * 3e-6, "across n=" + n + " i=" + i);
@@ -198,6 +199,28 @@ class ArrayKernelTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("providers")
+    void keptTermsWeighedGiveTheBitsOfScaledExp(String name, ArrayKernel k) {
+        // The streaming losses keep sumScaledExp's terms from one pass and weigh them in the next.
+        SplittableRandom r = new SplittableRandom(8);
+        float beta = 5f, shift = 4.5f, weight = 0.37f;
+        for (int n : SIZES) {
+            float[] x = random(r, n + 1, 1), weights = random(r, n + 2, 1);
+            float[] terms = new float[n + 4], weighed = new float[n + 3], direct = new float[n + 3];
+            float[] across = new float[n], acrossAlone = new float[n];
+            float sum = k.sumScaledExp(x, 1, beta, shift, across, 0, terms, 3, n);
+            assertEquals(k.sumScaledExp(x, 1, beta, shift, acrossAlone, 0, null, 0, n), sum, 0f, "sum n=" + n);
+            assertArrayEquals(acrossAlone, across, "across n=" + n);
+            k.weigh(terms, 3, weight, weights, 2, weighed, 1, n);
+            k.scaledExp(x, 1, beta, shift, weight, weights, 2, direct, 1, n);
+            for (int i = 0; i < n + 3; i++) {
+                assertEquals(Float.floatToRawIntBits(direct[i]), Float.floatToRawIntBits(weighed[i]), "n=" + n + " i=" + i);
+            }
+            assertEquals(0f, terms[2], "sumScaledExp wrote before its window");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
     void unitScalingIsExactlyPlainExp(String name, ArrayKernel k) {
         // The loss engines mix the plain and the scaled forms: β = 1 and a weight of 1 must not change a bit.
         float[] x = random(new SplittableRandom(4), 1000, 20);
@@ -207,7 +230,7 @@ class ArrayKernelTest {
         for (int i = 0; i < x.length; i++) {
             assertEquals(plain[i], scaled[i], "at " + i);
         }
-        assertEquals(k.sumExp(x, 0, 0.5f, x.length), k.sumScaledExp(x, 0, 1f, 0.5f, null, 0, x.length));
+        assertEquals(k.sumExp(x, 0, 0.5f, x.length), k.sumScaledExp(x, 0, 1f, 0.5f, null, 0, null, 0, x.length));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -244,13 +267,13 @@ class ArrayKernelTest {
         // differently from the intrinsic would make the same call give two answers.
         float[] x = random(new SplittableRandom(5), 1021, 20);
         float firstSum = k.sumExp(x, 0, 2f, 1021), firstDot = k.dot(x, 0, x, 1, 1020);
-        float firstScaled = k.sumScaledExp(x, 0, 0.5f, 2f, null, 0, 1021);
+        float firstScaled = k.sumScaledExp(x, 0, 0.5f, 2f, null, 0, null, 0, 1021);
         float[] first = new float[x.length], again = new float[x.length];
         k.exp(x, 0, 2f, first, 0, x.length);
         for (int call = 0; call < 20_000; call++) {
             assertEquals(firstSum, k.sumExp(x, 0, 2f, 1021), "sumExp, call " + call);
             assertEquals(firstDot, k.dot(x, 0, x, 1, 1020), "dot, call " + call);
-            assertEquals(firstScaled, k.sumScaledExp(x, 0, 0.5f, 2f, null, 0, 1021), "sumScaledExp, call " + call);
+            assertEquals(firstScaled, k.sumScaledExp(x, 0, 0.5f, 2f, null, 0, null, 0, 1021), "sumScaledExp, call " + call);
         }
         k.exp(x, 0, 2f, again, 0, x.length);
         for (int i = 0; i < x.length; i++) {
@@ -365,8 +388,8 @@ class ArrayKernelTest {
                 assertEquals(widest.dot(x, 2, y, 1, n), k.dot(x, 2, y, 1, n), 0f, "dot at " + where);
                 assertEquals(widest.sumExp(x, 1, 2f, n), k.sumExp(x, 1, 2f, n), 0f, "sumExp at " + where);
                 float[] acrossWide = y.clone(), across = y.clone();
-                assertEquals(widest.sumScaledExp(x, 0, 0.7f, 1f, acrossWide, 1, n),
-                        k.sumScaledExp(x, 0, 0.7f, 1f, across, 1, n), 0f, "sumScaledExp at " + where);
+                assertEquals(widest.sumScaledExp(x, 0, 0.7f, 1f, acrossWide, 1, null, 0, n),
+                        k.sumScaledExp(x, 0, 0.7f, 1f, across, 1, null, 0, n), 0f, "sumScaledExp at " + where);
                 for (int i = 0; i < across.length; i++) {
                     assertEquals(Float.floatToRawIntBits(acrossWide[i]), Float.floatToRawIntBits(across[i]),
                             "across at " + where + ", " + i);
