@@ -202,9 +202,10 @@ final class PanamaArrayKernel implements ArrayKernel {
     }
 
     /**
-     * The exponentials go through this thread's buffer, then into {@code across} and the sum: a
-     * loop that did all three at once sat at the edge of C2's node budget, and in some runs its
-     * last vector operations were left as calls that box (see {@link #expInto}).
+     * The exponentials go through {@code out}, or this thread's buffer when it is null, then into
+     * {@code across} and the sum: a loop that did all three at once sat at the edge of C2's node
+     * budget, and in some runs its last vector operations were left as calls that box (see
+     * {@link #expInto}).
      */
     @Override
     public float sumScaledExp(float[] x, int xo, float beta, float shift, float[] across, int ao, float[] out, int oo,

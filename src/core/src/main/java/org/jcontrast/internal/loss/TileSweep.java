@@ -49,8 +49,8 @@ import org.jcontrast.tensor.Tensor;
  * u overflow (e^80); with colder temperatures each side keeps its own max-shifted runs. On the CPU,
  * the first tiles of the schedule, up to {@link #MAX_KEPT_FLOATS}, keep these exponentials from the
  * observe pass in a per-thread buffer cached as the packed operands are, and their gradient pass
- * only weighs them: the same bits without the tile's product and exponentials (1.1× at 2N = 8192,
- * d = 128, where a quarter of the tiles fit; 1.2× at 1024, where all do).
+ * only weighs them: the same bits without the tile's product and exponentials (1.05× at 2N = 8192,
+ * d = 128, where a quarter of the tiles fit; 1.25× at 1024, where all do).
  *
  * <p>When the router sends the tile products to a backend that keeps the embeddings resident
  * ({@link ResidentTileSweep}), the observe and gradient passes run there whole, for the
@@ -67,8 +67,8 @@ final class TileSweep implements AutoCloseable {
     /** Per-thread buffers (two tiles and one row of column values), kept across sweeps and grown on demand. */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][0]);
     /**
-     * Per-thread buffers for the operands packed once per sweep, kept across sweeps; softly, so that
-     * a thread's can be reclaimed when memory runs short.
+     * Per-thread buffers for the operands packed once per sweep and for the kept exponentials, kept
+     * across sweeps; softly, so that a thread's can be reclaimed when memory runs short.
      */
     private static final ThreadLocal<SoftReference<float[][]>> PANELS = new ThreadLocal<>();
     /**
@@ -143,8 +143,8 @@ final class TileSweep implements AutoCloseable {
 
     /**
      * This thread's buffers for the packed rows, the packed columns and the kept exponentials, grown
-     * to the sizes asked. They leave
-     * the thread's cache until {@link #close}, so a sweep nested in this one would pack into its own.
+     * to the sizes asked. They leave the thread's cache until {@link #close}, so a sweep nested in
+     * this one would pack into its own.
      */
     private static float[][] takePanels(int rowFloats, int colFloats, int keptFloats) {
         SoftReference<float[][]> cached = PANELS.get();

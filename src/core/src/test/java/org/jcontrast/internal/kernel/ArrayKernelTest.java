@@ -216,6 +216,7 @@ class ArrayKernelTest {
                 assertEquals(Float.floatToRawIntBits(direct[i]), Float.floatToRawIntBits(weighed[i]), "n=" + n + " i=" + i);
             }
             assertEquals(0f, terms[2], "sumScaledExp wrote before its window");
+            assertEquals(0f, terms[n + 3], "sumScaledExp wrote past its window");
         }
     }
 
