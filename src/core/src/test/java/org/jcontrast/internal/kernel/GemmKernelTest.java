@@ -338,8 +338,9 @@ class GemmKernelTest {
 
     /**
      * A product of blocks of packed rows gives the bits of gemm(false, true) on the rows themselves,
-     * for blocks on and off the panels' edges, ragged last blocks, rows packed once for both sides,
-     * and rows too long to pack (k above the k-block).
+     * for blocks on and off the panels' edges, ragged last blocks, rows packed once for both sides
+     * (with diagonal blocks, whose upper triangle is the lower one mirrored), and rows too long to
+     * pack (k above the k-block).
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("providers")
@@ -352,8 +353,10 @@ class GemmKernelTest {
             float[] b = random(r, cols * k);
             PackedRows pr = g.pack(a, 5, rows, k, new float[(int) g.packedSize(rows, k)]);
             PackedRows pc = g.pack(b, 0, cols, k, new float[(int) g.packedSize(cols, k)]);
-            // {r0, m, c0, n}: on the panels, ragged; off the panels; the whole; empty.
-            int[][] blocks = {{64, 100, 32, 99}, {3, 37, 5, 17}, {0, rows, 0, cols}, {8, 0, 0, 4}};
+            // {r0, m, c0, n}: on the panels, ragged; off the panels; the whole; empty; square blocks,
+            // which on the same rows are the diagonal blocks of A·Aᵀ: on the panels, ragged, the whole.
+            int[][] blocks = {{64, 100, 32, 99}, {3, 37, 5, 17}, {0, rows, 0, cols}, {8, 0, 0, 4}, {64, 96, 64, 96},
+                {32, 100, 32, 100}, {0, rows, 0, rows}};
             for (int[] bl : blocks) {
                 for (boolean same : new boolean[] {false, true}) {
                     PackedRows right = same ? pr : pc;
