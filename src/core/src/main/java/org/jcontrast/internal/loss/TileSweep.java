@@ -34,7 +34,7 @@ import org.jcontrast.tensor.Tensor;
  * the statistics is two tile buffers per thread and, when they take at most
  * {@link #MAX_PACKED_FLOATS} floats, the rows and columns in the GEMM kernel's layouts, packed once
  * per sweep ({@link GemmKernel#pack}) so that no tile packs the operands of its S: 7% faster at
- * 2N = 16384, d = 512. The threads take the tiles from a {@link TileQueue}, in the schedule's
+ * 2N = 16384, d = 512; and the kept exponentials described below. The threads take the tiles from a {@link TileQueue}, in the schedule's
  * order but without waiting for a whole round to finish. The caller's interrupt
  * stops a pass between tiles with a {@link CancellationException}; no work of the pass is left running.
  *
