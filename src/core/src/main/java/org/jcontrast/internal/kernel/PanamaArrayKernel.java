@@ -19,6 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  * and {@code exp} is our own range reduction and polynomial built from exactly rounded operations
  * (the SVML intrinsic behind {@code lanewise(EXP)} and its {@code Math.exp} fallback disagree in
  * the last bits). {@code log}, which no hot loop needs, is the scalar twin's.
+ *
+ * <p>No vector is a method's argument or result: C2 boxes one whenever it declines to inline the
+ * call, which it does in some runs and not others, so shared steps (a masked gradient, a
+ * normalised row) are written out where they are used. The {@code kernel-calls-out-of-line} test
+ * run checks it.
  */
 final class PanamaArrayKernel implements ArrayKernel {
     /** This copy's species (see {@link VectorWidths}). */
@@ -370,7 +375,8 @@ final class PanamaArrayKernel implements ArrayKernel {
     public void reluBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            masked(g, go + i, y, yo + i).intoArray(out, oo + i);
+            FloatVector.zero(S).blend(FloatVector.fromArray(S, g, go + i),
+                    FloatVector.fromArray(S, y, yo + i).compare(VectorOperators.GT, 0f)).intoArray(out, oo + i);
         }
         SCALAR.reluBackward(y, yo + i, g, go + i, out, oo + i, n - i);
     }
@@ -390,8 +396,9 @@ final class PanamaArrayKernel implements ArrayKernel {
                              float[] beta, int bo, boolean relu, float[] out, int oo, int n) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector y = normalized(x, xo + i, negMean, invStd, c + i)
-                    .fma(FloatVector.fromArray(S, gamma, go + i), FloatVector.fromArray(S, beta, bo + i));
+            FloatVector h = FloatVector.fromArray(S, x, xo + i).add(FloatVector.fromArray(S, negMean, c + i))
+                    .mul(FloatVector.fromArray(S, invStd, c + i));
+            FloatVector y = h.fma(FloatVector.fromArray(S, gamma, go + i), FloatVector.fromArray(S, beta, bo + i));
             (relu ? y.max(0f) : y).intoArray(out, oo + i);
         }
         SCALAR.batchNormRow(x, xo + i, negMean, invStd, c + i, gamma, go + i, beta, bo + i, relu, out, oo + i, n - i);
@@ -402,8 +409,12 @@ final class PanamaArrayKernel implements ArrayKernel {
                                       float[] invStd, float[] dBeta, float[] dGamma, int c, int n) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector gi = masked(g, go + i, y, yo + i);
-            FloatVector h = normalized(x, xo + i, negMean, invStd, c + i);
+            FloatVector gi = FloatVector.fromArray(S, g, go + i);
+            if (y != null) {
+                gi = FloatVector.zero(S).blend(gi, FloatVector.fromArray(S, y, yo + i).compare(VectorOperators.GT, 0f));
+            }
+            FloatVector h = FloatVector.fromArray(S, x, xo + i).add(FloatVector.fromArray(S, negMean, c + i))
+                    .mul(FloatVector.fromArray(S, invStd, c + i));
             gi.add(FloatVector.fromArray(S, dBeta, c + i)).intoArray(dBeta, c + i);
             gi.fma(h, FloatVector.fromArray(S, dGamma, c + i)).intoArray(dGamma, c + i);
         }
@@ -416,25 +427,17 @@ final class PanamaArrayKernel implements ArrayKernel {
                                        int n) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector fromG = masked(g, go + i, y, yo + i)
-                    .fma(FloatVector.fromArray(S, cg, c + i), FloatVector.fromArray(S, c1, c + i));
-            normalized(x, xo + i, negMean, invStd, c + i).fma(FloatVector.fromArray(S, cx, c + i), fromG)
-                    .intoArray(dx, dxo + i);
+            FloatVector gi = FloatVector.fromArray(S, g, go + i);
+            if (y != null) {
+                gi = FloatVector.zero(S).blend(gi, FloatVector.fromArray(S, y, yo + i).compare(VectorOperators.GT, 0f));
+            }
+            FloatVector h = FloatVector.fromArray(S, x, xo + i).add(FloatVector.fromArray(S, negMean, c + i))
+                    .mul(FloatVector.fromArray(S, invStd, c + i));
+            h.fma(FloatVector.fromArray(S, cx, c + i), gi.fma(FloatVector.fromArray(S, cg, c + i),
+                    FloatVector.fromArray(S, c1, c + i))).intoArray(dx, dxo + i);
         }
         SCALAR.batchNormInputGradient(g, go + i, y, yo + i, x, xo + i, negMean, invStd, cg, c1, cx, c + i, dx, dxo + i,
                 n - i);
-    }
-
-    /** One vector of g, or of g where y &gt; 0 and 0 elsewhere when y is not null. */
-    private static FloatVector masked(float[] g, int go, float[] y, int yo) {
-        FloatVector v = FloatVector.fromArray(S, g, go);
-        return y == null ? v : FloatVector.zero(S).blend(v, FloatVector.fromArray(S, y, yo).compare(VectorOperators.GT, 0f));
-    }
-
-    /** (x + negMean)·invStd for one vector of a row, the columns from c. */
-    private static FloatVector normalized(float[] x, int xo, float[] negMean, float[] invStd, int c) {
-        return FloatVector.fromArray(S, x, xo).add(FloatVector.fromArray(S, negMean, c))
-                .mul(FloatVector.fromArray(S, invStd, c));
     }
 
     @Override
@@ -480,8 +483,11 @@ final class PanamaArrayKernel implements ArrayKernel {
 
     /**
      * Rounds 1 and 2 of an 8×8 transpose: rows of {@code src} in, half-transposed rows out to
-     * {@code scratch}. The rounds are split in two methods through a small buffer because in one
-     * method C2 reaches its node limit, stops inlining the vector helpers and boxes their vectors.
+     * {@code scratch}. Each round swaps the off-diagonal h×h blocks of row pairs h apart: the
+     * pair's first row takes its partner's lanes with bit h set (a blend of the partner rotated by
+     * h), the second its partner's lanes with bit h clear. The rounds are split in two methods
+     * through a small buffer because in one method C2 reaches its node limit; within a method the
+     * swaps are written out, as a vector that crosses a call C2 does not inline is boxed.
      */
     private static void swapQuadsAndPairs(float[] src, int s, int lds, float[] scratch) {
         FloatVector r0 = FloatVector.fromArray(S8, src, s);
@@ -492,41 +498,39 @@ final class PanamaArrayKernel implements ArrayKernel {
         FloatVector r5 = FloatVector.fromArray(S8, src, s + 5 * lds);
         FloatVector r6 = FloatVector.fromArray(S8, src, s + 6 * lds);
         FloatVector r7 = FloatVector.fromArray(S8, src, s + 7 * lds);
-        FloatVector t0 = low(r0, r4, XOR4, BIT4), t4 = high(r0, r4, XOR4, BIT4);
-        FloatVector t1 = low(r1, r5, XOR4, BIT4), t5 = high(r1, r5, XOR4, BIT4);
-        FloatVector t2 = low(r2, r6, XOR4, BIT4), t6 = high(r2, r6, XOR4, BIT4);
-        FloatVector t3 = low(r3, r7, XOR4, BIT4), t7 = high(r3, r7, XOR4, BIT4);
-        low(t0, t2, XOR2, BIT2).intoArray(scratch, 0);
-        low(t1, t3, XOR2, BIT2).intoArray(scratch, 8);
-        high(t0, t2, XOR2, BIT2).intoArray(scratch, 16);
-        high(t1, t3, XOR2, BIT2).intoArray(scratch, 24);
-        low(t4, t6, XOR2, BIT2).intoArray(scratch, 32);
-        low(t5, t7, XOR2, BIT2).intoArray(scratch, 40);
-        high(t4, t6, XOR2, BIT2).intoArray(scratch, 48);
-        high(t5, t7, XOR2, BIT2).intoArray(scratch, 56);
+        FloatVector t0 = r0.blend(r4.rearrange(XOR4), BIT4), t4 = r0.rearrange(XOR4).blend(r4, BIT4);
+        FloatVector t1 = r1.blend(r5.rearrange(XOR4), BIT4), t5 = r1.rearrange(XOR4).blend(r5, BIT4);
+        FloatVector t2 = r2.blend(r6.rearrange(XOR4), BIT4), t6 = r2.rearrange(XOR4).blend(r6, BIT4);
+        FloatVector t3 = r3.blend(r7.rearrange(XOR4), BIT4), t7 = r3.rearrange(XOR4).blend(r7, BIT4);
+        t0.blend(t2.rearrange(XOR2), BIT2).intoArray(scratch, 0);
+        t1.blend(t3.rearrange(XOR2), BIT2).intoArray(scratch, 8);
+        t0.rearrange(XOR2).blend(t2, BIT2).intoArray(scratch, 16);
+        t1.rearrange(XOR2).blend(t3, BIT2).intoArray(scratch, 24);
+        t4.blend(t6.rearrange(XOR2), BIT2).intoArray(scratch, 32);
+        t5.blend(t7.rearrange(XOR2), BIT2).intoArray(scratch, 40);
+        t4.rearrange(XOR2).blend(t6, BIT2).intoArray(scratch, 48);
+        t5.rearrange(XOR2).blend(t7, BIT2).intoArray(scratch, 56);
     }
 
-    /** Round 3: swaps the single entries of row pairs in {@code scratch} and writes the rows of the transpose. */
+    /**
+     * Round 3: swaps the single entries of row pairs in {@code scratch} and writes (or adds) the
+     * rows of the transpose; one loop per case, so that no vector merges two paths.
+     */
     private static void swapSingles(float[] scratch, float[] dst, int d, int ldd, boolean accumulate) {
-        for (int pair = 0; pair < 4; pair++) {
-            FloatVector a = FloatVector.fromArray(S8, scratch, 16 * pair);
-            FloatVector b = FloatVector.fromArray(S8, scratch, 16 * pair + 8);
-            store(low(a, b, XOR1, BIT1), dst, d + 2 * pair * ldd, accumulate);
-            store(high(a, b, XOR1, BIT1), dst, d + (2 * pair + 1) * ldd, accumulate);
+        if (accumulate) {
+            for (int pair = 0, d0 = d; pair < 4; pair++, d0 += 2 * ldd) {
+                FloatVector a = FloatVector.fromArray(S8, scratch, 16 * pair);
+                FloatVector b = FloatVector.fromArray(S8, scratch, 16 * pair + 8);
+                a.blend(b.rearrange(XOR1), BIT1).add(FloatVector.fromArray(S8, dst, d0)).intoArray(dst, d0);
+                a.rearrange(XOR1).blend(b, BIT1).add(FloatVector.fromArray(S8, dst, d0 + ldd)).intoArray(dst, d0 + ldd);
+            }
+        } else {
+            for (int pair = 0, d0 = d; pair < 4; pair++, d0 += 2 * ldd) {
+                FloatVector a = FloatVector.fromArray(S8, scratch, 16 * pair);
+                FloatVector b = FloatVector.fromArray(S8, scratch, 16 * pair + 8);
+                a.blend(b.rearrange(XOR1), BIT1).intoArray(dst, d0);
+                a.rearrange(XOR1).blend(b, BIT1).intoArray(dst, d0 + ldd);
+            }
         }
-    }
-
-    /** Row a of a pair h rows apart after swapping their off-diagonal h×h blocks: its lanes with bit h set come from b. */
-    private static FloatVector low(FloatVector a, FloatVector b, VectorShuffle<Float> xor, VectorMask<Float> bit) {
-        return a.blend(b.rearrange(xor), bit);
-    }
-
-    /** Row b of the pair: its lanes with bit h clear come from a. */
-    private static FloatVector high(FloatVector a, FloatVector b, VectorShuffle<Float> xor, VectorMask<Float> bit) {
-        return a.rearrange(xor).blend(b, bit);
-    }
-
-    private static void store(FloatVector v, float[] dst, int d, boolean accumulate) {
-        (accumulate ? v.add(FloatVector.fromArray(S8, dst, d)) : v).intoArray(dst, d);
     }
 }

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
  * {@code -XX:PerMethodTrapLimit=0}: C2 then compiles every branch, as it does for a method that has
  * used up its uncommon traps, and a vector that a kernel's loop boxes on some path shows in every
  * run instead of in a few percent of them (with the interpreter's profiling off, for the reason
- * given in the pom).
+ * given in the pom). Its {@code kernel-calls-out-of-line} run inlines no method of the vector
+ * kernels, so that a vector passed to or returned from one of their helpers is boxed in every run
+ * instead of in the rare one where C2 leaves that call out of line (see bench/RESULTS.md).
  */
 class SteadyStateAllocationTest {
     private static final long SLACK = 1 << 20;
