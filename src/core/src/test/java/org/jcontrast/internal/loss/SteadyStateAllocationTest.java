@@ -14,13 +14,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A warmed-up streaming loss allocates its two gradients and at most 1 MiB besides, counted over
- * all threads, and nothing per tile. The core module's {@code no-uncommon-traps} test run repeats this with
- * {@code -XX:PerMethodTrapLimit=0}: C2 then compiles every branch, as it does for a method that has
- * used up its uncommon traps, and a vector that a kernel's loop boxes on some path shows in every
- * run instead of in a few percent of them (with the interpreter's profiling off, for the reason
- * given in the pom). Its {@code kernel-calls-out-of-line} run inlines no method of the vector
- * kernels, so that a vector passed to or returned from one of their helpers is boxed in every run
- * instead of in the rare one where C2 leaves that call out of line (see bench/RESULTS.md).
+ * all threads, and nothing per tile. The core module runs it in JVMs of its own, as
+ * {@link org.jcontrast.internal.kernel.KernelAllocationTest}: with default flags; with
+ * {@code -XX:PerMethodTrapLimit=0}, where C2 compiles every branch, as it does for a method that
+ * has used up its uncommon traps, so that a vector that a kernel's loop boxes on some path shows in
+ * every run instead of in a few percent of them (with the interpreter's profiling off, for the
+ * reason given in the pom); and with no method of the vector kernels inlined, so that a vector
+ * passed to or returned from a helper is boxed in every run instead of in the rare one where C2
+ * leaves that call out of line.
  */
 class SteadyStateAllocationTest {
     private static final long SLACK = 1 << 20;
