@@ -33,7 +33,7 @@ class KernelAllocationTest {
     void aWarmedUpKernelAllocatesNothing(String name, KernelProvider p) {
         ArrayKernel k = p.array();
         GemmKernel gemm = p.gemm();
-        Arrays a = new Arrays(new SplittableRandom(5));
+        Operands a = new Operands(new SplittableRandom(5));
         Products products = new Products(gemm, new SplittableRandom(6));
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         // C2 takes some 10⁴ calls to compile them all, more on a busy machine: the rounds stop at the first clean one.
@@ -98,7 +98,7 @@ class KernelAllocationTest {
     }
 
     /** The calls' arrays: values in (−1, 1), positive where a kernel takes a root or a log. */
-    private static final class Arrays {
+    private static final class Operands {
         final float[] x = new float[ROWS * N], y = new float[ROWS * N], g = new float[ROWS * N];
         final float[] out = new float[ROWS * N], across = new float[N], weights = new float[N];
         final float[] negMean = new float[N], invStd = new float[N], gamma = new float[N], beta = new float[N];
@@ -107,7 +107,7 @@ class KernelAllocationTest {
         final AdamCoefficients adam = new AdamCoefficients(0.999f, 0.9f, 0.999f, 1e-3f, 1.01f, 1e-8f);
         float sink;
 
-        Arrays(SplittableRandom r) {
+        Operands(SplittableRandom r) {
             for (float[] f : new float[][] {x, y, g, weights, negMean, gamma, beta, cg, c1, cx, w, m}) {
                 for (int i = 0; i < f.length; i++) {
                     f[i] = (float) (r.nextDouble() * 2 - 1);
@@ -121,7 +121,7 @@ class KernelAllocationTest {
         }
     }
 
-    private static void everyKernel(ArrayKernel k, Arrays a) {
+    private static void everyKernel(ArrayKernel k, Operands a) {
         float s = k.max(a.x, 1, N) + k.firstNonFinite(a.x, 1, N) + k.sum(a.x, 1, N) + k.dot(a.x, 1, a.y, 2, N)
                 + k.sumExp(a.x, 1, 1f, N) + k.sumScaledExp(a.x, 1, 2f, 2f, a.across, 0, null, 0, N)
                 + k.sumScaledExp(a.x, 1, 2f, 2f, null, 0, a.out, 3, N);
