@@ -514,7 +514,7 @@ final class PanamaArrayKernel implements ArrayKernel {
 
     /**
      * Round 3: swaps the single entries of row pairs in {@code scratch} and writes (or adds) the
-     * rows of the transpose; one loop per case, so that no vector merges two paths.
+     * rows of the transpose, with one loop for each.
      */
     private static void swapSingles(float[] scratch, float[] dst, int d, int ldd, boolean accumulate) {
         if (accumulate) {
