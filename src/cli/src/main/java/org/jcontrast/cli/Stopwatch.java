@@ -33,23 +33,26 @@ final class Stopwatch {
      * for at least {@code minSeconds} of wall time and at least {@code minRuns} rounds; returns each
      * action's median seconds per run, in order. A sample is one run, except when several actions
      * alternate: then each sample follows a pause of {@link #SETTLE_MILLIS} and repeats its action
-     * as often as the warm-up says fills {@link #SAMPLE_SECONDS}, and counts the mean of its runs.
+     * as often as its fastest warm-up run says fills {@link #SAMPLE_SECONDS} (the last one may have
+     * been preempted), and counts the mean of its runs.
      */
     static double[] alternating(List<Runnable> actions, double warmupSeconds, double minSeconds, int minRuns) {
         int count = actions.size();
-        double[] lastRun = new double[count];
+        double[] fastestRun = new double[count];
+        Arrays.fill(fastestRun, Double.POSITIVE_INFINITY);
         long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
         if (warmupSeconds > 0) {
             do {
                 for (int i = 0; i < count; i++) {
-                    lastRun[i] = seconds(actions.get(i), 1);
+                    fastestRun[i] = Math.min(fastestRun[i], seconds(actions.get(i), 1));
                 }
             } while (System.nanoTime() < warmEnd);
         }
         boolean settle = count > 1;
         int[] repeats = new int[count];
         for (int i = 0; i < count; i++) {
-            repeats[i] = settle && lastRun[i] > 0 ? (int) Math.min(MAX_REPEATS, Math.ceil(SAMPLE_SECONDS / lastRun[i])) : 1;
+            boolean timed = fastestRun[i] > 0 && fastestRun[i] < Double.POSITIVE_INFINITY;
+            repeats[i] = settle && timed ? (int) Math.min(MAX_REPEATS, Math.ceil(SAMPLE_SECONDS / fastestRun[i])) : 1;
         }
         List<double[]> rounds = new ArrayList<>();
         long start = System.nanoTime();
