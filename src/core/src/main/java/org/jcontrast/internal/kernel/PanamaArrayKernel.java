@@ -3,9 +3,7 @@ package org.jcontrast.internal.kernel;
 import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -42,16 +40,9 @@ final class PanamaArrayKernel implements ArrayKernel {
      */
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[BLOCK]);
     /** Transposes work in 8×8 blocks of 256-bit vectors, where the hardware has them. */
-    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
     private static final boolean TRANSPOSE_8X8 = S.vectorBitSize() >= 256;
-    /** Each thread's 8×8 block between the transpose's two halves: a new one per call was its garbage. */
+    /** Each thread's transposed 8×8 block on its way to being added: a new one per call was its garbage. */
     private static final ThreadLocal<float[]> BLOCKS_8X8 = ThreadLocal.withInitial(() -> new float[64]);
-    private static final VectorShuffle<Float> XOR1 = VectorShuffle.fromOp(S8, i -> i ^ 1);
-    private static final VectorShuffle<Float> XOR2 = VectorShuffle.fromOp(S8, i -> i ^ 2);
-    private static final VectorShuffle<Float> XOR4 = VectorShuffle.fromOp(S8, i -> i ^ 4);
-    private static final VectorMask<Float> BIT1 = VectorMask.fromLong(S8, 0b10101010);
-    private static final VectorMask<Float> BIT2 = VectorMask.fromLong(S8, 0b11001100);
-    private static final VectorMask<Float> BIT4 = VectorMask.fromLong(S8, 0b11110000);
     private static final ScalarArrayKernel SCALAR = new ScalarArrayKernel();
     /** exp's arguments are clamped here: below, the result rounds to 0; above, to infinity. */
     private static final float EXP_LOW = -104f;
@@ -458,19 +449,21 @@ final class PanamaArrayKernel implements ArrayKernel {
         SCALAR.adamW(c, w, wo + i, g, go + i, m, mo + i, v, vo + i, n - i);
     }
 
-    /**
-     * 8×8 blocks transposed in registers: three rounds that swap the off-diagonal 4×4, 2×2 and 1×1
-     * sub-blocks, each a lane permutation and a blend per row; the fringe goes to the scalar twin.
-     */
+    /** 8×8 blocks transposed in registers ({@link Transpose8x8}); the fringe goes to the scalar twin. */
     @Override
     public void transpose(float[] src, int so, int lds, int rows, int cols, float[] dst, int dOff, int ldd,
                           boolean accumulate) {
         int rows8 = TRANSPOSE_8X8 ? rows & ~7 : 0, cols8 = TRANSPOSE_8X8 ? cols & ~7 : 0;
-        float[] scratch = BLOCKS_8X8.get();
+        float[] block = BLOCKS_8X8.get();
         for (int i = 0; i < rows8; i += 8) {
             for (int j = 0; j < cols8; j += 8) {
-                swapQuadsAndPairs(src, so + i * lds + j, lds, scratch);
-                swapSingles(scratch, dst, dOff + j * ldd + i, ldd, accumulate);
+                int d = dOff + j * ldd + i;
+                if (accumulate) {
+                    Transpose8x8.write(src, so + i * lds + j, lds, block, 0, 8);
+                    Transpose8x8.add(block, dst, d, ldd);
+                } else {
+                    Transpose8x8.write(src, so + i * lds + j, lds, dst, d, ldd);
+                }
             }
         }
         if (cols8 < cols) {
@@ -478,59 +471,6 @@ final class PanamaArrayKernel implements ArrayKernel {
         }
         if (rows8 < rows) {
             SCALAR.transpose(src, so + rows8 * lds, lds, rows - rows8, cols, dst, dOff + rows8, ldd, accumulate);
-        }
-    }
-
-    /**
-     * Rounds 1 and 2 of an 8×8 transpose: rows of {@code src} in, half-transposed rows out to
-     * {@code scratch}. Each round swaps the off-diagonal h×h blocks of row pairs h apart: the
-     * pair's first row takes its partner's lanes with bit h set (a blend of the partner rotated by
-     * h), the second its partner's lanes with bit h clear. The rounds are split in two methods
-     * through a small buffer because in one method C2 reaches its node limit; within a method the
-     * swaps are written out, as a vector that crosses a call C2 does not inline is boxed.
-     */
-    private static void swapQuadsAndPairs(float[] src, int s, int lds, float[] scratch) {
-        FloatVector r0 = FloatVector.fromArray(S8, src, s);
-        FloatVector r1 = FloatVector.fromArray(S8, src, s + lds);
-        FloatVector r2 = FloatVector.fromArray(S8, src, s + 2 * lds);
-        FloatVector r3 = FloatVector.fromArray(S8, src, s + 3 * lds);
-        FloatVector r4 = FloatVector.fromArray(S8, src, s + 4 * lds);
-        FloatVector r5 = FloatVector.fromArray(S8, src, s + 5 * lds);
-        FloatVector r6 = FloatVector.fromArray(S8, src, s + 6 * lds);
-        FloatVector r7 = FloatVector.fromArray(S8, src, s + 7 * lds);
-        FloatVector t0 = r0.blend(r4.rearrange(XOR4), BIT4), t4 = r0.rearrange(XOR4).blend(r4, BIT4);
-        FloatVector t1 = r1.blend(r5.rearrange(XOR4), BIT4), t5 = r1.rearrange(XOR4).blend(r5, BIT4);
-        FloatVector t2 = r2.blend(r6.rearrange(XOR4), BIT4), t6 = r2.rearrange(XOR4).blend(r6, BIT4);
-        FloatVector t3 = r3.blend(r7.rearrange(XOR4), BIT4), t7 = r3.rearrange(XOR4).blend(r7, BIT4);
-        t0.blend(t2.rearrange(XOR2), BIT2).intoArray(scratch, 0);
-        t1.blend(t3.rearrange(XOR2), BIT2).intoArray(scratch, 8);
-        t0.rearrange(XOR2).blend(t2, BIT2).intoArray(scratch, 16);
-        t1.rearrange(XOR2).blend(t3, BIT2).intoArray(scratch, 24);
-        t4.blend(t6.rearrange(XOR2), BIT2).intoArray(scratch, 32);
-        t5.blend(t7.rearrange(XOR2), BIT2).intoArray(scratch, 40);
-        t4.rearrange(XOR2).blend(t6, BIT2).intoArray(scratch, 48);
-        t5.rearrange(XOR2).blend(t7, BIT2).intoArray(scratch, 56);
-    }
-
-    /**
-     * Round 3: swaps the single entries of row pairs in {@code scratch} and writes (or adds) the
-     * rows of the transpose, with one loop for each.
-     */
-    private static void swapSingles(float[] scratch, float[] dst, int d, int ldd, boolean accumulate) {
-        if (accumulate) {
-            for (int pair = 0, d0 = d; pair < 4; pair++, d0 += 2 * ldd) {
-                FloatVector a = FloatVector.fromArray(S8, scratch, 16 * pair);
-                FloatVector b = FloatVector.fromArray(S8, scratch, 16 * pair + 8);
-                a.blend(b.rearrange(XOR1), BIT1).add(FloatVector.fromArray(S8, dst, d0)).intoArray(dst, d0);
-                a.rearrange(XOR1).blend(b, BIT1).add(FloatVector.fromArray(S8, dst, d0 + ldd)).intoArray(dst, d0 + ldd);
-            }
-        } else {
-            for (int pair = 0, d0 = d; pair < 4; pair++, d0 += 2 * ldd) {
-                FloatVector a = FloatVector.fromArray(S8, scratch, 16 * pair);
-                FloatVector b = FloatVector.fromArray(S8, scratch, 16 * pair + 8);
-                a.blend(b.rearrange(XOR1), BIT1).intoArray(dst, d0);
-                a.rearrange(XOR1).blend(b, BIT1).intoArray(dst, d0 + ldd);
-            }
         }
     }
 }
