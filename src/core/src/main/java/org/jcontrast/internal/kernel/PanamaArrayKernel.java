@@ -40,7 +40,7 @@ final class PanamaArrayKernel implements ArrayKernel {
      */
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[BLOCK]);
     /** Transposes work in 8×8 blocks of 256-bit vectors, where the hardware has them. */
-    private static final boolean TRANSPOSE_8X8 = S.vectorBitSize() >= 256;
+    private static final boolean TRANSPOSE_8X8 = Transpose8x8.fits(S);
     /** Each thread's transposed 8×8 block on its way to being added: a new one per call was its garbage. */
     private static final ThreadLocal<float[]> BLOCKS_8X8 = ThreadLocal.withInitial(() -> new float[64]);
     private static final ScalarArrayKernel SCALAR = new ScalarArrayKernel();

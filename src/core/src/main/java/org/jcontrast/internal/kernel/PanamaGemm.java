@@ -61,7 +61,7 @@ final class PanamaGemm implements GemmKernel {
     private static final VectorMask<Float> HIGH_PAIR = VectorMask.fromValues(S4, false, false, true, true);
     private static final VectorMask<Float> ODD_LANES = VectorMask.fromValues(S4, false, true, false, true);
     /** Whether {@link #mirrorTile} works in 8×8 blocks. */
-    private static final boolean MIRROR_8X8 = MR == 8 && S.vectorBitSize() >= 256;
+    private static final boolean MIRROR_8X8 = MR == 8 && Transpose8x8.fits(S);
     /** {@code diag} value that disables the triangle limit. */
     private static final int NO_DIAGONAL = Integer.MAX_VALUE / 2;
     /**

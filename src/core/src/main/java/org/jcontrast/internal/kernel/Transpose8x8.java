@@ -23,6 +23,11 @@ final class Transpose8x8 {
     private Transpose8x8() {
     }
 
+    /** Whether a kernel copy with vectors of {@code copy} may use this class: the hardware then has 256-bit vectors. */
+    static boolean fits(VectorSpecies<Float> copy) {
+        return copy.vectorBitSize() >= S8.vectorBitSize();
+    }
+
     /**
      * Writes the transpose of the 8×8 block at {@code src[s]} (rows {@code lds} apart) to
      * {@code dst[d]} (rows {@code ldd} apart); every row is read before any is written, so the two
