@@ -54,6 +54,8 @@ final class PanamaGemm implements GemmKernel {
     private static final int MC_MIN = 48;
     private static final int MC_MAX = 192;
     private static final int NC = 2048;
+    /** Floats a thread packs at least when {@link #pack} runs in parallel (about 0.1 ms). */
+    private static final int PACK_GRAIN = 1 << 18;
     /** Four lanes, the size of one transposed column of a tile. */
     private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
     private static final VectorShuffle<Float> SWAP_PAIRS = VectorShuffle.fromValues(S4, 2, 3, 0, 1);
@@ -175,8 +177,13 @@ final class PanamaGemm implements GemmKernel {
             throw new IllegalArgumentException("pack: " + rows + "x" + cols + " needs " + size + " floats of panels, not "
                     + panels.length);
         }
-        packA(false, 1f, a, off, cols, 0, rows, 0, cols, panels);
-        packB(true, a, off, cols, 0, cols, 0, rows, panels, roundUp(rows, MR) * cols, 0, rows);
+        // In chunks of whole NR-row panels (so whole MR-row panels too), one per thread for large inputs.
+        int panelsB = Math.ceilDiv(rows, NR);
+        Parallel.forRange(panelsB, Math.max(1, PACK_GRAIN / (NR * cols)), (from, to) -> {
+            int r0 = from * NR, r1 = Math.min(rows, to * NR);
+            packA(false, 1f, a, off, cols, r0, r1 - r0, 0, cols, panels, r0 * cols);
+            packB(true, a, off, cols, 0, cols, 0, rows, panels, roundUp(rows, MR) * cols, r0, r1);
+        });
         return new PackedRows(a, off, rows, cols, panels);
     }
 
@@ -314,7 +321,7 @@ final class PanamaGemm implements GemmKernel {
             return;
         }
         GemmWorkspace ws = WORKSPACE.get();
-        packA(transA, alpha, a, offA, lda, ic, mc, kStart, kc, ws.packedA);
+        packA(transA, alpha, a, offA, lda, ic, mc, kStart, kc, ws.packedA, 0);
         macroKernel(ws, ws.packedA, 0, packedB, 0, mc, nc, kc, accumulate, c, offC + ic * ldc + colStart, ldc,
                 ic - colStart + diag, mirror);
     }
@@ -563,15 +570,16 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
-     * Packs alpha·op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels, each laid out k-major, zero-padded.
+     * Packs alpha·op(A)[ic:ic+mc, pc:pc+kc] into MR-row panels from {@code pa[paOff]}, each laid out
+     * k-major, zero-padded.
      * Scaling here, where every element is touched anyway, keeps alpha out of the micro-kernel.
      * The vector loops live in methods of their own: in one larger method C2 runs out of inlining
      * budget, and the vector calls left behind fall back to allocating Java code.
      */
     private static void packA(boolean transA, float alpha, float[] a, int offA, int lda, int ic, int mc, int pc,
-                              int kc, float[] pa) {
+                              int kc, float[] pa, int paOff) {
         for (int ir = 0; ir < mc; ir += MR) {
-            int base = ir * kc;
+            int base = paOff + ir * kc;
             int mr = Math.min(MR, mc - ir);
             int p = 0;
             if (mr == MR && transA) {

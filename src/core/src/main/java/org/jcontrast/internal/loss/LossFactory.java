@@ -140,7 +140,7 @@ public final class LossFactory {
         }
 
         private LossImplementation chosen(Tensor z1, Tensor z2) {
-            LossInputs.validate(options, z1, z2);
+            LossInputs.requireViews(options, z1, z2);
             boolean streams = resolve(options, LossMode.AUTO, z1.dim(0)) == LossMode.STREAMING;
             return streams ? streaming : materialized;
         }

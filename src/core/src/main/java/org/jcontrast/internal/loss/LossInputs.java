@@ -1,6 +1,7 @@
 package org.jcontrast.internal.loss;
 
-import org.jcontrast.internal.loss.LossOptions;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.loss.NegativeSet;
@@ -13,6 +14,11 @@ import org.jcontrast.tensor.Tensor;
 public final class LossInputs {
     /** How far from 1 a row's norm may be when the caller says the rows are unit-norm. */
     private static final double UNIT_TOLERANCE = 1e-3;
+    /**
+     * Elements a thread checks at least (about 0.2 ms of work): smaller inputs are checked on the
+     * calling thread, where a parallel section would cost more than it saves.
+     */
+    private static final long PARALLEL_ELEMENTS = 1 << 18;
 
     private LossInputs() {
     }
@@ -25,6 +31,16 @@ public final class LossInputs {
      * The bank's rows are checked by {@link #bank}, on the copy the loss takes of them.
      */
     public static void validate(LossOptions spec, Tensor z1, Tensor z2) {
+        requireViews(spec, z1, z2);
+        checkRows(spec, z1, "z1");
+        checkRows(spec, z2, "z2");
+    }
+
+    /**
+     * The part of {@link #validate} that reads no element: the views' shapes and the spec's options.
+     * Enough for choosing an implementation, whose own {@link #validate} then checks the rows.
+     */
+    public static void requireViews(LossOptions spec, Tensor z1, Tensor z2) {
         LossKind kind = spec.kind();
         if (z1.rank() != 2 || z2.rank() != 2) {
             throw new IllegalArgumentException(kind.cliName() + ": the views must be [N, d] matrices, got "
@@ -44,8 +60,6 @@ public final class LossInputs {
                     + " rows per view so that every anchor has a negative, got N = " + n);
         }
         checkOptions(spec, n, d);
-        checkRows(spec, z1, "z1");
-        checkRows(spec, z2, "z2");
     }
 
     /**
@@ -113,30 +127,59 @@ public final class LossInputs {
         }
     }
 
+    /**
+     * Throws for the first row of {@code z} (in row order) that is not finite, has zero norm where
+     * the spec does not accept it, or is not unit-norm where the spec claims so. The rows are
+     * checked in parallel chunks and the first bad row of all is reported, as a serial check would.
+     */
     private static void checkRows(LossOptions spec, Tensor z, String what) {
-        int n = z.dim(0), d = z.dim(1);
-        float[] a = z.array();
-        int off = z.offset();
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-                float v = a[off + i * d + j];
-                if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException(spec.kind().cliName() + ": " + what + " row " + i + " has "
-                            + (Float.isNaN(v) ? "NaN" : "an infinite value") + " at column " + j);
-                }
-                s += (double) v * v;
+        int n = z.dim(0);
+        AtomicInteger firstBad = new AtomicInteger(n);
+        Parallel.forRange(n, (int) Math.max(1, PARALLEL_ELEMENTS / z.dim(1)), (from, to) -> {
+            int bad = firstBadRow(spec, z, from, to);
+            if (bad >= 0) {
+                firstBad.accumulateAndGet(bad, Math::min);
             }
-            double norm = Math.sqrt(s);
-            if (spec.normalizedInputs() && Math.abs(norm - 1) > UNIT_TOLERANCE) {
-                throw new IllegalArgumentException(spec.kind().cliName() + ": the rows were said to be unit-norm but "
-                        + what + " row " + i + " has norm " + (float) norm);
-            }
-            if (norm == 0 && !spec.zeroRowsAllowed()) {
-                throw new IllegalArgumentException(spec.kind().cliName() + ": " + what + " row " + i
-                        + " has zero norm, so it has no direction; remove it, or pass an explicit eps to normalise "
-                        + "it to zeros as PyTorch's F.normalize does");
+        });
+        if (firstBad.get() < n) {
+            throw new IllegalArgumentException(rowProblem(spec, z, firstBad.get(), what));
+        }
+    }
+
+    /** The first row in [from, to) with a {@link #rowProblem}, or −1. */
+    private static int firstBadRow(LossOptions spec, Tensor z, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (rowProblem(spec, z, i, "") != null) {
+                return i;
             }
         }
+        return -1;
+    }
+
+    /** What is wrong with row {@code i} of {@code z} (called {@code what} in the message), or null. */
+    private static String rowProblem(LossOptions spec, Tensor z, int i, String what) {
+        int d = z.dim(1);
+        float[] a = z.array();
+        int off = z.offset() + i * d;
+        double s = 0;
+        for (int j = 0; j < d; j++) {
+            float v = a[off + j];
+            if (!Float.isFinite(v)) {
+                return spec.kind().cliName() + ": " + what + " row " + i + " has "
+                        + (Float.isNaN(v) ? "NaN" : "an infinite value") + " at column " + j;
+            }
+            s += (double) v * v;
+        }
+        double norm = Math.sqrt(s);
+        if (spec.normalizedInputs() && Math.abs(norm - 1) > UNIT_TOLERANCE) {
+            return spec.kind().cliName() + ": the rows were said to be unit-norm but " + what + " row " + i
+                    + " has norm " + (float) norm;
+        }
+        if (norm == 0 && !spec.zeroRowsAllowed()) {
+            return spec.kind().cliName() + ": " + what + " row " + i
+                    + " has zero norm, so it has no direction; remove it, or pass an explicit eps to normalise "
+                    + "it to zeros as PyTorch's F.normalize does";
+        }
+        return null;
     }
 }

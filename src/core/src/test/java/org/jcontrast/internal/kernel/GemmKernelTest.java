@@ -380,6 +380,23 @@ class GemmKernelTest {
         assertTrue(e.getMessage().contains("blocks [8, 12) of 10 rows"), e.getMessage());
     }
 
+    /** Packing splits large inputs between the threads, by whole panels: the same panels as on one thread. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void packingOnSeveralThreadsLaysOutTheSamePanels(String name, KernelProvider p) throws Exception {
+        GemmKernel g = p.gemm();
+        int rows = 6001, k = 128;
+        float[] a = random(new SplittableRandom(29), 7 + rows * k);
+        float[] alone = new float[(int) g.packedSize(rows, k)];
+        Contexts.withThreads(1, () -> g.pack(a, 7, rows, k, alone));
+        for (int threads : new int[] {2, 3}) {
+            float[] shared = new float[alone.length];
+            Arrays.fill(shared, Float.NaN);
+            Contexts.withThreads(threads, () -> g.pack(a, 7, rows, k, shared));
+            assertArrayEquals(alone, shared, threads + " threads");
+        }
+    }
+
     @Test
     void misuseNamesTheProblem() {
         GemmKernel g = Context.current().kernels().gemm();

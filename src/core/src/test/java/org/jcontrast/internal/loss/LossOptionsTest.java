@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.jcontrast.Engine;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.MemoryBank;
 import org.jcontrast.tensor.Tensor;
@@ -87,6 +88,25 @@ class LossOptionsTest {
                 "dimension 5");
         assertMessage(() -> LossInputs.validate(LossOptions.of(LossKind.INFONCE).withBank(new MemoryBank(8, 3)), ok, ok),
                 "empty");
+    }
+
+    @Test
+    void rowsCheckedInParallelChunksReportTheFirstBadRow() {
+        // 16384 rows of 64: four chunks on four threads, a bad row in each of the last three.
+        LossOptions nt = LossOptions.of(LossKind.NTXENT);
+        Tensor ok = Tensor.randn(new SplittableRandom(2), 16384, 64);
+        Tensor bad = ok.copy();
+        bad.set(15000, 3, Float.NaN);
+        bad.set(9000, 5, Float.POSITIVE_INFINITY);
+        bad.set(6000, 7, Float.NaN);
+        try (Engine engine = Engine.builder().threads(4).build()) {
+            engine.run(() -> {
+                assertMessage(() -> LossInputs.validate(nt, ok, bad), "z2 row 6000 has NaN at column 7");
+                bad.set(6000, 7, 1f);
+                assertMessage(() -> LossInputs.validate(nt, ok, bad), "z2 row 9000 has an infinite value at column 5");
+                LossInputs.validate(nt, ok, ok);
+            });
+        }
     }
 
     @Test
