@@ -2,8 +2,9 @@ package org.jcontrast.internal.kernel;
 
 /**
  * Matrix products on row-major float arrays, in BLAS's terms but row-major. All but
- * {@link #gemmParallel}, {@link #gramParallel} and {@link #pack} run on the calling thread;
- * {@link org.jcontrast.internal.tensor.Ops} calls the first two for larger problems.
+ * {@link #gemmParallel} and {@link #gramParallel} run on the calling thread (an implementation's
+ * {@link #pack} may use {@link Parallel}'s threads for large inputs);
+ * {@link org.jcontrast.internal.tensor.Ops} calls those two for larger problems.
  *
  * <p>As in BLAS, {@code beta == 0} means C is written without being read, so NaN left in C from
  * before does not propagate; every other NaN or infinity in A, B or C propagates as IEEE says.
@@ -42,8 +43,8 @@ public interface GemmKernel {
     /**
      * Lays out the row-major {@code rows × cols} matrix at {@code a[off]} for {@link #productNT}, in
      * {@code panels} (at least {@link #packedSize} floats; unused when that is 0). Packing once and
-     * then multiplying many blocks saves packing the same rows for every product. Large inputs are
-     * packed on {@link Parallel}'s threads.
+     * then multiplying many blocks saves packing the same rows for every product. This default packs
+     * nothing; the vector kernel packs large inputs on {@link Parallel}'s threads.
      */
     default PackedRows pack(float[] a, int off, int rows, int cols, float[] panels) {
         GemmChecks.matrix("A", a, off, cols, rows, cols);

@@ -18,7 +18,7 @@ public final class LossInputs {
      * Elements a thread checks at least (about 0.2 ms of work): smaller inputs are checked on the
      * calling thread, where a parallel section would cost more than it saves.
      */
-    private static final long PARALLEL_ELEMENTS = 1 << 18;
+    private static final long CHECK_GRAIN = 1 << 18;
 
     private LossInputs() {
     }
@@ -135,7 +135,7 @@ public final class LossInputs {
     private static void checkRows(LossOptions spec, Tensor z, String what) {
         int n = z.dim(0);
         AtomicInteger firstBad = new AtomicInteger(n);
-        Parallel.forRange(n, (int) Math.max(1, PARALLEL_ELEMENTS / z.dim(1)), (from, to) -> {
+        Parallel.forRange(n, (int) Math.max(1, CHECK_GRAIN / z.dim(1)), (from, to) -> {
             int bad = firstBadRow(spec, z, from, to);
             if (bad >= 0) {
                 firstBad.accumulateAndGet(bad, Math::min);
