@@ -54,6 +54,15 @@ final class PanamaGemm implements GemmKernel {
     private static final int MC_MIN = 48;
     private static final int MC_MAX = 192;
     private static final int NC = 2048;
+    /**
+     * Most floats an operand's block may span, first row to last, to be read where it lies: 256 KiB,
+     * 64 pages of 4 KiB, within the L1 TLB (64 entries on Zen 3, 72 on Zen 4). See {@link #loops}.
+     */
+    private static final int IN_PLACE_SPAN = 1 << 16;
+    /** Fewest floats of a packed B panel (kc × NR; 32 KiB, a whole L1) for B to be read in place instead. */
+    private static final int IN_PLACE_PANEL = 1 << 13;
+    /** Most panels of B that may read an A block in place: packing A pays once more read it. */
+    private static final int IN_PLACE_B_PANELS = 4;
     /** Floats a thread packs at least when {@link #pack} runs in parallel (about 0.1 ms). */
     private static final int PACK_GRAIN = 1 << 18;
     /** Four lanes, the size of one transposed column of a tile. */
@@ -207,8 +216,8 @@ final class PanamaGemm implements GemmKernel {
         }
         int k = r.cols();
         boolean diagonal = r == c && r0 == c0 && m == n;
-        macroKernel(WORKSPACE.get(), r.panels(), r0 * k, c.panels(), (roundUp(c.rows(), MR) + c0) * k, m, n, k, false,
-                out, offC, ldc, diagonal ? 0 : NO_DIAGONAL, diagonal);
+        macroKernel(WORKSPACE.get(), r.panels(), r0 * k, k, MR, c.panels(), (roundUp(c.rows(), MR) + c0) * k, k, NR,
+                m, n, k, false, out, offC, ldc, diagonal ? 0 : NO_DIAGONAL, diagonal);
     }
 
     /**
@@ -237,6 +246,13 @@ final class PanamaGemm implements GemmKernel {
      * The blocked loops, for k ≥ 1, with B packed into {@code packedB}; each row block uses its
      * thread's packed A. With {@code sharedBy}, the workspace of the thread that called a parallel
      * product, the row blocks run on all threads and pack B together (see {@link #packShared}).
+     * Small operands laid out as a packed panel is, a run of NR (B) or MR (Aᵀ) floats per k, are
+     * read where they lie instead, with the micro-kernel stepping a row stride per k: B when its
+     * packed panel would fill L1 anyway (kc·NR ≥ {@value #IN_PLACE_PANEL}), A when at most
+     * {@value #IN_PLACE_B_PANELS} panels of B read it, each only when its block spans at most
+     * {@value #IN_PLACE_SPAN} floats. The streaming losses' gradient products (H·C and Hᵀ·R,
+     * 256 × 128 × 256 at d = 128) then pack only H: 0.983× a streaming NT-Xent's time at
+     * 2N = 8192, d = 128 on Zen 4 with 512-bit vectors (bench/RESULTS.md). The sums are the same.
      * Local element (i, j) of C is written only when {@code j ≤ i + diag}; with {@code mirror}, its
      * value is also copied to local position {@code (j − diag, i + diag)}. On the calling thread
      * they are plain loops: the streaming losses make two products per tile, and a pair of lambdas
@@ -255,24 +271,32 @@ final class PanamaGemm implements GemmKernel {
                 boolean mirrorNow = mirror && pc + kc == k;
                 int rows = sharedBy != null ? sharedBlockRows(m, kc) : blockRows(kc);
                 int blocks = Math.ceilDiv(m, rows);
+                boolean bInPlace = !transB && nc % NR == 0 && kc * NR >= IN_PLACE_PANEL && (long) kc * ldb <= IN_PLACE_SPAN;
+                float[] pb = bInPlace ? b : packedB;
+                int bOff = bInPlace ? offB + kStart * ldb + colStart : 0;
+                int bPanel = bInPlace ? 1 : kc, bStep = bInPlace ? ldb : NR;
                 if (sharedBy != null) {
                     AtomicInteger claimed = sharedBy.panelsClaimed;
                     AtomicInteger packed = sharedBy.panelsPacked;
                     claimed.set(0);
                     packed.set(0);
+                    int panels = bInPlace ? 0 : Math.ceilDiv(nc, NR);
                     IntConsumer packPanel = panel -> packB(transB, b, offB, ldb, kStart, kc, colStart, nc, packedB, 0,
                             panel * NR, Math.min(nc, (panel + 1) * NR));
                     Parallel.forTasks(blocks, block -> {
-                        if (packShared(claimed, packed, Math.ceilDiv(nc, NR), packPanel)) {
+                        if (packShared(claimed, packed, panels, packPanel)) {
                             rowBlock(block * rows, Math.min(rows, m - block * rows), transA, alpha, a, offA, lda,
-                                    kStart, kc, packedB, nc, accumulate, c, offC, ldc, colStart, diag, mirrorNow);
+                                    kStart, kc, pb, bOff, bPanel, bStep, nc, accumulate, c, offC, ldc, colStart, diag,
+                                    mirrorNow);
                         }
                     });
                 } else {
-                    packB(transB, b, offB, ldb, kStart, kc, colStart, nc, packedB, 0, 0, nc);
+                    if (!bInPlace) {
+                        packB(transB, b, offB, ldb, kStart, kc, colStart, nc, packedB, 0, 0, nc);
+                    }
                     for (int ic = 0; ic < m; ic += rows) {
-                        rowBlock(ic, Math.min(rows, m - ic), transA, alpha, a, offA, lda, kStart, kc, packedB, nc,
-                                accumulate, c, offC, ldc, colStart, diag, mirrorNow);
+                        rowBlock(ic, Math.min(rows, m - ic), transA, alpha, a, offA, lda, kStart, kc, pb, bOff, bPanel,
+                                bStep, nc, accumulate, c, offC, ldc, colStart, diag, mirrorNow);
                     }
                 }
             }
@@ -313,27 +337,39 @@ final class PanamaGemm implements GemmKernel {
         return true;
     }
 
-    /** Rows {@code [ic, ic + mc)} of C's block at {@code colStart}: packs their A, then the macro-kernel. */
+    /**
+     * Rows {@code [ic, ic + mc)} of C's block at {@code colStart}: packs their A unless it is read in
+     * place (see {@link #loops}), then the macro-kernel over B as {@link #macroKernel} takes it.
+     */
     private static void rowBlock(int ic, int mc, boolean transA, float alpha, float[] a, int offA, int lda, int kStart,
-                                 int kc, float[] packedB, int nc, boolean accumulate, float[] c, int offC, int ldc,
-                                 int colStart, int diag, boolean mirror) {
+                                 int kc, float[] pb, int bOff, int bPanel, int bStep, int nc, boolean accumulate,
+                                 float[] c, int offC, int ldc, int colStart, int diag, boolean mirror) {
         if (colStart > ic + mc - 1 + diag) {
             return;
         }
         GemmWorkspace ws = WORKSPACE.get();
+        int cOff = offC + ic * ldc + colStart;
+        if (transA && alpha == 1f && mc % MR == 0 && nc <= IN_PLACE_B_PANELS * NR
+                && (long) kc * lda <= IN_PLACE_SPAN) {
+            macroKernel(ws, a, offA + kStart * lda + ic, 1, lda, pb, bOff, bPanel, bStep, mc, nc, kc, accumulate,
+                    c, cOff, ldc, ic - colStart + diag, mirror);
+            return;
+        }
         packA(transA, alpha, a, offA, lda, ic, mc, kStart, kc, ws.packedA, 0);
-        macroKernel(ws, ws.packedA, 0, packedB, 0, mc, nc, kc, accumulate, c, offC + ic * ldc + colStart, ldc,
+        macroKernel(ws, ws.packedA, 0, kc, MR, pb, bOff, bPanel, bStep, mc, nc, kc, accumulate, c, cOff, ldc,
                 ic - colStart + diag, mirror);
     }
 
     /**
-     * Runs the micro-kernel over a packed A block, from {@code pa[aOff]}, and a packed B block, from
-     * {@code pb[bOff]}. With {@code mirror}, every finished tile is also written to its transposed
-     * place: whole tiles by 4×4 shuffles, the few that cross the diagonal or overhang C element by
-     * element.
+     * Runs the micro-kernel over an A block from {@code pa[aOff]}, its MR-row panels {@code aPanel}
+     * floats apart, and a B block from {@code pb[bOff]}, its NR-column panels {@code bPanel} apart
+     * (steps as in {@link #microKernel}). With {@code mirror}, every finished tile is also written
+     * to its transposed place: whole tiles by 4×4 shuffles, the few that cross the diagonal or
+     * overhang C element by element.
      */
-    private static void macroKernel(GemmWorkspace ws, float[] pa, int aOff, float[] pb, int bOff, int mc, int nc,
-                                    int kc, boolean accumulate, float[] c, int offC, int ldc, int diag, boolean mirror) {
+    private static void macroKernel(GemmWorkspace ws, float[] pa, int aOff, int aPanel, int aStep, float[] pb, int bOff,
+                                    int bPanel, int bStep, int mc, int nc, int kc, boolean accumulate, float[] c,
+                                    int offC, int ldc, int diag, boolean mirror) {
         float[] t = ws.tile;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
@@ -349,12 +385,12 @@ final class PanamaGemm implements GemmKernel {
                 // Local (i, j) mirrors to (j − diag, i + diag).
                 int mirrorOff = offC + (jr - diag) * ldc + ir + diag;
                 if (mr == MR && nr == NR && jr + NR - 1 <= ir + diag) {
-                    microKernel(kc, pa, aOff + ir * kc, pb, bOff + jr * kc, accumulate, c, cOff, ldc);
+                    microKernel(kc, pa, aOff + ir * aPanel, aStep, pb, bOff + jr * bPanel, bStep, accumulate, c, cOff, ldc);
                     if (mirror) {
                         mirrorTile(c, cOff, ldc, mirrorOff);
                     }
                 } else {
-                    microKernel(kc, pa, aOff + ir * kc, pb, bOff + jr * kc, false, t, 0, NR);
+                    microKernel(kc, pa, aOff + ir * aPanel, aStep, pb, bOff + jr * bPanel, bStep, false, t, 0, NR);
                     for (int i = 0; i < mr; i++) {
                         int jEnd = Math.min(nr, ir + i + diag - jr + 1);
                         for (int j = 0; j < jEnd; j++) {
@@ -385,13 +421,17 @@ final class PanamaGemm implements GemmKernel {
         ws.touched = bits;
     }
 
-    /** C[0:MR, 0:NR] = Ã·B̃ over kc packed steps, added to C when {@code accumulate}. */
-    private static void microKernel(int kc, float[] pa, int ai, float[] pb, int bi, boolean accumulate,
-                                    float[] c, int cOff, int ldc) {
+    /**
+     * C[0:MR, 0:NR] = Ã·B̃ over kc steps, added to C when {@code accumulate}: step p reads A's MR
+     * floats from {@code pa[ai + p·aStep]} and B's NR from {@code pb[bi + p·bStep]} (MR and NR when
+     * packed, a row stride when read in place).
+     */
+    private static void microKernel(int kc, float[] pa, int ai, int aStep, float[] pb, int bi, int bStep,
+                                    boolean accumulate, float[] c, int cOff, int ldc) {
         if (MR == 8) {
-            microKernel8(kc, pa, ai, pb, bi, accumulate, c, cOff, ldc);
+            microKernel8(kc, pa, ai, aStep, pb, bi, bStep, accumulate, c, cOff, ldc);
         } else {
-            microKernel4(kc, pa, ai, pb, bi, accumulate, c, cOff, ldc);
+            microKernel4(kc, pa, ai, aStep, pb, bi, bStep, accumulate, c, cOff, ldc);
         }
     }
 
@@ -399,8 +439,8 @@ final class PanamaGemm implements GemmKernel {
      * The 4-row tile, for 16 registers. The stores are written out here rather than in a helper: a
      * vector handed to a method that C2 declines to inline is boxed, which costs 10–20× here.
      */
-    private static void microKernel4(int kc, float[] pa, int ai, float[] pb, int bi, boolean accumulate,
-                                     float[] c, int cOff, int ldc) {
+    private static void microKernel4(int kc, float[] pa, int ai, int aStep, float[] pb, int bi, int bStep,
+                                     boolean accumulate, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -420,8 +460,8 @@ final class PanamaGemm implements GemmKernel {
             x = FloatVector.broadcast(S, pa[ai + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            ai += MR;
-            bi += NR;
+            ai += aStep;
+            bi += bStep;
         }
         int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
         if (accumulate) {
@@ -448,8 +488,8 @@ final class PanamaGemm implements GemmKernel {
      * The 8-row tile, for 32 registers: 16 accumulators hide the FMA latency twice over, and each
      * pair of B vectors loaded serves 16 FMAs instead of 8. Written out as {@link #microKernel4}.
      */
-    private static void microKernel8(int kc, float[] pa, int ai, float[] pb, int bi, boolean accumulate,
-                                     float[] c, int cOff, int ldc) {
+    private static void microKernel8(int kc, float[] pa, int ai, int aStep, float[] pb, int bi, int bStep,
+                                     boolean accumulate, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -485,8 +525,8 @@ final class PanamaGemm implements GemmKernel {
             x = FloatVector.broadcast(S, pa[ai + 7]);
             c70 = x.fma(b0, c70);
             c71 = x.fma(b1, c71);
-            ai += MR;
-            bi += NR;
+            ai += aStep;
+            bi += bStep;
         }
         int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
         int r4 = cOff + 4 * ldc, r5 = cOff + 5 * ldc, r6 = cOff + 6 * ldc, r7 = cOff + 7 * ldc;

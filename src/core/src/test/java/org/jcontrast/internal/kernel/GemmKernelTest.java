@@ -380,6 +380,46 @@ class GemmKernelTest {
         assertTrue(e.getMessage().contains("blocks [8, 12) of 10 rows"), e.getMessage());
     }
 
+    /**
+     * Within one k-block, with alpha 1 and beta 0 or 1, each entry is the scalar twin's sum: one
+     * fused multiply-add per step in k order, then C added. So the bits are the twin's whether an
+     * operand is packed or read where it lies, on one thread or shared between two. These shapes
+     * read Aᵀ in place at every width and B at 256 and 512 bits (the streaming losses' 256 × 128 ×
+     * 256 among them, and 512-row products whose row blocks the threads share), pack blocks that
+     * span too much memory or serve many panels of B, and pack ragged edges.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void gemmGivesTheScalarTwinsBitsWithinOneKBlock(String name, KernelProvider p) throws Exception {
+        GemmKernel g = p.gemm();
+        GemmKernel twin = KernelProvider.scalar().gemm();
+        SplittableRandom r = new SplittableRandom(31);
+        int[][] shapes = {{96, 64, 256}, {256, 128, 256}, {200, 128, 256}, {64, 96, 512}, {64, 32, 256},
+            {512, 64, 256}, {512, 64, 128}, {200, 512, 256}, {200, 64, 512}, {40, 37, 13}, {13, 64, 100}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    float[] a = random(r, 3 + m * k);
+                    float[] b = random(r, n * k);
+                    float[] c0 = random(r, m * n);
+                    for (float beta : new float[] {0f, 1f}) {
+                        float[] want = c0.clone();
+                        float[] got = c0.clone();
+                        float[] shared = c0.clone();
+                        twin.gemm(ta, tb, m, n, k, 1f, a, 3, ta ? m : k, b, 0, tb ? k : n, beta, want, 0, n);
+                        g.gemm(ta, tb, m, n, k, 1f, a, 3, ta ? m : k, b, 0, tb ? k : n, beta, got, 0, n);
+                        Contexts.withThreads(2, () -> g.gemmParallel(ta, tb, m, n, k, 1f, a, 3, ta ? m : k, b, 0,
+                                tb ? k : n, beta, shared, 0, n));
+                        String where = m + "x" + n + "x" + k + " transA=" + ta + " transB=" + tb + " beta=" + beta;
+                        assertArrayEquals(want, got, where);
+                        assertArrayEquals(want, shared, where + " on two threads");
+                    }
+                }
+            }
+        }
+    }
+
     /** Packing splits large inputs between the threads, by whole panels: the same panels as on one thread. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("providers")
