@@ -271,6 +271,10 @@ final class PanamaGemm implements GemmKernel {
                 boolean mirrorNow = mirror && pc + kc == k;
                 int rows = sharedBy != null ? sharedBlockRows(m, kc) : blockRows(kc);
                 int blocks = Math.ceilDiv(m, rows);
+                // Decided for the whole product: a path taken only by its last block would stay cold, and
+                // C2 leaves a cold path's vector calls out of line, where they box.
+                boolean aInPlace = transA && alpha == 1f && m % MR == 0 && nc <= IN_PLACE_B_PANELS * NR
+                        && (long) kc * lda <= IN_PLACE_SPAN;
                 boolean bInPlace = !transB && nc % NR == 0 && kc * NR >= IN_PLACE_PANEL && (long) kc * ldb <= IN_PLACE_SPAN;
                 float[] pb = bInPlace ? b : packedB;
                 int bOff = bInPlace ? offB + kStart * ldb + colStart : 0;
@@ -286,8 +290,8 @@ final class PanamaGemm implements GemmKernel {
                     Parallel.forTasks(blocks, block -> {
                         if (packShared(claimed, packed, panels, packPanel)) {
                             rowBlock(block * rows, Math.min(rows, m - block * rows), transA, alpha, a, offA, lda,
-                                    kStart, kc, pb, bOff, bPanel, bStep, nc, accumulate, c, offC, ldc, colStart, diag,
-                                    mirrorNow);
+                                    kStart, kc, aInPlace, pb, bOff, bPanel, bStep, nc, accumulate, c, offC, ldc,
+                                    colStart, diag, mirrorNow);
                         }
                     });
                 } else {
@@ -295,8 +299,8 @@ final class PanamaGemm implements GemmKernel {
                         packB(transB, b, offB, ldb, kStart, kc, colStart, nc, packedB, 0, 0, nc);
                     }
                     for (int ic = 0; ic < m; ic += rows) {
-                        rowBlock(ic, Math.min(rows, m - ic), transA, alpha, a, offA, lda, kStart, kc, pb, bOff, bPanel,
-                                bStep, nc, accumulate, c, offC, ldc, colStart, diag, mirrorNow);
+                        rowBlock(ic, Math.min(rows, m - ic), transA, alpha, a, offA, lda, kStart, kc, aInPlace, pb, bOff,
+                                bPanel, bStep, nc, accumulate, c, offC, ldc, colStart, diag, mirrorNow);
                     }
                 }
             }
@@ -338,26 +342,23 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
-     * Rows {@code [ic, ic + mc)} of C's block at {@code colStart}: packs their A unless it is read in
-     * place (see {@link #loops}), then the macro-kernel over B as {@link #macroKernel} takes it.
+     * Rows {@code [ic, ic + mc)} of C's block at {@code colStart}: packs their A unless
+     * {@code aInPlace} (see {@link #loops}), then the macro-kernel over B as {@link #macroKernel} takes it.
      */
     private static void rowBlock(int ic, int mc, boolean transA, float alpha, float[] a, int offA, int lda, int kStart,
-                                 int kc, float[] pb, int bOff, int bPanel, int bStep, int nc, boolean accumulate,
-                                 float[] c, int offC, int ldc, int colStart, int diag, boolean mirror) {
+                                 int kc, boolean aInPlace, float[] pb, int bOff, int bPanel, int bStep, int nc,
+                                 boolean accumulate, float[] c, int offC, int ldc, int colStart, int diag,
+                                 boolean mirror) {
         if (colStart > ic + mc - 1 + diag) {
             return;
         }
         GemmWorkspace ws = WORKSPACE.get();
-        int cOff = offC + ic * ldc + colStart;
-        if (transA && alpha == 1f && mc % MR == 0 && nc <= IN_PLACE_B_PANELS * NR
-                && (long) kc * lda <= IN_PLACE_SPAN) {
-            macroKernel(ws, a, offA + kStart * lda + ic, 1, lda, pb, bOff, bPanel, bStep, mc, nc, kc, accumulate,
-                    c, cOff, ldc, ic - colStart + diag, mirror);
-            return;
+        if (!aInPlace) {
+            packA(transA, alpha, a, offA, lda, ic, mc, kStart, kc, ws.packedA, 0);
         }
-        packA(transA, alpha, a, offA, lda, ic, mc, kStart, kc, ws.packedA, 0);
-        macroKernel(ws, ws.packedA, 0, kc, MR, pb, bOff, bPanel, bStep, mc, nc, kc, accumulate, c, cOff, ldc,
-                ic - colStart + diag, mirror);
+        macroKernel(ws, aInPlace ? a : ws.packedA, aInPlace ? offA + kStart * lda + ic : 0, aInPlace ? 1 : kc,
+                aInPlace ? lda : MR, pb, bOff, bPanel, bStep, mc, nc, kc, accumulate, c, offC + ic * ldc + colStart,
+                ldc, ic - colStart + diag, mirror);
     }
 
     /**

@@ -62,12 +62,13 @@ class KernelAllocationTest {
     }
 
     /**
-     * Each product of the GEMM kernel on one thread, at a size with tails everywhere and at one of
-     * several micro-tiles each way; the rows for {@link GemmKernel#productNT} are packed once, beforehand.
+     * Each product of the GEMM kernel on one thread, at a size with tails everywhere, at one of
+     * several micro-tiles each way, and at one whose B and Aᵀ the vector kernel reads in place; the
+     * rows for {@link GemmKernel#productNT} are packed once, beforehand.
      */
     private static final class Products {
-        private static final int[][] SIZES = {{37, 45, 29}, {100, 72, 90}};
-        final float[] a = new float[100 * 100], b = new float[100 * 100], c = new float[100 * 100];
+        private static final int[][] SIZES = {{37, 45, 29}, {100, 72, 90}, {64, 64, 256}};
+        final float[] a = new float[128 * 128], b = new float[128 * 128], c = new float[128 * 128];
         final PackedRows[] packed = new PackedRows[SIZES.length];
 
         Products(GemmKernel gemm, SplittableRandom r) {
