@@ -275,7 +275,8 @@ final class PanamaGemm implements GemmKernel {
                 // C2 leaves a cold path's vector calls out of line, where they box.
                 boolean aInPlace = transA && alpha == 1f && m % MR == 0 && nc <= IN_PLACE_B_PANELS * NR
                         && (long) kc * lda <= IN_PLACE_SPAN;
-                boolean bInPlace = !transB && nc % NR == 0 && kc * NR >= IN_PLACE_PANEL && (long) kc * ldb <= IN_PLACE_SPAN;
+                boolean bInPlace = !transB && nc % NR == 0 && kc * NR >= IN_PLACE_PANEL
+                        && (long) kc * ldb <= IN_PLACE_SPAN;
                 float[] pb = bInPlace ? b : packedB;
                 int bOff = bInPlace ? offB + kStart * ldb + colStart : 0;
                 int bPanel = bInPlace ? 1 : kc, bStep = bInPlace ? ldb : NR;
@@ -299,8 +300,8 @@ final class PanamaGemm implements GemmKernel {
                         packB(transB, b, offB, ldb, kStart, kc, colStart, nc, packedB, 0, 0, nc);
                     }
                     for (int ic = 0; ic < m; ic += rows) {
-                        rowBlock(ic, Math.min(rows, m - ic), transA, alpha, a, offA, lda, kStart, kc, aInPlace, pb, bOff,
-                                bPanel, bStep, nc, accumulate, c, offC, ldc, colStart, diag, mirrorNow);
+                        rowBlock(ic, Math.min(rows, m - ic), transA, alpha, a, offA, lda, kStart, kc, aInPlace, pb,
+                                bOff, bPanel, bStep, nc, accumulate, c, offC, ldc, colStart, diag, mirrorNow);
                     }
                 }
             }
@@ -386,7 +387,8 @@ final class PanamaGemm implements GemmKernel {
                 // Local (i, j) mirrors to (j − diag, i + diag).
                 int mirrorOff = offC + (jr - diag) * ldc + ir + diag;
                 if (mr == MR && nr == NR && jr + NR - 1 <= ir + diag) {
-                    microKernel(kc, pa, aOff + ir * aPanel, aStep, pb, bOff + jr * bPanel, bStep, accumulate, c, cOff, ldc);
+                    microKernel(kc, pa, aOff + ir * aPanel, aStep, pb, bOff + jr * bPanel, bStep, accumulate, c, cOff,
+                            ldc);
                     if (mirror) {
                         mirrorTile(c, cOff, ldc, mirrorOff);
                     }
