@@ -11,7 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Packed, register-blocked SGEMM on the Vector API, laid out as in BLIS: B is packed into
  * {@code KC×NR} column panels, A into {@code MR×KC} row panels, and a micro-kernel keeps an
- * {@code MR×NR} tile of C in {@code MR·2} vector registers across the whole k-block.
+ * {@code MR×NR} tile of C in {@code MR·2} vector registers across the whole k-block. Small blocks
+ * of B and of a transposed A, already runs of NR or MR floats per k, are read where they lie
+ * instead (see {@link #loops}).
  *
  * <p>NR is two vectors; MR comes from the register file ({@link VectorWidths#tileRows()}). With 16
  * registers (AVX2), MR = 4 gives 8 accumulators; with the two B vectors and the broadcasts of A
@@ -248,7 +250,7 @@ final class PanamaGemm implements GemmKernel {
      * product, the row blocks run on all threads and pack B together (see {@link #packShared}).
      * Small operands laid out as a packed panel is, a run of NR (B) or MR (Aᵀ) floats per k, are
      * read where they lie instead, with the micro-kernel stepping a row stride per k: B when its
-     * packed panel would fill L1 anyway (kc·NR ≥ {@value #IN_PLACE_PANEL}), A when at most
+     * packed panel would fill L1 anyway (kc·NR ≥ {@value #IN_PLACE_PANEL}), Aᵀ when at most
      * {@value #IN_PLACE_B_PANELS} panels of B read it, each only when its block spans at most
      * {@value #IN_PLACE_SPAN} floats. The streaming losses' gradient products (H·C and Hᵀ·R,
      * 256 × 128 × 256 at d = 128) then pack only H: 0.983× a streaming NT-Xent's time at
@@ -366,8 +368,8 @@ final class PanamaGemm implements GemmKernel {
      * Runs the micro-kernel over an A block from {@code pa[aOff]}, its MR-row panels {@code aPanel}
      * floats apart, and a B block from {@code pb[bOff]}, its NR-column panels {@code bPanel} apart
      * (steps as in {@link #microKernel}). With {@code mirror}, every finished tile is also written
-     * to its transposed place: whole tiles by 4×4 shuffles, the few that cross the diagonal or
-     * overhang C element by element.
+     * to its transposed place: whole tiles by {@link #mirrorTile}, the few that cross the diagonal
+     * or overhang C element by element.
      */
     private static void macroKernel(GemmWorkspace ws, float[] pa, int aOff, int aPanel, int aStep, float[] pb, int bOff,
                                     int bPanel, int bStep, int mc, int nc, int kc, boolean accumulate, float[] c,
