@@ -36,8 +36,9 @@ import jdk.incubator.vector.VectorSpecies;
  * whole packed B, from L3, and on two threads that traffic was the limit (192 rows against 48:
  * 2–22% faster at K ≥ 512, alternated in one process; within ±4% on one thread). Short k-blocks
  * keep 48 rows: a tile's stores then come often, and C's rows, often a page apart or more, must stay
- * within the L1 TLB. Packing B for all of K before the row blocks (C in L2 across k-blocks) was
- * slower: its packed B outgrows a shared L3.
+ * within the L1 TLB. A symmetric product's blocks have 192 rows whatever the k-block: its mirror
+ * then writes runs of 192 floats to each row above instead of 48. Packing B for all of K before
+ * the row blocks (C in L2 across k-blocks) was slower: its packed B outgrows a shared L3.
  *
  * <p>On several threads ({@link #gemmParallel}, {@link #gramParallel}) the threads pack each block
  * of B together and take C's row blocks as tasks, rather than each packing all of B for a chunk
@@ -143,7 +144,7 @@ final class PanamaGemm implements GemmKernel {
                                   float[] a, int offA, int lda, float[] b, int offB, int ldb,
                                   float beta, float[] c, int offC, int ldc, int diag, boolean mirror) {
         GemmWorkspace own = WORKSPACE.get();
-        boolean fewBlocks = Math.ceilDiv(m, blockRows(Math.min(k, KC))) < 2 * Parallel.threads();
+        boolean fewBlocks = Math.ceilDiv(m, blockRows(Math.min(k, KC), false)) < 2 * Parallel.threads();
         if (k == 0 || n == 0 || fewBlocks || (beta != 0f && beta != 1f) || own.sharing) {
             return false;
         }
@@ -282,7 +283,7 @@ final class PanamaGemm implements GemmKernel {
                 int kStart = pc;
                 boolean accumulate = kStart > 0 || beta != 0f;
                 boolean mirrorNow = mirror && pc + kc == k;
-                int rows = sharedBy != null ? sharedBlockRows(m, kc) : blockRows(kc);
+                int rows = sharedBy != null ? sharedBlockRows(m, kc, mirror) : blockRows(kc, mirror);
                 int blocks = Math.ceilDiv(m, rows);
                 // Decided for the whole product: a path taken only by its last block would stay cold, and
                 // C2 leaves a cold path's vector calls out of line, where they box.
@@ -776,19 +777,31 @@ final class PanamaGemm implements GemmKernel {
         }
     }
 
-    /** Rows of A packed at a time for a k-block of {@code kc}: 3·kc/8, a multiple of MR within [MC_MIN, MC_MAX]. */
-    private static int blockRows(int kc) {
-        return Math.clamp(3 * kc / 8 / MR * MR, MC_MIN, MC_MAX);
+    /**
+     * Rows of A packed at a time for a k-block of {@code kc}: 3·kc/8, a multiple of MR within
+     * [MC_MIN, MC_MAX]; MC_MAX for a product that mirrors its tiles, whose mirror then writes each
+     * row above in runs of MC_MAX floats instead of 48 ({@link #gramBand} 0.90–0.93× the time at K = 128 on
+     * one thread, alternated in one JVM on Zen 4; SGEMM gained nothing from it).
+     */
+    private static int blockRows(int kc, boolean mirror) {
+        return mirror ? MC_MAX : Math.clamp(3 * kc / 8 / MR * MR, MC_MIN, MC_MAX);
     }
 
     /**
      * Rows of a block when the threads share the row blocks: at most {@link #blockRows}, in a number
      * of blocks that is a multiple of the thread count, so that m = 1024 at kc = 512 runs as six
-     * blocks of 176 rows rather than five of 192 and one of 64. The rows of a block do not change
-     * any entry's sum, so the bits stay the same.
+     * blocks of 176 rows rather than five of 192 and one of 64. A mirrored product keeps the rows of
+     * an unmirrored one when its large blocks would be fewer than two per thread (at 640 × 128 on two
+     * threads four blocks of 160 rows took 1.10× the time of fourteen of 48). The rows of a block do
+     * not change any entry's sum, so the bits stay the same.
      */
-    private static int sharedBlockRows(int m, int kc) {
-        int blocks = roundUp(Math.ceilDiv(m, blockRows(kc)), Parallel.threads());
+    private static int sharedBlockRows(int m, int kc, boolean mirror) {
+        int threads = Parallel.threads();
+        int rows = blockRows(kc, mirror);
+        if (Math.ceilDiv(m, rows) < 2 * threads) {
+            rows = blockRows(kc, false);
+        }
+        int blocks = roundUp(Math.ceilDiv(m, rows), threads);
         return roundUp(Math.ceilDiv(m, blocks), MR);
     }
 
