@@ -258,8 +258,8 @@ final class PanamaGemm implements GemmKernel {
      * product, the row blocks run on all threads and pack B together (see {@link #packShared}).
      * A triangle with at most {@value #FEW_BLOCKS} row blocks per thread takes them from the bottom,
      * the largest first, so that the small ones even out the threads at the end: 0.91–0.94× the
-     * time of the symmetric product at 1024 × 1024 on two threads. With many blocks that order was
-     * 1.06–1.10× slower at K = 128, so they keep theirs.
+     * time of the symmetric product at 1024 × 1024 on two threads. With many blocks that order
+     * gained nothing (bench/RESULTS.md), so they keep theirs.
      * Small operands laid out as a packed panel is, a run of NR (B) or MR (Aᵀ) floats per k, are
      * read where they lie instead, with the micro-kernel stepping a row stride per k: B when its
      * packed panel would fill L1 anyway (kc·NR ≥ {@value #IN_PLACE_PANEL}), Aᵀ when at most
@@ -780,8 +780,8 @@ final class PanamaGemm implements GemmKernel {
     /**
      * Rows of A packed at a time for a k-block of {@code kc}: 3·kc/8, a multiple of MR within
      * [MC_MIN, MC_MAX]; MC_MAX for a product that mirrors its tiles, whose mirror then writes each
-     * row above in runs of MC_MAX floats instead of 48 ({@link #gramBand} 0.90–0.93× the time at K = 128 on
-     * one thread, alternated in one JVM on Zen 4; SGEMM gained nothing from it).
+     * row above in runs of MC_MAX floats instead of 48: {@link #gramBand} 0.90–0.93× the time at
+     * K = 128 on one thread, alternated in one JVM on Zen 4. SGEMM gained nothing from larger rows.
      */
     private static int blockRows(int kc, boolean mirror) {
         return mirror ? MC_MAX : Math.clamp(3 * kc / 8 / MR * MR, MC_MIN, MC_MAX);
