@@ -36,9 +36,9 @@ import jdk.incubator.vector.VectorSpecies;
  * whole packed B, from L3, and on two threads that traffic was the limit (192 rows against 48:
  * 2–22% faster at K ≥ 512, alternated in one process; within ±4% on one thread). Short k-blocks
  * keep 48 rows: a tile's stores then come often, and C's rows, often a page apart or more, must stay
- * within the L1 TLB. A symmetric product's blocks have 192 rows whatever the k-block: its mirror
- * then writes runs of 192 floats to each row above instead of 48. Packing B for all of K before
- * the row blocks (C in L2 across k-blocks) was slower: its packed B outgrows a shared L3.
+ * within the L1 TLB; a symmetric product's blocks have 192 rows whatever the k-block (see
+ * {@link #blockRows}). Packing B for all of K before the row blocks (C in L2 across k-blocks) was
+ * slower: its packed B outgrows a shared L3.
  *
  * <p>On several threads ({@link #gemmParallel}, {@link #gramParallel}) the threads pack each block
  * of B together and take C's row blocks as tasks, rather than each packing all of B for a chunk
@@ -144,7 +144,7 @@ final class PanamaGemm implements GemmKernel {
                                   float[] a, int offA, int lda, float[] b, int offB, int ldb,
                                   float beta, float[] c, int offC, int ldc, int diag, boolean mirror) {
         GemmWorkspace own = WORKSPACE.get();
-        boolean fewBlocks = Math.ceilDiv(m, blockRows(Math.min(k, KC), false)) < 2 * Parallel.threads();
+        boolean fewBlocks = fewerThanTwoPerThread(m, blockRows(Math.min(k, KC), false));
         if (k == 0 || n == 0 || fewBlocks || (beta != 0f && beta != 1f) || own.sharing) {
             return false;
         }
@@ -429,10 +429,11 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
-     * Stores a zero into each cache line of the MR×NR tile at {@code c[dst]} that the micro-kernel
-     * is about to overwrite. The tile's rows are ldc apart, lines the prefetchers do not bring, and
-     * a short k-loop (about 2000 cycles at K = 128) ends with stores that each wait for their line;
-     * stored into first, the lines arrive while the loop runs. A store, unlike the loads of
+     * Stores a zero into every 16th float (one per 64-byte stretch) of each row of the MR×NR tile at
+     * {@code c[dst]}, which the micro-kernel is about to overwrite. The tile's rows are ldc apart,
+     * lines the prefetchers do not bring, and a short k-loop (about 2000 cycles at K = 128) ends
+     * with stores that each wait for their line; stored into first, the lines arrive while the loop
+     * runs. A store, unlike the loads of
      * {@link #touchColumn}, holds back no instruction after it. Alternated in one JVM on Zen 4:
      * 0.89–0.95× the time of the symmetric product and 0.94–0.97× of SGEMM at K = 128, level at
      * K ≥ 512 (bench/RESULTS.md). Claiming the lines of the mirrored tile as well was slower.
@@ -796,13 +797,17 @@ final class PanamaGemm implements GemmKernel {
      * not change any entry's sum, so the bits stay the same.
      */
     private static int sharedBlockRows(int m, int kc, boolean mirror) {
-        int threads = Parallel.threads();
         int rows = blockRows(kc, mirror);
-        if (Math.ceilDiv(m, rows) < 2 * threads) {
+        if (fewerThanTwoPerThread(m, rows)) {
             rows = blockRows(kc, false);
         }
-        int blocks = roundUp(Math.ceilDiv(m, rows), threads);
+        int blocks = roundUp(Math.ceilDiv(m, rows), Parallel.threads());
         return roundUp(Math.ceilDiv(m, blocks), MR);
+    }
+
+    /** Whether m rows in blocks of {@code rows} give fewer than two blocks per thread, too few to share. */
+    private static boolean fewerThanTwoPerThread(int m, int rows) {
+        return Math.ceilDiv(m, rows) < 2 * Parallel.threads();
     }
 
     private static int roundUp(int x, int to) {
