@@ -27,8 +27,8 @@ public final class BatchNorm implements Layer {
     public static final float EPS = 1e-5f;
     /** PyTorch's default momentum of the running statistics. */
     public static final float MOMENTUM = 0.1f;
-    /** Columns a thread normalises at a time: a multiple of every vector's lane count. */
-    private static final int COLUMN_BLOCK = 128;
+    /** Floats in the widest vector the kernels use (AVX-512). */
+    private static final int WIDEST_LANES = 16;
     private final int columns;
     private final Parameter gamma;
     private final Parameter beta;
@@ -121,25 +121,22 @@ public final class BatchNorm implements Layer {
         float[] xd = xv.array(), yd = y.array(), sd = invStd.array(), nd = negMean.array(), vd = variance.array();
         float[] gd = gamma.value().array(), bd = beta.value().array();
         int xo = xv.offset(), go = gamma.value().offset(), bo = beta.value().offset();
-        eachColumnBlock(rows, cols, (from, to) -> {
+        forColumns(rows, cols, (from, to) -> {
             ArrayKernel k = Context.current().kernels().array();
-            int w = to - from;
-            for (int r = 0; r < rows; r++) {
-                k.axpy(1f, xd, xo + r * cols + from, nd, from, w);
-            }
+            k.addColumnSums(xd, xo + from, cols, rows, nd, from, to - from);
             for (int j = from; j < to; j++) {
                 nd[j] = -(nd[j] / rows);
             }
-            for (int r = 0; r < rows; r++) {
-                k.addSquaredDeviations(xd, xo + r * cols + from, nd, vd, from, w);
-            }
+            k.addSquaredDeviations(xd, xo + from, cols, rows, nd, vd, from, to - from);
             for (int j = from; j < to; j++) {
                 vd[j] /= rows;
                 sd[j] = (float) (1 / Math.sqrt(vd[j] + EPS));
             }
-            for (int r = 0; r < rows; r++) {
-                int row = r * cols + from;
-                k.batchNormRow(xd, xo + row, nd, sd, from, gd, go + from, bd, bo + from, relu, yd, row, w);
+        });
+        forRows(rows, cols, (from, to) -> {
+            ArrayKernel k = Context.current().kernels().array();
+            for (int r = from; r < to; r++) {
+                k.batchNormRow(xd, xo + r * cols, nd, sd, 0, gd, go, bd, bo, relu, yd, r * cols, cols);
             }
         });
         if (runningMean != null) {
@@ -177,27 +174,25 @@ public final class BatchNorm implements Layer {
         // ∂x = a·G + b + c·x̂ per column, with scale = γ/(σ·B): a = scale·B, b = −scale·∂β, c = −scale·∂γ.
         float[] a = new float[cols], b = new float[cols], c = new float[cols];
         float[] dxd = dx == null ? null : dx.array();
-        eachColumnBlock(rows, cols, (from, to) -> {
-            ArrayKernel k = Context.current().kernels().array();
-            int w = to - from;
-            for (int r = 0; r < rows; r++) {
-                int row = r * cols + from;
-                k.addBatchNormGradients(gd, go + row, od, row, xd, xo + row, nd, sd, dbd, dgd, from, w);
-            }
-            if (dxd == null) {
-                return;
-            }
+        forColumns(rows, cols, (from, to) -> {
+            Context.current().kernels().array().addBatchNormGradients(gd, go + from, od, from, xd, xo + from, cols, rows,
+                    nd, sd, dbd, dgd, from, to - from);
             for (int j = from; j < to; j++) {
                 float scale = gam[gamo + j] * sd[j] / rows;
                 a[j] = scale * rows;
                 b[j] = -scale * dbd[j];
                 c[j] = -scale * dgd[j];
             }
-            for (int r = 0; r < rows; r++) {
-                int row = r * cols + from;
-                k.batchNormInputGradient(gd, go + row, od, row, xd, xo + row, nd, sd, a, b, c, from, dxd, row, w);
-            }
         });
+        if (dxd != null) {
+            forRows(rows, cols, (from, to) -> {
+                ArrayKernel k = Context.current().kernels().array();
+                for (int r = from; r < to; r++) {
+                    int row = r * cols;
+                    k.batchNormInputGradient(gd, go + row, od, row, xd, xo + row, nd, sd, a, b, c, 0, dxd, row, cols);
+                }
+            });
+        }
         dGamma.markModified();
         dBeta.markModified();
         if (dx != null) {
@@ -207,17 +202,26 @@ public final class BatchNorm implements Layer {
     }
 
     /**
-     * Runs {@code body} over blocks of at most {@value #COLUMN_BLOCK} columns, the threads sharing
-     * the blocks: the passes over one block's rows find them still in cache (at a batch of 1024
-     * rows a block of each operand is 256 KiB), where passes over a thread's whole share of the
-     * columns read the batch from L3 each time. Each column's sums run over the rows in order
-     * whatever the blocks, so the bits do not depend on them.
+     * Runs {@code body} over column ranges, one per thread, that start at multiples of the widest
+     * vector: the per-column sums over the rows, which the kernels keep in registers down a strip of
+     * columns. Each column's sum runs over the rows in order whatever the ranges, so the bits do
+     * not depend on the threads.
      */
-    private static void eachColumnBlock(int rows, int cols, Parallel.RangeBody body) {
-        Parallel.forRange(cols, Math.max(8, (1 << 15) / rows), (from, to) -> {
-            for (int c = from; c < to; c += COLUMN_BLOCK) {
-                body.run(c, Math.min(to, c + COLUMN_BLOCK));
-            }
-        });
+    private static void forColumns(int rows, int cols, Parallel.RangeBody body) {
+        int grain = Math.max(WIDEST_LANES, (1 << 15) / rows);
+        int chunks = (int) Math.max(1, Math.min(Parallel.threads(), (cols + (long) grain - 1) / grain));
+        Parallel.forTasks(chunks, t -> body.run(columnBoundary(cols, t, chunks), columnBoundary(cols, t + 1, chunks)));
+    }
+
+    private static int columnBoundary(int cols, int t, int chunks) {
+        return t == chunks ? cols : (int) ((long) cols * t / chunks) / WIDEST_LANES * WIDEST_LANES;
+    }
+
+    /**
+     * Runs {@code body} over row ranges, one per thread: the element-wise passes, each thread
+     * writing whole rows one after the other, where column ranges would write short strided runs.
+     */
+    private static void forRows(int rows, int cols, Parallel.RangeBody body) {
+        Parallel.forRange(rows, Math.max(1, (1 << 15) / cols), body);
     }
 }

@@ -70,14 +70,23 @@ public interface ArrayKernel {
     void reluBackward(float[] y, int yo, float[] g, int go, float[] out, int oo, int n);
 
     /*
-     * Rows of training-mode batch norm, each pass over a row in one call: x̂ = (x + negMean)·invStd
-     * per column (from c) is recomputed in registers where it is needed, rather than stored as a
-     * second batch or as a row between calls (1.2–1.4× the per-step calls at 1024 × 256 and 512).
-     * Every operation is rounded as written.
+     * Training-mode batch norm, each pass along a row or down a strip of columns in one call:
+     * x̂ = (x + negMean)·invStd per column (from c) is recomputed in registers where it is needed,
+     * rather than stored as a second batch or as a row between calls (1.2–1.4× the per-step calls
+     * at 1024 × 256 and 512). Every operation is rounded as written.
      */
 
-    /** sums[c + i] += (x + negMean[c + i])², as one fused multiply-add: a row's squared deviations. */
-    void addSquaredDeviations(float[] x, int xo, float[] negMean, float[] sums, int c, int n);
+    /**
+     * sums[c + i] += x[xo + r·ld + i] for the rows r = 0 … rows − 1 in order: the sums of n columns
+     * of a row-major matrix with row stride {@code ld}.
+     */
+    void addColumnSums(float[] x, int xo, int ld, int rows, float[] sums, int c, int n);
+
+    /**
+     * sums[c + i] += (x + negMean[c + i])², one fused multiply-add per row, for the rows in order
+     * (as {@link #addColumnSums}): the columns' squared deviations.
+     */
+    void addSquaredDeviations(float[] x, int xo, int ld, int rows, float[] negMean, float[] sums, int c, int n);
 
     /**
      * out = x̂·gamma + beta (one fused multiply-add), then max(·, 0) when {@code relu}: a row of
@@ -87,12 +96,13 @@ public interface ArrayKernel {
                       float[] beta, int bo, boolean relu, float[] out, int oo, int n);
 
     /**
-     * dBeta[c + i] += G and dGamma[c + i] += G·x̂ (fused), where G is g or, when {@code y} is not
-     * null, g where y &gt; 0 and else 0 (the gradient through a ReLU whose output was y): a row's
-     * share of batch norm's parameter gradients.
+     * dBeta[c + i] += G and dGamma[c + i] += G·x̂ (fused) for the rows in order (g, y and x with row
+     * stride {@code ld}, as {@link #addColumnSums}), where G is g or, when {@code y} is not null, g
+     * where y &gt; 0 and else 0 (the gradient through a ReLU whose output was y): batch norm's
+     * parameter gradients.
      */
-    void addBatchNormGradients(float[] g, int go, float[] y, int yo, float[] x, int xo, float[] negMean,
-                               float[] invStd, float[] dBeta, float[] dGamma, int c, int n);
+    void addBatchNormGradients(float[] g, int go, float[] y, int yo, float[] x, int xo, int ld, int rows,
+                               float[] negMean, float[] invStd, float[] dBeta, float[] dGamma, int c, int n);
 
     /**
      * dx = x̂·cx + (G·cg + c1), two fused multiply-adds with column coefficients (from c), G as in

@@ -372,14 +372,63 @@ final class PanamaArrayKernel implements ArrayKernel {
         SCALAR.reluBackward(y, yo + i, g, go + i, out, oo + i, n - i);
     }
 
+    /*
+     * The column sums over rows keep a strip of columns in registers down all the rows and store it
+     * once: a sum kept in memory would be loaded and stored again at every row.
+     */
+
     @Override
-    public void addSquaredDeviations(float[] x, int xo, float[] negMean, float[] sums, int c, int n) {
+    public void addColumnSums(float[] x, int xo, int ld, int rows, float[] sums, int c, int n) {
         int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector h = FloatVector.fromArray(S, x, xo + i).add(FloatVector.fromArray(S, negMean, c + i));
-            h.fma(h, FloatVector.fromArray(S, sums, c + i)).intoArray(sums, c + i);
+        for (; i <= n - 4 * L; i += 4 * L) {
+            FloatVector s0 = FloatVector.fromArray(S, sums, c + i), s1 = FloatVector.fromArray(S, sums, c + i + L);
+            FloatVector s2 = FloatVector.fromArray(S, sums, c + i + 2 * L);
+            FloatVector s3 = FloatVector.fromArray(S, sums, c + i + 3 * L);
+            for (int r = 0, at = xo + i; r < rows; r++, at += ld) {
+                s0 = s0.add(FloatVector.fromArray(S, x, at));
+                s1 = s1.add(FloatVector.fromArray(S, x, at + L));
+                s2 = s2.add(FloatVector.fromArray(S, x, at + 2 * L));
+                s3 = s3.add(FloatVector.fromArray(S, x, at + 3 * L));
+            }
+            s0.intoArray(sums, c + i);
+            s1.intoArray(sums, c + i + L);
+            s2.intoArray(sums, c + i + 2 * L);
+            s3.intoArray(sums, c + i + 3 * L);
         }
-        SCALAR.addSquaredDeviations(x, xo + i, negMean, sums, c + i, n - i);
+        for (; i <= n - L; i += L) {
+            FloatVector s0 = FloatVector.fromArray(S, sums, c + i);
+            for (int r = 0, at = xo + i; r < rows; r++, at += ld) {
+                s0 = s0.add(FloatVector.fromArray(S, x, at));
+            }
+            s0.intoArray(sums, c + i);
+        }
+        SCALAR.addColumnSums(x, xo + i, ld, rows, sums, c + i, n - i);
+    }
+
+    @Override
+    public void addSquaredDeviations(float[] x, int xo, int ld, int rows, float[] negMean, float[] sums, int c, int n) {
+        int i = 0;
+        for (; i <= n - 2 * L; i += 2 * L) {
+            FloatVector m0 = FloatVector.fromArray(S, negMean, c + i), m1 = FloatVector.fromArray(S, negMean, c + i + L);
+            FloatVector s0 = FloatVector.fromArray(S, sums, c + i), s1 = FloatVector.fromArray(S, sums, c + i + L);
+            for (int r = 0, at = xo + i; r < rows; r++, at += ld) {
+                FloatVector h0 = FloatVector.fromArray(S, x, at).add(m0);
+                FloatVector h1 = FloatVector.fromArray(S, x, at + L).add(m1);
+                s0 = h0.fma(h0, s0);
+                s1 = h1.fma(h1, s1);
+            }
+            s0.intoArray(sums, c + i);
+            s1.intoArray(sums, c + i + L);
+        }
+        for (; i <= n - L; i += L) {
+            FloatVector m0 = FloatVector.fromArray(S, negMean, c + i), s0 = FloatVector.fromArray(S, sums, c + i);
+            for (int r = 0, at = xo + i; r < rows; r++, at += ld) {
+                FloatVector h0 = FloatVector.fromArray(S, x, at).add(m0);
+                s0 = h0.fma(h0, s0);
+            }
+            s0.intoArray(sums, c + i);
+        }
+        SCALAR.addSquaredDeviations(x, xo + i, ld, rows, negMean, sums, c + i, n - i);
     }
 
     @Override
@@ -396,20 +445,26 @@ final class PanamaArrayKernel implements ArrayKernel {
     }
 
     @Override
-    public void addBatchNormGradients(float[] g, int go, float[] y, int yo, float[] x, int xo, float[] negMean,
-                                      float[] invStd, float[] dBeta, float[] dGamma, int c, int n) {
+    public void addBatchNormGradients(float[] g, int go, float[] y, int yo, float[] x, int xo, int ld, int rows,
+                                      float[] negMean, float[] invStd, float[] dBeta, float[] dGamma, int c, int n) {
         int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector gi = FloatVector.fromArray(S, g, go + i);
-            if (y != null) {
-                gi = FloatVector.zero(S).blend(gi, FloatVector.fromArray(S, y, yo + i).compare(VectorOperators.GT, 0f));
+        for (; i <= n - L; i += L) {
+            FloatVector m = FloatVector.fromArray(S, negMean, c + i), s = FloatVector.fromArray(S, invStd, c + i);
+            FloatVector beta = FloatVector.fromArray(S, dBeta, c + i), gamma = FloatVector.fromArray(S, dGamma, c + i);
+            for (int r = 0, at = i; r < rows; r++, at += ld) {
+                FloatVector gi = FloatVector.fromArray(S, g, go + at);
+                if (y != null) {
+                    gi = FloatVector.zero(S).blend(gi, FloatVector.fromArray(S, y, yo + at).compare(VectorOperators.GT, 0f));
+                }
+                FloatVector h = FloatVector.fromArray(S, x, xo + at).add(m).mul(s);
+                beta = gi.add(beta);
+                gamma = gi.fma(h, gamma);
             }
-            FloatVector h = FloatVector.fromArray(S, x, xo + i).add(FloatVector.fromArray(S, negMean, c + i))
-                    .mul(FloatVector.fromArray(S, invStd, c + i));
-            gi.add(FloatVector.fromArray(S, dBeta, c + i)).intoArray(dBeta, c + i);
-            gi.fma(h, FloatVector.fromArray(S, dGamma, c + i)).intoArray(dGamma, c + i);
+            beta.intoArray(dBeta, c + i);
+            gamma.intoArray(dGamma, c + i);
         }
-        SCALAR.addBatchNormGradients(g, go + i, y, yo + i, x, xo + i, negMean, invStd, dBeta, dGamma, c + i, n - i);
+        SCALAR.addBatchNormGradients(g, go + i, y, yo + i, x, xo + i, ld, rows, negMean, invStd, dBeta, dGamma, c + i,
+                n - i);
     }
 
     @Override

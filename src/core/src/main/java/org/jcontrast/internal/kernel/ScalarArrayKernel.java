@@ -139,10 +139,25 @@ final class ScalarArrayKernel implements ArrayKernel {
     }
 
     @Override
-    public void addSquaredDeviations(float[] x, int xo, float[] negMean, float[] sums, int c, int n) {
+    public void addColumnSums(float[] x, int xo, int ld, int rows, float[] sums, int c, int n) {
         for (int i = 0; i < n; i++) {
-            float h = x[xo + i] + negMean[c + i];
-            sums[c + i] = Math.fma(h, h, sums[c + i]);
+            float s = sums[c + i];
+            for (int r = 0, at = xo + i; r < rows; r++, at += ld) {
+                s += x[at];
+            }
+            sums[c + i] = s;
+        }
+    }
+
+    @Override
+    public void addSquaredDeviations(float[] x, int xo, int ld, int rows, float[] negMean, float[] sums, int c, int n) {
+        for (int i = 0; i < n; i++) {
+            float s = sums[c + i];
+            for (int r = 0, at = xo + i; r < rows; r++, at += ld) {
+                float h = x[at] + negMean[c + i];
+                s = Math.fma(h, h, s);
+            }
+            sums[c + i] = s;
         }
     }
 
@@ -156,13 +171,18 @@ final class ScalarArrayKernel implements ArrayKernel {
     }
 
     @Override
-    public void addBatchNormGradients(float[] g, int go, float[] y, int yo, float[] x, int xo, float[] negMean,
-                                      float[] invStd, float[] dBeta, float[] dGamma, int c, int n) {
+    public void addBatchNormGradients(float[] g, int go, float[] y, int yo, float[] x, int xo, int ld, int rows,
+                                      float[] negMean, float[] invStd, float[] dBeta, float[] dGamma, int c, int n) {
         for (int i = 0; i < n; i++) {
-            float gi = y == null ? g[go + i] : masked(g, go + i, y, yo + i);
-            float h = normalized(x, xo + i, negMean, invStd, c + i);
-            dBeta[c + i] += gi;
-            dGamma[c + i] = Math.fma(gi, h, dGamma[c + i]);
+            float beta = dBeta[c + i], gamma = dGamma[c + i];
+            for (int r = 0, at = i; r < rows; r++, at += ld) {
+                float gi = y == null ? g[go + at] : masked(g, go + at, y, yo + at);
+                float h = normalized(x, xo + at, negMean, invStd, c + i);
+                beta += gi;
+                gamma = Math.fma(gi, h, gamma);
+            }
+            dBeta[c + i] = beta;
+            dGamma[c + i] = gamma;
         }
     }
 

@@ -403,10 +403,7 @@ public final class Ops {
         Shapes.requireMatrix(x, "colSums");
         int rows = x.dim(0), cols = x.dim(1);
         Tensor out = Tensor.zeros(cols);
-        float[] xd = x.array(), od = out.array();
-        for (int r = 0; r < rows; r++) {
-            arrays().axpy(1f, xd, x.offset() + r * cols, od, 0, cols);
-        }
+        arrays().addColumnSums(x.array(), x.offset(), cols, rows, out.array(), 0, cols);
         out.markModified();
         return out;
     }

@@ -109,48 +109,61 @@ class ArrayKernelTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("providers")
-    void batchNormRowsRoundEachStepAsWritten(String name, ArrayKernel k) {
-        // The definitions with every rounding spelled out: the fused rows must give the bits of
-        // the steps done one at a time, at every width and in the fringe.
+    void batchNormPassesRoundEachStepAsWritten(String name, ArrayKernel k) {
+        // The definitions with every rounding spelled out: the fused passes must give the bits of
+        // the steps done one at a time, the column sums row after row, at every width and in the fringe.
         SplittableRandom r = new SplittableRandom(6);
         for (int n : SIZES) {
-            int c = 2;
-            float[] x = random(r, n, 3), g = random(r, n, 2), y = random(r, n, 1);
+            int c = 2, rows = 5, ld = n + 2;
+            float[] x = random(r, rows * ld, 3), g = random(r, rows * ld, 2), y = random(r, rows * ld, 1);
             float[] negMean = random(r, n + c, 1), invStd = random(r, n + c, 2), gamma = random(r, n, 2);
             float[] beta = random(r, n, 1), cg = random(r, n + c, 1), c1 = random(r, n + c, 1), cx = random(r, n + c, 1);
             if (n > 2) {
                 y[1] = Float.NaN;
-                y[2] = -0f;
+                y[2 + ld] = -0f;
             }
+            float[] columnSums = random(r, n + c, 1), wantColumnSums = columnSums.clone();
+            k.addColumnSums(x, 1, ld, rows, columnSums, c, n);
             float[] sums = random(r, n + c, 1), want = sums.clone();
-            k.addSquaredDeviations(x, 1, negMean, sums, c, n);
+            k.addSquaredDeviations(x, 1, ld, rows, negMean, sums, c, n);
+            float[] dBeta = random(r, n + c, 1), dGamma = random(r, n + c, 1);
+            float[] wantBeta = dBeta.clone(), wantGamma = dGamma.clone();
+            k.addBatchNormGradients(g, 0, y, 1, x, 1, ld, rows, negMean, invStd, dBeta, dGamma, c, n);
             float[] out = new float[n + 5], withRelu = new float[n + 5];
             k.batchNormRow(x, 1, negMean, invStd, c, gamma, 3, beta, 0, false, out, 2, n);
             k.batchNormRow(x, 1, negMean, invStd, c, gamma, 3, beta, 0, true, withRelu, 2, n);
-            float[] dBeta = random(r, n + c, 1), dGamma = random(r, n + c, 1);
-            float[] wantBeta = dBeta.clone(), wantGamma = dGamma.clone();
-            k.addBatchNormGradients(g, 0, y, 1, x, 1, negMean, invStd, dBeta, dGamma, c, n);
             float[] dx = new float[n + 5], dxPlain = new float[n + 5];
             k.batchNormInputGradient(g, 0, y, 1, x, 1, negMean, invStd, cg, c1, cx, c, dx, 2, n);
             k.batchNormInputGradient(g, 0, null, 0, x, 1, negMean, invStd, cg, c1, cx, c, dxPlain, 2, n);
             for (int i = 0; i < n; i++) {
                 int j = c + i;
+                for (int row = 0; row < rows; row++) {
+                    int at = row * ld + i;
+                    float d = x[1 + at] + negMean[j], h = d * invStd[j];
+                    float masked = y[1 + at] > 0 ? g[at] : 0f;
+                    wantColumnSums[j] += x[1 + at];
+                    want[j] = Math.fma(d, d, want[j]);
+                    wantBeta[j] += masked;
+                    wantGamma[j] = Math.fma(masked, h, wantGamma[j]);
+                }
+                assertEquals(wantColumnSums[j], columnSums[j], 0f, "addColumnSums n=" + n + " i=" + i);
+                assertEquals(want[j], sums[j], 0f, "addSquaredDeviations n=" + n + " i=" + i);
+                assertEquals(wantBeta[j], dBeta[j], 0f, "addBatchNormGradients dBeta n=" + n + " i=" + i);
+                assertEquals(wantGamma[j], dGamma[j], 0f, "addBatchNormGradients dGamma n=" + n + " i=" + i);
                 float d = x[1 + i] + negMean[j], h = d * invStd[j];
                 float masked = y[1 + i] > 0 ? g[i] : 0f;
                 float affine = Math.fma(h, gamma[3 + i], beta[i]);
-                assertEquals(Math.fma(d, d, want[j]), sums[j], 0f, "addSquaredDeviations n=" + n + " i=" + i);
                 assertEquals(affine, out[2 + i], 0f, "batchNormRow n=" + n + " i=" + i);
                 assertEquals(Math.max(affine, 0f), withRelu[2 + i], 0f, "batchNormRow with relu n=" + n + " i=" + i);
-                assertEquals(wantBeta[j] + masked, dBeta[j], 0f, "addBatchNormGradients dBeta n=" + n + " i=" + i);
-                assertEquals(Math.fma(masked, h, wantGamma[j]), dGamma[j], 0f,
-                        "addBatchNormGradients dGamma n=" + n + " i=" + i);
                 assertEquals(Math.fma(h, cx[j], Math.fma(masked, cg[j], c1[j])), dx[2 + i], 0f,
                         "batchNormInputGradient n=" + n + " i=" + i);
                 assertEquals(Math.fma(h, cx[j], Math.fma(g[i], cg[j], c1[j])), dxPlain[2 + i], 0f,
                         "batchNormInputGradient without a mask n=" + n + " i=" + i);
             }
-            assertEquals(want[c - 1], sums[c - 1], 0f, "addSquaredDeviations wrote before its window");
-            assertEquals(want[c + n], sums[c + n], 0f, "addSquaredDeviations wrote past its window");
+            for (float[][] sum : new float[][][] {{columnSums, wantColumnSums}, {sums, want}, {dBeta, wantBeta}, {dGamma, wantGamma}}) {
+                assertEquals(sum[1][c - 1], sum[0][c - 1], 0f, "a column pass wrote before its window");
+                assertEquals(sum[1][c + n], sum[0][c + n], 0f, "a column pass wrote past its window");
+            }
             assertEquals(0f, out[1], "batchNormRow wrote before its window");
             assertEquals(0f, out[n + 2], "batchNormRow wrote past its window");
             assertEquals(0f, dx[n + 2], "batchNormInputGradient wrote past its window");

@@ -137,11 +137,12 @@ class KernelAllocationTest {
         k.mul(a.x, 1, a.y, 2, a.out, 0, N);
         k.relu(a.x, 1, a.out, 0, N);
         k.reluBackward(a.y, 2, a.g, 0, a.out, 0, N);
-        k.addSquaredDeviations(a.x, 1, a.negMean, a.out, 0, N);
+        k.addColumnSums(a.x, 1, N, ROWS - 1, a.out, 0, N);
+        k.addSquaredDeviations(a.x, 1, N, ROWS - 1, a.negMean, a.out, 0, N);
         k.batchNormRow(a.x, 1, a.negMean, a.invStd, 0, a.gamma, 0, a.beta, 0, false, a.out, 0, N);
         k.batchNormRow(a.x, 1, a.negMean, a.invStd, 0, a.gamma, 0, a.beta, 0, true, a.out, 0, N);
-        k.addBatchNormGradients(a.g, 0, null, 0, a.x, 1, a.negMean, a.invStd, a.dBeta, a.dGamma, 0, N);
-        k.addBatchNormGradients(a.g, 0, a.y, 2, a.x, 1, a.negMean, a.invStd, a.dBeta, a.dGamma, 0, N);
+        k.addBatchNormGradients(a.g, 0, null, 0, a.x, 1, N, ROWS - 1, a.negMean, a.invStd, a.dBeta, a.dGamma, 0, N);
+        k.addBatchNormGradients(a.g, 0, a.y, 2, a.x, 1, N, ROWS - 1, a.negMean, a.invStd, a.dBeta, a.dGamma, 0, N);
         k.batchNormInputGradient(a.g, 0, null, 0, a.x, 1, a.negMean, a.invStd, a.cg, a.c1, a.cx, 0, a.out, 0, N);
         k.batchNormInputGradient(a.g, 0, a.y, 2, a.x, 1, a.negMean, a.invStd, a.cg, a.c1, a.cx, 0, a.out, 0, N);
         k.adamW(a.adam, a.w, 0, a.g, 0, a.m, 0, a.v, 0, N);
