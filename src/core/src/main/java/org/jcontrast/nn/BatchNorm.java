@@ -208,13 +208,7 @@ public final class BatchNorm implements Layer {
      * not depend on the threads.
      */
     private static void forColumns(int rows, int cols, Parallel.RangeBody body) {
-        int grain = Math.max(WIDEST_LANES, (1 << 15) / rows);
-        int chunks = (int) Math.max(1, Math.min(Parallel.threads(), (cols + (long) grain - 1) / grain));
-        Parallel.forTasks(chunks, t -> body.run(columnBoundary(cols, t, chunks), columnBoundary(cols, t + 1, chunks)));
-    }
-
-    private static int columnBoundary(int cols, int t, int chunks) {
-        return t == chunks ? cols : (int) ((long) cols * t / chunks) / WIDEST_LANES * WIDEST_LANES;
+        Parallel.forRange(cols, Math.max(WIDEST_LANES, (1 << 15) / rows), WIDEST_LANES, body);
     }
 
     /**

@@ -433,10 +433,10 @@ final class PanamaGemm implements GemmKernel {
      * {@code c[dst]}, which the micro-kernel is about to overwrite. The tile's rows are ldc apart,
      * lines the prefetchers do not bring, and a short k-loop (about 2000 cycles at K = 128) ends
      * with stores that each wait for their line; stored into first, the lines arrive while the loop
-     * runs. A store, unlike the loads of
-     * {@link #touchColumn}, holds back no instruction after it. Alternated in one JVM on Zen 4:
-     * 0.89–0.95× the time of the symmetric product and 0.94–0.97× of SGEMM at K = 128, level at
-     * K ≥ 512 (bench/RESULTS.md). Claiming the lines of the mirrored tile as well was slower.
+     * runs. A store, unlike the loads of {@link #touchColumn}, holds back no instruction after it.
+     * Alternated in one JVM on Zen 4: 0.89–0.95× the time of the symmetric product and 0.94–0.97×
+     * of SGEMM at K = 128, level at K ≥ 512 (bench/RESULTS.md). Claiming the lines of the mirrored
+     * tile as well was slower.
      */
     private static void claimTile(float[] c, int dst, int ldc) {
         for (int r = 0, row = dst; r < MR; r++, row += ldc) {

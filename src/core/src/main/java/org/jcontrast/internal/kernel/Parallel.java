@@ -61,8 +61,21 @@ public final class Parallel {
      * {@code grain} indices and runs them in parallel; returns when all are done.
      */
     public static void forRange(int n, int grain, RangeBody body) {
-        int chunks = (int) Math.max(1, Math.min(threads(), (n + (long) grain - 1) / Math.max(1, grain)));
-        forTasks(chunks, t -> body.run((int) ((long) n * t / chunks), (int) ((long) n * (t + 1) / chunks)));
+        forRange(n, grain, 1, body);
+    }
+
+    /**
+     * {@link #forRange(int, int, RangeBody)} with every chunk starting at a multiple of
+     * {@code align} and, when n allows, at least align long.
+     */
+    public static void forRange(int n, int grain, int align, RangeBody body) {
+        long byGrain = (n + (long) grain - 1) / Math.max(1, grain);
+        int chunks = (int) Math.max(1, Math.min(Math.min(threads(), byGrain), n / align));
+        forTasks(chunks, t -> body.run(chunkStart(n, t, chunks, align), chunkStart(n, t + 1, chunks, align)));
+    }
+
+    private static int chunkStart(int n, int t, int chunks, int align) {
+        return t == chunks ? n : (int) ((long) n * t / chunks) / align * align;
     }
 
     /** Runs {@code body} for each task index in {@code [0, tasks)}, in parallel when it pays. */

@@ -40,6 +40,28 @@ class ParallelTest {
     }
 
     @Test
+    void alignedChunksStartAtMultiplesOfTheAlignmentAndCoverTheRange() throws Exception {
+        Contexts.withThreads(3, () -> {
+            for (int n : new int[] {0, 7, 20, 40, 512, 1000}) {
+                AtomicIntegerArray seen = new AtomicIntegerArray(n);
+                Set<String> chunks = ConcurrentHashMap.newKeySet();
+                Parallel.forRange(n, 16, 16, (from, to) -> {
+                    chunks.add(from + ".." + to);
+                    assertEquals(0, from % 16, "chunk " + from + ".." + to + " of " + n);
+                    assertTrue(to - from >= Math.min(16, n), "chunk " + from + ".." + to + " of " + n);
+                    for (int i = from; i < to; i++) {
+                        seen.incrementAndGet(i);
+                    }
+                });
+                for (int i = 0; i < n; i++) {
+                    assertEquals(1, seen.get(i), "index " + i + " of " + n);
+                }
+                assertTrue(chunks.size() <= 3, chunks + " for n = " + n);
+            }
+        });
+    }
+
+    @Test
     void triangleBandsCoverTheRowsInEqualAreas() {
         for (int n : new int[] {1, 40, 1000, 8192}) {
             for (int bands : new int[] {1, 2, 3, 8}) {
