@@ -35,6 +35,13 @@ final class GemmChecks {
         }
     }
 
+    static void block(PackedBlocks b, int q) {
+        if (q < 0 || q >= b.blocks()) {
+            throw new IllegalArgumentException("addProduct: block " + q + " of " + b.blocks() + " (" + b.rows()
+                    + " rows in blocks of " + b.block() + ")");
+        }
+    }
+
     static void matrix(String name, float[] x, int off, int ld, int rows, int cols) {
         if (rows == 0 || cols == 0) {
             return;

@@ -65,6 +65,43 @@ public interface GemmKernel {
     }
 
     /**
+     * Floats of the buffer that {@link #packBlocks} needs for a matrix of {@code rows × cols} in blocks
+     * of {@code block} rows; 0 for a kernel that reads the blocks where they are.
+     */
+    default long packedBlocksSize(int rows, int cols, int block) {
+        return 0;
+    }
+
+    /**
+     * Lays out the row-major {@code rows × cols} matrix at {@code a[off]} in blocks of {@code block}
+     * rows for {@link #addProduct}, in {@code panels} (at least {@link #packedBlocksSize} floats;
+     * unused when that is 0). This default packs nothing; the vector kernel packs blocks of at most
+     * one k-block, on {@link Parallel}'s threads for large inputs.
+     */
+    default PackedBlocks packBlocks(float[] a, int off, int rows, int cols, int block, float[] panels) {
+        GemmChecks.matrix("A", a, off, cols, rows, cols);
+        if (block < 1) {
+            throw new IllegalArgumentException("packBlocks: blocks of " + block + " rows");
+        }
+        return new PackedBlocks(a, off, rows, cols, block, null);
+    }
+
+    /**
+     * c += op(A)·B_q, m × cols with row stride {@code ldc}, where B_q is block {@code q} of
+     * {@code b} (its k rows) and op(A) is m × k: A (stored m × k) or, when {@code transA}, Aᵀ (A
+     * stored k × m). The bits of {@code gemm(transA, false, m, cols, k, 1, ..., 1, c, ...)} on the
+     * block's rows. Reads only the packed blocks and their source, so threads may multiply by
+     * blocks of the same packed matrix at once.
+     */
+    default void addProduct(boolean transA, int m, float[] a, int offA, int lda, PackedBlocks b, int q,
+                            float[] c, int offC, int ldc) {
+        GemmChecks.block(b, q);
+        int n = b.cols();
+        gemm(transA, false, m, n, b.rowsIn(q), 1f, a, offA, lda, b.source(), b.offset() + b.firstRow(q) * n, n,
+                1f, c, offC, ldc);
+    }
+
+    /**
      * The lower-triangle band of the symmetric product C = alpha·A·Aᵀ + beta·C: writes exactly the
      * entries (i, j) with {@code rowStart ≤ i < rowEnd} and {@code 0 ≤ j ≤ i}, nothing else. A is
      * stored with at least {@code rowEnd} rows of k values. A band of rows is how threads share

@@ -231,6 +231,59 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
+     * Each block as {@link #packB} lays out a non-transposed B for k = the block's rows, NR-column
+     * panels k-major, zero-padded, the blocks one after another. Blocks longer than KC are not
+     * packed: they would need k-blocks of their own.
+     */
+    @Override
+    public long packedBlocksSize(int rows, int cols, int block) {
+        return block > KC ? 0 : (long) rows * roundUp(cols, NR);
+    }
+
+    @Override
+    public PackedBlocks packBlocks(float[] a, int off, int rows, int cols, int block, float[] panels) {
+        PackedBlocks unpacked = GemmKernel.super.packBlocks(a, off, rows, cols, block, panels);
+        long size = packedBlocksSize(rows, cols, block);
+        if (size == 0) {
+            return unpacked;
+        }
+        if (panels.length < size) {
+            throw new IllegalArgumentException("packBlocks: " + rows + "x" + cols + " needs " + size
+                    + " floats of panels, not " + panels.length);
+        }
+        int width = roundUp(cols, NR);
+        Parallel.forRange(unpacked.blocks(), Math.max(1, PACK_GRAIN / (block * width)), (from, to) -> {
+            for (int q = from; q < to; q++) {
+                int r0 = unpacked.firstRow(q);
+                packB(false, a, off, cols, r0, unpacked.rowsIn(q), 0, cols, panels, r0 * width, 0, cols);
+            }
+        });
+        return new PackedBlocks(a, off, rows, cols, block, panels);
+    }
+
+    /** Reads B's block from its panels and A as {@link #gemm} would: the same bits, without packing B. */
+    @Override
+    public void addProduct(boolean transA, int m, float[] a, int offA, int lda, PackedBlocks b, int q,
+                           float[] c, int offC, int ldc) {
+        if (b.panels() == null) {
+            GemmKernel.super.addProduct(transA, m, a, offA, lda, b, q, c, offC, ldc);
+            return;
+        }
+        GemmChecks.block(b, q);
+        int n = b.cols(), k = b.rowsIn(q), r0 = b.firstRow(q);
+        GemmChecks.gemm(transA, false, m, n, k, a, offA, lda, b.source(), b.offset() + r0 * n, n, c, offC, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        boolean aInPlace = readsAInPlace(transA, 1f, m, n, k, lda);
+        int rows = blockRows(k, false);
+        for (int ic = 0; ic < m; ic += rows) {
+            rowBlock(ic, Math.min(rows, m - ic), transA, 1f, a, offA, lda, 0, k, aInPlace, b.panels(),
+                    r0 * roundUp(n, NR), k, NR, n, true, c, offC, ldc, 0, NO_DIAGONAL, false);
+        }
+    }
+
+    /**
      * One thread's product: beta applied when it is not 0 or 1, then {@link #loops} on the calling
      * thread. Local element (i, j) of C is written only when {@code j ≤ i + diag}; with
      * {@code mirror}, its value is also copied to local position {@code (j − diag, i + diag)}, which
@@ -287,8 +340,7 @@ final class PanamaGemm implements GemmKernel {
                 int blocks = Math.ceilDiv(m, rows);
                 // Decided for the whole product: a path taken only by its last block would stay cold, and
                 // C2 leaves a cold path's vector calls out of line, where they box.
-                boolean aInPlace = transA && alpha == 1f && m % MR == 0 && nc <= IN_PLACE_B_PANELS * NR
-                        && (long) kc * lda <= IN_PLACE_SPAN;
+                boolean aInPlace = readsAInPlace(transA, alpha, m, nc, kc, lda);
                 boolean bInPlace = !transB && nc % NR == 0 && kc * NR >= IN_PLACE_PANEL
                         && (long) kc * ldb <= IN_PLACE_SPAN;
                 float[] pb = bInPlace ? b : packedB;
@@ -322,6 +374,11 @@ final class PanamaGemm implements GemmKernel {
                 }
             }
         }
+    }
+
+    /** Whether a block of op(A) = Aᵀ, kc × lda floats, is read where it lies (see {@link #loops}). */
+    private static boolean readsAInPlace(boolean transA, float alpha, int m, int nc, int kc, int lda) {
+        return transA && alpha == 1f && m % MR == 0 && nc <= IN_PLACE_B_PANELS * NR && (long) kc * lda <= IN_PLACE_SPAN;
     }
 
     /**

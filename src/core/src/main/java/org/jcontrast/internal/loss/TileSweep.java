@@ -9,6 +9,7 @@ import org.jcontrast.internal.Context;
 import org.jcontrast.internal.backend.GemmRouter;
 import org.jcontrast.internal.kernel.ArrayKernel;
 import org.jcontrast.internal.kernel.GemmKernel;
+import org.jcontrast.internal.kernel.PackedBlocks;
 import org.jcontrast.internal.kernel.PackedRows;
 import org.jcontrast.internal.kernel.Parallel;
 import org.jcontrast.tensor.Tensor;
@@ -34,10 +35,12 @@ import org.jcontrast.tensor.Tensor;
  * tile holds whole runs of its row anchors only, its H being G + Gᵀ. Memory beyond the inputs and
  * the statistics is two tile buffers per thread and, when they take at most
  * {@link #MAX_PACKED_FLOATS} floats, the rows and columns in the GEMM kernel's layouts, packed once
- * per sweep ({@link GemmKernel#pack}) so that no tile packs the operands of its S: 7% faster at
- * 2N = 16384, d = 512; and the kept exponentials described below. The threads take the tiles from a {@link TileQueue}, in the schedule's
- * order but without waiting for a whole round to finish. The caller's interrupt
- * stops a pass between tiles with a {@link CancellationException}; no work of the pass is left running.
+ * per sweep so that no tile packs the operands of its products: for S ({@link GemmKernel#pack}, 7%
+ * faster at 2N = 16384, d = 512) and, for the gradient pass, in blocks of a tile
+ * ({@link GemmKernel#packBlocks}, 3% more there); and the kept exponentials described below. The
+ * threads take the tiles from a {@link TileQueue}, in the schedule's order but without waiting for
+ * a whole round to finish. The caller's interrupt stops a pass between tiles with a
+ * {@link CancellationException}; no work of the pass is left running.
  *
  * <p>When the rule's partition is symmetric ({@link AnchorRule#symmetricPartition}) the rows and
  * columns of a tile with column anchors share their exponentials: every logit is at most
@@ -73,11 +76,11 @@ final class TileSweep implements AutoCloseable {
      */
     private static final ThreadLocal<SoftReference<float[][]>> PANELS = new ThreadLocal<>();
     /**
-     * The most floats packed once per sweep (64 MiB: 2N = 16384 at d = 512 in the vector kernel's two
-     * layouts); beyond that the tiles pack their own blocks, and the sweep's memory does not grow
-     * with its inputs.
+     * The most floats packed once per sweep (96 MiB: 2N = 16384 at d = 512 in the vector kernel's
+     * three layouts); beyond that the tiles pack their own blocks, and the sweep's memory does not
+     * grow with its inputs.
      */
-    static final long MAX_PACKED_FLOATS = 16L << 20;
+    static final long MAX_PACKED_FLOATS = 24L << 20;
     /**
      * The most floats of exponentials a sweep keeps from its observe pass for its gradient pass (32
      * MiB: 2N = 1024 whole, a quarter of the tiles at 8192 with the default tile). Each kept tile
@@ -85,6 +88,14 @@ final class TileSweep implements AutoCloseable {
      * d = 128 (see bench/RESULTS.md).
      */
     static final long MAX_KEPT_FLOATS = 8L << 20;
+    /**
+     * The most floats a sweep packs ({@link #MAX_PACKED_FLOATS} by default) and keeps
+     * ({@link #MAX_KEPT_FLOATS}); tests shrink them to take the other paths.
+     */
+    record Budget(long packedFloats, long keptFloats) {
+        static final Budget DEFAULT = new Budget(MAX_PACKED_FLOATS, MAX_KEPT_FLOATS);
+    }
+
     /** The largest 2M for which rows and columns share one shift (see the class comment). */
     static final float SHARED_SHIFT_LIMIT = 80f;
     /** Row elements a thread takes at least when the row norms are computed in parallel (about 0.1 ms). */
@@ -106,15 +117,28 @@ final class TileSweep implements AutoCloseable {
     /** The rows and the columns in the GEMM kernel's layout, or null when each tile packs its own. */
     private final PackedRows packedRows;
     private final PackedRows packedCols;
-    /** The buffers holding the packed rows and columns, handed back on {@link #close}, or null. */
+    /**
+     * The rows and the columns in blocks of a tile, the right operands of the gradient products
+     * (packed by {@link #gradient}), or null when each gradient product packs its own.
+     */
+    private PackedBlocks rowBlocks;
+    private PackedBlocks colBlocks;
+    /**
+     * The buffers holding the packed rows, the packed columns, the kept exponentials and the packed
+     * column and row blocks, handed back on {@link #close}, or null.
+     */
     private final float[][] panels;
+    /** The most floats packed in all: {@link Budget#packedFloats}. */
+    private final long packLimit;
+    /** Floats of {@link #packedRows} and {@link #packedCols}; 0 when not packed. */
+    private final long packedFloats;
     /** How many tiles, the first in the schedule's order, keep their exponentials in {@code panels[2]}. */
     private final int keptTiles;
     /** Whether the observe pass ran on the CPU, so the kept exponentials are there to use. */
     private boolean observed;
 
     private TileSweep(AnchorRule rule, Tensor rows, Tensor cols, boolean symmetric, int colAnchor0, TileSize size,
-                      AnchorStats[] stats, long keptFloats) {
+                      AnchorStats[] stats, Budget budget) {
         this.rule = rule;
         this.rows = rows;
         this.cols = cols;
@@ -122,8 +146,8 @@ final class TileSweep implements AutoCloseable {
         this.colAnchor0 = colAnchor0;
         this.tile = size.of(rows.dim(0), cols.dim(0), rows.dim(1));
         this.stats = stats;
-        int rowBlocks = blocks(rows.dim(0), tile), colBlocks = blocks(cols.dim(0), tile);
-        this.schedule = symmetric ? TileSchedule.symmetric(rowBlocks) : TileSchedule.rectangular(rowBlocks, colBlocks);
+        int rowTiles = blocks(rows.dim(0), tile), colTiles = blocks(cols.dim(0), tile);
+        this.schedule = symmetric ? TileSchedule.symmetric(rowTiles) : TileSchedule.rectangular(rowTiles, colTiles);
         this.sharedShift = colAnchor0 >= 0 && rule.symmetricPartition()
                 ? sharedShift(rule.beta(), rows, cols)
                 : Float.NaN;
@@ -133,12 +157,16 @@ final class TileSweep implements AutoCloseable {
         long rowFloats = gemm.packedSize(rows.dim(0), d);
         long colFloats = rows == cols ? 0 : gemm.packedSize(cols.dim(0), d);
         boolean cpu = resident == null && !Context.current().router().offloads(tile, tile, d);
-        boolean pack = cpu && rowFloats > 0 && rowFloats + colFloats <= MAX_PACKED_FLOATS;
+        boolean pack = cpu && rowFloats > 0 && rowFloats + colFloats <= budget.packedFloats();
         long tileFloats = (long) tile * tile;
-        this.keptTiles = cpu && !Float.isNaN(sharedShift) ? (int) Math.min(schedule.tiles(), keptFloats / tileFloats) : 0;
+        this.keptTiles = cpu && !Float.isNaN(sharedShift)
+                ? (int) Math.min(schedule.tiles(), budget.keptFloats() / tileFloats)
+                : 0;
         this.panels = pack || keptTiles > 0
                 ? takePanels(pack ? (int) rowFloats : 0, pack ? (int) colFloats : 0, (int) (keptTiles * tileFloats))
                 : null;
+        this.packLimit = budget.packedFloats();
+        this.packedFloats = pack ? rowFloats + colFloats : 0;
         this.packedRows = pack ? gemm.pack(rows.array(), rows.offset(), rows.dim(0), d, panels[0]) : null;
         this.packedCols = !pack || rows == cols ? packedRows
                 : gemm.pack(cols.array(), cols.offset(), cols.dim(0), d, panels[1]);
@@ -154,7 +182,7 @@ final class TileSweep implements AutoCloseable {
         float[][] p = cached == null ? null : cached.get();
         PANELS.remove();
         if (p == null) {
-            p = new float[3][0];
+            p = new float[5][0];
         }
         if (p[0].length < rowFloats) {
             p[0] = new float[rowFloats];
@@ -193,12 +221,12 @@ final class TileSweep implements AutoCloseable {
 
     /** S = F·Fᵀ, whose rows and columns are the anchors 0..2N−1 (the one-tower losses). */
     static TileSweep symmetric(AnchorRule rule, Tensor f, TileSize size, AnchorStats[] stats) {
-        return symmetric(rule, f, size, stats, MAX_KEPT_FLOATS);
+        return symmetric(rule, f, size, stats, Budget.DEFAULT);
     }
 
-    /** {@link #symmetric(AnchorRule, Tensor, TileSize, AnchorStats[])} keeping at most {@code keptFloats}. */
-    static TileSweep symmetric(AnchorRule rule, Tensor f, TileSize size, AnchorStats[] stats, long keptFloats) {
-        return new TileSweep(rule, f, f, true, 0, size, stats, keptFloats);
+    /** {@link #symmetric(AnchorRule, Tensor, TileSize, AnchorStats[])} within {@code budget}. */
+    static TileSweep symmetric(AnchorRule rule, Tensor f, TileSize size, AnchorStats[] stats, Budget budget) {
+        return new TileSweep(rule, f, f, true, 0, size, stats, budget);
     }
 
     /**
@@ -207,18 +235,28 @@ final class TileSweep implements AutoCloseable {
      */
     static TileSweep rectangular(AnchorRule rule, Tensor r, Tensor c, int colAnchor0, TileSize size,
                                  AnchorStats[] stats) {
-        return rectangular(rule, r, c, colAnchor0, size, stats, MAX_KEPT_FLOATS);
+        return rectangular(rule, r, c, colAnchor0, size, stats, Budget.DEFAULT);
     }
 
-    /** {@link #rectangular(AnchorRule, Tensor, Tensor, int, TileSize, AnchorStats[])} keeping at most {@code keptFloats}. */
+    /** {@link #rectangular(AnchorRule, Tensor, Tensor, int, TileSize, AnchorStats[])} within {@code budget}. */
     static TileSweep rectangular(AnchorRule rule, Tensor r, Tensor c, int colAnchor0, TileSize size,
-                                 AnchorStats[] stats, long keptFloats) {
-        return new TileSweep(rule, r, c, false, colAnchor0, size, stats, keptFloats);
+                                 AnchorStats[] stats, Budget budget) {
+        return new TileSweep(rule, r, c, false, colAnchor0, size, stats, budget);
     }
 
     /** How many tiles keep their exponentials between the passes. */
     int keptTiles() {
         return keptTiles;
+    }
+
+    /** Whether the operands of S are packed once for the sweep. */
+    boolean packsOperands() {
+        return packedRows != null;
+    }
+
+    /** Whether the gradient pass packed its right operands once for the sweep. */
+    boolean packedBlocks() {
+        return colBlocks != null;
     }
 
     private static int blocks(int n, int tile) {
@@ -248,12 +286,42 @@ final class TileSweep implements AutoCloseable {
      */
     void gradient(Tensor dRows, Tensor dCols) {
         if (resident == null || !resident.gradient(dRows, dCols)) {
+            packBlocks(dCols != null);
             sweep((tile, a, b0, b1, off) -> rule.gradientRun(a, b0, b1, tile, off, stats[a]), dRows, dCols);
         }
         dRows.markModified();
         if (dCols != null) {
             dCols.markModified();
         }
+    }
+
+    /**
+     * Packs the columns, and the rows when their gradient is wanted and they are not the columns,
+     * in blocks of a tile, when the operands of S were packed and all of it stays within the
+     * budget: the gradient products then pack only H. At 2N = 16384, d = 512
+     * (where B is too long to read in place) packing B was 5% of the loss's time.
+     */
+    private void packBlocks(boolean rowGradient) {
+        boolean packRows = rowGradient && rows != cols;
+        if (packedRows == null || (colBlocks != null && (rowBlocks != null || !packRows))) {
+            return;
+        }
+        GemmKernel gemm = Context.current().kernels().gemm();
+        int d = rows.dim(1);
+        long colFloats = gemm.packedBlocksSize(cols.dim(0), d, tile);
+        long rowFloats = packRows ? gemm.packedBlocksSize(rows.dim(0), d, tile) : 0;
+        if (colFloats == 0 || packedFloats + colFloats + rowFloats > packLimit) {
+            return;
+        }
+        if (panels[3].length < colFloats) {
+            panels[3] = new float[(int) colFloats];
+        }
+        if (panels[4].length < rowFloats) {
+            panels[4] = new float[(int) rowFloats];
+        }
+        colBlocks = gemm.packBlocks(cols.array(), cols.offset(), cols.dim(0), d, tile, panels[3]);
+        rowBlocks = packRows ? gemm.packBlocks(rows.array(), rows.offset(), rows.dim(0), d, tile, panels[4])
+                : rows == cols ? colBlocks : null;
     }
 
     /** Frees what the sweep holds on a device and hands its packing buffers back to the thread's cache. */
@@ -348,8 +416,15 @@ final class TileSweep implements AutoCloseable {
                 arrays.add(s, 0, t, 0, s, 0, m * n);
             }
         }
-        product(router, gemm, false, false, m, d, n, s, 0, n, ca, co, d, 1f, dRows.array(), dRows.offset() + r0 * d, d);
-        if (dCols != null && !diagonal) {
+        if (colBlocks != null) {
+            gemm.addProduct(false, m, s, 0, n, colBlocks, bj, dRows.array(), dRows.offset() + r0 * d, d);
+        } else {
+            product(router, gemm, false, false, m, d, n, s, 0, n, ca, co, d, 1f, dRows.array(), dRows.offset() + r0 * d,
+                    d);
+        }
+        if (dCols != null && !diagonal && rowBlocks != null) {
+            gemm.addProduct(true, n, s, 0, n, rowBlocks, bi, dCols.array(), dCols.offset() + c0 * d, d);
+        } else if (dCols != null && !diagonal) {
             product(router, gemm, true, false, n, d, m, s, 0, n, ra, ro, d, 1f, dCols.array(), dCols.offset() + c0 * d,
                     d);
         }

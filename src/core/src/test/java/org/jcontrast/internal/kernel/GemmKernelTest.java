@@ -381,6 +381,43 @@ class GemmKernelTest {
     }
 
     /**
+     * A product with a block of packed rows gives the bits of gemm(transA, false, ..., beta 1) on the
+     * block's rows: every block of rows cut into blocks of 1, 64 (the last one ragged) and 600 (above
+     * the k-block, not packed), with rows whose width fills NR-column panels or not, and A read
+     * transposed or not.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void productWithPackedBlocksGivesGemmsBits(String name, KernelProvider p) {
+        GemmKernel g = p.gemm();
+        SplittableRandom r = new SplittableRandom(41);
+        int rows = 200, m = 72;
+        for (int cols : new int[] {13, 128}) {
+            float[] b = random(r, 9 + rows * cols);
+            for (int block : new int[] {1, 64, 600}) {
+                PackedBlocks packed = g.packBlocks(b, 9, rows, cols, block,
+                        new float[(int) g.packedBlocksSize(rows, cols, block)]);
+                for (int q = 0; q < packed.blocks(); q += Math.max(1, packed.blocks() / 7)) {
+                    int k = packed.rowsIn(q);
+                    for (boolean ta : new boolean[] {false, true}) {
+                        float[] a = random(r, 2 + m * k);
+                        float[] want = random(r, 5 + m * cols);
+                        float[] got = want.clone();
+                        g.gemm(ta, false, m, cols, k, 1f, a, 2, ta ? m : k, b, 9 + packed.firstRow(q) * cols, cols, 1f,
+                                want, 5, cols);
+                        g.addProduct(ta, m, a, 2, ta ? m : k, packed, q, got, 5, cols);
+                        assertArrayEquals(want, got, cols + " columns, block " + q + " of " + block + " rows, transA=" + ta);
+                    }
+                }
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.addProduct(false, 2,
+                new float[8], 0, 4, g.packBlocks(new float[40], 0, 10, 4, 4, new float[(int) g.packedBlocksSize(10, 4, 4)]),
+                3, new float[8], 0, 4));
+        assertTrue(e.getMessage().contains("block 3 of 3 (10 rows in blocks of 4)"), e.getMessage());
+    }
+
+    /**
      * Within one k-block, with alpha 1 and beta 0 or 1, each entry is the scalar twin's sum: one
      * fused multiply-add per step in k order, then C added. So the bits are the twin's whether an
      * operand is packed or read where it lies, on one thread or shared between two. These shapes
@@ -420,7 +457,10 @@ class GemmKernelTest {
         }
     }
 
-    /** Packing splits large inputs between the threads, by whole panels: the same panels as on one thread. */
+    /**
+     * Packing splits large inputs between the threads, by whole panels or blocks: the same panels as
+     * on one thread.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("providers")
     void packingOnSeveralThreadsLaysOutTheSamePanels(String name, KernelProvider p) throws Exception {
@@ -434,6 +474,15 @@ class GemmKernelTest {
             Arrays.fill(shared, Float.NaN);
             Contexts.withThreads(threads, () -> g.pack(a, 7, rows, k, shared));
             assertArrayEquals(alone, shared, threads + " threads");
+        }
+        int block = 256;
+        float[] blocksAlone = new float[(int) g.packedBlocksSize(rows, k, block)];
+        Contexts.withThreads(1, () -> g.packBlocks(a, 7, rows, k, block, blocksAlone));
+        for (int threads : new int[] {2, 3}) {
+            float[] shared = new float[blocksAlone.length];
+            Arrays.fill(shared, Float.NaN);
+            Contexts.withThreads(threads, () -> g.packBlocks(a, 7, rows, k, block, shared));
+            assertArrayEquals(blocksAlone, shared, threads + " threads, in blocks");
         }
     }
 
