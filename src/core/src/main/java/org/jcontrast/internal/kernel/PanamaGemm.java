@@ -72,7 +72,7 @@ final class PanamaGemm implements GemmKernel {
      * Row blocks per thread up to which a triangle's blocks run from the bottom, the largest first:
      * with so few, the block a thread starts last decides when the product ends (see {@link #loops}).
      */
-    private static final int FEW_BLOCKS = 4;
+    private static final int FEW_BLOCKS = 6;
     /** Floats a thread packs at least when {@link #pack} runs in parallel (about 0.1 ms). */
     private static final int PACK_GRAIN = 1 << 18;
     /** Four lanes, the size of one transposed column of a tile. */
@@ -311,8 +311,9 @@ final class PanamaGemm implements GemmKernel {
      * product, the row blocks run on all threads and pack B together (see {@link #packShared}).
      * A triangle with at most {@value #FEW_BLOCKS} row blocks per thread takes them from the bottom,
      * the largest first, so that the small ones even out the threads at the end: 0.91–0.94× the
-     * time of the symmetric product at 1024 × 1024 on two threads. With many blocks that order
-     * gained nothing (bench/RESULTS.md), so they keep theirs.
+     * time of the symmetric product at 1024 × 1024 on two threads (six blocks), 0.95–0.96× at
+     * 2048 × 128 (twelve). With many more blocks that order lost (1.04–1.08× at 8192 × 128, 44
+     * blocks; bench/RESULTS.md), so they keep theirs.
      * Small operands laid out as a packed panel is, a run of NR (B) or MR (Aᵀ) floats per k, are
      * read where they lie instead, with the micro-kernel stepping a row stride per k: B when its
      * packed panel would fill L1 anyway (kc·NR ≥ {@value #IN_PLACE_PANEL}), Aᵀ when at most
