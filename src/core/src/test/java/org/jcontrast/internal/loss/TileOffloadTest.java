@@ -117,10 +117,14 @@ class TileOffloadTest {
     }
 
     @Test
-    void theDefaultTileIsLargeExactlyWhenTheTileProductsGoToABackend() throws Exception {
+    void theDefaultTileIsLargeWhenTheTileProductsGoToABackendAndForWideRowsOnLargeBatches() throws Exception {
         int large = 3 * LossFactory.GPU_TILE;
-        Contexts.withRouter(router(Device.CPU, 0, new Provider(null)),
-                () -> assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(large, large, 128), "cpu"));
+        Contexts.withRouter(router(Device.CPU, 0, new Provider(null)), () -> {
+            assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(large, large, 128), "cpu");
+            assertEquals(LossFactory.WIDE_TILE, LossFactory.defaultTile(4096, 4096, 512), "cpu, wide rows");
+            assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(4096, 4095, 1024), "cpu, wide but few columns");
+            assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(large, large, 511), "cpu, narrower rows");
+        });
 
         Contexts.withRouter(router(Device.GPU, 0, new Provider(null)), () -> {
             try (LogCapture log = new LogCapture()) {
