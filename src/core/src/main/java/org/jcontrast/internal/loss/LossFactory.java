@@ -19,7 +19,7 @@ import org.jcontrast.tensor.Tensor;
  *
  * <p>The streaming tile size is the argument of {@link #create(LossOptions, LossMode, int)}, else the
  * current {@link Context}'s tile, else chosen per batch by {@link #defaultTile(int, int, int)}:
- * {@value #DEFAULT_TILE} on the CPU ({@value #WIDE_TILE} for wide embeddings on large batches),
+ * {@value #DEFAULT_TILE} on the CPU ({@value #LARGE_TILE} for large matrices),
  * {@value #GPU_TILE} when the tile products go to a GPU backend.
  * Each tile of T×T similarities is computed by one thread, and memory grows as two such tiles per
  * thread (128 MiB at {@value #GPU_TILE}).
@@ -28,14 +28,18 @@ public final class LossFactory {
     /** Default streaming tile size: a tile and its transpose stay in a core's L2 cache. */
     public static final int DEFAULT_TILE = 256;
     /**
-     * Default streaming tile size on the CPU for embeddings at least {@value #WIDE_WIDTH} wide when
-     * both sides of the matrix have at least {@value #WIDE_MIN_ROWS} rows. A tile's gradient
-     * products have the tile as their k, and at 512, the CPU kernel's k-block, they add into their
-     * outputs (tile × d) half as often: 0.93–0.97× the time at 2N = 4096 to 16384, d = 512 and
-     * 1024, on Zen 4. Level at d = 256 and at 2N = 2048; at 2N = 1024 too few tiles for two threads
-     * (1.4× the time).
+     * Default streaming tile size on the CPU for large matrices: both sides at least
+     * {@value #LARGE_MIN_ROWS} rows, or at least {@value #WIDE_MIN_ROWS} for embeddings at least
+     * {@value #WIDE_WIDTH} wide. A tile's gradient products have the tile as their k, and at 512,
+     * the CPU kernel's k-block, they add into their outputs (tile × d) half as often, and a tile
+     * that packs its own operands (beyond {@link #MAX_PACKED_FLOATS}) packs half as much per flop.
+     * On Zen 4, two threads, against 256: 0.93–0.97× the time at 2N = 4096 to 16384 with d = 512 and
+     * 1024; 0.92–0.96× at 2N = 16384 with d = 128 and 256, 0.93–0.97× at 32768 and 0.94× at
+     * 131072, d = 128. Level at 2N = 8192 with d = 128 and 256 and at 2048 with d = 512; at 1024, too
+     * few tiles for two threads (1.4× the time).
      */
-    public static final int WIDE_TILE = 512;
+    public static final int LARGE_TILE = 512;
+    private static final int LARGE_MIN_ROWS = 16384;
     private static final int WIDE_WIDTH = 512;
     private static final int WIDE_MIN_ROWS = 4096;
     /**
@@ -103,8 +107,8 @@ public final class LossFactory {
      * when none is given: the current context's tile when it fixes one; else {@link #GPU_TILE} when
      * its router would send the largest tile product, min(rows, {@value #GPU_TILE}) ×
      * min(cols, {@value #GPU_TILE}) × width, to its backend (device {@code gpu} with a usable backend,
-     * or {@code auto} and such products pass its threshold); else {@link #WIDE_TILE} for wide
-     * embeddings on large batches, {@link #DEFAULT_TILE} otherwise. The router
+     * or {@code auto} and such products pass its threshold); else {@link #LARGE_TILE} for large
+     * matrices, {@link #DEFAULT_TILE} otherwise. The router
      * opens the backend only when its settings would send such a product there.
      */
     public static int defaultTile(int rows, int cols, int width) {
@@ -117,7 +121,9 @@ public final class LossFactory {
         if (offloaded) {
             return GPU_TILE;
         }
-        return width >= WIDE_WIDTH && Math.min(rows, cols) >= WIDE_MIN_ROWS ? WIDE_TILE : DEFAULT_TILE;
+        int side = Math.min(rows, cols);
+        boolean large = side >= LARGE_MIN_ROWS || (width >= WIDE_WIDTH && side >= WIDE_MIN_ROWS);
+        return large ? LARGE_TILE : DEFAULT_TILE;
     }
 
     /**

@@ -117,12 +117,14 @@ class TileOffloadTest {
     }
 
     @Test
-    void theDefaultTileIsLargeWhenTheTileProductsGoToABackendAndForWideRowsOnLargeBatches() throws Exception {
+    void theDefaultTileIsLargeWhenTheTileProductsGoToABackendAndForLargeMatrices() throws Exception {
         int large = 3 * LossFactory.GPU_TILE;
         Contexts.withRouter(router(Device.CPU, 0, new Provider(null)), () -> {
             assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(large, large, 128), "cpu");
-            assertEquals(LossFactory.WIDE_TILE, LossFactory.defaultTile(4096, 4096, 512), "cpu, wide rows");
-            assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(4096, 4095, 1024), "cpu, wide but few columns");
+            assertEquals(LossFactory.LARGE_TILE, LossFactory.defaultTile(16384, 16384, 16), "cpu, many rows");
+            assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(16384, 16383, 16), "cpu, fewer columns");
+            assertEquals(LossFactory.LARGE_TILE, LossFactory.defaultTile(4096, 4096, 512), "cpu, wide rows");
+            assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(4096, 4095, 1024), "cpu, wide, fewer columns");
             assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(large, large, 511), "cpu, narrower rows");
         });
 
