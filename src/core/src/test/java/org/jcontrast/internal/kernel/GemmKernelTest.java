@@ -406,14 +406,15 @@ class GemmKernelTest {
                         g.gemm(ta, false, m, cols, k, 1f, a, 2, ta ? m : k, b, 9 + packed.firstRow(q) * cols, cols, 1f,
                                 want, 5, cols);
                         g.addProduct(ta, m, a, 2, ta ? m : k, packed, q, got, 5, cols);
-                        assertArrayEquals(want, got, cols + " columns, block " + q + " of " + block + " rows, transA=" + ta);
+                        assertArrayEquals(want, got,
+                                cols + " columns, block " + q + " of " + block + " rows, transA=" + ta);
                     }
                 }
             }
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.addProduct(false, 2,
-                new float[8], 0, 4, g.packBlocks(new float[40], 0, 10, 4, 4, new float[(int) g.packedBlocksSize(10, 4, 4)]),
-                3, new float[8], 0, 4));
+        PackedBlocks small = g.packBlocks(new float[40], 0, 10, 4, 4, new float[(int) g.packedBlocksSize(10, 4, 4)]);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> g.addProduct(false, 2, new float[8], 0, 4, small, 3, new float[8], 0, 4));
         assertTrue(e.getMessage().contains("block 3 of 3 (10 rows in blocks of 4)"), e.getMessage());
     }
 

@@ -66,7 +66,9 @@ class SweepBudgetTest {
             Contexts.withVectorSize(bits, () -> {
                 GemmKernel gemm = Context.current().kernels().gemm();
                 for (LossOptions spec : SPECS) {
-                    long operands = spec.kind() == LossKind.CLIP ? 2 * gemm.packedSize(N, D) : gemm.packedSize(2 * N, D);
+                    long operands = spec.kind() == LossKind.CLIP
+                            ? 2 * gemm.packedSize(N, D)
+                            : gemm.packedSize(2 * N, D);
                     Run none = run(spec, f, new TileSweep.Budget(0, 0));
                     Run some = run(spec, f, new TileSweep.Budget(operands, 0));
                     Run all = run(spec, f, new TileSweep.Budget(Long.MAX_VALUE, 0));
@@ -75,7 +77,8 @@ class SweepBudgetTest {
                             none.packedBlocks(), some.packsOperands(), some.packedBlocks(), all.packsOperands(),
                             all.packedBlocks()), what);
                     for (Run r : List.of(some, all)) {
-                        assertEquals(Double.doubleToRawLongBits(none.loss()), Double.doubleToRawLongBits(r.loss()), what);
+                        assertEquals(Double.doubleToRawLongBits(none.loss()), Double.doubleToRawLongBits(r.loss()),
+                                what);
                         assertArrayEquals(none.gradient(), r.gradient(), what + (r == all ? ", blocks packed" : ""));
                     }
                 }
