@@ -27,8 +27,6 @@ public final class BatchNorm implements Layer {
     public static final float EPS = 1e-5f;
     /** PyTorch's default momentum of the running statistics. */
     public static final float MOMENTUM = 0.1f;
-    /** Floats in the widest vector the kernels use (AVX-512). */
-    private static final int WIDEST_LANES = 16;
     private final int columns;
     private final Parameter gamma;
     private final Parameter beta;
@@ -208,7 +206,7 @@ public final class BatchNorm implements Layer {
      * not depend on the threads.
      */
     private static void forColumns(int rows, int cols, Parallel.RangeBody body) {
-        Parallel.forRange(cols, Math.max(WIDEST_LANES, (1 << 15) / rows), WIDEST_LANES, body);
+        Parallel.forRange(cols, Math.max(ArrayKernel.WIDEST_LANES, (1 << 15) / rows), ArrayKernel.WIDEST_LANES, body);
     }
 
     /**

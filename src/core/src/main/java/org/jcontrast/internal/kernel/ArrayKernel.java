@@ -8,6 +8,11 @@ package org.jcontrast.internal.kernel;
  * offset); a transpose's output must not overlap its input.
  */
 public interface ArrayKernel {
+    /**
+     * Floats in the widest vector any provider uses (512 bits): the lanes a reduction keeps at every
+     * width, and the alignment of column ranges that split no vector.
+     */
+    int WIDEST_LANES = 512 / Float.SIZE;
 
     /** The largest element; NaN if any element is NaN; −∞ for n = 0. */
     float max(float[] x, int xo, int n);

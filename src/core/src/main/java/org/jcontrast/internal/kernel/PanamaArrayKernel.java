@@ -28,10 +28,10 @@ final class PanamaArrayKernel implements ArrayKernel {
     private static final VectorSpecies<Float> S = VectorWidths.species(MethodHandles.lookup());
     private static final int L = S.length();
     /**
-     * Reductions keep this many logical lanes, in 16 / L vectors, whatever the width: the same sums
+     * Reductions keep this many logical lanes, in BLOCK / L vectors, whatever the width: the same sums
      * in the same order at 128, 256 and 512 bits, so that results have the same bits on every x86-64 CPU.
      */
-    private static final int BLOCK = 16;
+    private static final int BLOCK = WIDEST_LANES;
     private static final int PER = BLOCK / L;
     /**
      * Each thread's buffer: {@link #BLOCK} floats for the reductions' lanes, then room for the

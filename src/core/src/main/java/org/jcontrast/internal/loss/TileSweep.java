@@ -128,10 +128,8 @@ final class TileSweep implements AutoCloseable {
      * column and row blocks, handed back on {@link #close}, or null.
      */
     private final float[][] panels;
-    /** The most floats packed in all: {@link Budget#packedFloats}. */
-    private final long packLimit;
-    /** Floats of {@link #packedRows} and {@link #packedCols}; 0 when not packed. */
-    private final long packedFloats;
+    /** What the budget leaves for the gradient products' blocks once the operands of S are packed. */
+    private final long blockBudget;
     /** How many tiles, the first in the schedule's order, keep their exponentials in {@code panels[2]}. */
     private final int keptTiles;
     /** Whether the observe pass ran on the CPU, so the kept exponentials are there to use. */
@@ -165,8 +163,7 @@ final class TileSweep implements AutoCloseable {
         this.panels = pack || keptTiles > 0
                 ? takePanels(pack ? (int) rowFloats : 0, pack ? (int) colFloats : 0, (int) (keptTiles * tileFloats))
                 : null;
-        this.packLimit = budget.packedFloats();
-        this.packedFloats = pack ? rowFloats + colFloats : 0;
+        this.blockBudget = pack ? budget.packedFloats() - rowFloats - colFloats : 0;
         this.packedRows = pack ? gemm.pack(rows.array(), rows.offset(), rows.dim(0), d, panels[0]) : null;
         this.packedCols = !pack || rows == cols ? packedRows
                 : gemm.pack(cols.array(), cols.offset(), cols.dim(0), d, panels[1]);
@@ -302,15 +299,15 @@ final class TileSweep implements AutoCloseable {
      * (where B is too long to read in place) packing B was 5% of the loss's time.
      */
     private void packBlocks(boolean rowGradient) {
-        boolean packRows = rowGradient && rows != cols;
-        if (packedRows == null || (colBlocks != null && (rowBlocks != null || !packRows))) {
+        if (packedRows == null || colBlocks != null) {
             return;
         }
         GemmKernel gemm = Context.current().kernels().gemm();
         int d = rows.dim(1);
+        boolean packRows = rowGradient && rows != cols;
         long colFloats = gemm.packedBlocksSize(cols.dim(0), d, tile);
         long rowFloats = packRows ? gemm.packedBlocksSize(rows.dim(0), d, tile) : 0;
-        if (colFloats == 0 || packedFloats + colFloats + rowFloats > packLimit) {
+        if (colFloats == 0 || colFloats + rowFloats > blockBudget) {
             return;
         }
         if (panels[3].length < colFloats) {
@@ -416,17 +413,26 @@ final class TileSweep implements AutoCloseable {
                 arrays.add(s, 0, t, 0, s, 0, m * n);
             }
         }
-        if (colBlocks != null) {
-            gemm.addProduct(false, m, s, 0, n, colBlocks, bj, dRows.array(), dRows.offset() + r0 * d, d);
-        } else {
-            product(router, gemm, false, false, m, d, n, s, 0, n, ca, co, d, 1f, dRows.array(), dRows.offset() + r0 * d,
-                    d);
+        addGradient(router, gemm, false, m, n, s, n, colBlocks, bj, cols, c0, dRows, r0);
+        if (dCols != null && !diagonal) {
+            addGradient(router, gemm, true, n, m, s, n, rowBlocks, bi, rows, r0, dCols, c0);
         }
-        if (dCols != null && !diagonal && rowBlocks != null) {
-            gemm.addProduct(true, n, s, 0, n, rowBlocks, bi, dCols.array(), dCols.offset() + c0 * d, d);
-        } else if (dCols != null && !diagonal) {
-            product(router, gemm, true, false, n, d, m, s, 0, n, ra, ro, d, 1f, dCols.array(), dCols.offset() + c0 * d,
-                    d);
+    }
+
+    /**
+     * out[outRow : outRow+m] += op(H)·src[srcRow : srcRow+k], op(H) m × k (H, or Hᵀ when
+     * {@code transH}, with row stride {@code ldh}): from block q of {@code blocks}, the same rows of
+     * src packed, or, when that is null, as any other product.
+     */
+    private static void addGradient(GemmRouter router, GemmKernel gemm, boolean transH, int m, int k, float[] h,
+                                    int ldh, PackedBlocks blocks, int q, Tensor src, int srcRow, Tensor out,
+                                    int outRow) {
+        int d = src.dim(1);
+        if (blocks != null) {
+            gemm.addProduct(transH, m, h, 0, ldh, blocks, q, out.array(), out.offset() + outRow * d, d);
+        } else {
+            product(router, gemm, transH, false, m, d, k, h, 0, ldh, src.array(), src.offset() + srcRow * d, d, 1f,
+                    out.array(), out.offset() + outRow * d, d);
         }
     }
 
