@@ -46,7 +46,7 @@ abstract class FusedLoss implements LossImplementation {
 
     /**
      * The loss, ∂L/∂z1 and ∂L/∂z2 written into {@code dz1} and {@code dz2}, and CLIP's ∂L/∂t into
-     * {@code dt[0]}. When {@code stacked} is not null, dz1 and dz2 are its two halves and ∂L/∂f is
+     * {@code dt[0]}. When {@code stacked} (new zeros) is not null, dz1 and dz2 are its two halves and ∂L/∂f is
      * computed there and turned into ∂L/∂z in place (row by row, each row read before it is written).
      */
     private double lossAndGradients(Tensor z1, Tensor z2, Tensor stacked, Tensor dz1, Tensor dz2, double[] dt) {
@@ -54,12 +54,15 @@ abstract class FusedLoss implements LossImplementation {
         LossWorkspace ws = LossWorkspace.thread();
         boolean own = ws.depth == 0;
         Tensor f = own ? ws.features(2 * n, d) : Tensor.zeros(2 * n, d);
-        Tensor df = stacked != null ? stacked : own ? ws.gradient(2 * n, d) : Tensor.zeros(2 * n, d);
+        boolean reused = stacked == null && own;
+        Tensor df = stacked != null ? stacked : reused ? ws.gradient(2 * n, d) : Tensor.zeros(2 * n, d);
         ws.depth++;
         try {
             normalizeInto(z1, f.rows(0, n));
             normalizeInto(z2, f.rows(n, 2 * n));
-            df.fill(0f);
+            if (reused) { // any other df is new zeros
+                df.fill(0f);
+            }
             double loss = lossAndFeatureGradient(f, n, df);
             dt[0] = logitScaleGradient(f, df, n);
             rawGradientInto(z1, df.rows(0, n), dz1);
