@@ -127,9 +127,10 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * The tile of the streaming losses when fixed; empty when chosen per batch (256 on the CPU, 4096 on a GPU).
+     * The tile of the streaming losses when fixed; empty when chosen per batch: 256 on the CPU, 512 when
+     * both sides have at least 16384 rows (or 4096 with 512 or more columns), 4096 on a GPU.
      *
-     * @return the tile of the streaming losses when fixed; empty when chosen per batch (256 on the CPU, 4096 on a GPU)
+     * @return the tile of the streaming losses when fixed; empty when chosen per batch
      */
     public OptionalInt tile() {
         return context.tile();

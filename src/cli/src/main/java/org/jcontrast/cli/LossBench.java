@@ -58,7 +58,8 @@ final class LossBench implements Callable<Integer> {
     String mode;
 
     @Option(names = "--tile", paramLabel = "T", description = "Streaming tile size (default: -Djcontrast.tile, else "
-            + "256 on the CPU and 4096 when the tile products go to the GPU).")
+            + "256 on the CPU, 512 when both sides have 16384 rows or more (4096 with --dim 512 or more), "
+            + "and 4096 when the tile products go to the GPU).")
     Integer tile;
 
     @Option(names = "--classes", defaultValue = "10", description = "supcon: labels cycle through this many "
