@@ -144,7 +144,7 @@ final class TileSweep implements AutoCloseable {
         this.colAnchor0 = colAnchor0;
         this.tile = size.of(rows.dim(0), cols.dim(0), rows.dim(1));
         this.stats = stats;
-        int rowTiles = blocks(rows.dim(0), tile), colTiles = blocks(cols.dim(0), tile);
+        int rowTiles = Math.ceilDiv(rows.dim(0), tile), colTiles = Math.ceilDiv(cols.dim(0), tile);
         this.schedule = symmetric ? TileSchedule.symmetric(rowTiles) : TileSchedule.rectangular(rowTiles, colTiles);
         this.sharedShift = colAnchor0 >= 0 && rule.symmetricPartition()
                 ? sharedShift(rule.beta(), rows, cols)
@@ -181,16 +181,17 @@ final class TileSweep implements AutoCloseable {
         if (p == null) {
             p = new float[5][0];
         }
-        if (p[0].length < rowFloats) {
-            p[0] = new float[rowFloats];
-        }
-        if (p[1].length < colFloats) {
-            p[1] = new float[colFloats];
-        }
-        if (p[2].length < keptFloats) {
-            p[2] = new float[keptFloats];
-        }
+        grow(p, 0, rowFloats);
+        grow(p, 1, colFloats);
+        grow(p, 2, keptFloats);
         return p;
+    }
+
+    /** Replaces {@code panels[i]} by a new array when it has fewer than {@code floats} floats. */
+    private static void grow(float[][] panels, int i, long floats) {
+        if (panels[i].length < floats) {
+            panels[i] = new float[(int) floats];
+        }
     }
 
     /** M = β·max‖r‖·max‖c‖ when 2M is within {@link #SHARED_SHIFT_LIMIT}, else NaN. */
@@ -256,10 +257,6 @@ final class TileSweep implements AutoCloseable {
         return colBlocks != null;
     }
 
-    private static int blocks(int n, int tile) {
-        return (n + tile - 1) / tile;
-    }
-
     /** Offers every anchor's candidates of every tile to {@code heaps}. */
     void select(CandidateHeaps heaps) {
         sweep((tile, a, b0, b1, off) -> {
@@ -310,12 +307,8 @@ final class TileSweep implements AutoCloseable {
         if (colFloats == 0 || colFloats + rowFloats > blockBudget) {
             return;
         }
-        if (panels[3].length < colFloats) {
-            panels[3] = new float[(int) colFloats];
-        }
-        if (panels[4].length < rowFloats) {
-            panels[4] = new float[(int) rowFloats];
-        }
+        grow(panels, 3, colFloats);
+        grow(panels, 4, rowFloats);
         colBlocks = gemm.packBlocks(cols.array(), cols.offset(), cols.dim(0), d, tile, panels[3]);
         rowBlocks = packRows ? gemm.packBlocks(rows.array(), rows.offset(), rows.dim(0), d, tile, panels[4])
                 : rows == cols ? colBlocks : null;
@@ -518,13 +511,9 @@ final class TileSweep implements AutoCloseable {
 
     private float[][] buffers(int size) {
         float[][] b = BUFFERS.get();
-        if (b[0].length < size) {
-            b[0] = new float[size];
-            b[1] = new float[size];
-        }
-        if (b[2].length < tile) {
-            b[2] = new float[tile];
-        }
+        grow(b, 0, size);
+        grow(b, 1, size);
+        grow(b, 2, tile);
         return b;
     }
 }
