@@ -99,8 +99,8 @@ final class PanamaArrayKernel implements ArrayKernel {
 
     /**
      * {@link #sum} with this thread's buffer in hand (its first {@link #BLOCK} floats take the
-     * lanes), adding x into {@code across} from {@code ao} on the way unless it is null: one pass
-     * over x where a separate {@link #add} made two.
+     * lanes), also adding x into {@code across} from {@code ao} unless it is null, so that
+     * {@link #sumScaledExp} reads its terms once.
      */
     private static float sum(float[] lanes, float[] x, int xo, float[] across, int ao, int n) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
