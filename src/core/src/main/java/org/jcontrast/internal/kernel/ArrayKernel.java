@@ -33,19 +33,30 @@ public interface ArrayKernel {
     void exp(float[] x, int xo, float shift, float[] out, int oo, int n);
 
     /**
+     * The promise {@code bounded} makes to {@link #sumScaledExp} and {@link #scaledExp}: every
+     * β·x − shift is −∞ (a masked logit, whose term is 0) or within ±EXP_BOUND, where 2ⁿ of the
+     * exponential's range reduction is a normal float. The results have the same bits either way; a
+     * kernel may skip its clamps and its two-step scaling for the subnormal range when it holds.
+     */
+    float EXP_BOUND = 87f;
+
+    /**
      * Σ exp(β·x − shift), the partition sum of logits β·x; unless {@code across} is null, each
      * term is also added to {@code across[ao + i]}, and unless {@code out} is null stored at
      * {@code out[oo + i]}. A block of logits whose rows and columns share one shift gets its row
      * sums and its column sums from one pass this way, and can keep its terms for {@link #weigh}.
+     * {@code bounded}: see {@link #EXP_BOUND}.
      */
-    float sumScaledExp(float[] x, int xo, float beta, float shift, float[] across, int ao, float[] out, int oo, int n);
+    float sumScaledExp(float[] x, int xo, float beta, float shift, boolean bounded, float[] across, int ao,
+                       float[] out, int oo, int n);
 
     /**
      * out = exp(β·x − shift)·(weight + weights[wo + i]), or with {@code weight} alone when
      * {@code weights} is null: softmax weights scaled per row and, through {@code weights}, per column.
+     * {@code bounded}: see {@link #EXP_BOUND}.
      */
-    void scaledExp(float[] x, int xo, float beta, float shift, float weight, float[] weights, int wo,
-                   float[] out, int oo, int n);
+    void scaledExp(float[] x, int xo, float beta, float shift, boolean bounded, float weight, float[] weights,
+                   int wo, float[] out, int oo, int n);
 
     /**
      * out = x·(weight + weights[wo + i]): {@link #scaledExp}'s weighting of terms already computed,

@@ -47,18 +47,19 @@ final class ScalarArrayKernel implements ArrayKernel {
     /** β = 1: the fused multiply-add of {@link #sumScaledExp} is then exactly x − shift. */
     @Override
     public float sumExp(float[] x, int xo, float shift, int n) {
-        return sumScaledExp(x, xo, 1f, shift, null, 0, null, 0, n);
+        return sumScaledExp(x, xo, 1f, shift, false, null, 0, null, 0, n);
     }
 
     /** β = 1 and a weight of 1, which leave every bit as plain exp(x − shift). */
     @Override
     public void exp(float[] x, int xo, float shift, float[] out, int oo, int n) {
-        scaledExp(x, xo, 1f, shift, 1f, null, 0, out, oo, n);
+        scaledExp(x, xo, 1f, shift, false, 1f, null, 0, out, oo, n);
     }
 
+    /** {@code bounded} changes nothing here: {@code Math.exp} has no range checks to skip. */
     @Override
-    public float sumScaledExp(float[] x, int xo, float beta, float shift, float[] across, int ao, float[] out, int oo,
-                              int n) {
+    public float sumScaledExp(float[] x, int xo, float beta, float shift, boolean bounded, float[] across, int ao,
+                              float[] out, int oo, int n) {
         float s = 0f;
         for (int i = 0; i < n; i++) {
             float y = (float) Math.exp(Math.fma(beta, x[xo + i], -shift));
@@ -74,8 +75,8 @@ final class ScalarArrayKernel implements ArrayKernel {
     }
 
     @Override
-    public void scaledExp(float[] x, int xo, float beta, float shift, float weight, float[] weights, int wo,
-                          float[] out, int oo, int n) {
+    public void scaledExp(float[] x, int xo, float beta, float shift, boolean bounded, float weight, float[] weights,
+                          int wo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             float w = weights == null ? weight : weight + weights[wo + i];
             out[oo + i] = (float) Math.exp(Math.fma(beta, x[xo + i], -shift)) * w;

@@ -390,7 +390,7 @@ public final class AnchorRule {
             // β > 0, so the largest logit is β times the largest similarity.
             float max = (float) beta * k.max(x, off, len);
             if (max != Float.NEGATIVE_INFINITY) {
-                st.addPartition(max, k.sumScaledExp(x, off, (float) beta, max, null, 0, null, 0, len));
+                st.addPartition(max, k.sumScaledExp(x, off, (float) beta, max, false, null, 0, null, 0, len));
             }
         }
     }
@@ -408,8 +408,8 @@ public final class AnchorRule {
                 x[i] = x[i] == Float.NEGATIVE_INFINITY ? 0f : g;
             }
         } else {
-            Context.current().kernels().array().scaledExp(x, off, (float) beta, (float) st.lse, (float) st.softmaxScale,
-                    null, 0, x, off, len);
+            Context.current().kernels().array().scaledExp(x, off, (float) beta, (float) st.lse, false,
+                    (float) st.softmaxScale, null, 0, x, off, len);
         }
         addPositiveGradient(a, b0, b1, x, off, 1, st);
     }

@@ -96,7 +96,11 @@ final class TileSweep implements AutoCloseable {
         static final Budget DEFAULT = new Budget(MAX_PACKED_FLOATS, MAX_KEPT_FLOATS);
     }
 
-    /** The largest 2M for which rows and columns share one shift (see the class comment). */
+    /**
+     * The largest 2M for which rows and columns share one shift (see the class comment). Below
+     * {@link ArrayKernel#EXP_BOUND}, so that every β·s − M, in [−2M, 0] but for the rounding of s,
+     * is a bounded exponential's argument.
+     */
     static final float SHARED_SHIFT_LIMIT = 80f;
     /** Row elements a thread takes at least when the row norms are computed in parallel (about 0.1 ms). */
     private static final int NORM_GRAIN = 1 << 17;
@@ -454,7 +458,7 @@ final class TileSweep implements AutoCloseable {
             rule.maskOutsideSum(a, c0, c1, s, off, stats[a]);
             float[] terms = kept < 0 ? null : panels[2];
             stats[a].addPartition(sharedShift,
-                    arrays.sumScaledExp(s, off, beta, sharedShift, across, 0, terms, kept + off, n));
+                    arrays.sumScaledExp(s, off, beta, sharedShift, true, across, 0, terms, kept + off, n));
         }
         if (!diagonal) {
             for (int j = 0; j < n; j++) {
@@ -480,7 +484,7 @@ final class TileSweep implements AutoCloseable {
             float u = sharedWeight(stats[a], sharedShift);
             if (kept < 0) {
                 rule.maskOutsideSum(a, c0, c1, s, off, stats[a]);
-                arrays.scaledExp(s, off, beta, sharedShift, u, colWeights, 0, s, off, n);
+                arrays.scaledExp(s, off, beta, sharedShift, true, u, colWeights, 0, s, off, n);
             } else {
                 arrays.weigh(panels[2], kept + off, u, colWeights, 0, s, off, n);
             }

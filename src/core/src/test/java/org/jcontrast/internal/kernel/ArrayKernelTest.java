@@ -186,9 +186,9 @@ class ArrayKernelTest {
                 e[i] = Math.exp(beta * (double) x[1 + i] - shift);
                 sum += e[i];
             }
-            assertEquals(sum, k.sumScaledExp(x, 1, beta, shift, null, 0, null, 0, n), Math.max(1e-6, sum * 1e-5),
+            assertEquals(sum, k.sumScaledExp(x, 1, beta, shift, false, null, 0, null, 0, n), Math.max(1e-6, sum * 1e-5),
                     "sum alone n=" + n);
-            assertEquals(sum, k.sumScaledExp(x, 1, beta, shift, across, 2, null, 0, n), Math.max(1e-6, sum * 1e-5),
+            assertEquals(sum, k.sumScaledExp(x, 1, beta, shift, false, across, 2, null, 0, n), Math.max(1e-6, sum * 1e-5),
                     "sum with across n=" + n);
             for (int i = 0; i < n; i++) {
                 assertEquals(before[2 + i] + e[i], across[2 + i], 1e-6 + e[i] * 3e-6, "across n=" + n + " i=" + i);
@@ -196,12 +196,12 @@ class ArrayKernelTest {
             assertEquals(before[0], across[0], 0f, "across written before its window");
             assertEquals(before[1], across[1], 0f, "across written before its window");
             float[] out = new float[n + 5];
-            k.scaledExp(x, 1, beta, shift, weight, weights, 3, out, 2, n);
+            k.scaledExp(x, 1, beta, shift, false, weight, weights, 3, out, 2, n);
             for (int i = 0; i < n; i++) {
                 double want = e[i] * (weight + weights[3 + i]);
                 assertEquals(want, out[2 + i], 1e-7 + Math.abs(want) * 4e-6, "weighted n=" + n + " i=" + i);
             }
-            k.scaledExp(x, 1, beta, shift, weight, null, 0, out, 2, n);
+            k.scaledExp(x, 1, beta, shift, false, weight, null, 0, out, 2, n);
             for (int i = 0; i < n; i++) {
                 assertEquals(e[i] * weight, out[2 + i], 1e-7 + e[i] * weight * 3e-6, "scaled n=" + n + " i=" + i);
             }
@@ -220,11 +220,11 @@ class ArrayKernelTest {
             float[] x = random(r, n + 1, 1), weights = random(r, n + 2, 1);
             float[] terms = new float[n + 4], weighed = new float[n + 3], direct = new float[n + 3];
             float[] across = new float[n], acrossAlone = new float[n];
-            float sum = k.sumScaledExp(x, 1, beta, shift, across, 0, terms, 3, n);
-            assertEquals(k.sumScaledExp(x, 1, beta, shift, acrossAlone, 0, null, 0, n), sum, 0f, "sum n=" + n);
+            float sum = k.sumScaledExp(x, 1, beta, shift, false, across, 0, terms, 3, n);
+            assertEquals(k.sumScaledExp(x, 1, beta, shift, false, acrossAlone, 0, null, 0, n), sum, 0f, "sum n=" + n);
             assertArrayEquals(acrossAlone, across, "across n=" + n);
             k.weigh(terms, 3, weight, weights, 2, weighed, 1, n);
-            k.scaledExp(x, 1, beta, shift, weight, weights, 2, direct, 1, n);
+            k.scaledExp(x, 1, beta, shift, false, weight, weights, 2, direct, 1, n);
             for (int i = 0; i < n + 3; i++) {
                 assertEquals(Float.floatToRawIntBits(direct[i]), Float.floatToRawIntBits(weighed[i]), "n=" + n + " i=" + i);
             }
@@ -235,16 +235,53 @@ class ArrayKernelTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("providers")
+    void boundedExponentialsHaveTheBitsOfTheGeneralOnes(String name, ArrayKernel k) {
+        // The streaming losses promise arguments within ±EXP_BOUND or −∞; the kernel may then skip work, not change bits.
+        SplittableRandom r = new SplittableRandom(9);
+        float beta = 2f, shift = 3f, weight = 0.37f, b = ArrayKernel.EXP_BOUND;
+        float[] edges = {-b, -b + 1e-3f, b, Float.NEGATIVE_INFINITY, 0f, -80f};
+        for (int n : new int[] {0, 5, 16, 37, 100_003}) {
+            float[] x = new float[n + 1], weights = random(r, n, 1);
+            for (int i = 0; i < n; i++) {
+                float v = i < edges.length ? edges[i] : i % 97 == 0 ? Float.NEGATIVE_INFINITY
+                        : (float) ((r.nextDouble() * 2 - 1) * b);
+                x[1 + i] = (v + shift) / beta;
+            }
+            for (int i = 0; i < n; i++) {
+                float v = Math.fma(beta, x[1 + i], -shift);
+                assertTrue(v == Float.NEGATIVE_INFINITY || Math.abs(v) <= b, "argument out of bounds at " + i + ": " + v);
+            }
+            float[] acrossA = new float[n], acrossB = new float[n], termsA = new float[n], termsB = new float[n];
+            assertEquals(Float.floatToRawIntBits(k.sumScaledExp(x, 1, beta, shift, false, acrossA, 0, termsA, 0, n)),
+                    Float.floatToRawIntBits(k.sumScaledExp(x, 1, beta, shift, true, acrossB, 0, termsB, 0, n)),
+                    "sum n=" + n);
+            float[] outA = new float[n], outB = new float[n], scaledA = new float[n], scaledB = new float[n];
+            k.scaledExp(x, 1, beta, shift, false, weight, weights, 3, outA, 0, n);
+            k.scaledExp(x, 1, beta, shift, true, weight, weights, 3, outB, 0, n);
+            k.scaledExp(x, 1, beta, shift, false, weight, null, 0, scaledA, 0, n);
+            k.scaledExp(x, 1, beta, shift, true, weight, null, 0, scaledB, 0, n);
+            for (int i = 0; i < n; i++) {
+                String where = "n=" + n + " x=" + x[1 + i];
+                assertEquals(Float.floatToRawIntBits(termsA[i]), Float.floatToRawIntBits(termsB[i]), "term, " + where);
+                assertEquals(Float.floatToRawIntBits(acrossA[i]), Float.floatToRawIntBits(acrossB[i]), "across, " + where);
+                assertEquals(Float.floatToRawIntBits(outA[i]), Float.floatToRawIntBits(outB[i]), "weighted, " + where);
+                assertEquals(Float.floatToRawIntBits(scaledA[i]), Float.floatToRawIntBits(scaledB[i]), "scaled, " + where);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
     void unitScalingIsExactlyPlainExp(String name, ArrayKernel k) {
         // The loss engines mix the plain and the scaled forms: β = 1 and a weight of 1 must not change a bit.
         float[] x = random(new SplittableRandom(4), 1000, 20);
         float[] plain = new float[x.length], scaled = new float[x.length];
         k.exp(x, 0, 0.5f, plain, 0, x.length);
-        k.scaledExp(x, 0, 1f, 0.5f, 1f, null, 0, scaled, 0, x.length);
+        k.scaledExp(x, 0, 1f, 0.5f, false, 1f, null, 0, scaled, 0, x.length);
         for (int i = 0; i < x.length; i++) {
             assertEquals(plain[i], scaled[i], "at " + i);
         }
-        assertEquals(k.sumExp(x, 0, 0.5f, x.length), k.sumScaledExp(x, 0, 1f, 0.5f, null, 0, null, 0, x.length));
+        assertEquals(k.sumExp(x, 0, 0.5f, x.length), k.sumScaledExp(x, 0, 1f, 0.5f, false, null, 0, null, 0, x.length));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -281,13 +318,13 @@ class ArrayKernelTest {
         // differently from the intrinsic would make the same call give two answers.
         float[] x = random(new SplittableRandom(5), 1021, 20);
         float firstSum = k.sumExp(x, 0, 2f, 1021), firstDot = k.dot(x, 0, x, 1, 1020);
-        float firstScaled = k.sumScaledExp(x, 0, 0.5f, 2f, null, 0, null, 0, 1021);
+        float firstScaled = k.sumScaledExp(x, 0, 0.5f, 2f, false, null, 0, null, 0, 1021);
         float[] first = new float[x.length], again = new float[x.length];
         k.exp(x, 0, 2f, first, 0, x.length);
         for (int call = 0; call < 20_000; call++) {
             assertEquals(firstSum, k.sumExp(x, 0, 2f, 1021), "sumExp, call " + call);
             assertEquals(firstDot, k.dot(x, 0, x, 1, 1020), "dot, call " + call);
-            assertEquals(firstScaled, k.sumScaledExp(x, 0, 0.5f, 2f, null, 0, null, 0, 1021), "sumScaledExp, call " + call);
+            assertEquals(firstScaled, k.sumScaledExp(x, 0, 0.5f, 2f, false, null, 0, null, 0, 1021), "sumScaledExp, call " + call);
         }
         k.exp(x, 0, 2f, again, 0, x.length);
         for (int i = 0; i < x.length; i++) {
@@ -402,8 +439,8 @@ class ArrayKernelTest {
                 assertEquals(widest.dot(x, 2, y, 1, n), k.dot(x, 2, y, 1, n), 0f, "dot at " + where);
                 assertEquals(widest.sumExp(x, 1, 2f, n), k.sumExp(x, 1, 2f, n), 0f, "sumExp at " + where);
                 float[] acrossWide = y.clone(), across = y.clone();
-                assertEquals(widest.sumScaledExp(x, 0, 0.7f, 1f, acrossWide, 1, null, 0, n),
-                        k.sumScaledExp(x, 0, 0.7f, 1f, across, 1, null, 0, n), 0f, "sumScaledExp at " + where);
+                assertEquals(widest.sumScaledExp(x, 0, 0.7f, 1f, false, acrossWide, 1, null, 0, n),
+                        k.sumScaledExp(x, 0, 0.7f, 1f, false, across, 1, null, 0, n), 0f, "sumScaledExp at " + where);
                 for (int i = 0; i < across.length; i++) {
                     assertEquals(Float.floatToRawIntBits(acrossWide[i]), Float.floatToRawIntBits(across[i]),
                             "across at " + where + ", " + i);

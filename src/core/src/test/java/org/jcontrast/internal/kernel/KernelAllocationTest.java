@@ -124,11 +124,11 @@ class KernelAllocationTest {
 
     private static void everyKernel(ArrayKernel k, Operands a) {
         float s = k.max(a.x, 1, N) + k.firstNonFinite(a.x, 1, N) + k.sum(a.x, 1, N) + k.dot(a.x, 1, a.y, 2, N)
-                + k.sumExp(a.x, 1, 1f, N) + k.sumScaledExp(a.x, 1, 2f, 2f, a.across, 0, null, 0, N)
-                + k.sumScaledExp(a.x, 1, 2f, 2f, null, 0, a.out, 3, N);
+                + k.sumExp(a.x, 1, 1f, N) + k.sumScaledExp(a.x, 1, 2f, 2f, false, a.across, 0, null, 0, N)
+                + k.sumScaledExp(a.x, 1, 2f, 2f, true, null, 0, a.out, 3, N);
         k.exp(a.x, 1, 1f, a.out, 0, N);
-        k.scaledExp(a.x, 1, 2f, 2f, 0.5f, null, 0, a.out, 0, N);
-        k.scaledExp(a.x, 1, 2f, 2f, 0.5f, a.weights, 0, a.out, 0, N);
+        k.scaledExp(a.x, 1, 2f, 2f, false, 0.5f, null, 0, a.out, 0, N);
+        k.scaledExp(a.x, 1, 2f, 2f, true, 0.5f, a.weights, 0, a.out, 0, N);
         k.weigh(a.x, 1, 0.5f, a.weights, 0, a.out, 0, N);
         k.log(a.invStd, 0, a.out, 0, N);
         k.affine(2f, a.x, 1, 1f, a.out, 0, N);
