@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
+import org.jcontrast.internal.kernel.ArrayKernel;
 import org.jcontrast.internal.loss.LossOptions;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.loss.LossMode;
@@ -107,7 +108,9 @@ class StreamingLossesTest {
     @Test
     void everyTemperatureStreamsAsItMaterialisesOnBothSidesOfTheSharedShiftLimit() {
         // With unit rows the shared shift is M = 1/τ: τ = 0.026 shares it (2M ≈ 77 ≤ 80), τ = 0.02
-        // and 0.005 do not, and each side keeps its own max-shifted runs.
+        // and 0.005 do not, and each side keeps its own max-shifted runs. The shared runs' arguments,
+        // in [−2M, 0], go to the exponentials as bounded ones.
+        assertTrue(TileSweep.SHARED_SHIFT_LIMIT < ArrayKernel.EXP_BOUND, "2M's limit must stay within EXP_BOUND");
         int n = 40, d = 8;
         SplittableRandom r = new SplittableRandom(23);
         Tensor z1 = Tensor.randn(r, n, d), z2 = Tensor.randn(r, n, d);
