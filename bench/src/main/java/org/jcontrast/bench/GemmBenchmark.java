@@ -49,7 +49,8 @@ public class GemmBenchmark {
 
     @Setup
     public void setup() {
-        context = new Context(Context.simdProperty(), threads, OffloadSettings.fromSystemProperties(), 0);
+        context = new Context(Context.simdProperty(), threads, OffloadSettings.fromSystemProperties(),
+                Context.Streaming.DEFAULT);
         SplittableRandom random = new SplittableRandom(1);
         a = Tensor.randn(random, m, k);
         b = Tensor.randn(random, k, m);

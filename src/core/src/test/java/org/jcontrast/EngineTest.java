@@ -20,9 +20,11 @@ class EngineTest {
 
     @Test
     void aBoundEngineIsWhatTheComputationAndItsWorkersSee() {
-        try (Engine engine = Engine.builder().threads(3).simd(Simd.SCALAR).tile(64).build()) {
+        try (Engine engine = Engine.builder().threads(3).simd(Simd.SCALAR).tile(64).lossCache(5 << 20).build()) {
             assertEquals(3, engine.threads());
             assertEquals(64, engine.tile().orElseThrow());
+            assertEquals(5 << 20, engine.lossCache());
+            assertTrue(engine.describe().endsWith("; streaming tile 64; loss cache 5m"), engine.describe());
             Set<String> seen = ConcurrentHashMap.newKeySet();
             engine.run(() -> {
                 assertEquals(engine, Engine.current());
@@ -52,6 +54,7 @@ class EngineTest {
     void badSettingsAreOrdinaryExceptionsNamingTheSetting() {
         assertMessage("threads must be at least 1, got 0", () -> Engine.builder().threads(0));
         assertMessage("tile must be at least 1, got -2", () -> Engine.builder().tile(-2));
+        assertMessage("lossCache must be at least 0 bytes, got -1", () -> Engine.builder().lossCache(-1));
         assertMessage("gpuThresholdFlops must be a finite number ≥ 0, got NaN",
                 () -> Engine.builder().gpuThresholdFlops(Double.NaN));
         assertMessage("vectorSize must be 128, 256 or 512 bits, got 384", () -> Engine.builder().vectorSize(384));
@@ -88,7 +91,11 @@ class EngineTest {
                 {"jcontrast.vectorsize", "1024", "-Djcontrast.vectorsize: the vector size must be 128, 256 or 512 bits, "
                         + "got 1024"},
                 {"jcontrast.gpu.threshold", "-1", "-Djcontrast.gpu.threshold must be a finite number of flops ≥ 0, "
-                        + "got '-1'"}}) {
+                        + "got '-1'"},
+                {"jcontrast.losscache", "-1m", "-Djcontrast.losscache: must be a size in bytes, digits with an "
+                        + "optional k, m or g (e.g. 640m), got '-1m'"},
+                {"jcontrast.losscache", "9000000000g", "-Djcontrast.losscache: must be a size in bytes, digits with an "
+                        + "optional k, m or g (e.g. 640m), got '9000000000g'"}}) {
             String saved = System.setProperty(bad[0], bad[1]);
             try {
                 for (int attempt = 0; attempt < 2; attempt++) {
@@ -108,6 +115,28 @@ class EngineTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theLossCacheComesFromItsPropertyAndIsReadInBinaryUnits() {
+        try (Engine e = Engine.builder().build()) {
+            assertEquals(32L << 20, e.lossCache(), "the default");
+        }
+        String saved = System.setProperty("jcontrast.losscache", " 640M ");
+        try (Engine e = Engine.builder().build(); Engine given = Engine.builder().lossCache(0).build()) {
+            assertEquals(640L << 20, e.lossCache());
+            assertEquals(0, given.lossCache(), "a setting the builder is given does not read its property");
+        } finally {
+            if (saved == null) {
+                System.clearProperty("jcontrast.losscache");
+            } else {
+                System.setProperty("jcontrast.losscache", saved);
+            }
+        }
+        assertEquals(List.of(7L, 3L << 10, 2L << 30, 0L), List.of(Context.parseBytes("7"), Context.parseBytes("3k"),
+                Context.parseBytes("2g"), Context.parseBytes("0m")));
+        assertEquals(List.of("7", "1536k", "32m", "2g", "0"), List.of(Context.describeBytes(7), Context.describeBytes(1536 << 10),
+                Context.describeBytes(32 << 20), Context.describeBytes(2L << 30), Context.describeBytes(0)));
     }
 
     private static void assertMessage(String expected, Supplier<?> action) {

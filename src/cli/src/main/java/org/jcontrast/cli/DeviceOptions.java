@@ -23,10 +23,11 @@ final class DeviceOptions {
     boolean tf32;
 
     /**
-     * The engine of these options and of {@code threads} and {@code tile} when given (null: the system
-     * properties' values), keeping the GPU threshold of the system properties.
+     * The engine of these options and of {@code threads}, {@code tile} and {@code lossCache} (a size
+     * such as {@code 640m}) when given (null: the system properties' values), keeping the GPU
+     * threshold of the system properties.
      */
-    Engine engine(Integer threads, Integer tile) {
+    Engine engine(Integer threads, Integer tile, String lossCache) {
         Engine.Builder b = Engine.builder().device(Device.parse(this.device)).tf32(tf32);
         if (threads != null) {
             b.threads(Inputs.threads(threads));
@@ -36,6 +37,13 @@ final class DeviceOptions {
                 throw new IllegalArgumentException("--tile must be at least 1, got " + tile);
             }
             b.tile(tile);
+        }
+        if (lossCache != null) {
+            try {
+                b.lossCache(Context.parseBytes(lossCache));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--loss-cache " + e.getMessage(), e);
+            }
         }
         return b.build();
     }

@@ -65,7 +65,7 @@ final class GemmBench implements Callable<Integer> {
         if (versus != null && !versus.equals("openblas")) {
             throw new IllegalArgumentException("--vs knows only openblas, got '" + versus + "'");
         }
-        try (Engine engine = device.engine(threads, null)) {
+        try (Engine engine = device.engine(threads, null, null)) {
             return engine.call(this::measure);
         }
     }

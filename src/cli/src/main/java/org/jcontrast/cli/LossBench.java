@@ -62,6 +62,11 @@ final class LossBench implements Callable<Integer> {
             + "and 4096 when the tile products go to the GPU).")
     Integer tile;
 
+    @Option(names = "--loss-cache", paramLabel = "SIZE", description = "Bytes a streaming loss may keep from its "
+            + "forward pass for its backward pass, e.g. 640m: more is faster, the same bits (default: "
+            + "-Djcontrast.losscache, else 32m).")
+    String lossCache;
+
     @Option(names = "--classes", defaultValue = "10", description = "supcon: labels cycle through this many "
             + "classes (default ${DEFAULT-VALUE}).")
     int classes;
@@ -94,7 +99,7 @@ final class LossBench implements Callable<Integer> {
         if (dim < 1 || runs < 1 || warmup < 0 || seconds < 0) {
             throw new IllegalArgumentException("--dim and --runs must be positive, --warmup and --seconds not negative");
         }
-        try (Engine engine = device.engine(threads, tile)) {
+        try (Engine engine = device.engine(threads, tile, lossCache)) {
             return engine.call(this::measure);
         }
     }
@@ -142,6 +147,7 @@ final class LossBench implements Callable<Integer> {
         out.put("dim", dim);
         out.put("threads", Context.current().threads());
         out.put("tile", usedTile);
+        out.put("loss_cache_bytes", Context.current().streaming().cacheBytes());
         out.put("simd", Context.current().kernels().name());
         out.put("vector_bits", Context.current().vectorBits());
         DeviceOptions.report(router, out);

@@ -130,7 +130,7 @@ class DeviceOptionsTest {
         DeviceOptions.report(router, report);
         assertEquals(Map.of("device", "cpu", "precision", "FP32", "resident_passes", 0L), report,
                 "nothing computed yet");
-        try (Context gpu = new Context(Simd.AUTO, new ForkJoinPool(1), router, 0)) {
+        try (Context gpu = new Context(Simd.AUTO, new ForkJoinPool(1), router, Context.Streaming.DEFAULT)) {
             gpu.call(() -> Ops.matmul(Tensor.zeros(2, 3), Tensor.zeros(3, 2)));
             DeviceOptions.report(router, report);
         }

@@ -23,10 +23,11 @@ class LossBenchTest {
     @Test
     void reportsTheTimeTheModeAndTheResidentMemory() {
         CliRun r = bench("--loss", "ntxent", "--batch", "64", "--dim", "8", "--mode", "streaming", "--tile", "16",
-                "--json").ok();
+                "--loss-cache", "3k", "--json").ok();
         assertTrue(r.out().contains("\"loss\": \"ntxent\"") && r.out().contains("\"mode\": \"streaming\""), r.out());
         assertTrue(r.number("seconds") > 0, r.out());
         assertEquals(16, r.number("tile"));
+        assertEquals(3 << 10, r.number("loss_cache_bytes"));
         // The value is the library's on the same random views.
         SplittableRandom random = new SplittableRandom(42);
         Tensor z1 = Tensor.randn(random, 32, 8), z2 = Tensor.randn(random, 32, 8);
@@ -61,6 +62,8 @@ class LossBenchTest {
     void badOptionsAreOneLine() {
         bench("--loss", "ntxent", "--batch", "7").failsWith("--batch is 2N, an even number ≥ 4; got 7");
         bench("--loss", "ntxent", "--batch", "8", "--tile", "0").failsWith("--tile must be at least 1, got 0");
+        bench("--loss", "ntxent", "--batch", "8", "--loss-cache", "lots").failsWith("--loss-cache must be a size in "
+                + "bytes, digits with an optional k, m or g (e.g. 640m), got 'lots'");
         bench("--loss", "ntxent", "--batch", "8", "--mode", "fast").failsWith("--mode must be auto, streaming");
         bench("--loss", "nope", "--batch", "8").failsWith("unknown loss 'nope'");
         bench("--loss", "ntxent", "--batch", "8", "--negative-set", "some").failsWith("--negative-set must be all or cross");

@@ -1,6 +1,7 @@
 package org.jcontrast.internal;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.ForkJoinPool;
@@ -15,7 +16,7 @@ import org.jcontrast.internal.kernel.KernelProvider;
 
 /**
  * What a computation runs with: the kernels, the thread pool, the router that sends large products
- * to a GPU, and the streaming tile. The public {@link org.jcontrast.Engine} is a handle on one.
+ * to a GPU, and the streaming losses' {@link Streaming settings}. The public {@link org.jcontrast.Engine} is a handle on one.
  *
  * <p>Code finds its context with {@link #current()}: the one bound by {@link #call} on this thread
  * (a {@link ScopedValue}, so a binding ends with its scope and never leaks into other calls), or
@@ -35,6 +36,43 @@ public final class Context implements AutoCloseable {
     public static final String VECTOR_SIZE_PROPERTY = "jcontrast.vectorsize";
     /** Streaming tile of the default context (default: chosen per batch). */
     public static final String TILE_PROPERTY = "jcontrast.tile";
+    /** Loss cache of the default context, in bytes with an optional k, m or g (default 32m). */
+    public static final String LOSS_CACHE_PROPERTY = "jcontrast.losscache";
+
+    /**
+     * The streaming losses' settings: the tile, in rows (0: chosen per batch), and the loss cache, the
+     * bytes a loss may keep from its forward pass for its backward pass instead of recomputing them.
+     *
+     * @param tile       the tile in rows, or 0 to choose it per batch
+     * @param cacheBytes the loss cache in bytes, ≥ 0
+     */
+    public record Streaming(int tile, long cacheBytes) {
+        /** The default loss cache: 32 MiB, within 128 MiB of idle RSS at 2N = 8192, d = 128 (bench/RESULTS.md). */
+        public static final long DEFAULT_CACHE_BYTES = 32L << 20;
+        /** A tile chosen per batch and the default loss cache. */
+        public static final Streaming DEFAULT = new Streaming(0, DEFAULT_CACHE_BYTES);
+
+        /** @throws IllegalArgumentException naming the setting when the tile or the cache is negative */
+        public Streaming {
+            if (tile < 0) {
+                throw new IllegalArgumentException("the streaming tile must be positive (or 0 to choose per batch), got "
+                        + tile);
+            }
+            if (cacheBytes < 0) {
+                throw new IllegalArgumentException("the loss cache must be at least 0 bytes, got " + cacheBytes);
+            }
+        }
+
+        /** These settings with tile {@code size} (0: chosen per batch). */
+        public Streaming withTile(int size) {
+            return new Streaming(size, cacheBytes);
+        }
+
+        /** {@code -Djcontrast.tile} and {@code -Djcontrast.losscache}, each defaulted when unset. */
+        public static Streaming fromSystemProperties() {
+            return new Streaming(tileProperty(), lossCacheProperty());
+        }
+    }
 
     private static final ScopedValue<Context> CURRENT = ScopedValue.newInstance();
     private static final Object DEFAULTS_LOCK = new Object();
@@ -45,54 +83,50 @@ public final class Context implements AutoCloseable {
     private final ForkJoinPool pool;
     private final boolean ownsPool;
     private final GemmRouter router;
-    private final int tile;
+    private final Streaming streaming;
 
     /**
      * A context with its own pool of {@code threads} daemon threads.
      *
-     * @param tile the streaming tile size, or 0 to choose it per batch
      * @throws IllegalArgumentException naming the setting when one is invalid, or when the vector
      *                                  kernels are asked for and cannot load
      */
-    public Context(Simd simd, int threads, OffloadSettings offload, int tile) {
-        this(simd, 0, threads, offload, tile);
+    public Context(Simd simd, int threads, OffloadSettings offload, Streaming streaming) {
+        this(simd, 0, threads, offload, streaming);
     }
 
     /**
-     * As {@link #Context(Simd, int, OffloadSettings, int)}, with the vector kernels at {@code vectorBits}
+     * As {@link #Context(Simd, int, OffloadSettings, Streaming)}, with the vector kernels at {@code vectorBits}
      * (128, 256 or 512; 0 for the widest the CPU has).
      *
      * @throws IllegalArgumentException naming the setting when one is invalid, or when the vector
      *                                  kernels are asked for and cannot load or lack that width
      */
-    public Context(Simd simd, int vectorBits, int threads, OffloadSettings offload, int tile) {
-        this(simd, vectorBits, newPool(checkThreads(threads)), true, new GemmRouter(offload), tile);
+    public Context(Simd simd, int vectorBits, int threads, OffloadSettings offload, Streaming streaming) {
+        this(simd, vectorBits, newPool(checkThreads(threads)), true, new GemmRouter(offload), streaming);
     }
 
     /**
      * A context running its parallel sections on {@code pool}, which the caller owns (closing the
      * context leaves it running), and sending products to {@code router}, which the context owns.
      */
-    public Context(Simd simd, ForkJoinPool pool, GemmRouter router, int tile) {
-        this(simd, 0, pool, router, tile);
+    public Context(Simd simd, ForkJoinPool pool, GemmRouter router, Streaming streaming) {
+        this(simd, 0, pool, router, streaming);
     }
 
-    /** As {@link #Context(Simd, ForkJoinPool, GemmRouter, int)}, with the vector kernels at {@code vectorBits} (0: the widest). */
-    public Context(Simd simd, int vectorBits, ForkJoinPool pool, GemmRouter router, int tile) {
-        this(simd, vectorBits, pool, false, router, tile);
+    /** As {@link #Context(Simd, ForkJoinPool, GemmRouter, Streaming)}, with the vector kernels at {@code vectorBits} (0: the widest). */
+    public Context(Simd simd, int vectorBits, ForkJoinPool pool, GemmRouter router, Streaming streaming) {
+        this(simd, vectorBits, pool, false, router, streaming);
     }
 
-    private Context(Simd simd, int vectorBits, ForkJoinPool pool, boolean ownsPool, GemmRouter router, int tile) {
+    private Context(Simd simd, int vectorBits, ForkJoinPool pool, boolean ownsPool, GemmRouter router,
+                    Streaming streaming) {
         this.simd = Objects.requireNonNull(simd, "simd");
         this.pool = Objects.requireNonNull(pool, "pool");
         this.router = Objects.requireNonNull(router, "router");
-        if (tile < 0) {
-            throw new IllegalArgumentException("the streaming tile must be positive (or 0 to choose per batch), got "
-                    + tile);
-        }
+        this.streaming = Objects.requireNonNull(streaming, "streaming");
         this.kernels = KernelProvider.choose(simd, checkVectorBits(vectorBits));
         this.ownsPool = ownsPool;
-        this.tile = tile;
     }
 
     /** The context bound to this thread by {@link #call}, else {@link #defaults()}. */
@@ -103,7 +137,7 @@ public final class Context implements AutoCloseable {
     /**
      * The context of code that binds none, from {@code -Djcontrast.threads}, {@code -Djcontrast.simd},
      * {@code -Djcontrast.vectorsize},
-     * {@code -Djcontrast.tile}, {@code -Djcontrast.device}, {@code -Djcontrast.gpu.threshold} and
+     * {@code -Djcontrast.tile}, {@code -Djcontrast.losscache}, {@code -Djcontrast.device}, {@code -Djcontrast.gpu.threshold} and
      * {@code -Djcontrast.gpu.tf32}; made on first use and kept while the properties were valid.
      *
      * @throws IllegalArgumentException naming the property when one is invalid
@@ -115,7 +149,7 @@ public final class Context implements AutoCloseable {
                 d = defaults;
                 if (d == null) {
                     d = new Context(simdProperty(), named(VECTOR_SIZE_PROPERTY, Context::vectorSizeProperty),
-                            threadsProperty(), OffloadSettings.fromSystemProperties(), tileProperty());
+                            threadsProperty(), OffloadSettings.fromSystemProperties(), Streaming.fromSystemProperties());
                     defaults = d;
                 }
             }
@@ -174,7 +208,12 @@ public final class Context implements AutoCloseable {
 
     /** The streaming tile size, when one is fixed. */
     public OptionalInt tile() {
-        return tile == 0 ? OptionalInt.empty() : OptionalInt.of(tile);
+        return streaming.tile() == 0 ? OptionalInt.empty() : OptionalInt.of(streaming.tile());
+    }
+
+    /** The streaming losses' tile and cache. */
+    public Streaming streaming() {
+        return streaming;
     }
 
     /** Closes the router's backend and, when the context made it, shuts its pool down. The defaults are never closed. */
@@ -189,10 +228,48 @@ public final class Context implements AutoCloseable {
         }
     }
 
-    /** The settings in words: kernels, threads, device, tile. */
+    /** The settings in words: kernels, threads, device, tile, loss cache. */
     public String describe() {
         return kernels.describe() + "; " + threads() + " thread(s); device " + router.settings().describe()
-                + "; streaming tile " + (tile == 0 ? "per batch" : String.valueOf(tile));
+                + "; streaming tile " + (streaming.tile() == 0 ? "per batch" : String.valueOf(streaming.tile()))
+                + "; loss cache " + describeBytes(streaming.cacheBytes());
+    }
+
+    /** Bytes in the largest binary unit that divides them, as {@link #parseBytes} reads them: 32m, 1536k, 7. */
+    public static String describeBytes(long bytes) {
+        String[] units = {"g", "m", "k"};
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << (30 - 10 * i);
+            if (bytes != 0 && bytes % unit == 0) {
+                return bytes / unit + units[i];
+            }
+        }
+        return String.valueOf(bytes);
+    }
+
+    /**
+     * A size in bytes: digits, optionally followed by k, m or g (KiB, MiB, GiB; either case), e.g.
+     * {@code 640m}. Its error does not name the setting; the caller adds it.
+     */
+    public static long parseBytes(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        int shift = v.isEmpty() ? 0 : switch (v.charAt(v.length() - 1)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            default -> 0;
+        };
+        String digits = shift == 0 ? v : v.substring(0, v.length() - 1);
+        try {
+            long n = Long.parseLong(digits);
+            if (n >= 0 && n <= Long.MAX_VALUE >> shift) {
+                return n << shift;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("must be a size in bytes, digits with an optional k, m or g (e.g. 640m), got '"
+                + value + "'");
     }
 
     private static int checkThreads(int threads) {
@@ -257,6 +334,13 @@ public final class Context implements AutoCloseable {
     public static int tileProperty() {
         String value = System.getProperty(TILE_PROPERTY);
         return value == null || value.isBlank() ? 0 : positiveInt(TILE_PROPERTY, value);
+    }
+
+    /** {@code -Djcontrast.losscache}, or {@link Streaming#DEFAULT_CACHE_BYTES} when unset. */
+    public static long lossCacheProperty() {
+        String value = System.getProperty(LOSS_CACHE_PROPERTY);
+        return value == null || value.isBlank() ? Streaming.DEFAULT_CACHE_BYTES
+                : named(LOSS_CACHE_PROPERTY, () -> parseBytes(value));
     }
 
     private static int positiveInt(String property, String value) {

@@ -23,7 +23,7 @@ public final class Contexts {
     /** Runs {@code block} on a context like the current one with {@code threads} threads. */
     public static void withThreads(int threads, Block block) throws Exception {
         Context now = Context.current();
-        try (Context c = new Context(now.simd(), now.vectorBits(), threads, now.router().settings(), now.tile().orElse(0))) {
+        try (Context c = new Context(now.simd(), now.vectorBits(), threads, now.router().settings(), now.streaming())) {
             bound(c, block);
         }
     }
@@ -32,7 +32,7 @@ public final class Contexts {
     public static void withRouter(GemmRouter router, Block block) throws Exception {
         Context now = Context.current();
         ForkJoinPool pool = new ForkJoinPool(now.threads());
-        try (Context c = new Context(now.simd(), now.vectorBits(), pool, router, now.tile().orElse(0))) {
+        try (Context c = new Context(now.simd(), now.vectorBits(), pool, router, now.streaming())) {
             bound(c, block);
         } finally {
             pool.shutdown();
@@ -42,7 +42,17 @@ public final class Contexts {
     /** Runs {@code block} on a context like the current one with streaming tiles of {@code tile}. */
     public static void withTile(int tile, Block block) throws Exception {
         Context now = Context.current();
-        try (Context c = new Context(now.simd(), now.vectorBits(), now.threads(), now.router().settings(), tile)) {
+        try (Context c = new Context(now.simd(), now.vectorBits(), now.threads(), now.router().settings(),
+                now.streaming().withTile(tile))) {
+            bound(c, block);
+        }
+    }
+
+    /** Runs {@code block} on a context like the current one with a loss cache of {@code bytes}. */
+    public static void withLossCache(long bytes, Block block) throws Exception {
+        Context now = Context.current();
+        try (Context c = new Context(now.simd(), now.vectorBits(), now.threads(), now.router().settings(),
+                new Context.Streaming(now.streaming().tile(), bytes))) {
             bound(c, block);
         }
     }
@@ -50,7 +60,7 @@ public final class Contexts {
     /** Runs {@code block} on a context like the current one with the vector kernels at {@code bits} bits. */
     public static void withVectorSize(int bits, Block block) throws Exception {
         Context now = Context.current();
-        try (Context c = new Context(Simd.VECTOR, bits, now.threads(), now.router().settings(), now.tile().orElse(0))) {
+        try (Context c = new Context(Simd.VECTOR, bits, now.threads(), now.router().settings(), now.streaming())) {
             bound(c, block);
         }
     }

@@ -32,7 +32,7 @@ final class RouterSwap {
     Context route(OffloadSettings settings, Path dir, int threads) {
         System.setProperty(CudaLibraries.PATH_PROPERTY, dir.toString());
         Context now = Context.current();
-        Context c = new Context(now.simd(), threads, settings, now.tile().orElse(0));
+        Context c = new Context(now.simd(), threads, settings, now.streaming());
         contexts.add(c);
         return c;
     }

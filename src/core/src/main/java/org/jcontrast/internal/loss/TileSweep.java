@@ -51,10 +51,11 @@ import org.jcontrast.tensor.Tensor;
  * of a symmetric matrix takes the same path, its rows alone feeding the sums. It is used when
  * 2M ≤ {@value #SHARED_SHIFT_LIMIT}, where no term can fall below the normal floats (e^−80) or any
  * u overflow (e^80); with colder temperatures each side keeps its own max-shifted runs. On the CPU,
- * the first tiles of the schedule, up to {@link #MAX_KEPT_FLOATS}, keep these exponentials from the
- * observe pass in a per-thread buffer cached as the packed operands are, and their gradient pass
- * only weighs them: the same bits without the tile's product and exponentials (1.05× at 2N = 8192,
- * d = 128, where a quarter of the tiles fit; 1.25× at 1024, where all do).
+ * the first tiles of the schedule, up to the engine's loss cache ({@link Budget#of}), keep these
+ * exponentials from the observe pass in a per-thread buffer cached as the packed operands are, and
+ * their gradient pass only weighs them: the same bits without the tile's product and exponentials
+ * (with the default 32 MiB, 1.05× at 2N = 8192, d = 128, where a quarter of the tiles fit; 1.20×
+ * there with all of them kept, 132 MiB).
  *
  * <p>When the router sends the tile products to a backend that keeps the embeddings resident
  * ({@link ResidentTileSweep}), the observe and gradient passes run there whole, for the
@@ -81,19 +82,25 @@ final class TileSweep implements AutoCloseable {
      * grow with its inputs.
      */
     static final long MAX_PACKED_FLOATS = 24L << 20;
+    /** The most floats one Java array holds, which bounds the kept exponentials. */
+    private static final long MAX_ARRAY_FLOATS = Integer.MAX_VALUE - 8;
+    private static final System.Logger LOG = System.getLogger("org.jcontrast");
+
     /**
-     * The most floats of exponentials a sweep keeps from its observe pass for its gradient pass (32
-     * MiB: 2N = 1024 whole, a quarter of the tiles at 8192 with the default tile). Each kept tile
-     * saves its recomputation, about 0.15 ms at d = 128; within 128 MiB of idle RSS at 2N = 8192,
-     * d = 128 (see bench/RESULTS.md).
-     */
-    static final long MAX_KEPT_FLOATS = 8L << 20;
-    /**
-     * The most floats a sweep packs ({@link #MAX_PACKED_FLOATS} by default) and keeps
-     * ({@link #MAX_KEPT_FLOATS}); tests shrink them to take the other paths.
+     * The most floats a sweep packs and keeps (exponentials from its observe pass for its gradient
+     * pass); tests shrink them to take the other paths.
      */
     record Budget(long packedFloats, long keptFloats) {
-        static final Budget DEFAULT = new Budget(MAX_PACKED_FLOATS, MAX_KEPT_FLOATS);
+        /**
+         * {@link #MAX_PACKED_FLOATS}, and the context's loss cache up to a quarter of the maximum heap.
+         * Each kept tile saves its recomputation, about 0.15 ms at d = 128; the default cache, 32 MiB
+         * (2N = 1024 whole, a quarter of the tiles at 8192), stays within 128 MiB of idle RSS at
+         * 2N = 8192, d = 128 (bench/RESULTS.md).
+         */
+        static Budget of(Context context) {
+            long bytes = Math.min(context.streaming().cacheBytes(), Runtime.getRuntime().maxMemory() / 4);
+            return new Budget(MAX_PACKED_FLOATS, bytes / Float.BYTES);
+        }
     }
 
     /**
@@ -161,12 +168,11 @@ final class TileSweep implements AutoCloseable {
         boolean cpu = resident == null && !Context.current().router().offloads(tile, tile, d);
         boolean pack = cpu && rowFloats > 0 && rowFloats + colFloats <= budget.packedFloats();
         long tileFloats = (long) tile * tile;
-        this.keptTiles = cpu && !Float.isNaN(sharedShift)
-                ? (int) Math.min(schedule.tiles(), budget.keptFloats() / tileFloats)
+        int kept = cpu && !Float.isNaN(sharedShift)
+                ? (int) Math.min(schedule.tiles(), Math.min(budget.keptFloats(), MAX_ARRAY_FLOATS) / tileFloats)
                 : 0;
-        this.panels = pack || keptTiles > 0
-                ? takePanels(pack ? (int) rowFloats : 0, pack ? (int) colFloats : 0, (int) (keptTiles * tileFloats))
-                : null;
+        this.panels = pack || kept > 0 ? takePanels(pack ? (int) rowFloats : 0, pack ? (int) colFloats : 0) : null;
+        this.keptTiles = kept > 0 ? keep(panels, kept, tileFloats) : 0;
         this.blockBudget = pack ? budget.packedFloats() - rowFloats - colFloats : 0;
         this.packedRows = pack ? gemm.pack(rows.array(), rows.offset(), rows.dim(0), d, panels[0]) : null;
         this.packedCols = !pack || rows == cols ? packedRows
@@ -174,11 +180,11 @@ final class TileSweep implements AutoCloseable {
     }
 
     /**
-     * This thread's buffers for the packed rows, the packed columns and the kept exponentials, grown
-     * to the sizes asked. They leave the thread's cache until {@link #close}, so a sweep nested in
-     * this one would pack into its own.
+     * This thread's buffers for the packed rows, the packed columns, the kept exponentials and the
+     * packed blocks, the first two grown to the sizes asked. They leave the thread's cache until
+     * {@link #close}, so a sweep nested in this one would pack into its own.
      */
-    private static float[][] takePanels(int rowFloats, int colFloats, int keptFloats) {
+    private static float[][] takePanels(int rowFloats, int colFloats) {
         SoftReference<float[][]> cached = PANELS.get();
         float[][] p = cached == null ? null : cached.get();
         PANELS.remove();
@@ -187,8 +193,23 @@ final class TileSweep implements AutoCloseable {
         }
         grow(p, 0, rowFloats);
         grow(p, 1, colFloats);
-        grow(p, 2, keptFloats);
         return p;
+    }
+
+    /**
+     * {@code tiles}, with {@code panels[2]} grown to keep their exponentials; 0, recomputing them
+     * all, when the heap has no room for that (the loss cache is a speed-up, never a failure).
+     */
+    private static int keep(float[][] panels, int tiles, long tileFloats) {
+        try {
+            grow(panels, 2, tiles * tileFloats);
+            return tiles;
+        } catch (OutOfMemoryError e) {
+            LOG.log(System.Logger.Level.WARNING, () -> String.format("jcontrast: no heap for a loss cache of %d MiB;"
+                    + " this call recomputes its tiles (give the JVM a larger -Xmx, or the engine a smaller lossCache)",
+                    tiles * tileFloats * Float.BYTES >> 20));
+            return 0;
+        }
     }
 
     /** Replaces {@code panels[i]} by a new array when it has fewer than {@code floats} floats. */
@@ -223,7 +244,7 @@ final class TileSweep implements AutoCloseable {
 
     /** S = F·Fᵀ, whose rows and columns are the anchors 0..2N−1 (the one-tower losses). */
     static TileSweep symmetric(AnchorRule rule, Tensor f, TileSize size, AnchorStats[] stats) {
-        return symmetric(rule, f, size, stats, Budget.DEFAULT);
+        return symmetric(rule, f, size, stats, Budget.of(Context.current()));
     }
 
     /** {@link #symmetric(AnchorRule, Tensor, TileSize, AnchorStats[])} within {@code budget}. */
@@ -237,7 +258,7 @@ final class TileSweep implements AutoCloseable {
      */
     static TileSweep rectangular(AnchorRule rule, Tensor r, Tensor c, int colAnchor0, TileSize size,
                                  AnchorStats[] stats) {
-        return rectangular(rule, r, c, colAnchor0, size, stats, Budget.DEFAULT);
+        return rectangular(rule, r, c, colAnchor0, size, stats, Budget.of(Context.current()));
     }
 
     /** {@link #rectangular(AnchorRule, Tensor, Tensor, int, TileSize, AnchorStats[])} within {@code budget}. */

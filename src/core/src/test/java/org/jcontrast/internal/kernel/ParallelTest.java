@@ -169,7 +169,7 @@ class ParallelTest {
     @Test
     void aThreadCountBelowOneIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Context(Simd.SCALAR, 0, OffloadSettings.fromSystemProperties(), 0));
+                () -> new Context(Simd.SCALAR, 0, OffloadSettings.fromSystemProperties(), Context.Streaming.DEFAULT));
         assertTrue(e.getMessage().contains("threads must be at least 1, got 0"), e.getMessage());
     }
 }

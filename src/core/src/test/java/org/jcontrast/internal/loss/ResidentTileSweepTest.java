@@ -49,7 +49,7 @@ class ResidentTileSweepTest {
     }
 
     private Context on(GemmRouter router) {
-        Context c = new Context(Context.current().simd(), pool, router, 0);
+        Context c = new Context(Context.current().simd(), pool, router, Context.Streaming.DEFAULT);
         contexts.add(c);
         return c;
     }

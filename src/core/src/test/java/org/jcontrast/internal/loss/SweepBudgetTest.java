@@ -86,6 +86,21 @@ class SweepBudgetTest {
         }
     }
 
+    /** The engine's loss cache sets how many tiles are kept: none, three of 16 × 16 floats, or all 21. */
+    @Test
+    void theEnginesLossCacheSetsTheKeptTiles() throws Exception {
+        Tensor f = Ops.normalizeRows(Tensor.randn(new SplittableRandom(31), 2 * N, D), 1e-12f);
+        LossOptions spec = LossOptions.of(LossKind.NTXENT);
+        for (long[] bytesAndTiles : new long[][] {{0, 0}, {3 * TILE_FLOATS * Float.BYTES + 5, 3}, {1L << 40, 21}}) {
+            Contexts.withLossCache(bytesAndTiles[0], () -> {
+                TileSweep.Budget budget = TileSweep.Budget.of(Context.current());
+                assertEquals(bytesAndTiles[1], run(spec, f, budget).keptTiles(), bytesAndTiles[0] + " bytes");
+                assertTrue(budget.keptFloats() * Float.BYTES <= Runtime.getRuntime().maxMemory() / 4,
+                        "at most a quarter of the heap: " + budget);
+            });
+        }
+    }
+
     @Test
     void runsWithTheirOwnShiftsKeepNothing() {
         // τ = 0.01: 2M = 200 > 80, so rows and columns do not share their exponentials.
