@@ -74,6 +74,7 @@ def main():
     p.add_argument("--peer-warmup", type=int, help="the peer's untimed steps (its default: ntxent 2, simclr-step 5)")
     p.add_argument("--peer-repeats", type=int, help="the peer's timed steps (its default: ntxent 5, simclr-step 20)")
     p.add_argument("--mode", default="auto", help="jcontrast's --mode for ntxent")
+    p.add_argument("--loss-cache", help="jcontrast's --loss-cache for ntxent, e.g. 160m (default: its own, 32m)")
     p.add_argument("--jvm-opts", default="", help="JCONTRAST_OPTS for the jcontrast runs, e.g. -Xmx1g")
     p.add_argument("--warmup", type=float, default=8,
                    help="seconds of untimed jcontrast runs first (default 8: C2 settles after ~5 s of the loss, "
@@ -85,6 +86,8 @@ def main():
     if a.what == "ntxent":
         ours = [os.path.join(ROOT, "jcontrast"), "bench", "loss", "--loss", "ntxent", "--batch", str(a.batch),
                 "--dim", str(a.dim), "--threads", threads, "--mode", a.mode, "--warmup", str(a.warmup), "--json"]
+        if a.loss_cache is not None:
+            ours += ["--loss-cache", a.loss_cache]
     else:
         ours = [os.path.join(ROOT, "jcontrast"), "bench", "step", "--batch", str(a.batch), "--threads", threads,
                 "--warmup", str(a.warmup), "--json"]
@@ -121,6 +124,7 @@ def main():
     if a.what == "ntxent":
         useful = 2 * 2.0 * a.batch * a.batch * a.dim
         summary["jcontrast_gflops"] = useful / js / 1e9
+        summary["jcontrast_loss_cache_bytes"] = ours_runs[-1].get("loss_cache_bytes")
         peak = ours_runs[-1].get("gflops_peak")
         if peak:
             summary["jcontrast_share_of_fma_peak"] = useful / js / 1e9 / peak
