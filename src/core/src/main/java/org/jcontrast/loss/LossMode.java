@@ -15,8 +15,9 @@ public enum LossMode {
      * Tile by tile, never the whole matrix: O(N·d + tile²·threads) memory (more for a hard
      * selection). The O(N·d) includes, for inputs of up to 64 MiB in the CPU kernel's layouts, a
      * packed copy of the embeddings; NT-Xent, DCL, DCLW, SupCon and CLIP (at τ ≥ 0.025) also keep
-     * up to 32 MiB of the first tiles' exponentials between the forward and the backward pass. The
-     * calling thread keeps both buffers, softly reachable, for its next call.
+     * the first tiles' exponentials between the forward and the backward pass, up to the engine's
+     * loss cache ({@link org.jcontrast.Engine#lossCache()}, 32 MiB by default). The calling thread
+     * keeps both buffers, softly reachable, for its next call.
      */
     STREAMING,
     /** The autograd composition ({@link ComposedLosses}): slow and memory-hungry, the readable reference. */
