@@ -305,15 +305,15 @@ public final class Engine implements AutoCloseable {
         }
 
         /**
-         * The loss cache: how many bytes a streaming loss (NT-Xent, DCL and the other log-sum-exp losses
-         * of one tower or two) may keep from its forward pass for its backward pass, on the CPU. The
-         * backward pass of a tile kept there weighs the kept exponentials instead of recomputing the
-         * tile's similarities and exponentials, a quarter of the loss's flops; the result has the same
-         * bits either way. The first tiles of each call are kept, 4 bytes per similarity, up to this
-         * many bytes and a quarter of the maximum heap: at 2N = 8192, d = 128 (256-row tiles) all
-         * tiles take 132 MiB and made the loss 1.20× as fast, at 16384, d = 512 (4096-row tiles) 640
-         * MiB and 1.28× (bench/RESULTS.md). The memory stays with the calling thread, softly reachable,
-         * for its next call. Only where a loss shares one shift between rows and columns, that is when
+         * The loss cache: how many bytes a streaming NT-Xent, DCL, DCLW, SupCon or CLIP loss may keep
+         * from its forward pass for its backward pass, on the CPU. The backward pass of a tile kept
+         * there weighs the kept exponentials instead of recomputing the tile's similarities and
+         * exponentials, a quarter of the loss's flops; the result has the same bits either way. The
+         * first tiles of each call are kept, 4 bytes per similarity, up to this many bytes and a
+         * quarter of the maximum heap. Keeping every tile took 132 MiB at 2N = 8192, d = 128 and made
+         * the loss 1.20–1.39× as fast as with the default; 528 MiB and 1.25–1.28× at 2N = 16384,
+         * d = 512 (bench/RESULTS.md). The memory stays with the calling thread, softly reachable, for
+         * its next call. Only where a loss shares one shift between rows and columns, when
          * 2·max‖r‖·max‖c‖/τ ≤ 80 (τ ≥ 0.025 for unit vectors). Default 32 MiB; 0 keeps nothing.
          *
          * @param bytes the cache in bytes, ≥ 0

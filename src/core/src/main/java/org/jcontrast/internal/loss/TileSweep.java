@@ -84,8 +84,6 @@ final class TileSweep implements AutoCloseable {
     static final long MAX_PACKED_FLOATS = 24L << 20;
     /** The most floats one Java array holds, which bounds the kept exponentials. */
     private static final long MAX_ARRAY_FLOATS = Integer.MAX_VALUE - 8;
-    private static final System.Logger LOG = System.getLogger("org.jcontrast");
-
     /**
      * The most floats a sweep packs and keeps (exponentials from its observe pass for its gradient
      * pass); tests shrink them to take the other paths.
@@ -168,11 +166,12 @@ final class TileSweep implements AutoCloseable {
         boolean cpu = resident == null && !Context.current().router().offloads(tile, tile, d);
         boolean pack = cpu && rowFloats > 0 && rowFloats + colFloats <= budget.packedFloats();
         long tileFloats = (long) tile * tile;
-        int kept = cpu && !Float.isNaN(sharedShift)
+        this.keptTiles = cpu && !Float.isNaN(sharedShift)
                 ? (int) Math.min(schedule.tiles(), Math.min(budget.keptFloats(), MAX_ARRAY_FLOATS) / tileFloats)
                 : 0;
-        this.panels = pack || kept > 0 ? takePanels(pack ? (int) rowFloats : 0, pack ? (int) colFloats : 0) : null;
-        this.keptTiles = kept > 0 ? keep(panels, kept, tileFloats) : 0;
+        this.panels = pack || keptTiles > 0
+                ? takePanels(pack ? (int) rowFloats : 0, pack ? (int) colFloats : 0, (int) (keptTiles * tileFloats))
+                : null;
         this.blockBudget = pack ? budget.packedFloats() - rowFloats - colFloats : 0;
         this.packedRows = pack ? gemm.pack(rows.array(), rows.offset(), rows.dim(0), d, panels[0]) : null;
         this.packedCols = !pack || rows == cols ? packedRows
@@ -180,11 +179,11 @@ final class TileSweep implements AutoCloseable {
     }
 
     /**
-     * This thread's buffers for the packed rows, the packed columns, the kept exponentials and the
-     * packed blocks, the first two grown to the sizes asked. They leave the thread's cache until
-     * {@link #close}, so a sweep nested in this one would pack into its own.
+     * This thread's buffers for the packed rows, the packed columns and the kept exponentials, grown
+     * to the sizes asked. They leave the thread's cache until {@link #close}, so a sweep nested in
+     * this one would pack into its own.
      */
-    private static float[][] takePanels(int rowFloats, int colFloats) {
+    private static float[][] takePanels(int rowFloats, int colFloats, int keptFloats) {
         SoftReference<float[][]> cached = PANELS.get();
         float[][] p = cached == null ? null : cached.get();
         PANELS.remove();
@@ -193,23 +192,8 @@ final class TileSweep implements AutoCloseable {
         }
         grow(p, 0, rowFloats);
         grow(p, 1, colFloats);
+        grow(p, 2, keptFloats);
         return p;
-    }
-
-    /**
-     * {@code tiles}, with {@code panels[2]} grown to keep their exponentials; 0, recomputing them
-     * all, when the heap has no room for that (the loss cache is a speed-up, never a failure).
-     */
-    private static int keep(float[][] panels, int tiles, long tileFloats) {
-        try {
-            grow(panels, 2, tiles * tileFloats);
-            return tiles;
-        } catch (OutOfMemoryError e) {
-            LOG.log(System.Logger.Level.WARNING, () -> String.format("jcontrast: no heap for a loss cache of %d MiB;"
-                    + " this call recomputes its tiles (give the JVM a larger -Xmx, or the engine a smaller lossCache)",
-                    tiles * tileFloats * Float.BYTES >> 20));
-            return 0;
-        }
     }
 
     /** Replaces {@code panels[i]} by a new array when it has fewer than {@code floats} floats. */
