@@ -11,8 +11,8 @@ import org.jcontrast.internal.backend.Precision;
 /**
  * The runtime settings a computation runs with: its threads (a pool of its own, or a
  * {@link ForkJoinPool} of the caller's), its kernels ({@link Simd}), where its large matrix products
- * run ({@link Device}), and the tile and the cache of the streaming losses. Nothing here is global: a service gives
- * each call site the engine it wants.
+ * run ({@link Device}), and the tile and the cache of the streaming losses. Nothing here is global:
+ * a service gives each call site the engine it wants.
  *
  * <p>An engine is used in one of two ways. {@code Losses.create(spec, engine)} makes a loss that
  * always computes with it. {@link #run} and {@link #call} bind it for a block of code on this thread

@@ -16,7 +16,8 @@ import org.jcontrast.internal.kernel.KernelProvider;
 
 /**
  * What a computation runs with: the kernels, the thread pool, the router that sends large products
- * to a GPU, and the streaming losses' {@link Streaming settings}. The public {@link org.jcontrast.Engine} is a handle on one.
+ * to a GPU, and the streaming losses' {@link Streaming settings}. The public
+ * {@link org.jcontrast.Engine} is a handle on one.
  *
  * <p>Code finds its context with {@link #current()}: the one bound by {@link #call} on this thread
  * (a {@link ScopedValue}, so a binding ends with its scope and never leaks into other calls), or
@@ -61,11 +62,6 @@ public final class Context implements AutoCloseable {
             if (cacheBytes < 0) {
                 throw new IllegalArgumentException("the loss cache must be at least 0 bytes, got " + cacheBytes);
             }
-        }
-
-        /** These settings with tile {@code size} (0: chosen per batch). */
-        public Streaming withTile(int size) {
-            return new Streaming(size, cacheBytes);
         }
 
         /** {@code -Djcontrast.tile} and {@code -Djcontrast.losscache}, each defaulted when unset. */
@@ -137,8 +133,9 @@ public final class Context implements AutoCloseable {
     /**
      * The context of code that binds none, from {@code -Djcontrast.threads}, {@code -Djcontrast.simd},
      * {@code -Djcontrast.vectorsize},
-     * {@code -Djcontrast.tile}, {@code -Djcontrast.losscache}, {@code -Djcontrast.device}, {@code -Djcontrast.gpu.threshold} and
-     * {@code -Djcontrast.gpu.tf32}; made on first use and kept while the properties were valid.
+     * {@code -Djcontrast.tile}, {@code -Djcontrast.losscache}, {@code -Djcontrast.device},
+     * {@code -Djcontrast.gpu.threshold} and {@code -Djcontrast.gpu.tf32}; made on first use and kept
+     * while the properties were valid.
      *
      * @throws IllegalArgumentException naming the property when one is invalid
      */

@@ -43,7 +43,7 @@ public final class Contexts {
     public static void withTile(int tile, Block block) throws Exception {
         Context now = Context.current();
         try (Context c = new Context(now.simd(), now.vectorBits(), now.threads(), now.router().settings(),
-                now.streaming().withTile(tile))) {
+                new Context.Streaming(tile, now.streaming().cacheBytes()))) {
             bound(c, block);
         }
     }
