@@ -58,8 +58,9 @@ final class LossBench implements Callable<Integer> {
     String mode;
 
     @Option(names = "--tile", paramLabel = "T", description = "Streaming tile size (default: -Djcontrast.tile, else "
-            + "256 on the CPU, 512 when both sides have 16384 rows or more (4096 with --dim 512 or more), "
-            + "and 4096 when the tile products go to the GPU).")
+            + LossFactory.DEFAULT_TILE + " on the CPU, " + LossFactory.LARGE_TILE + " when both sides have "
+            + LossFactory.LARGE_MIN_ROWS + " rows or more (" + LossFactory.WIDE_MIN_ROWS + " with --dim "
+            + LossFactory.WIDE_WIDTH + " or more), and " + LossFactory.GPU_TILE + " when the tile products go to the GPU).")
     Integer tile;
 
     @Option(names = "--loss-cache", paramLabel = "SIZE", description = "Bytes a streaming loss may keep from its "

@@ -39,9 +39,12 @@ public final class LossFactory {
      * few tiles for two threads (1.4× the time).
      */
     public static final int LARGE_TILE = 512;
-    private static final int LARGE_MIN_ROWS = 16384;
-    private static final int WIDE_WIDTH = 512;
-    private static final int WIDE_MIN_ROWS = 4096;
+    /** Rows both sides have at least for {@link #LARGE_TILE}. */
+    public static final int LARGE_MIN_ROWS = 16384;
+    /** Embedding width from which {@link #LARGE_TILE} starts at {@link #WIDE_MIN_ROWS} rows. */
+    public static final int WIDE_WIDTH = 512;
+    /** Rows both sides have at least for {@link #LARGE_TILE} with embeddings {@link #WIDE_WIDTH} wide or more. */
+    public static final int WIDE_MIN_ROWS = 4096;
     /**
      * Default streaming tile size when the tile products go to a GPU backend: each device call then
      * carries 2·T²·d flops (4.3 GFLOP at d = 128), so its fixed cost and the transfers of the

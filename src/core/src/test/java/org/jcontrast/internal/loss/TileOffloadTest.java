@@ -118,6 +118,9 @@ class TileOffloadTest {
 
     @Test
     void theDefaultTileIsLargeWhenTheTileProductsGoToABackendAndForLargeMatrices() throws Exception {
+        // Engine.tile()'s javadoc, in the exported API, states the rule with these numbers.
+        assertEquals(List.of(256, 512, 16384, 4096, 512, 4096), List.of(LossFactory.DEFAULT_TILE, LossFactory.LARGE_TILE,
+                LossFactory.LARGE_MIN_ROWS, LossFactory.WIDE_MIN_ROWS, LossFactory.WIDE_WIDTH, LossFactory.GPU_TILE));
         int large = 3 * LossFactory.GPU_TILE;
         Contexts.withRouter(router(Device.CPU, 0, new Provider(null)), () -> {
             assertEquals(LossFactory.DEFAULT_TILE, LossFactory.defaultTile(large, large, 128), "cpu");
