@@ -35,21 +35,31 @@ class SweepBudgetTest {
     private record Run(double loss, float[] gradient, int keptTiles, boolean packsOperands, boolean packedBlocks) {
     }
 
+    /** At every vector width, and with the plain-Java kernels in the scalar test run. */
     @Test
-    void theLossAndItsGradientHaveTheSameBitsWhateverIsKept() {
+    void theLossAndItsGradientHaveTheSameBitsWhateverIsKept() throws Exception {
         Tensor f = Ops.normalizeRows(Tensor.randn(new SplittableRandom(23), 2 * N, D), 1e-12f);
-        for (LossOptions spec : SPECS) {
-            int tiles = spec.kind() == LossKind.CLIP ? 9 : 21;
-            Run none = run(spec, f, new TileSweep.Budget(TileSweep.MAX_PACKED_FLOATS, 0));
-            Run some = run(spec, f, new TileSweep.Budget(TileSweep.MAX_PACKED_FLOATS, 3 * TILE_FLOATS));
-            Run all = run(spec, f, new TileSweep.Budget(TileSweep.MAX_PACKED_FLOATS, Long.MAX_VALUE));
-            assertEquals(0, none.keptTiles(), spec.toString());
-            assertEquals(3, some.keptTiles(), spec.toString());
-            assertEquals(tiles, all.keptTiles(), spec.toString());
-            for (Run r : List.of(some, all)) {
-                String what = spec + " with " + r.keptTiles() + " tiles kept";
-                assertEquals(Double.doubleToRawLongBits(none.loss()), Double.doubleToRawLongBits(r.loss()), what);
-                assertArrayEquals(none.gradient(), r.gradient(), what);
+        List<Integer> widths = Context.current().vectorBits() == 0 ? List.of(0) : KernelProvider.vectorWidths();
+        for (int bits : widths) {
+            Contexts.Block check = () -> {
+                for (LossOptions spec : SPECS) {
+                    int tiles = spec.kind() == LossKind.CLIP ? 9 : 21;
+                    Run none = run(spec, f, new TileSweep.Budget(TileSweep.MAX_PACKED_FLOATS, 0));
+                    Run some = run(spec, f, new TileSweep.Budget(TileSweep.MAX_PACKED_FLOATS, 3 * TILE_FLOATS));
+                    Run all = run(spec, f, new TileSweep.Budget(TileSweep.MAX_PACKED_FLOATS, Long.MAX_VALUE));
+                    String at = spec + " at " + bits + " bits";
+                    assertEquals(List.of(0, 3, tiles), List.of(none.keptTiles(), some.keptTiles(), all.keptTiles()), at);
+                    for (Run r : List.of(some, all)) {
+                        String what = at + " with " + r.keptTiles() + " tiles kept";
+                        assertEquals(Double.doubleToRawLongBits(none.loss()), Double.doubleToRawLongBits(r.loss()), what);
+                        assertArrayEquals(none.gradient(), r.gradient(), what);
+                    }
+                }
+            };
+            if (bits == 0) {
+                check.run();
+            } else {
+                Contexts.withVectorSize(bits, check);
             }
         }
     }
