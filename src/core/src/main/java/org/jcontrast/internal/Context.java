@@ -63,11 +63,6 @@ public final class Context implements AutoCloseable {
                 throw new IllegalArgumentException("the loss cache must be at least 0 bytes, got " + cacheBytes);
             }
         }
-
-        /** {@code -Djcontrast.tile} and {@code -Djcontrast.losscache}, each defaulted when unset. */
-        public static Streaming fromSystemProperties() {
-            return new Streaming(tileProperty(), lossCacheProperty());
-        }
     }
 
     private static final ScopedValue<Context> CURRENT = ScopedValue.newInstance();
@@ -146,7 +141,8 @@ public final class Context implements AutoCloseable {
                 d = defaults;
                 if (d == null) {
                     d = new Context(simdProperty(), named(VECTOR_SIZE_PROPERTY, Context::vectorSizeProperty),
-                            threadsProperty(), OffloadSettings.fromSystemProperties(), Streaming.fromSystemProperties());
+                            threadsProperty(), OffloadSettings.fromSystemProperties(),
+                            new Streaming(tileProperty(), lossCacheProperty()));
                     defaults = d;
                 }
             }

@@ -4,10 +4,11 @@ import java.util.concurrent.ForkJoinPool;
 import org.jcontrast.Simd;
 import org.jcontrast.internal.Context;
 import org.jcontrast.internal.backend.GemmRouter;
+import org.jcontrast.internal.kernel.KernelProvider;
 
 /**
  * Contexts for tests: like the current one (so the scalar run of the suite stays scalar) but with
- * another thread count, router, tile or vector width, bound for the length of a block and closed after it.
+ * another thread count, router, tile, loss cache or kernels, bound for the length of a block and closed after it.
  */
 public final class Contexts {
     private Contexts() {
@@ -57,10 +58,12 @@ public final class Contexts {
         }
     }
 
-    /** Runs {@code block} on a context like the current one with the vector kernels at {@code bits} bits. */
-    public static void withVectorSize(int bits, Block block) throws Exception {
+    /** Runs {@code block} on a context like the current one with the kernels of {@code kernels} (see {@link Providers}). */
+    public static void withKernels(KernelProvider kernels, Block block) throws Exception {
         Context now = Context.current();
-        try (Context c = new Context(Simd.VECTOR, bits, now.threads(), now.router().settings(), now.streaming())) {
+        int bits = kernels.vectorBits();
+        try (Context c = new Context(bits == 0 ? Simd.SCALAR : Simd.VECTOR, bits, now.threads(), now.router().settings(),
+                now.streaming())) {
             bound(c, block);
         }
     }

@@ -13,6 +13,7 @@ import org.jcontrast.internal.tensor.Ops;
 import org.jcontrast.loss.LossKind;
 import org.jcontrast.tensor.Tensor;
 import org.jcontrast.testing.Contexts;
+import org.jcontrast.testing.Providers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,19 +36,18 @@ class SweepBudgetTest {
     private record Run(double loss, float[] gradient, int keptTiles, boolean packsOperands, boolean packedBlocks) {
     }
 
-    /** At every vector width, and with the plain-Java kernels in the scalar test run. */
+    /** With the plain-Java kernels and the vector kernels at every width. */
     @Test
     void theLossAndItsGradientHaveTheSameBitsWhateverIsKept() throws Exception {
         Tensor f = Ops.normalizeRows(Tensor.randn(new SplittableRandom(23), 2 * N, D), 1e-12f);
-        List<Integer> widths = Context.current().vectorBits() == 0 ? List.of(0) : KernelProvider.vectorWidths();
-        for (int bits : widths) {
-            Contexts.Block check = () -> {
+        for (KernelProvider kernels : Providers.all()) {
+            Contexts.withKernels(kernels, () -> {
                 for (LossOptions spec : SPECS) {
                     int tiles = spec.kind() == LossKind.CLIP ? 9 : 21;
                     Run none = run(spec, f, new TileSweep.Budget(TileSweep.MAX_PACKED_FLOATS, 0));
                     Run some = run(spec, f, new TileSweep.Budget(TileSweep.MAX_PACKED_FLOATS, 3 * TILE_FLOATS));
                     Run all = run(spec, f, new TileSweep.Budget(TileSweep.MAX_PACKED_FLOATS, Long.MAX_VALUE));
-                    String at = spec + " at " + bits + " bits";
+                    String at = spec + " with " + Providers.label(kernels);
                     assertEquals(List.of(0, 3, tiles), List.of(none.keptTiles(), some.keptTiles(), all.keptTiles()), at);
                     for (Run r : List.of(some, all)) {
                         String what = at + " with " + r.keptTiles() + " tiles kept";
@@ -55,12 +55,7 @@ class SweepBudgetTest {
                         assertArrayEquals(none.gradient(), r.gradient(), what);
                     }
                 }
-            };
-            if (bits == 0) {
-                check.run();
-            } else {
-                Contexts.withVectorSize(bits, check);
-            }
+            });
         }
     }
 
@@ -73,7 +68,7 @@ class SweepBudgetTest {
         Tensor f = Ops.normalizeRows(Tensor.randn(new SplittableRandom(37), 2 * N, D), 1e-12f);
         assertTrue(!KernelProvider.vectorWidths().isEmpty(), "the vector kernels, which pack, are loaded");
         for (int bits : KernelProvider.vectorWidths()) {
-            Contexts.withVectorSize(bits, () -> {
+            Contexts.withKernels(KernelProvider.vector(bits), () -> {
                 GemmKernel gemm = Context.current().kernels().gemm();
                 for (LossOptions spec : SPECS) {
                     long operands = spec.kind() == LossKind.CLIP
